@@ -1,0 +1,355 @@
+/**
+ * Configuration: the only module that reads the environment. Every variable of the contract is
+ * parsed here once, every problem is collected (not just the first), and secret values never
+ * appear in a problem message.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
+import cron from "node-cron";
+import * as z from "zod";
+import type { LogLevel } from "./logger.ts";
+
+export type ApiVersionSetting = "v6" | "v7" | "v8" | "auto";
+
+export interface Config {
+  slack: {
+    botToken: string;
+    /** Set: Socket Mode. Unset: HTTP mode. */
+    appToken?: string;
+    /** Required in HTTP mode. */
+    signingSecret?: string;
+    apiUrl: string;
+    mode: "socket" | "http";
+  };
+  port: number;
+  vbo: {
+    url: string;
+    username: string;
+    password: string;
+    apiVersion: ApiVersionSetting;
+    /** PEM text of the CA or certificate to trust, read from VBO_CA_FILE. */
+    caPem?: string;
+    caFile?: string;
+    tlsInsecure: boolean;
+    organization?: string;
+  };
+  databasePath: string;
+  approvals: {
+    channelId: string;
+    approverUserIds: string[];
+    approverUsergroupId?: string;
+    requiredApprovals: number;
+    allowSelfApproval: boolean;
+    requestTtlHours: number;
+  };
+  digest: { channelId: string; cron: string; timezone: string };
+  alerts: { channelId?: string };
+  logLevel: LogLevel;
+}
+
+export type ConfigResult =
+  | { ok: true; config: Config; warnings: string[] }
+  | { ok: false; problems: string[] };
+
+/** Variables whose value may be given as `X_FILE` and must never be printed. */
+export const SECRET_VARIABLES = [
+  "SLACK_BOT_TOKEN",
+  "SLACK_APP_TOKEN",
+  "SLACK_SIGNING_SECRET",
+  "VBO_PASSWORD",
+] as const;
+const FILE_VARIABLES = [...SECRET_VARIABLES, "VBO_USERNAME"] as const;
+
+type Env = Record<string, string | undefined>;
+
+export interface LoadOptions {
+  /** Folder whose `.env` is read when present. */
+  cwd?: string;
+  readFile?: (path: string) => string;
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const req = <T extends z.ZodType>(schema: T) =>
+  z
+    .preprocess(blankToUndefined, schema.optional())
+    .refine((v) => v !== undefined, { message: "is required" })
+    .transform((v) => v as z.output<T>);
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z.stringbool({ error: "must be true or false" }).optional().default(fallback),
+  );
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .default(String(fallback))
+      .pipe(
+        z
+          .string()
+          .regex(/^\d+$/, { message: "must be a whole number" })
+          .transform(Number)
+          .pipe(
+            z
+              .number()
+              .min(min, { message: `must be at least ${min}` })
+              .max(max, { message: `must be at most ${max}` }),
+          ),
+      ),
+  );
+const positiveNumber = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .default(String(fallback))
+      .pipe(
+        z
+          .string()
+          .regex(/^\d+(\.\d+)?$/, { message: "must be a positive number" })
+          .transform(Number)
+          .pipe(z.number().positive({ message: "must be a positive number" })),
+      ),
+  );
+const channelId = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]{2,}$/, { message: "must be a Slack channel id such as C0123ABCD" });
+const httpUrl = (what: string) =>
+  z.string().refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === "http:" || u.protocol === "https:";
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be an http(s) URL${what}` },
+  );
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: req(
+    z.string().startsWith("xoxb-", { message: "must be a bot token starting with xoxb-" }),
+  ),
+  SLACK_APP_TOKEN: opt(
+    z.string().startsWith("xapp-", { message: "must be an app-level token starting with xapp-" }),
+  ),
+  SLACK_SIGNING_SECRET: opt(z.string().min(8, { message: "looks too short for a signing secret" })),
+  SLACK_API_URL: z.preprocess(blankToUndefined, httpUrl("").optional().default("https://slack.com/api/")),
+  PORT: int(3000, 0, 65535),
+  VBO_URL: req(httpUrl(", e.g. https://vbo.corp.local:4443")),
+  VBO_USERNAME: req(z.string()),
+  VBO_PASSWORD: req(z.string()),
+  VBO_API_VERSION: z.preprocess(
+    (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(["v6", "v7", "v8", "auto"], { message: "must be v6, v7, v8 or auto" }).optional().default("auto"),
+  ),
+  VBO_CA_FILE: opt(z.string()),
+  VBO_TLS_INSECURE: bool(false),
+  VBO_ORGANIZATION: opt(z.string()),
+  DATABASE_PATH: z.preprocess(blankToUndefined, z.string().optional().default("./data/vbo-audit.sqlite")),
+  APPROVALS_CHANNEL_ID: req(channelId),
+  APPROVER_USER_IDS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: "must list Slack user ids such as U0123ABCD" }),
+        ),
+      ),
+  ),
+  APPROVER_USERGROUP_ID: opt(
+    z.string().regex(/^S[A-Z0-9]{2,}$/, { message: "must be a Slack user group id such as S0123ABCD" }),
+  ),
+  REQUIRED_APPROVALS: int(1, 1, 20),
+  ALLOW_SELF_APPROVAL: bool(false),
+  REQUEST_TTL_HOURS: positiveNumber(72),
+  DIGEST_CHANNEL_ID: req(channelId),
+  DIGEST_CRON: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .default("0 9 * * 1-5")
+      .refine((v) => cron.validate(v), { message: "is not a valid cron expression" }),
+  ),
+  DIGEST_TIMEZONE: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .default("UTC")
+      .refine(isTimeZone, { message: "is not an IANA time zone such as Pacific/Auckland" }),
+  ),
+  ALERTS_CHANNEL_ID: opt(channelId),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
+    z
+      .enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" })
+      .optional()
+      .default("info"),
+  ),
+});
+
+/**
+ * Reads configuration from `env` (plus `.env` in `cwd` when present; real environment wins) and
+ * resolves `X_FILE` secrets. Pure apart from reading those files.
+ */
+export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  const problems: string[] = [];
+  const merged: Env = { ...readDotEnv(options.cwd, readFile, problems), ...env };
+
+  for (const name of FILE_VARIABLES) {
+    const file = merged[`${name}_FILE`];
+    if (file === undefined || file.trim() === "") continue;
+    if (merged[name] !== undefined && merged[name] !== "") {
+      problems.push(`${name}: set both ${name} and ${name}_FILE; use one`);
+      continue;
+    }
+    try {
+      merged[name] = readFile(file).replace(/\r?\n$/, "");
+    } catch {
+      problems.push(`${name}_FILE: cannot read ${file}`);
+    }
+  }
+
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "config");
+      // Only our own messages: zod's defaults may echo the received value, which can be a secret.
+      const message =
+        issue.code === "custom" || issue.message.startsWith("must") || issue.message.startsWith("is")
+          ? issue.message
+          : "is invalid";
+      problems.push(`${name}: ${message}`);
+    }
+  }
+
+  // Checks across variables run on the raw values too, so that one start lists every problem.
+  const has = (name: string) => (merged[name] ?? "").trim() !== "";
+  if (!has("SLACK_APP_TOKEN") && !has("SLACK_SIGNING_SECRET")) {
+    problems.push(
+      "SLACK_SIGNING_SECRET: is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)",
+    );
+  }
+  if (!has("APPROVER_USER_IDS") && !has("APPROVER_USERGROUP_ID")) {
+    problems.push("APPROVER_USER_IDS: set it or APPROVER_USERGROUP_ID, so that someone can approve requests");
+  }
+  let caPem: string | undefined;
+  const caFile = merged.VBO_CA_FILE?.trim();
+  if (caFile) {
+    try {
+      caPem = readFile(caFile);
+      if (!caPem.includes("-----BEGIN CERTIFICATE-----"))
+        problems.push(`VBO_CA_FILE: ${caFile} holds no PEM certificate`);
+    } catch {
+      problems.push(`VBO_CA_FILE: cannot read ${caFile}`);
+    }
+  }
+  if (!parsed.success) return { ok: false, problems: dedupe(problems) };
+
+  const e = parsed.data;
+  const warnings: string[] = [];
+  if (
+    !e.APPROVER_USERGROUP_ID &&
+    e.APPROVER_USER_IDS.length > 0 &&
+    e.APPROVER_USER_IDS.length < e.REQUIRED_APPROVALS
+  ) {
+    problems.push(
+      `REQUIRED_APPROVALS: needs ${e.REQUIRED_APPROVALS} distinct approvers but APPROVER_USER_IDS lists ${e.APPROVER_USER_IDS.length}`,
+    );
+  }
+  if (e.VBO_TLS_INSECURE && caPem)
+    warnings.push("VBO_TLS_INSECURE=true overrides VBO_CA_FILE: certificates are not checked");
+  if (e.VBO_URL.startsWith("http://"))
+    warnings.push("VBO_URL uses plain http: VB365 credentials travel unencrypted");
+  if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
+
+  const config: Config = {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      mode: e.SLACK_APP_TOKEN ? "socket" : "http",
+      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+    },
+    port: e.PORT,
+    vbo: {
+      url: e.VBO_URL.replace(/\/+$/, ""),
+      username: e.VBO_USERNAME,
+      password: e.VBO_PASSWORD,
+      apiVersion: e.VBO_API_VERSION,
+      tlsInsecure: e.VBO_TLS_INSECURE,
+      ...(caPem && e.VBO_CA_FILE ? { caPem, caFile: e.VBO_CA_FILE } : {}),
+      ...(e.VBO_ORGANIZATION ? { organization: e.VBO_ORGANIZATION } : {}),
+    },
+    databasePath: e.DATABASE_PATH,
+    approvals: {
+      channelId: e.APPROVALS_CHANNEL_ID,
+      approverUserIds: e.APPROVER_USER_IDS,
+      requiredApprovals: e.REQUIRED_APPROVALS,
+      allowSelfApproval: e.ALLOW_SELF_APPROVAL,
+      requestTtlHours: e.REQUEST_TTL_HOURS,
+      ...(e.APPROVER_USERGROUP_ID ? { approverUsergroupId: e.APPROVER_USERGROUP_ID } : {}),
+    },
+    digest: { channelId: e.DIGEST_CHANNEL_ID, cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
+    alerts: e.ALERTS_CHANNEL_ID ? { channelId: e.ALERTS_CHANNEL_ID } : {},
+    logLevel: e.LOG_LEVEL,
+  };
+  return { ok: true, config, warnings };
+}
+
+/** The secret values of a config, for the logger to scrub. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.slack.botToken,
+    config.slack.appToken,
+    config.slack.signingSecret,
+    config.vbo.password,
+  ].filter((s): s is string => typeof s === "string" && s.length > 0);
+}
+
+function readDotEnv(cwd: string | undefined, readFile: (p: string) => string, problems: string[]): Env {
+  if (cwd === undefined) return {};
+  let text: string;
+  try {
+    text = readFile(join(cwd, ".env"));
+  } catch {
+    return {};
+  }
+  try {
+    return parseEnv(text) as Env;
+  } catch {
+    problems.push(".env: cannot be parsed");
+    return {};
+  }
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
+}
