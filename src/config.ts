@@ -353,3 +353,19 @@ function readDotEnv(cwd: string | undefined, readFile: (p: string) => string, pr
 function dedupe(lines: string[]): string[] {
   return [...new Set(lines)];
 }
+
+/**
+ * The environment of this process. Entry points (main, CLIs) call this and pass the result on, so
+ * that no other module reads `process.env` and tests can hand in any environment they like.
+ */
+export function processEnvironment(): Env {
+  return { ...process.env };
+}
+
+/** `DATABASE_PATH` alone, for tools such as `npm run verify-log` that need nothing else. */
+export function databasePathFrom(env: Env, options: LoadOptions = {}): string {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  const merged: Env = { ...readDotEnv(options.cwd, readFile, []), ...env };
+  const value = merged.DATABASE_PATH?.trim();
+  return value ? value : "./data/vbo-audit.sqlite";
+}
