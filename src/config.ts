@@ -221,7 +221,7 @@ const schema = z.object({
 export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
   const problems: string[] = [];
-  const merged: Env = { ...readDotEnv(options.cwd, readFile, problems), ...env };
+  const merged: Env = { ...readDotEnv(options.cwd, readFile, problems), ...defined(env) };
 
   for (const name of FILE_VARIABLES) {
     const file = merged[`${name}_FILE`];
@@ -350,6 +350,11 @@ function readDotEnv(cwd: string | undefined, readFile: (p: string) => string, pr
   }
 }
 
+/** Unset variables must not hide values from `.env`. */
+function defined(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
 function dedupe(lines: string[]): string[] {
   return [...new Set(lines)];
 }
@@ -365,7 +370,7 @@ export function processEnvironment(): Env {
 /** `DATABASE_PATH` alone, for tools such as `npm run verify-log` that need nothing else. */
 export function databasePathFrom(env: Env, options: LoadOptions = {}): string {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
-  const merged: Env = { ...readDotEnv(options.cwd, readFile, []), ...env };
+  const merged: Env = { ...readDotEnv(options.cwd, readFile, []), ...defined(env) };
   const value = merged.DATABASE_PATH?.trim();
   return value ? value : "./data/vbo-audit.sqlite";
 }

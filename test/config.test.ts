@@ -1,0 +1,209 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { databasePathFrom, loadConfig, secretsOf } from "../src/config.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "vbo-audit-config-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const valid = {
+  SLACK_BOT_TOKEN: "xoxb-123-456-abcdef",
+  SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5",
+  VBO_URL: "https://vbo.corp.local:4443/",
+  VBO_USERNAME: "CORP\\svc-vbo-audit",
+  VBO_PASSWORD: "correct horse battery staple",
+  APPROVALS_CHANNEL_ID: "C0APPROVAL",
+  DIGEST_CHANNEL_ID: "C0DIGEST1",
+  APPROVER_USER_IDS: "U0BOSS001, U0BOSS002",
+};
+
+function ok(env: Record<string, string | undefined>, cwd?: string) {
+  const result = loadConfig(env, cwd === undefined ? {} : { cwd });
+  if (!result.ok) assert.fail(`expected a valid config, got ${result.problems.join("; ")}`);
+  return result;
+}
+
+function problems(env: Record<string, string | undefined>, cwd?: string): string[] {
+  const result = loadConfig(env, cwd === undefined ? {} : { cwd });
+  assert.equal(result.ok, false, "expected the configuration to be refused");
+  return result.ok ? [] : result.problems;
+}
+
+describe("configuration", () => {
+  test("applies the contract's defaults", () => {
+    const { config } = ok(valid);
+    assert.equal(config.slack.mode, "http");
+    assert.equal(config.slack.apiUrl, "https://slack.com/api/");
+    assert.equal(config.port, 3000);
+    assert.equal(config.vbo.url, "https://vbo.corp.local:4443");
+    assert.equal(config.vbo.apiVersion, "auto");
+    assert.equal(config.vbo.tlsInsecure, false);
+    assert.equal(config.databasePath, "./data/vbo-audit.sqlite");
+    assert.deepEqual(config.approvals.approverUserIds, ["U0BOSS001", "U0BOSS002"]);
+    assert.equal(config.approvals.requiredApprovals, 1);
+    assert.equal(config.approvals.allowSelfApproval, false);
+    assert.equal(config.approvals.requestTtlHours, 72);
+    assert.equal(config.digest.cron, "0 9 * * 1-5");
+    assert.equal(config.digest.timezone, "UTC");
+    assert.equal(config.alerts.channelId, undefined);
+    assert.equal(config.logLevel, "info");
+  });
+
+  test("SLACK_APP_TOKEN switches to Socket Mode, where no signing secret is needed", () => {
+    const { config } = ok({ ...valid, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: "xapp-1-A1-1-abc" });
+    assert.equal(config.slack.mode, "socket");
+    assert.equal(config.slack.appToken, "xapp-1-A1-1-abc");
+  });
+
+  test("reads every variable it documents", () => {
+    const { config } = ok({
+      ...valid,
+      SLACK_API_URL: "http://127.0.0.1:9999/api",
+      PORT: "8080",
+      VBO_API_VERSION: "V7",
+      VBO_TLS_INSECURE: "true",
+      VBO_ORGANIZATION: "vBridge",
+      DATABASE_PATH: "/data/x.sqlite",
+      APPROVER_USERGROUP_ID: "S0APPROVERS",
+      REQUIRED_APPROVALS: "2",
+      ALLOW_SELF_APPROVAL: "true",
+      REQUEST_TTL_HOURS: "1.5",
+      DIGEST_CRON: "30 8 * * *",
+      DIGEST_TIMEZONE: "Pacific/Auckland",
+      ALERTS_CHANNEL_ID: "C0ALERTS1",
+      LOG_LEVEL: "DEBUG",
+    });
+    assert.equal(config.slack.apiUrl, "http://127.0.0.1:9999/api/");
+    assert.equal(config.port, 8080);
+    assert.equal(config.vbo.apiVersion, "v7");
+    assert.equal(config.vbo.tlsInsecure, true);
+    assert.equal(config.vbo.organization, "vBridge");
+    assert.equal(config.databasePath, "/data/x.sqlite");
+    assert.equal(config.approvals.approverUsergroupId, "S0APPROVERS");
+    assert.equal(config.approvals.requiredApprovals, 2);
+    assert.equal(config.approvals.allowSelfApproval, true);
+    assert.equal(config.approvals.requestTtlHours, 1.5);
+    assert.equal(config.digest.cron, "30 8 * * *");
+    assert.equal(config.digest.timezone, "Pacific/Auckland");
+    assert.equal(config.alerts.channelId, "C0ALERTS1");
+    assert.equal(config.logLevel, "debug");
+  });
+
+  test("'false' means false (not the truthy string)", () => {
+    const { config } = ok({ ...valid, VBO_TLS_INSECURE: "false", ALLOW_SELF_APPROVAL: "false" });
+    assert.equal(config.vbo.tlsInsecure, false);
+    assert.equal(config.approvals.allowSelfApproval, false);
+  });
+
+  test("reports every problem at once, one line each naming its variable", () => {
+    const lines = problems({
+      SLACK_BOT_TOKEN: "xoxp-user-token",
+      PORT: "eighty",
+      VBO_API_VERSION: "v9",
+      VBO_TLS_INSECURE: "maybe",
+      APPROVALS_CHANNEL_ID: "#approvals",
+      REQUIRED_APPROVALS: "0",
+      REQUEST_TTL_HOURS: "-1",
+      DIGEST_CRON: "every day",
+      DIGEST_TIMEZONE: "Middle/Earth",
+      LOG_LEVEL: "loud",
+    });
+    const named = (name: string) => lines.some((line) => line.startsWith(`${name}: `));
+    for (const name of [
+      "SLACK_BOT_TOKEN",
+      "SLACK_SIGNING_SECRET",
+      "PORT",
+      "VBO_URL",
+      "VBO_USERNAME",
+      "VBO_PASSWORD",
+      "VBO_API_VERSION",
+      "VBO_TLS_INSECURE",
+      "APPROVALS_CHANNEL_ID",
+      "APPROVER_USER_IDS",
+      "REQUIRED_APPROVALS",
+      "REQUEST_TTL_HOURS",
+      "DIGEST_CHANNEL_ID",
+      "DIGEST_CRON",
+      "DIGEST_TIMEZONE",
+      "LOG_LEVEL",
+    ]) {
+      assert.ok(named(name), `no problem reported for ${name}:\n${lines.join("\n")}`);
+    }
+    for (const line of lines) assert.ok(!line.includes("\n"), "one line per problem");
+  });
+
+  test("needs someone who can approve, and enough of them for the quorum", () => {
+    const noApprovers = problems({ ...valid, APPROVER_USER_IDS: "" });
+    assert.ok(noApprovers.some((l) => l.startsWith("APPROVER_USER_IDS:")));
+    const quorum = problems({ ...valid, REQUIRED_APPROVALS: "3" });
+    assert.ok(quorum.some((l) => l.startsWith("REQUIRED_APPROVALS:") && l.includes("3")));
+    ok({ ...valid, APPROVER_USER_IDS: "", APPROVER_USERGROUP_ID: "S0GROUP01", REQUIRED_APPROVALS: "3" });
+  });
+
+  test("secrets may come from files, but not from both places", () => {
+    const password = join(dir, "vbo-password");
+    writeFileSync(password, "from-a-file\n");
+    const token = join(dir, "bot-token");
+    writeFileSync(token, "xoxb-from-file");
+    const { config } = ok({
+      ...valid,
+      VBO_PASSWORD: undefined,
+      VBO_PASSWORD_FILE: password,
+      SLACK_BOT_TOKEN: "",
+      SLACK_BOT_TOKEN_FILE: token,
+    });
+    assert.equal(config.vbo.password, "from-a-file");
+    assert.equal(config.slack.botToken, "xoxb-from-file");
+
+    const both = problems({ ...valid, VBO_PASSWORD_FILE: password });
+    assert.ok(both.some((l) => l.startsWith("VBO_PASSWORD:") && l.includes("VBO_PASSWORD_FILE")));
+    const missing = problems({ ...valid, VBO_PASSWORD: undefined, VBO_PASSWORD_FILE: join(dir, "nope") });
+    assert.ok(missing.some((l) => l.startsWith("VBO_PASSWORD_FILE:")));
+  });
+
+  test("reads .env from the working directory; the real environment wins", () => {
+    const cwd = mkdtempSync(join(dir, "dotenv-"));
+    writeFileSync(join(cwd, ".env"), "VBO_USERNAME=from-dotenv\nPORT=4000\nLOG_LEVEL=warn\n");
+    const { config } = ok({ ...valid, VBO_USERNAME: undefined, PORT: "5000" }, cwd);
+    assert.equal(config.vbo.username, "from-dotenv");
+    assert.equal(config.port, 5000);
+    assert.equal(config.logLevel, "warn");
+    assert.equal(databasePathFrom({}, { cwd }), "./data/vbo-audit.sqlite");
+  });
+
+  test("VBO_CA_FILE must hold a PEM certificate; its text is loaded", () => {
+    const pem = join(dir, "ca.pem");
+    writeFileSync(pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    const { config } = ok({ ...valid, VBO_CA_FILE: pem });
+    assert.match(config.vbo.caPem ?? "", /BEGIN CERTIFICATE/);
+    const notPem = join(dir, "not.pem");
+    writeFileSync(notPem, "hello");
+    assert.ok(problems({ ...valid, VBO_CA_FILE: notPem }).some((l) => l.startsWith("VBO_CA_FILE:")));
+  });
+
+  test("never echoes a secret value in a problem", () => {
+    const secret = "xoxp-this-is-a-user-token-not-a-bot-token";
+    const lines = problems({
+      ...valid,
+      SLACK_BOT_TOKEN: secret,
+      SLACK_SIGNING_SECRET: "short",
+      VBO_URL: "not a url",
+    });
+    assert.ok(lines.some((l) => l.startsWith("SLACK_BOT_TOKEN:")));
+    assert.ok(lines.some((l) => l.startsWith("SLACK_SIGNING_SECRET:")));
+    for (const line of lines) {
+      assert.ok(!line.includes(secret));
+      assert.ok(!line.includes("short"), line);
+    }
+  });
+
+  test("lists its secrets for the logger to scrub", () => {
+    const { config } = ok(valid);
+    assert.deepEqual(
+      secretsOf(config).sort(),
+      [valid.SLACK_BOT_TOKEN, valid.SLACK_SIGNING_SECRET, valid.VBO_PASSWORD].sort(),
+    );
+  });
+});
