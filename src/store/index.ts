@@ -1,0 +1,43 @@
+/**
+ * The store: one SQLite database and the repositories over it. Nothing outside `src/store/` writes
+ * SQL; the core and the Slack side use these repositories.
+ */
+import type { Database } from "./db.ts";
+import { EventLog } from "./log.ts";
+import { MessageRepository } from "./messages.ts";
+import { RequestRepository } from "./requests.ts";
+import { VoteRepository } from "./votes.ts";
+
+export { type Database, DatabaseSetupError, openDatabase } from "./db.ts";
+export { EventLog, type NewEvent, type VerifyResult, verifyLog } from "./log.ts";
+export { MessageRepository, type RequestMessage } from "./messages.ts";
+export { type Closing, type NewRequest, principalKey, RequestRepository } from "./requests.ts";
+export { VoteRepository } from "./votes.ts";
+
+export interface Store {
+  readonly db: Database;
+  readonly requests: RequestRepository;
+  readonly votes: VoteRepository;
+  readonly messages: MessageRepository;
+  readonly log: EventLog;
+  /**
+   * Runs `fn` in one IMMEDIATE transaction (a savepoint when nested): every write inside commits
+   * together or not at all, and no other connection writes in between.
+   */
+  transaction<T>(fn: () => T): T;
+}
+
+/** Builds the repositories over an open database; their statements are prepared once, here. */
+export function createStore(db: Database): Store {
+  return {
+    db,
+    requests: new RequestRepository(db),
+    votes: new VoteRepository(db),
+    messages: new MessageRepository(db),
+    log: new EventLog(db),
+    transaction: <T>(fn: () => T): T => {
+      const tx = db.transaction(fn);
+      return db.inTransaction ? tx() : tx.immediate();
+    },
+  };
+}

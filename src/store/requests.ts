@@ -1,0 +1,382 @@
+/**
+ * Requests. Every state change is a conditional
+ * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
+ * stored state, so two concurrent clicks or appliers cannot both win.
+ */
+import type { OrganizationRef, Request, RequestKind, RequestState } from "../core/types.ts";
+import type { PrincipalRef } from "../vbo/schemas.ts";
+import type { Database } from "./db.ts";
+
+interface RequestRow {
+  id: number;
+  kind: RequestKind;
+  organization_id: string;
+  organization_name: string;
+  principal_type: "User" | "Group";
+  principal_id: string;
+  principal_name: string;
+  principal_display_name: string;
+  principal_msid: string | null;
+  requester: string;
+  reason: string | null;
+  state: RequestState;
+  created_at: string;
+  updated_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  deny_reason: string | null;
+  audit_for_ms: number | null;
+  audit_expires_at: string | null;
+  audit_expired_at: string | null;
+  expiry_attempts: number;
+  applied_at: string | null;
+  apply_attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+}
+
+const COLUMNS = `id, kind, organization_id, organization_name, principal_type, principal_id, principal_name,
+  principal_display_name, principal_msid, requester, reason, state, created_at, updated_at, decided_at,
+  decided_by, deny_reason, audit_for_ms, audit_expires_at, audit_expired_at, expiry_attempts, applied_at, apply_attempts,
+  last_error, next_attempt_at`;
+
+const OPEN = "('pending', 'approved', 'apply_failed')";
+const APPLICABLE = "('approved', 'apply_failed')";
+
+const iso = (d: Date) => d.toISOString();
+const date = (s: string | null) => (s === null ? null : new Date(s));
+
+/**
+ * What identifies a principal across VB365's id formats: the lower-cased UPN (users) or name
+ * (groups); the id only when there is no name.
+ */
+export function principalKey(principal: Pick<PrincipalRef, "name" | "id">): string {
+  const name = principal.name.trim().toLowerCase();
+  return name !== "" ? name : `id:${principal.id}`;
+}
+
+function toRequest(row: RequestRow): Request {
+  return {
+    id: row.id,
+    kind: row.kind,
+    organization: { id: row.organization_id, name: row.organization_name },
+    principal: {
+      type: row.principal_type,
+      id: row.principal_id,
+      name: row.principal_name,
+      displayName: row.principal_display_name,
+      ...(row.principal_msid === null ? {} : { msid: row.principal_msid }),
+    },
+    requester: row.requester,
+    reason: row.reason,
+    state: row.state,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    decidedAt: date(row.decided_at),
+    decidedBy: row.decided_by,
+    denyReason: row.deny_reason,
+    auditForMs: row.audit_for_ms,
+    auditExpiresAt: date(row.audit_expires_at),
+    auditExpiredAt: date(row.audit_expired_at),
+    expiryAttempts: row.expiry_attempts,
+    appliedAt: date(row.applied_at),
+    applyAttempts: row.apply_attempts,
+    lastError: row.last_error,
+    nextAttemptAt: date(row.next_attempt_at),
+  };
+}
+
+export interface NewRequest {
+  kind: RequestKind;
+  organization: OrganizationRef;
+  principal: PrincipalRef;
+  requester: string;
+  reason: string | null;
+  /** Time-bound adds only. */
+  auditForMs: number | null;
+  at: Date;
+}
+
+/** The end of a pending request's life. */
+export type Closing =
+  | { to: "approved"; by: string }
+  | { to: "denied"; by: string; reason: string }
+  | { to: "cancelled"; by: string }
+  | { to: "expired"; by: string };
+
+export class RequestRepository {
+  readonly #insert;
+  readonly #get;
+  readonly #findOpen;
+  readonly #listOpen;
+  readonly #listPending;
+  readonly #listByRequester;
+  readonly #listUpdatedSince;
+  readonly #listStalePending;
+  readonly #listDueForApply;
+  readonly #listAuditExpiriesDue;
+  readonly #laterApplied;
+  readonly #touchPending;
+  readonly #close;
+  readonly #claim;
+  readonly #markApplied;
+  readonly #markApplyFailed;
+  readonly #claimAuditExpiry;
+  readonly #markAuditExpired;
+  readonly #markAuditExpiryFailed;
+
+  constructor(db: Database) {
+    this.#insert = db.prepare<
+      [
+        {
+          kind: string;
+          organization_id: string;
+          organization_name: string;
+          principal_type: string;
+          principal_id: string;
+          principal_name: string;
+          principal_display_name: string;
+          principal_msid: string | null;
+          principal_key: string;
+          requester: string;
+          reason: string | null;
+          at: string;
+          audit_for_ms: number | null;
+        },
+      ]
+    >(
+      `INSERT INTO requests (kind, organization_id, organization_name, principal_type, principal_id,
+         principal_name, principal_display_name, principal_msid, principal_key, requester, reason, state,
+         created_at, updated_at, audit_for_ms)
+       VALUES (@kind, @organization_id, @organization_name, @principal_type, @principal_id, @principal_name,
+         @principal_display_name, @principal_msid, @principal_key, @requester, @reason, 'pending', @at, @at,
+         @audit_for_ms)`,
+    );
+    this.#get = db.prepare<[number], RequestRow>(`SELECT ${COLUMNS} FROM requests WHERE id = ?`);
+    this.#findOpen = db.prepare<[string, string, string, string | null], RequestRow>(
+      `SELECT ${COLUMNS} FROM requests
+       WHERE organization_id = ? AND kind = ? AND state IN ${OPEN}
+         AND (principal_key = ? OR (principal_msid IS NOT NULL AND lower(principal_msid) = lower(?)))
+       ORDER BY id LIMIT 1`,
+    );
+    this.#listOpen = db.prepare<[], RequestRow>(
+      `SELECT ${COLUMNS} FROM requests WHERE state IN ${OPEN} ORDER BY created_at, id`,
+    );
+    this.#listPending = db.prepare<[], RequestRow>(
+      `SELECT ${COLUMNS} FROM requests WHERE state = 'pending' ORDER BY created_at, id`,
+    );
+    this.#listByRequester = db.prepare<[string, number], RequestRow>(
+      `SELECT ${COLUMNS} FROM requests WHERE requester = ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+    );
+    this.#listUpdatedSince = db.prepare<[string], RequestRow>(
+      `SELECT ${COLUMNS} FROM requests WHERE updated_at >= ? ORDER BY updated_at, id`,
+    );
+    this.#listStalePending = db.prepare<[string], RequestRow>(
+      `SELECT ${COLUMNS} FROM requests WHERE state = 'pending' AND created_at <= ? ORDER BY id`,
+    );
+    this.#listDueForApply = db.prepare<{ now: string }, RequestRow>(
+      `SELECT ${COLUMNS} FROM requests
+       WHERE state IN ${APPLICABLE}
+         AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+         AND (lease_until IS NULL OR lease_until <= @now)
+       ORDER BY next_attempt_at, id`,
+    );
+    this.#listAuditExpiriesDue = db.prepare<{ now: string }, RequestRow>(
+      `SELECT ${COLUMNS} FROM requests
+       WHERE state = 'applied' AND kind = 'add' AND audit_expires_at IS NOT NULL
+         AND audit_expired_at IS NULL AND audit_expires_at <= @now
+         AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+         AND (lease_until IS NULL OR lease_until <= @now)
+       ORDER BY audit_expires_at, id`,
+    );
+    this.#laterApplied = db.prepare<[string, string, number], RequestRow>(
+      `SELECT ${COLUMNS} FROM requests
+       WHERE organization_id = ? AND principal_key = ? AND id > ? AND state = 'applied'
+       ORDER BY id DESC LIMIT 1`,
+    );
+    this.#touchPending = db.prepare<[string, number]>(
+      "UPDATE requests SET updated_at = ? WHERE id = ? AND state = 'pending'",
+    );
+    this.#close = db.prepare<
+      [{ id: number; to: string; by: string; at: string; deny_reason: string | null; next: string | null }]
+    >(
+      `UPDATE requests SET state = @to, decided_by = @by, decided_at = @at, updated_at = @at,
+         deny_reason = @deny_reason, next_attempt_at = @next
+       WHERE id = @id AND state = 'pending'`,
+    );
+    this.#claim = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
+      `UPDATE requests SET lease_owner = @owner, lease_until = @until, apply_attempts = apply_attempts + 1
+       WHERE id = @id AND state IN ${APPLICABLE} AND (lease_until IS NULL OR lease_until <= @now)`,
+    );
+    this.#markApplied = db.prepare<[{ id: number; owner: string; at: string; expires: string | null }]>(
+      `UPDATE requests SET state = 'applied', applied_at = @at, updated_at = @at, audit_expires_at = @expires,
+         last_error = NULL, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND lease_owner = @owner AND state IN ${APPLICABLE}`,
+    );
+    this.#markApplyFailed = db.prepare<
+      [{ id: number; owner: string; at: string; error: string; next: string }]
+    >(
+      `UPDATE requests SET state = 'apply_failed', updated_at = @at, last_error = @error, next_attempt_at = @next,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND lease_owner = @owner AND state IN ${APPLICABLE}`,
+    );
+    this.#claimAuditExpiry = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
+      `UPDATE requests SET lease_owner = @owner, lease_until = @until
+       WHERE id = @id AND state = 'applied' AND audit_expired_at IS NULL AND audit_expires_at <= @now
+         AND (lease_until IS NULL OR lease_until <= @now)`,
+    );
+    this.#markAuditExpired = db.prepare<[{ id: number; owner: string; at: string }]>(
+      `UPDATE requests SET audit_expired_at = @at, updated_at = @at, last_error = NULL, next_attempt_at = NULL,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND lease_owner = @owner AND audit_expired_at IS NULL`,
+    );
+    this.#markAuditExpiryFailed = db.prepare<
+      [{ id: number; owner: string; at: string; error: string; next: string }]
+    >(
+      `UPDATE requests SET last_error = @error, next_attempt_at = @next, expiry_attempts = expiry_attempts + 1,
+         updated_at = @at, lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND lease_owner = @owner AND audit_expired_at IS NULL`,
+    );
+  }
+
+  /**
+   * Creates a pending request. Throws SQLite's UNIQUE constraint error when an open request for the
+   * same organization, principal and kind exists (the caller then points to that one).
+   */
+  create(input: NewRequest): Request {
+    const result = this.#insert.run({
+      kind: input.kind,
+      organization_id: input.organization.id,
+      organization_name: input.organization.name,
+      principal_type: input.principal.type,
+      principal_id: input.principal.id,
+      principal_name: input.principal.name,
+      principal_display_name: input.principal.displayName,
+      principal_msid: input.principal.msid ?? null,
+      principal_key: principalKey(input.principal),
+      requester: input.requester,
+      reason: input.reason,
+      at: iso(input.at),
+      audit_for_ms: input.auditForMs,
+    });
+    return this.getOrThrow(Number(result.lastInsertRowid));
+  }
+
+  get(id: number): Request | undefined {
+    const row = this.#get.get(id);
+    return row === undefined ? undefined : toRequest(row);
+  }
+
+  getOrThrow(id: number): Request {
+    const request = this.get(id);
+    if (request === undefined) throw new Error(`request ${id} does not exist`);
+    return request;
+  }
+
+  /** The open (pending, approved or apply_failed) request for this principal and kind, if any. */
+  findOpen(organizationId: string, principal: PrincipalRef, kind: RequestKind): Request | undefined {
+    const row = this.#findOpen.get(organizationId, kind, principalKey(principal), principal.msid ?? null);
+    return row === undefined ? undefined : toRequest(row);
+  }
+
+  /** Pending, approved and apply_failed requests, oldest first. */
+  listOpen(): Request[] {
+    return this.#listOpen.all().map(toRequest);
+  }
+
+  listPending(): Request[] {
+    return this.#listPending.all().map(toRequest);
+  }
+
+  /** A requester's requests, newest first. */
+  listByRequester(requester: string, limit = 20): Request[] {
+    return this.#listByRequester.all(requester, limit).map(toRequest);
+  }
+
+  /** Requests that changed at or after `since` (for digests). */
+  listUpdatedSince(since: Date): Request[] {
+    return this.#listUpdatedSince.all(iso(since)).map(toRequest);
+  }
+
+  /** Pending requests created at or before `createdBefore`. */
+  listStalePending(createdBefore: Date): Request[] {
+    return this.#listStalePending.all(iso(createdBefore)).map(toRequest);
+  }
+
+  /** Approved or apply_failed requests whose next attempt is due and that nobody is applying. */
+  listDueForApply(now: Date): Request[] {
+    return this.#listDueForApply.all({ now: iso(now) }).map(toRequest);
+  }
+
+  /** Applied time-bound adds whose audit has ended but whose audit item was not removed yet. */
+  listAuditExpiriesDue(now: Date): Request[] {
+    return this.#listAuditExpiriesDue.all({ now: iso(now) }).map(toRequest);
+  }
+
+  /** The newest applied request for the same principal made after `afterId`, if any. */
+  findLaterApplied(request: Pick<Request, "id" | "organization" | "principal">): Request | undefined {
+    const row = this.#laterApplied.get(request.organization.id, principalKey(request.principal), request.id);
+    return row === undefined ? undefined : toRequest(row);
+  }
+
+  /** Bumps `updated_at` of a pending request; false when it is no longer pending. */
+  touchPending(id: number, at: Date): boolean {
+    return this.#touchPending.run(iso(at), id).changes === 1;
+  }
+
+  /**
+   * Moves a pending request to its end state; false when it was not pending any more (someone else
+   * won). Approval also makes the request due for applying at once.
+   */
+  close(id: number, closing: Closing, at: Date): boolean {
+    return (
+      this.#close.run({
+        id,
+        to: closing.to,
+        by: closing.by,
+        at: iso(at),
+        deny_reason: closing.to === "denied" ? closing.reason : null,
+        next: closing.to === "approved" ? iso(at) : null,
+      }).changes === 1
+    );
+  }
+
+  /**
+   * Takes the right to apply an approved or apply_failed request until `until`, counting an
+   * attempt; false when it is not applicable or someone else holds an unexpired lease.
+   */
+  claimApply(id: number, owner: string, now: Date, until: Date): boolean {
+    return this.#claim.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
+  }
+
+  /** Records success by the lease holder; `auditExpiresAt` for time-bound adds. */
+  markApplied(id: number, owner: string, at: Date, auditExpiresAt: Date | null): boolean {
+    return (
+      this.#markApplied.run({ id, owner, at: iso(at), expires: auditExpiresAt ? iso(auditExpiresAt) : null })
+        .changes === 1
+    );
+  }
+
+  markApplyFailed(id: number, owner: string, at: Date, error: string, nextAttemptAt: Date): boolean {
+    return (
+      this.#markApplyFailed.run({ id, owner, at: iso(at), error, next: iso(nextAttemptAt) }).changes === 1
+    );
+  }
+
+  /** Takes the right to end a time-bound audit whose expiry has passed. */
+  claimAuditExpiry(id: number, owner: string, now: Date, until: Date): boolean {
+    return this.#claimAuditExpiry.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
+  }
+
+  markAuditExpired(id: number, owner: string, at: Date): boolean {
+    return this.#markAuditExpired.run({ id, owner, at: iso(at) }).changes === 1;
+  }
+
+  /** Records a failed removal at expiry; the caller computes the backoff from `expiryAttempts`. */
+  markAuditExpiryFailed(id: number, owner: string, at: Date, error: string, nextAttemptAt: Date): boolean {
+    return (
+      this.#markAuditExpiryFailed.run({ id, owner, at: iso(at), error, next: iso(nextAttemptAt) }).changes ===
+      1
+    );
+  }
+}

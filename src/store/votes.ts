@@ -1,0 +1,31 @@
+/** Approvers' votes: one per approver per request, enforced by the database. */
+import type { Vote } from "../core/types.ts";
+import type { Database } from "./db.ts";
+
+const iso = (d: Date) => d.toISOString();
+
+export class VoteRepository {
+  readonly #insert;
+  readonly #list;
+
+  constructor(db: Database) {
+    this.#insert = db.prepare<[number, string, string]>(
+      "INSERT INTO votes (request_id, approver, at) VALUES (?, ?, ?) ON CONFLICT (request_id, approver) DO NOTHING",
+    );
+    this.#list = db.prepare<[number], { request_id: number; approver: string; at: string }>(
+      "SELECT request_id, approver, at FROM votes WHERE request_id = ? ORDER BY id",
+    );
+  }
+
+  /** Records one approver's vote; false when that approver had already voted. */
+  add(requestId: number, approver: string, at: Date): boolean {
+    return this.#insert.run(requestId, approver, iso(at)).changes === 1;
+  }
+
+  /** Votes of a request, in the order they were cast. */
+  list(requestId: number): Vote[] {
+    return this.#list
+      .all(requestId)
+      .map((r) => ({ requestId: r.request_id, approver: r.approver, at: new Date(r.at) }));
+  }
+}
