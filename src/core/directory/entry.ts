@@ -1,0 +1,57 @@
+/**
+ * One user or group of an organization as the directory cache keeps it, and the conversions from
+ * VB365's shapes and to the `PrincipalRef` the rest of the bot uses.
+ */
+import type { Group, PrincipalRef, PrincipalType, User } from "../../vbo/schemas.ts";
+
+export interface DirectoryEntry {
+  type: PrincipalType;
+  /** VB365's opaque id, kept byte for byte. */
+  id: string;
+  /** UPN / e-mail for users; mail or name for groups; empty when VB365 gave none. */
+  name: string;
+  displayName: string;
+  msid?: string | undefined;
+  /** User: User, Shared or Public. Group: Office365, Security, Distribution or DynamicDistribution. */
+  subtype?: string | undefined;
+}
+
+export function entryFromUser(user: User): DirectoryEntry {
+  const name = user.name ?? "";
+  return {
+    type: "User",
+    id: user.id,
+    name,
+    displayName: user.displayName ?? name,
+    msid: user.msid ?? undefined,
+    subtype: user.type ?? undefined,
+  };
+}
+
+export function entryFromGroup(group: Group): DirectoryEntry {
+  const name = group.name ?? "";
+  return {
+    type: "Group",
+    id: group.id,
+    name,
+    displayName: group.displayName ?? name,
+    msid: group.msid ?? undefined,
+    subtype: group.type ?? undefined,
+  };
+}
+
+export function toPrincipal(entry: DirectoryEntry): PrincipalRef {
+  const principal: PrincipalRef = {
+    type: entry.type,
+    id: entry.id,
+    // A group without a mail is still named by something a person recognises.
+    name: entry.name || entry.displayName,
+    displayName: entry.displayName || entry.name,
+  };
+  if (entry.msid) principal.msid = entry.msid;
+  return principal;
+}
+
+/** Identity inside one organization: VB365 ids are unique per type. */
+export const entryKey = (entry: Pick<DirectoryEntry, "type" | "id">): string =>
+  `${entry.type}\u0000${entry.id}`;

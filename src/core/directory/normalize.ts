@@ -1,0 +1,42 @@
+/**
+ * How names are compared: case, accents and punctuation do not matter, so `ben.young`, `BEN YOUNG`,
+ * `ben_young` and `Young, Ben` all reduce to the tokens `ben` and `young`.
+ */
+
+const COMBINING_MARKS = /\p{M}+/gu;
+// Apostrophes join rather than split: people type "obrien" for "O'Brien" far more than "o brien".
+const APOSTROPHES = /['\u2019\u02bc`]/g;
+// Besides punctuation, a change between letters and digits separates words: `young2` → `young 2`.
+const SEPARATORS = /[^\p{L}\p{N}]+|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** Lower case without accents: `José Ñúñez` → `jose nunez`. Punctuation is kept. */
+export function fold(text: string): string {
+  // Most names are plain ASCII, which has nothing to decompose: skip the costly normalization.
+  if (ASCII.test(text)) return text.toLowerCase();
+  return text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
+}
+
+/** The words of a name, folded. `.`, `_`, `-`, spaces and any other punctuation separate words. */
+export function tokenize(text: string): string[] {
+  return fold(text)
+    .replace(APOSTROPHES, "")
+    .split(SEPARATORS)
+    .filter((t) => t.length > 0);
+}
+
+/** The folded part before `@`, or undefined when `text` is not an address. */
+export function localPart(text: string): string | undefined {
+  const at = text.indexOf("@");
+  return at > 0 ? fold(text.slice(0, at)) : undefined;
+}
+
+export function looksLikeAddress(text: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(text.trim());
+}
+
+/** The folded domain of an address, for asking VB365 about `local@domain` guesses. */
+export function domainOf(address: string): string | undefined {
+  const at = address.lastIndexOf("@");
+  return at > 0 && at < address.length - 1 ? fold(address.slice(at + 1)) : undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * How matches are ordered: first by how they matched (an exact UPN beats a local part, which beats
+ * name words, whole words beat prefixes, and edits come last), then by how closely, then users
+ * before groups, then alphabetically so the same query always lists the same way.
+ */
+import type { DirectoryEntry } from "./entry.ts";
+
+export type MatchKind =
+  /** The whole UPN (or a group's name), ignoring case. */
+  | "upn"
+  /** The part before `@`: `ben.young`. */
+  | "localPart"
+  /** Exactly the words of the name, in any order: `Young Ben`. */
+  | "name"
+  /** Every word typed is a word of the name, which has more: `young` for Ben Young. */
+  | "tokens"
+  /** Every word typed begins a word of the name: `ben you`. */
+  | "prefix"
+  /** Within a few edits: `ben.yuong`. Only ever a suggestion. */
+  | "fuzzy";
+
+export const MATCH_KINDS: readonly MatchKind[] = ["upn", "localPart", "name", "tokens", "prefix", "fuzzy"];
+
+export interface Match {
+  entry: DirectoryEntry;
+  kind: MatchKind;
+  /** Lower is closer, comparable only within one kind. */
+  score: number;
+  /** Tie-break: folded display name, then UPN. */
+  order: string;
+}
+
+export interface Closeness {
+  /** Characters missing (prefix) or edits needed (fuzzy). */
+  edits: number;
+  /** Words of the name that the query did not mention. */
+  extraWords: number;
+  inOrder: boolean;
+}
+
+export function scoreOf(kind: MatchKind, c: Closeness): number {
+  switch (kind) {
+    case "upn":
+    case "localPart":
+      return 0;
+    case "name":
+      return c.inOrder ? 0 : 1;
+    case "tokens":
+      return c.extraWords * 2 + (c.inOrder ? 0 : 1);
+    case "prefix":
+      return c.edits + c.extraWords * 2;
+    case "fuzzy":
+      // One edit weighs more than an extra word: "Ben Young Jr" is closer to `ben yuong` than Ken Young.
+      return c.edits * 4 + c.extraWords;
+  }
+}
+
+const kindRank: Record<MatchKind, number> = { upn: 0, localPart: 1, name: 2, tokens: 3, prefix: 4, fuzzy: 5 };
+
+export function compareMatches(a: Match, b: Match): number {
+  return (
+    kindRank[a.kind] - kindRank[b.kind] ||
+    a.score - b.score ||
+    (a.entry.type === b.entry.type ? 0 : a.entry.type === "User" ? -1 : 1) ||
+    compareText(a.order, b.order) ||
+    compareText(a.entry.id, b.entry.id)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
