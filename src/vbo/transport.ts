@@ -65,6 +65,8 @@ export const isSuccess = (status: number) => status >= 200 && status < 300;
 
 export function createTransport(options: TransportOptions): Transport {
   const { logger, retry } = options;
+  // Failures that another attempt cannot cure: an untrusted certificate stays untrusted.
+  const permanent = new WeakSet<VboError>();
 
   const once = async (ex: Exchange): Promise<Reply> => {
     const timeoutMs = ex.timeoutMs ?? options.timeoutMs;
@@ -92,7 +94,9 @@ export function createTransport(options: TransportOptions): Transport {
       if (options.closed.aborted) {
         throw new VboError({ kind: "network", operation: ex.operation, message: "the client was closed" });
       }
-      throw new VboError({ kind: "network", operation: ex.operation, message: networkMessage(err) });
+      const failed = new VboError({ kind: "network", operation: ex.operation, message: networkMessage(err) });
+      if (isTlsTrustFailure(err)) permanent.add(failed);
+      throw failed;
     }
   };
 
@@ -100,7 +104,7 @@ export function createTransport(options: TransportOptions): Transport {
   const delayBefore = (outcome: Reply | VboError, attempt: number): number | undefined => {
     if (outcome instanceof VboError) {
       // A timeout is not repeated: the server is slow, and asking again multiplies the wait.
-      return outcome.kind === "network" ? backoff(attempt) : undefined;
+      return outcome.kind === "network" && !permanent.has(outcome) ? backoff(attempt) : undefined;
     }
     if (!RETRYABLE_STATUS.has(outcome.status)) return undefined;
     const asked = retryAfterMs(outcome.headers["retry-after"], options.clock.now());
@@ -202,10 +206,17 @@ const NETWORK_TEXT: Record<string, string> = {
 export function networkMessage(err: unknown): string {
   const code = errorCode(err);
   if (code === undefined) return "network error";
-  if (TLS_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS")) {
+  if (isTlsTrustFailure(err)) {
     return `the server's TLS certificate is not trusted (${code}); pin it with VBO_CA_FILE`;
   }
   return `${NETWORK_TEXT[code] ?? "network error"} (${code})`;
+}
+
+function isTlsTrustFailure(err: unknown): boolean {
+  const code = errorCode(err);
+  return (
+    code !== undefined && (TLS_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS"))
+  );
 }
 
 function errorCode(err: unknown): string | undefined {
