@@ -13,6 +13,7 @@ import type { Logger } from "../logger.ts";
 import type { RequestMessage, Store } from "../store/index.ts";
 import type { VboApi } from "../vbo/api.ts";
 import { isVboError } from "../vbo/errors.ts";
+import { findAuditItem } from "../vbo/principals.ts";
 import type { AuditItem, PrincipalRef } from "../vbo/schemas.ts";
 import { type Decision, decide, type RefusalReason } from "./decide.ts";
 import { formatDuration, MAX_DURATION_MS } from "./duration.ts";
@@ -117,45 +118,6 @@ export interface RequestView {
   votes: Vote[];
   messages: RequestMessage[];
   events: LogEvent[];
-}
-
-/** The principal an audit item names, in the shape requests use. */
-export function auditItemPrincipal(item: AuditItem): PrincipalRef | undefined {
-  const who = item.type === "User" ? item.user : item.group;
-  if (who === undefined) return undefined;
-  return {
-    type: item.type,
-    id: who.id,
-    name: who.name ?? "",
-    displayName: who.displayName ?? who.name ?? "",
-    ...(who.msid ? { msid: who.msid } : {}),
-  };
-}
-
-/**
- * Whether two references name the same principal. VB365 does not promise that ids inside audit
- * items are byte-identical to `/Users` ids, so the UPN/name (any case) or the Entra object id
- * decides; the id is compared only when neither side has a name or msid to compare.
- * TODO: use the VB365 client's helper once `src/vbo/` exports one, so there is one definition.
- */
-export function samePrincipal(
-  a: Pick<PrincipalRef, "type" | "id" | "name" | "msid">,
-  b: Pick<PrincipalRef, "type" | "id" | "name" | "msid">,
-): boolean {
-  if (a.type !== b.type) return false;
-  const [an, bn] = [a.name.trim().toLowerCase(), b.name.trim().toLowerCase()];
-  const [am, bm] = [a.msid?.trim().toLowerCase() ?? "", b.msid?.trim().toLowerCase() ?? ""];
-  if (an !== "" && an === bn) return true;
-  if (am !== "" && am === bm) return true;
-  const comparable = (an !== "" && bn !== "") || (am !== "" && bm !== "");
-  return !comparable && a.id === b.id;
-}
-
-export function findAuditItem(items: readonly AuditItem[], principal: PrincipalRef): AuditItem | undefined {
-  return items.find((item) => {
-    const p = auditItemPrincipal(item);
-    return p !== undefined && samePrincipal(p, principal);
-  });
 }
 
 /** A VB365 failure as one line safe to store and show in Slack (no stack, no secret). */
