@@ -15,7 +15,7 @@ import type { VboApi } from "../vbo/api.ts";
 import { isVboError } from "../vbo/errors.ts";
 import { findAuditItem } from "../vbo/principals.ts";
 import type { AuditItem, PrincipalRef } from "../vbo/schemas.ts";
-import { type Decision, decide, type RefusalReason } from "./decide.ts";
+import { type Decision, decide, isPastTtl, type RefusalReason } from "./decide.ts";
 import { formatDuration, MAX_DURATION_MS } from "./duration.ts";
 import {
   type Action,
@@ -165,7 +165,11 @@ export class RequestService {
     }
     const { organization, principal, kind } = input;
     const existing = this.#store.requests.findOpen(organization.id, principal, kind);
-    if (existing) return { kind: "duplicate", request: existing };
+    // A pending request past its time-to-live no longer stands in the way: end it now rather than
+    // point the requester at something nobody can approve.
+    if (existing && !(existing.state === "pending" && this.#expireIfStale(existing, this.#clock.now()))) {
+      return { kind: "duplicate", request: existing };
+    }
 
     const item = findAuditItem(await this.#vbo.listAuditItems(organization.id), principal);
     if (kind === "add" && item) return { kind: "already_audited", auditItem: item };
@@ -239,6 +243,8 @@ export class RequestService {
 
       switch (decision.kind) {
         case "refused":
+          // Found past its time-to-live before the expiry job: expire it now, so every view agrees.
+          if (decision.reason === "expired") this.#expireIfStale(request, now);
           return refused(decision.reason);
         case "vote_recorded": {
           if (!requests.touchPending(requestId, now)) return refused("already_decided");
@@ -298,7 +304,8 @@ export class RequestService {
    * Applies an approved (or apply_failed) request to VB365, exactly once however many callers race:
    * a lease taken by a conditional UPDATE admits one applier. VB365's audit items are read first,
    * so a change that already happened (a crash after the POST, a console edit) counts as success.
-   * A failure leaves the request apply_failed with a safe error and a next attempt time.
+   * A failure leaves the request apply_failed with a safe error and a next attempt time. A direct
+   * call tries now, whatever the backoff says; `retryDue` respects it.
    */
   async apply(requestId: number): Promise<ApplyResult> {
     const { requests } = this.#store;
@@ -378,15 +385,7 @@ export class RequestService {
     const cutoff = new Date(now.getTime() - this.#policy.requestTtlMs);
     const expired: Request[] = [];
     for (const request of this.#store.requests.listStalePending(cutoff)) {
-      const done = this.#store.transaction(() => {
-        if (!this.#store.requests.close(request.id, { to: "expired", by: SYSTEM_ACTOR }, now)) return false;
-        this.#appendFor(request, "expired", SYSTEM_ACTOR, now, {
-          ttl: formatDuration(this.#policy.requestTtlMs),
-          createdAt: request.createdAt.toISOString(),
-        });
-        return true;
-      });
-      if (done) expired.push(this.#store.requests.getOrThrow(request.id));
+      if (this.#expireIfStale(request, now)) expired.push(this.#store.requests.getOrThrow(request.id));
     }
     if (expired.length > 0)
       this.#logger.info("pending requests expired", { requestIds: expired.map((r) => r.id) });
@@ -469,6 +468,19 @@ export class RequestService {
     });
     this.#logger.info("time-bound audit ended", { requestId, alreadyGone });
     return { kind: "removed", request: requests.getOrThrow(requestId), alreadyGone };
+  }
+
+  /** Expires a pending request past its time-to-live (logged); false when it was not. */
+  #expireIfStale(request: Request, now: Date): boolean {
+    if (!isPastTtl(request, this.#policy, now)) return false;
+    return this.#store.transaction(() => {
+      if (!this.#store.requests.close(request.id, { to: "expired", by: SYSTEM_ACTOR }, now)) return false;
+      this.#appendFor(request, "expired", SYSTEM_ACTOR, now, {
+        ttl: formatDuration(this.#policy.requestTtlMs),
+        createdAt: request.createdAt.toISOString(),
+      });
+      return true;
+    });
   }
 
   /** Everything the Slack side needs to render one request. */
