@@ -1,0 +1,521 @@
+/**
+ * A pure parser for the text of `/vbo-audit`: Slack sends it with `should_escape: true`, so mentions
+ * arrive as `<@U123|ben>`, e-mail addresses as `<mailto:a@b|a@b>` and `&`, `<`, `>` as entities.
+ * Everything the user may get wrong answers with a message that says how to get it right.
+ *
+ * Error messages are mrkdwn with every user-supplied fragment escaped, ready for a reply.
+ */
+import { escapeMrkdwn, inlineCode, truncate } from "../blocks/kit.ts";
+
+export const COMMAND = "/vbo-audit";
+export const MAX_TEXT_LENGTH = 2000;
+export const MAX_REASON_LENGTH = 500;
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+export const MIN_AUDIT_FOR_MS = HOUR_MS;
+export const MAX_AUDIT_FOR_MS = 365 * DAY_MS;
+
+export type Who =
+  | { kind: "email"; value: string }
+  | { kind: "mention"; userId: string; label?: string }
+  | { kind: "quoted"; value: string }
+  | { kind: "text"; value: string };
+
+type WithOrg = { org?: string };
+
+export type Command =
+  | ({ kind: "help" } & WithOrg)
+  | ({ kind: "find"; query: string; who: Who } & WithOrg)
+  | ({ kind: "add"; who: Who; reason?: string; auditFor?: number } & WithOrg)
+  | ({ kind: "remove"; who: Who; reason?: string } & WithOrg)
+  | ({ kind: "list" } & WithOrg)
+  | ({ kind: "pending" } & WithOrg)
+  | ({ kind: "log"; who?: Who } & WithOrg)
+  | ({ kind: "status" } & WithOrg)
+  | ({ kind: "digest" } & WithOrg);
+
+export type ParseError = { kind: "error"; message: string };
+export type ParseResult = Command | ParseError;
+export type Subcommand = Command["kind"];
+
+/** The one description of the command: the help reply and the manifest's usage hint come from it. */
+export const USAGE: ReadonlyArray<{ kind: Subcommand; syntax: string; does: string }> = [
+  { kind: "add", syntax: "add <who> [reason…] [--for 30d]", does: "ask to start auditing a user or group" },
+  { kind: "remove", syntax: "remove <who> [reason…]", does: "ask to stop auditing them" },
+  { kind: "find", syntax: "find <query>", does: "matching users and groups, each marked audited or not" },
+  { kind: "list", syntax: "list", does: "who is audited now, read from VB365" },
+  { kind: "pending", syntax: "pending", does: "requests waiting for approval" },
+  { kind: "log", syntax: "log [who]", does: "the approval log, newest first" },
+  { kind: "status", syntax: "status", does: "VB365 connection, API version, audit e-mail notifications" },
+  { kind: "digest", syntax: "digest", does: "post the digest now (approvers only)" },
+  { kind: "help", syntax: "help", does: "this message" },
+];
+
+export const SUBCOMMANDS: readonly Subcommand[] = USAGE.map((u) => u.kind);
+
+/** The manifest's `usage_hint` (test/manifest.test.ts checks manifest.yml carries exactly this). */
+export const USAGE_HINT =
+  "add ben.young [reason] | remove … | find … | list | pending | log | status | digest | help";
+
+/** The help reply, in mrkdwn. */
+export function usageMrkdwn(): string {
+  const lines = USAGE.map((u) => `• ${inlineCode(`${COMMAND} ${u.syntax}`)}: ${u.does}`);
+  return [
+    `*${COMMAND}* puts Veeam Backup for Microsoft 365 audit items behind an approval.`,
+    ...lines,
+    `*${escapeMrkdwn("<who>")}* is an e-mail or UPN (${inlineCode("ben.young@example.com")}), its local part ` +
+      `(${inlineCode("ben.young")}), a display name in quotes (${inlineCode('"Ben Young"')}), an @mention, ` +
+      "or a group's name.",
+    `${inlineCode("--org <name-or-id>")} picks the organization when VB365 has several. ` +
+      `${inlineCode("--for 30d")} ends the audit by itself after hours (${inlineCode("12h")}), days ` +
+      `(${inlineCode("30d")}) or weeks (${inlineCode("2w")}): 1 hour to 365 days.`,
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Tokens
+
+interface Token {
+  /** The text as typed (quotes included). */
+  raw: string;
+  /** For a quoted token, what is inside the quotes; otherwise `raw`. */
+  value: string;
+  quoted: boolean;
+  start: number;
+  end: number;
+}
+
+// Straight quotes and the curly ones Slack's clients and phones substitute.
+const QUOTES = new Set(['"', "“", "”", "„", "‟"]);
+const SPACE = /\s/;
+
+function tokenize(text: string): Token[] | ParseError {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (SPACE.test(text[i] as string)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (QUOTES.has(text[i] as string)) {
+      const close = findQuote(text, i + 1);
+      if (close < 0) return unterminated(text, start);
+      tokens.push({
+        raw: text.slice(start, close + 1),
+        value: text.slice(start + 1, close),
+        quoted: true,
+        start,
+        end: close + 1,
+      });
+      i = close + 1;
+      continue;
+    }
+    // A word: up to whitespace, keeping `<…>` tokens whole (a mention's label may hold spaces) and
+    // `--org="Contoso Ltd"` whole.
+    while (i < text.length && !SPACE.test(text[i] as string)) {
+      const ch = text[i] as string;
+      if (ch === "<") {
+        const close = text.indexOf(">", i);
+        i = close < 0 ? i + 1 : close + 1;
+      } else if (QUOTES.has(ch) && text[i - 1] === "=") {
+        const close = findQuote(text, i + 1);
+        if (close < 0) return unterminated(text, i);
+        i = close + 1;
+      } else {
+        i++;
+      }
+    }
+    tokens.push({ raw: text.slice(start, i), value: text.slice(start, i), quoted: false, start, end: i });
+  }
+  return tokens;
+}
+
+function findQuote(text: string, from: number): number {
+  for (let j = from; j < text.length; j++) if (QUOTES.has(text[j] as string)) return j;
+  return -1;
+}
+
+function unterminated(text: string, at: number): ParseError {
+  const fragment = truncate(text.slice(at).replace(/\s+/g, " "), 40);
+  return error(
+    `There is an opening quote without a closing one: ${inlineCode(fragment)}. Close it, e.g. ${inlineCode(`${COMMAND} add "Ben Young" reason`)}.`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Slack formatting
+
+const ENTITY = /&(amp|lt|gt);/g;
+const ENTITY_CHARS: Record<string, string> = { amp: "&", lt: "<", gt: ">" };
+
+function decodeEntities(text: string): string {
+  return text.replace(ENTITY, (_, name: string) => ENTITY_CHARS[name] ?? "");
+}
+
+/** Slack's `<…>` tokens rendered as plain text (no live mentions or pings) and entities decoded. */
+export function plainFromSlack(text: string): string {
+  const plain = text.replace(/<([^<>]*)>/g, (_, inner: string) => {
+    const bar = inner.indexOf("|");
+    const target = bar < 0 ? inner : inner.slice(0, bar);
+    const label = bar < 0 ? "" : inner.slice(bar + 1);
+    if (target.startsWith("@")) return label ? `@${label.replace(/^@/, "")}` : target;
+    if (target.startsWith("#")) return label ? `#${label}` : target;
+    if (target.startsWith("!subteam^")) return label || `@${target.slice(9)}`;
+    if (target.startsWith("!date^")) return label;
+    if (target.startsWith("!")) return `@${target.slice(1)}`;
+    if (target.startsWith("mailto:")) return label || target.slice(7);
+    return label && label !== target ? `${label} (${target})` : target;
+  });
+  return decodeEntities(plain);
+}
+
+const MENTION = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>[,.;:!?]*$/;
+const MAILTO = /^<mailto:([^|>]+)(?:\|[^>]*)?>[,.;:!?]*$/;
+const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>".]+$/;
+
+/** The `<who>` of a command, from one token. */
+function whoFrom(token: Token): Who | ParseError {
+  if (token.quoted) {
+    const value = plainFromSlack(token.value).trim().replace(/\s+/g, " ");
+    if (value === "")
+      return error(`The quotes are empty: put a name between them, e.g. ${inlineCode('"Ben Young"')}.`);
+    return EMAIL.test(value) ? { kind: "email", value } : { kind: "quoted", value };
+  }
+  const raw = token.raw;
+  const mention = MENTION.exec(raw);
+  if (mention) {
+    const userId = mention[1] as string;
+    const label = mention[2] ? decodeEntities(mention[2]) : "";
+    return label ? { kind: "mention", userId, label } : { kind: "mention", userId };
+  }
+  const mailto = MAILTO.exec(raw);
+  if (mailto) return { kind: "email", value: decodeEntities(mailto[1] as string) };
+  if (raw.startsWith("<")) return notAPrincipal(raw);
+  const value = decodeEntities(raw).replace(/[,;:]+$/, "");
+  if (value === "")
+    return error("Name a user or group: an e-mail, its local part, a quoted name or an @mention.");
+  return EMAIL.test(value) ? { kind: "email", value } : { kind: "text", value };
+}
+
+function notAPrincipal(raw: string): ParseError {
+  const shown = inlineCode(plainFromSlack(raw));
+  const inner = raw.slice(1);
+  const why = inner.startsWith("#")
+    ? "is a Slack channel"
+    : inner.startsWith("!subteam^")
+      ? "is a Slack user group, not a Microsoft 365 group"
+      : inner.startsWith("!")
+        ? "is a Slack broadcast mention"
+        : "is a link";
+  return error(
+    `${shown} ${why}. Name a Microsoft 365 user or group: an e-mail (${inlineCode("ben.young@example.com")}), ` +
+      `a local part (${inlineCode("ben.young")}), a quoted name (${inlineCode('"Ben Young"')}) or an @mention of a person.`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Durations
+
+const UNIT_MS: ReadonlyArray<[RegExp, number]> = [
+  [/^(h|hr|hrs|hour|hours)$/, HOUR_MS],
+  [/^(d|day|days)$/, DAY_MS],
+  [/^(w|wk|wks|week|weeks)$/, 7 * DAY_MS],
+  [/^(y|yr|year)$/, 365 * DAY_MS],
+];
+
+/** `30d`, `12h`, `2w` (also `1y`, `3days`) to milliseconds; 1 hour to 365 days. */
+export function parseDuration(text: string): { ok: true; ms: number } | { ok: false; message: string } {
+  const example = `${inlineCode("12h")}, ${inlineCode("30d")} or ${inlineCode("2w")}`;
+  const match = /^(\d{1,6})\s*([a-z]*)$/i.exec(text.trim());
+  if (!match)
+    return { ok: false, message: `${inlineCode(truncate(text, 30))} is not a duration: use ${example}.` };
+  const amount = Number(match[1]);
+  const unit = (match[2] as string).toLowerCase();
+  if (unit === "" || /^(m|mo|min|mins|month|months)$/.test(unit)) {
+    return {
+      ok: false,
+      message: `Say which unit ${inlineCode(text)} is in: ${example} (hours, days or weeks).`,
+    };
+  }
+  const factor = UNIT_MS.find(([re]) => re.test(unit))?.[1];
+  if (factor === undefined) {
+    return { ok: false, message: `${inlineCode(truncate(text, 30))} is not a duration: use ${example}.` };
+  }
+  const ms = amount * factor;
+  if (ms < MIN_AUDIT_FOR_MS) return { ok: false, message: "`--for` must be at least 1 hour." };
+  if (ms > MAX_AUDIT_FOR_MS) return { ok: false, message: "`--for` can be at most 365 days." };
+  return { ok: true, ms };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Did you mean
+
+/** Edit distance with adjacent transpositions ("lsit" is one edit from "list"). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => (d[i] as number[])[j] as number;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+// Words people reach for; suggested, never run, so the table in the contract stays the only syntax.
+const SYNONYMS: Readonly<Record<string, Subcommand>> = {
+  audit: "add",
+  request: "add",
+  start: "add",
+  rm: "remove",
+  del: "remove",
+  delete: "remove",
+  stop: "remove",
+  ls: "list",
+  search: "find",
+  lookup: "find",
+  who: "find",
+  history: "log",
+  queue: "pending",
+  health: "status",
+  info: "status",
+  "?": "help",
+};
+
+function suggest(word: string): Subcommand | undefined {
+  const w = word.toLowerCase();
+  const synonym = SYNONYMS[w];
+  if (synonym) return synonym;
+  if (w.length >= 2) {
+    const prefixed = SUBCOMMANDS.filter((c) => c.startsWith(w));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  let best: { kind: Subcommand; distance: number } | undefined;
+  for (const kind of SUBCOMMANDS) {
+    const distance = editDistance(w, kind);
+    if (distance <= Math.max(1, Math.floor(kind.length / 3)) && (!best || distance < best.distance)) {
+      best = { kind, distance };
+    }
+  }
+  return best?.kind;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The parser
+
+const FLAG = /^(--|—|–)([A-Za-z][\w-]*)(?:=([\s\S]*))?$/;
+const FLAGS = ["org", "for"] as const;
+type FlagName = (typeof FLAGS)[number];
+
+function error(message: string): ParseError {
+  return { kind: "error", message };
+}
+
+function isKnownFlag(name: string): name is FlagName {
+  return (FLAGS as readonly string[]).includes(name);
+}
+
+interface Flags {
+  org?: string;
+  for?: string;
+  /** Where the flags and their values were in the text, to cut them out of a reason. */
+  spans: Array<[number, number]>;
+}
+
+function extractFlags(tokens: readonly Token[]): { flags: Flags; rest: Token[] } | ParseError {
+  const flags: Flags = { spans: [] };
+  const rest: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const match = token.quoted ? null : FLAG.exec(token.raw);
+    if (!match) {
+      rest.push(token);
+      continue;
+    }
+    const name = (match[2] as string).toLowerCase();
+    // macOS turns "--" into an em dash; treat "—org" as a flag, but "—really" stays prose.
+    if (match[1] !== "--" && !isKnownFlag(name)) {
+      rest.push(token);
+      continue;
+    }
+    if (!isKnownFlag(name)) {
+      return error(
+        `I don't know the option ${inlineCode(truncate(token.raw, 40))}. Options are ${inlineCode("--org <name-or-id>")} and ${inlineCode("--for <duration>")}.`,
+      );
+    }
+    if (flags[name] !== undefined) return error(`${inlineCode(`--${name}`)} is given twice: give it once.`);
+    let value: string;
+    let end = token.end;
+    if (match[3] !== undefined) {
+      value = unquote(match[3]);
+    } else {
+      const next = tokens[i + 1];
+      if (!next || isFlagToken(next)) return error(missingValue(name));
+      value = next.value;
+      end = next.end;
+      i++;
+    }
+    value = plainFromSlack(value).trim();
+    if (value === "") {
+      return error(missingValue(name).replace(/ needs /, " is empty: give "));
+    }
+    flags[name] = value;
+    flags.spans.push([token.start, end]);
+  }
+  return { flags, rest };
+}
+
+function isFlagToken(token: Token): boolean {
+  const match = token.quoted ? null : FLAG.exec(token.raw);
+  return match !== null && (match[1] === "--" || isKnownFlag((match[2] as string).toLowerCase()));
+}
+
+function unquote(value: string): string {
+  const first = value[0];
+  const last = value[value.length - 1];
+  return value.length >= 2 && first && last && QUOTES.has(first) && QUOTES.has(last)
+    ? value.slice(1, -1)
+    : value;
+}
+
+function missingValue(name: FlagName): string {
+  return name === "org"
+    ? `${inlineCode("--org")} needs an organization's name or id, e.g. ${inlineCode('--org "Contoso Ltd"')}.`
+    : `${inlineCode("--for")} needs a duration, e.g. ${inlineCode("--for 30d")} (hours ${inlineCode("h")}, days ${inlineCode("d")} or weeks ${inlineCode("w")}).`;
+}
+
+/** The text between `from` and `to`, with flags cut out, as plain single-spaced text. */
+function freeText(text: string, from: number, to: number, spans: ReadonlyArray<[number, number]>): string {
+  let out = "";
+  let at = from;
+  for (const [s, e] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (e <= at || s >= to) continue;
+    out += `${text.slice(at, Math.max(at, s))} `;
+    at = Math.max(at, e);
+  }
+  out += text.slice(at, to);
+  return plainFromSlack(out)
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ ?\n ?/g, "\n")
+    .trim();
+}
+
+export function parseCommand(input: string): ParseResult {
+  if (input.length > MAX_TEXT_LENGTH) {
+    return error(
+      `That is ${input.length} characters; keep a command under ${MAX_TEXT_LENGTH} (a reason under ${MAX_REASON_LENGTH}).`,
+    );
+  }
+  const tokens = tokenize(input);
+  if (!Array.isArray(tokens)) return tokens;
+  const extracted = extractFlags(tokens);
+  if ("kind" in extracted) return extracted;
+  const { flags, rest } = extracted;
+  const withOrg = <T extends object>(command: T): T & WithOrg =>
+    flags.org === undefined ? command : { ...command, org: flags.org };
+
+  const first = rest[0];
+  if (!first) {
+    if (flags.for !== undefined) return error(forOnlyOnAdd());
+    return withOrg({ kind: "help" as const });
+  }
+  const word = first.value.toLowerCase();
+  const kind = SUBCOMMANDS.find((c) => c === word);
+  if (!kind) return unknownSubcommand(first);
+  if (flags.for !== undefined && kind !== "add") return error(forOnlyOnAdd());
+  const args = rest.slice(1);
+  const afterTarget = (target: Token) => freeText(input, target.end, input.length, flags.spans);
+
+  switch (kind) {
+    case "help":
+      return withOrg({ kind });
+    case "list":
+    case "pending":
+    case "status":
+    case "digest": {
+      const extra = args[0];
+      if (extra) {
+        return error(
+          `${inlineCode(kind)} takes no arguments (only ${inlineCode("--org")}), but got ${inlineCode(truncate(extra.raw, 40))}.`,
+        );
+      }
+      return withOrg({ kind });
+    }
+    case "find": {
+      const target = args[0];
+      if (!target)
+        return error(
+          `${inlineCode("find")} needs something to look for, e.g. ${inlineCode(`${COMMAND} find ben`)}.`,
+        );
+      const query =
+        args.length === 1
+          ? plainFromSlack(target.value).trim()
+          : freeText(input, target.start, input.length, flags.spans);
+      const who = args.length === 1 ? whoFrom(target) : ({ kind: "text", value: query } as const);
+      if (who.kind === "error") return who;
+      return withOrg({ kind, query, who });
+    }
+    case "add":
+    case "remove": {
+      const target = args[0];
+      if (!target) {
+        return error(
+          `${inlineCode(kind)} needs someone to ${kind === "add" ? "audit" : "stop auditing"}, e.g. ${inlineCode(`${COMMAND} ${kind} ben.young ${kind === "add" ? "legal hold #4411" : "case closed"}`)}.`,
+        );
+      }
+      const who = whoFrom(target);
+      if (who.kind === "error") return who;
+      const reason = truncate(afterTarget(target), MAX_REASON_LENGTH);
+      if (kind === "remove") return withOrg(reason ? { kind, who, reason } : { kind, who });
+      const command: { kind: "add"; who: Who; reason?: string; auditFor?: number } = { kind, who };
+      if (reason) command.reason = reason;
+      if (flags.for !== undefined) {
+        const duration = parseDuration(flags.for);
+        if (!duration.ok) return error(duration.message);
+        command.auditFor = duration.ms;
+      }
+      return withOrg(command);
+    }
+    case "log": {
+      const target = args[0];
+      if (!target) return withOrg({ kind });
+      if (args.length > 1) {
+        return error(
+          `${inlineCode("log")} takes one user or group. Put a display name in quotes: ${inlineCode(`${COMMAND} log "Ben Young"`)}.`,
+        );
+      }
+      const who = whoFrom(target);
+      if (who.kind === "error") return who;
+      return withOrg({ kind, who });
+    }
+  }
+}
+
+function forOnlyOnAdd(): string {
+  return `${inlineCode("--for")} only goes with ${inlineCode("add")}: it sets when an audit ends, e.g. ${inlineCode(`${COMMAND} add ben.young --for 30d`)}.`;
+}
+
+function unknownSubcommand(token: Token): ParseError {
+  const shown = inlineCode(truncate(plainFromSlack(token.raw), 40));
+  const who = whoFrom(token);
+  if (who.kind === "email" || who.kind === "mention" || who.kind === "quoted") {
+    return error(
+      `Start with what to do with ${shown}: ${inlineCode(`${COMMAND} add …`)}, ${inlineCode(`${COMMAND} remove …`)}, ${inlineCode(`${COMMAND} find …`)} or ${inlineCode(`${COMMAND} log …`)}.`,
+    );
+  }
+  const guess = suggest(token.value);
+  const list = SUBCOMMANDS.map((c) => inlineCode(c)).join(", ");
+  return error(
+    guess
+      ? `I don't know the command ${shown}. Did you mean ${inlineCode(`${COMMAND} ${guess}`)}? (${inlineCode(`${COMMAND} help`)} lists them all.)`
+      : `I don't know the command ${shown}. Commands: ${list}.`,
+  );
+}
