@@ -1,0 +1,88 @@
+/**
+ * The resolver's decision on one index, with no I/O: what a person typed → exactly one principal,
+ * several to pick from, or a miss. Pure, so the benchmark can time it on an index built from an
+ * array, and the resolver only adds "when to ask VB365" around it.
+ */
+import type { PrincipalRef } from "../../vbo/schemas.ts";
+import { type DirectoryEntry, entryKey, toPrincipal } from "./entry.ts";
+import { localPart, looksLikeAddress } from "./normalize.ts";
+import type { MatchKind } from "./rank.ts";
+import type { DirectoryIndex } from "./search-index.ts";
+
+/** What the command parser hands over as `<who>`. */
+export type WhoInput =
+  /** An e-mail / UPN typed by the person. */
+  | { kind: "email"; value: string }
+  /** A display name in quotes: `"Ben Young"`. */
+  | { kind: "quoted"; value: string }
+  /** A local part (`ben.young`), a loose name or a group's name. */
+  | { kind: "text"; value: string }
+  /** The e-mail of a mentioned Slack member, read from their Slack profile. */
+  | { kind: "slackEmail"; value: string };
+
+export interface Candidate {
+  principal: PrincipalRef;
+  /** User: User, Shared or Public. Group: Office365, Security, Distribution or DynamicDistribution. */
+  subtype?: string | undefined;
+  /** How it matched; `fuzzy` only ever in suggestions. */
+  match: MatchKind;
+}
+
+export interface AnswerLimits {
+  /** Candidates listed when several match; `total` still counts them all. */
+  maxCandidates: number;
+}
+
+export type LocalAnswer =
+  | ({ kind: "one" } & Candidate)
+  | { kind: "many"; candidates: Candidate[]; total: number }
+  | { kind: "miss" };
+
+export function toCandidate(match: { entry: DirectoryEntry; kind: MatchKind }): Candidate {
+  const candidate: Candidate = { principal: toPrincipal(match.entry), match: match.kind };
+  if (match.entry.subtype) candidate.subtype = match.entry.subtype;
+  return candidate;
+}
+
+/** Whether `who` names an address, which only ever matches a UPN exactly. */
+export function isAddress(who: WhoInput): boolean {
+  return who.kind === "email" || who.kind === "slackEmail" || looksLikeAddress(who.value);
+}
+
+export function answerFrom(index: DirectoryIndex, who: WhoInput, limits: AnswerLimits): LocalAnswer {
+  const value = who.value.trim();
+  if (value === "") return { kind: "miss" };
+  const matches = isAddress(who) ? index.exact(value) : index.lookup(value);
+  const [first] = matches;
+  if (!first) return { kind: "miss" };
+  if (matches.length === 1) return { kind: "one", ...toCandidate(first) };
+  return {
+    kind: "many",
+    candidates: matches.slice(0, limits.maxCandidates).map(toCandidate),
+    total: matches.length,
+  };
+}
+
+/**
+ * The closest names for a miss. For an address that is not a UPN (a Slack profile often uses
+ * another domain than Microsoft 365), the same local part elsewhere comes first, then near misses.
+ */
+export function suggestionsFrom(index: DirectoryIndex, who: WhoInput, limit: number): Candidate[] {
+  const value = who.value.trim();
+  if (value === "" || limit <= 0) return [];
+  const local = isAddress(who) ? localPart(value) : undefined;
+  const matches =
+    local === undefined
+      ? index.suggest(value, limit)
+      : [...index.byLocalPart(local), ...index.suggest(local, limit)];
+  const seen = new Set<string>();
+  const out: Candidate[] = [];
+  for (const match of matches) {
+    const key = entryKey(match.entry);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(toCandidate(match));
+    if (out.length === limit) break;
+  }
+  return out;
+}
