@@ -43,7 +43,14 @@ export interface SimulatorFaults {
   failNext(
     count: number,
     status: number,
-    match?: FaultMatch & { body?: ExceptionInfo; retryAfterSeconds?: number },
+    match?: FaultMatch & {
+      body?: ExceptionInfo;
+      retryAfterSeconds?: number;
+      /** Sent verbatim instead of a RESTExceptionInfo, e.g. a proxy's HTML error page. */
+      rawBody?: string;
+      /** Content-Type of `rawBody`; default `text/html; charset=utf-8`. */
+      contentType?: string;
+    },
   ): void;
   /**
    * The next `count` matching requests lose their connection. `when: "after"` applies the request
@@ -62,6 +69,16 @@ export interface SimulatorStats {
   count(method: string, route: RegExp): number;
   total(): number;
   reset(): void;
+  /** The last `/token` request: its grant type and parameter names (never values). */
+  lastTokenRequest?(): TokenRequestInfo | undefined;
+}
+
+export interface TokenRequestInfo {
+  version: ApiVersion;
+  grantType: string | undefined;
+  /** Parameter names as sent, sorted, e.g. `["disable_antiforgery_token", "grant_type", …]`. */
+  parameterNames: string[];
+  contentType: string | undefined;
 }
 
 export interface SimPrincipal {
@@ -134,5 +151,59 @@ export const SEED = {
     id: "fafba54d-7ec0-4066-b96d-13be036200f800000000-0000-0000-0000-000000000000AQUAAAAAAAUVAAAAervaJPfu-8CbZ-GQjggAAA",
     name: "ben.young@vbridge.co.nz",
     displayName: "Ben Young",
+  },
+  /** Not audited; the seeded helpdesk session views and restores her mail. */
+  sarahYoung: {
+    id: "5d2b8c4e-1f3a-4b6d-9e8f-7a1c2d3e4f5000000000-0000-0000-0000-000000000000AQUAAAAAAAUVAAAAervaJPfu-8CbZ-GQjwgAAA",
+    name: "sarah.young@vbridge.co.nz",
+    displayName: "Sarah Young",
+  },
+  /** The service account that exports Ben Young's mail in the seeded session; display name as written. */
+  simonService: {
+    id: "9e7d6c5b-4a39-4828-8716-f5e4d3c2b1a000000000-0000-0000-0000-000000000000AQUAAAAAAAUVAAAAervaJPfu-8CbZ-GQUQQAAA",
+    name: "simon.service@vbridge.co.nz",
+    displayName: "simon service",
+  },
+  /** A shared mailbox (`type: "Shared"`). */
+  sharedMailbox: {
+    id: "6e7f8091-a2b3-4c4d-8e5f-60718293a4b500000000-0000-0000-0000-000000000000AQUAAAAAAAUVAAAAervaJPfu-8CbZ-GQuQsAAA",
+    name: "accounts.payable@vbridge.co.nz",
+    displayName: "Accounts Payable",
+  },
+  groups: {
+    /** The only principal audited at start. */
+    executiveTeam: {
+      id: "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d00000000-0000-0000-0000-000000000000",
+      name: "executive.team@vbridge.co.nz",
+      displayName: "Executive Team",
+    },
+    finance: {
+      id: "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e00000000-0000-0000-0000-000000000000AQUAAAAAAAUVAAAAervaJPfu-8CbZ-GQoQ8AAA",
+      name: "finance@vbridge.co.nz",
+      displayName: "Finance",
+    },
+    itSecurity: {
+      id: "c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f00000000-0000-0000-0000-000000000000AQUAAAAAAAUVAAAAervaJPfu-8CbZ-GQog8AAA",
+      name: "it.security@vbridge.co.nz",
+      displayName: "IT Security",
+    },
+  },
+  /** The seeded audit item of the Executive Team group. */
+  auditItems: { executiveTeam: "8c7b6a59-4837-4261-9f0e-d1c2b3a4f5e6" },
+  /** A second organization, so that choosing the organization matters. */
+  contoso: { id: "2f9a1b7c-3d4e-4f50-8a6b-7c8d9e0f1a2b", name: "Contoso" },
+  /** Contoso's own Ben Young: same display name, another UPN. */
+  contosoBenYoung: {
+    id: "0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f00000000-0000-0000-0000-000000000000",
+    name: "ben.young@contoso.com",
+    displayName: "Ben Young",
+  },
+  restoreSessions: {
+    /** VBRIDGE\simon.service exports 5 items of Ben Young's mailbox to C:\export, 2025-03-11 09:42–09:44 UTC. */
+    benExport: "7d1c3a2e-5b4f-4e8a-9c0d-1e2f3a4b5c6d",
+    /** The helpdesk views and restores a message of Sarah Young's (not audited). */
+    sarahView: "3e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+    /** A OneDrive restore for Priya Patel (not audited). */
+    priyaOneDrive: "9a0b1c2d-3e4f-4a5b-9c6d-7e8f9a0b1c2d",
   },
 } as const;

@@ -1,0 +1,404 @@
+/**
+ * The world the simulator starts with. vBridge is the organization the stories are told in: Ben
+ * Young (not audited), Sarah Young, the service account "simon service", a shared mailbox and a
+ * few groups, the Executive Team group audited. Contoso has its own Ben Young, so that the
+ * organization a request names matters. Generated users and organizations come on top.
+ */
+import { Directory, type DirGroup, type DirUser, type GeneratedSpec } from "./directory.ts";
+import { deterministicUuid, hash32, principalId, type SidDomain, sidString } from "./ids.ts";
+import { AuditList, type EmailSettings, type SimOrganization } from "./model.ts";
+import { SEED, type SimRestoreSessionInit } from "./types.ts";
+
+/** VBRIDGE's Active Directory domain: the SID inside Ben Young's id. */
+const VBRIDGE_DOMAIN: SidDomain = [618314618, 3237736183, 2430691227];
+const GENERATED_RID_BASE = 10_000;
+
+const msidOf = (id: string) => id.slice(0, 36);
+const PRIYA = { msid: "3c4d5e6f-7a8b-4c9d-8e1f-2a3b4c5d6e7f", rid: 2203 };
+const priyaId = () => principalId(PRIYA.msid, { domain: VBRIDGE_DOMAIN, rid: PRIYA.rid });
+
+function hybridUser(
+  seed: { id: string; name: string; displayName: string },
+  rid: number,
+  office: string,
+  type: DirUser["type"] = "User",
+): DirUser {
+  return {
+    id: seed.id,
+    name: seed.name,
+    displayName: seed.displayName,
+    type,
+    locationType: "Hybrid",
+    msid: msidOf(seed.id),
+    onPremisesSid: sidString(VBRIDGE_DOMAIN, rid),
+    office,
+  };
+}
+
+function vbridgeUser(msid: string, rid: number, name: string, displayName: string, office: string): DirUser {
+  return hybridUser(
+    { id: principalId(msid, { domain: VBRIDGE_DOMAIN, rid }), name, displayName },
+    rid,
+    office,
+  );
+}
+
+function cloudUser(msid: string, name: string, displayName: string, office?: string): DirUser {
+  return {
+    id: principalId(msid),
+    name,
+    displayName,
+    type: "User",
+    locationType: "Cloud",
+    msid,
+    ...(office ? { office } : {}),
+  };
+}
+
+function group(
+  seed: { id: string; name: string; displayName: string },
+  type: DirGroup["type"],
+  members: DirGroup["members"],
+  extra: Partial<DirGroup> = {},
+): DirGroup {
+  const hybrid = seed.id.length > 72;
+  return {
+    id: seed.id,
+    name: seed.name,
+    displayName: seed.displayName,
+    type,
+    locationType: hybrid ? "Hybrid" : "Cloud",
+    msid: msidOf(seed.id),
+    members,
+    ...extra,
+  };
+}
+
+const users = (...list: DirUser[]) => list.map((u) => ({ type: "User" as const, id: u.id }));
+
+function vbridge(generatedUsers: number): SimOrganization {
+  const generated: GeneratedSpec = {
+    count: generatedUsers,
+    seed: 0x0b1d6e,
+    domain: "vbridge.co.nz",
+    sid: VBRIDGE_DOMAIN,
+    ridBase: GENERATED_RID_BASE,
+  };
+  const directory = new Directory(generated);
+  const ben = hybridUser(SEED.benYoung, 2190, "Auckland");
+  const sarah = hybridUser(SEED.sarahYoung, 2191, "Wellington");
+  const simon = hybridUser(SEED.simonService, 1105, "Auckland");
+  const aroha = vbridgeUser(
+    "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    1201,
+    "aroha.ngata@vbridge.co.nz",
+    "Aroha Ngata",
+    "Auckland",
+  );
+  const liam = vbridgeUser(
+    "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+    1202,
+    "liam.chen@vbridge.co.nz",
+    "Liam Chen",
+    "Auckland",
+  );
+  const priya = vbridgeUser(
+    PRIYA.msid,
+    PRIYA.rid,
+    "priya.patel@vbridge.co.nz",
+    "Priya Patel",
+    "Christchurch",
+  );
+  const tom = vbridgeUser(
+    "4d5e6f7a-8b9c-4d0e-9f2a-3b4c5d6e7f80",
+    2204,
+    "tom.baker@vbridge.co.nz",
+    "Tom Baker",
+    "Wellington",
+  );
+  const accounts = hybridUser(SEED.sharedMailbox, 3001, "Auckland", "Shared");
+  for (const u of [ben, sarah, simon, aroha, liam, priya, tom, accounts]) directory.addUser(u);
+
+  const { executiveTeam, finance, itSecurity } = SEED.groups;
+  // Executive Team comes first: it is the seeded audit item, and many lists start with it.
+  directory.addGroup(group(executiveTeam, "Office365", users(aroha, liam), { managedBy: aroha.name }));
+  directory.addGroup(group(finance, "Security", users(liam, priya, ben, accounts)));
+  directory.addGroup(group(itSecurity, "Security", users(tom, simon, sarah)));
+  directory.addGroup(
+    group(
+      {
+        id: principalId("d4e5f6a7-b8c9-4d0e-9f1a-3b4c5d6e7f80"),
+        name: "all.staff@vbridge.co.nz",
+        displayName: "All Staff",
+      },
+      "DynamicDistribution",
+      [...users(ben, sarah, simon, priya, tom), { type: "Group", id: executiveTeam.id }],
+    ),
+  );
+
+  const audit = new AuditList();
+  audit.add("Group", executiveTeam.id, SEED.auditItems.executiveTeam);
+  return {
+    id: SEED.organization.id,
+    name: SEED.organization.name,
+    officeName: "vbridge.onmicrosoft.com",
+    msid: "d3b07384-d9a0-4c9b-8a1f-3e5c7b2a9f10",
+    description: "vBridge production tenant",
+    firstBackuptime: "2021-06-01T10:00:00.000Z",
+    lastBackuptime: "2025-03-12T22:00:00.000Z",
+    directory,
+    audit,
+  };
+}
+
+function contoso(): SimOrganization {
+  const directory = new Directory();
+  const ben = cloudUser(
+    msidOf(SEED.contosoBenYoung.id),
+    SEED.contosoBenYoung.name,
+    SEED.contosoBenYoung.displayName,
+  );
+  const megan = cloudUser(
+    "1e2d3c4b-5a69-4877-9665-4b3c2d1e0f1a",
+    "megan.bowen@contoso.com",
+    "Megan Bowen",
+    "Seattle",
+  );
+  const alex = cloudUser(
+    "2d3c4b5a-6978-4866-a554-3c2d1e0f1a2b",
+    "alex.wilber@contoso.com",
+    "Alex Wilber",
+    "Seattle",
+  );
+  const adele = cloudUser(
+    "3c4b5a69-7887-4955-b443-2d1e0f1a2b3c",
+    "adele.vance@contoso.com",
+    "Adele Vance",
+    "Redmond",
+  );
+  for (const u of [ben, megan, alex, adele]) directory.addUser(u);
+  directory.addGroup(
+    group(
+      {
+        id: principalId("4b5a6978-8796-4a44-8332-1e0f1a2b3c4d"),
+        name: "sales@contoso.com",
+        displayName: "Sales",
+      },
+      "Office365",
+      users(megan, alex),
+    ),
+  );
+  directory.addGroup(
+    group(
+      {
+        id: principalId("5a697887-96a5-4b33-9221-0f1a2b3c4d5e"),
+        name: "finance@contoso.com",
+        displayName: "Finance",
+      },
+      "Office365",
+      users(adele, ben),
+    ),
+  );
+  return {
+    id: SEED.contoso.id,
+    name: SEED.contoso.name,
+    officeName: "contoso.onmicrosoft.com",
+    msid: "e5f6a7b8-c9d0-4e1f-8a2b-4c5d6e7f8091",
+    description: "Contoso demo tenant",
+    firstBackuptime: "2023-01-15T08:00:00.000Z",
+    lastBackuptime: "2025-03-12T21:30:00.000Z",
+    directory,
+    audit: new AuditList(),
+  };
+}
+
+/** Generated organization `k` (1-based): `Tenant 001`, its users generated, three small groups. */
+function generatedOrganization(k: number, userCount: number): SimOrganization {
+  const tag = String(k).padStart(3, "0");
+  const seed = hash32(0x5eed, k);
+  const spec: GeneratedSpec = {
+    count: userCount,
+    seed,
+    domain: `tenant${tag}.example.com`,
+    sid: [hash32(seed, 1), hash32(seed, 2), hash32(seed, 3)],
+    ridBase: GENERATED_RID_BASE,
+  };
+  const directory = new Directory(spec);
+  const idsOf = (from: number, to: number) => {
+    const refs: DirGroup["members"] = [];
+    for (let i = from; i < Math.min(to, directory.userCount); i++)
+      refs.push({ type: "User", id: directory.userAt(i).id });
+    return refs;
+  };
+  const groups: Array<[string, string, DirGroup["type"], DirGroup["members"]]> = [
+    ["Executive Team", "executive.team", "Office365", idsOf(0, 3)],
+    ["Finance", "finance", "Security", idsOf(3, 8)],
+    ["All Staff", "all.staff", "DynamicDistribution", idsOf(0, 50)],
+  ];
+  groups.forEach(([displayName, alias, type, members], g) => {
+    const msid = deterministicUuid(seed ^ 0x6e0f, g);
+    directory.addGroup({
+      id: principalId(msid),
+      name: `${alias}@${spec.domain}`,
+      displayName,
+      type,
+      locationType: "Cloud",
+      msid,
+      members,
+    });
+  });
+  return {
+    id: deterministicUuid(0x0a9, k),
+    name: `Tenant ${tag}`,
+    officeName: `tenant${tag}.onmicrosoft.com`,
+    msid: deterministicUuid(0x7e7, k),
+    description: `Generated organization ${k}`,
+    firstBackuptime: "2024-01-01T00:00:00.000Z",
+    lastBackuptime: "2025-03-12T20:00:00.000Z",
+    directory,
+    audit: new AuditList(),
+  };
+}
+
+export interface SeedOptions {
+  users: number;
+  organizations: number;
+  usersPerOrganization: number;
+}
+
+export function seedOrganizations(options: SeedOptions): SimOrganization[] {
+  const orgs = [vbridge(options.users), contoso()];
+  for (let k = 1; k <= options.organizations; k++)
+    orgs.push(generatedOrganization(k, options.usersPerOrganization));
+  return orgs;
+}
+
+export function seedEmailSettings(): EmailSettings {
+  return {
+    enableNotification: true,
+    smtpServer: "smtp.office365.com",
+    port: 587,
+    useAuthentication: true,
+    username: "vbo-alerts@vbridge.co.nz",
+    useSSL: true,
+    from: "vbo-alerts@vbridge.co.nz",
+    to: "security@vbridge.co.nz;it.security@vbridge.co.nz",
+    subject: "[VB365 audit] %Action% on %DisplayName% by %InitiatedByUserName%",
+    authenticationType: "CustomSmtp",
+  };
+}
+
+/**
+ * Restore sessions as VB365 records them. Before v8 events do not carry the user's id, so names
+ * must tell whose data it was: the mailbox owner's display name in `source`, the UPN in the
+ * session's scope.
+ */
+export function seedRestoreSessions(): SimRestoreSessionInit[] {
+  const vbridgeId = SEED.organization.id;
+  const ben = SEED.benYoung;
+  const exported = (
+    itemName: string,
+    itemType: string,
+    folder: string,
+    size: number,
+    from: string,
+    to: string,
+  ) => ({
+    type: "Export" as const,
+    itemName,
+    itemType,
+    itemSizeBytes: size,
+    source: `${ben.displayName}\\${folder}`,
+    target: "C:\\export",
+    startTime: `2025-03-11T${from}Z`,
+    endTime: `2025-03-11T${to}Z`,
+    userId: ben.id,
+  });
+  return [
+    {
+      id: SEED.restoreSessions.benExport,
+      organizationId: vbridgeId,
+      type: "Vex",
+      name: `Exchange restore session: ${ben.displayName}`,
+      initiatedBy: "VBRIDGE\\simon.service",
+      clientHost: "VBO-PROXY01",
+      reason: "Legal hold request LH-2025-014",
+      scopeName: ben.name,
+      creationTime: "2025-03-11T09:42:00Z",
+      endTime: "2025-03-11T09:44:12Z",
+      state: "Stopped",
+      result: "Success",
+      events: [
+        exported("FW: Board pack March 2025", "Message", "Inbox", 482_133, "09:42:05", "09:42:21"),
+        exported("RE: Contoso contract renewal", "Message", "Inbox", 91_544, "09:42:30", "09:42:41"),
+        exported("Salary review 2025", "Message", "Sent Items", 38_211, "09:43:02", "09:43:10"),
+        exported("Offsite planning", "Appointment", "Calendar", 12_876, "09:43:25", "09:43:31"),
+        exported("Customer list", "Message", "Inbox\\Projects", 1_204_331, "09:43:55", "09:44:10"),
+      ],
+    },
+    {
+      id: SEED.restoreSessions.sarahView,
+      organizationId: vbridgeId,
+      type: "Vex",
+      name: `Exchange restore session: ${SEED.sarahYoung.displayName}`,
+      initiatedBy: "VBRIDGE\\tom.baker",
+      clientHost: "HELPDESK-PC07",
+      reason: "Deleted message recovery, ticket 48213",
+      scopeName: SEED.sarahYoung.name,
+      creationTime: "2025-03-11T13:05:00Z",
+      endTime: "2025-03-11T13:09:30Z",
+      state: "Stopped",
+      result: "Success",
+      events: [
+        {
+          type: "View",
+          itemName: "Flight itinerary AKL-WLG",
+          itemType: "Message",
+          itemSizeBytes: 64_220,
+          source: `${SEED.sarahYoung.displayName}\\Deleted Items`,
+          startTime: "2025-03-11T13:06:10Z",
+          endTime: "2025-03-11T13:06:11Z",
+          userId: SEED.sarahYoung.id,
+        },
+        {
+          type: "Restore",
+          itemName: "Flight itinerary AKL-WLG",
+          itemType: "Message",
+          itemSizeBytes: 64_220,
+          source: `${SEED.sarahYoung.displayName}\\Deleted Items`,
+          target: `${SEED.sarahYoung.name}\\Inbox`,
+          startTime: "2025-03-11T13:08:40Z",
+          endTime: "2025-03-11T13:09:02Z",
+          userId: SEED.sarahYoung.id,
+        },
+      ],
+    },
+    {
+      id: SEED.restoreSessions.priyaOneDrive,
+      organizationId: vbridgeId,
+      type: "Veod",
+      name: "OneDrive restore session: Priya Patel",
+      initiatedBy: "VBRIDGE\\tom.baker",
+      clientHost: "HELPDESK-PC07",
+      reason: "Overwritten spreadsheet",
+      scopeName: "priya.patel@vbridge.co.nz",
+      creationTime: "2025-03-12T08:15:00Z",
+      endTime: "2025-03-12T08:16:40Z",
+      state: "Stopped",
+      result: "Success",
+      events: [
+        {
+          type: "Restore",
+          itemName: "Budget FY26.xlsx",
+          itemType: "Document",
+          itemSizeBytes: 348_112,
+          source: "Priya Patel\\OneDrive\\Documents\\Finance",
+          target: "Priya Patel\\OneDrive\\Documents\\Finance (restored)",
+          startTime: "2025-03-12T08:15:30Z",
+          endTime: "2025-03-12T08:16:20Z",
+          userId: priyaId(),
+        },
+      ],
+    },
+  ];
+}
