@@ -94,13 +94,23 @@ export function inlineCode(text: string): string {
   return `\`${escapeMrkdwn(text.replace(/`/g, "ˋ").replace(/\s+/g, " "))}\``;
 }
 
-/** The longest prefix of whole graphemes that fits in `max` code units. */
+/**
+ * The longest prefix of whole graphemes that fits in `max` code units. Segmenting is slow, so plain
+ * ASCII at the cut needs none, and otherwise only a window before the cut is segmented: a grapheme
+ * longer than that window (never seen outside of "zalgo" text) is the only thing it could split.
+ */
 function graphemePrefix(text: string, max: number): string {
   if (text.length <= max) return text;
-  let end = 0;
-  for (const { index, segment } of graphemes.segment(text)) {
-    if (index + segment.length > max) break;
-    end = index + segment.length;
+  if (max <= 0) return "";
+  const before = text.charCodeAt(max - 1);
+  const after = text.charCodeAt(max);
+  if (before < 0x80 && after < 0x80 && !(before === 0x0d && after === 0x0a)) return text.slice(0, max);
+  const from = Math.max(0, max - 64);
+  let end = from;
+  for (const { index, segment } of graphemes.segment(text.slice(from, max + 32))) {
+    const stop = from + index + segment.length;
+    if (stop > max) break;
+    end = stop;
   }
   return text.slice(0, end);
 }
