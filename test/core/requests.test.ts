@@ -683,3 +683,49 @@ test("retry delays double from the base and stop at the maximum", () => {
   );
   assert.equal(retryDelayMs(0, RETRY), 60_000);
 });
+
+for (const version of ["v6", "v7", "v8"] as const) {
+  test(`add then remove on a server that speaks only ${version}`, async (t) => {
+    const only = await createSimulator({ versions: [version], tokenRateLimit: false });
+    const client = createVboClient({
+      baseUrl: only.url,
+      username: only.username,
+      password: only.password,
+      apiVersion: "auto",
+      logger: silentLogger,
+      clock: systemClock,
+      sleep: async () => {},
+    });
+    t.after(async () => {
+      await client.close();
+      await only.close();
+    });
+    const db = openDatabase(":memory:", { logger: silentLogger });
+    t.after(() => db.close());
+    const service = new RequestService({
+      store: createStore(db),
+      vbo: client,
+      approvers: { isApprover: async (id) => id === BOSS },
+      clock: new ManualClock(),
+      logger: silentLogger,
+      policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: DAY },
+    });
+    const principal: PrincipalRef = {
+      type: "User",
+      id: SEED.benYoung.id,
+      name: SEED.benYoung.name,
+      displayName: SEED.benYoung.displayName,
+    };
+    const inVbo = () => only.control.auditItems(ORG.id).some((i) => i.principal.name === SEED.benYoung.name);
+
+    for (const kind of ["add", "remove"] as const) {
+      const submitted = await service.submit({ kind, organization: ORG, principal, requester: REQUESTER });
+      assert.ok(submitted.kind === "created", `${kind}: ${submitted.kind}`);
+      const result = await service.act(submitted.request.id, BOSS, { kind: "approve" });
+      assert.ok(result.kind === "approved");
+      assert.equal(result.request.state, "applied", `${kind} on ${version}`);
+      assert.equal(inVbo(), kind === "add");
+    }
+    assert.equal(await client.apiVersion(), version);
+  });
+}
