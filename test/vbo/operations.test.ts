@@ -1,0 +1,224 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { SEED } from "../../src/sim/types.ts";
+import { isVboError } from "../../src/vbo/errors.ts";
+import { findAuditItem } from "../../src/vbo/principals.ts";
+import type { PrincipalRef } from "../../src/vbo/schemas.ts";
+import { collect, setup } from "./helpers.ts";
+
+const org = SEED.organization.id;
+const ben: PrincipalRef = { type: "User", ...SEED.benYoung };
+
+describe("users and groups", () => {
+  test("pages through 25,000 users in pages of 10,000 on one result set", async (t) => {
+    const { client, sim } = await setup(t, { users: 25_000, versions: ["v7"] });
+    const usersRoute = /\/Organizations\/[^/]+\/Users$/i;
+    const { pages, items } = await collect(client.userPages(org));
+    assert.ok(items.length >= 25_000, `${items.length} users`);
+    assert.equal(new Set(items.map((u) => u.id)).size, items.length, "no user twice");
+    assert.ok(items.some((u) => u.name === SEED.benYoung.name));
+    assert.equal(pages, Math.ceil(items.length / 10_000));
+    const requests = sim.stats.count("GET", usersRoute);
+    assert.ok(requests === pages || requests === pages + 1, `${requests} requests for ${pages} pages`);
+  });
+
+  test("a user added while paging does not shift the pages: the setId holds the result set", async (t) => {
+    const { client, sim } = await setup(t, { users: 300 });
+    const before = await collect(client.userPages(org, { pageSize: 100 }));
+    const seen: string[] = [];
+    let added = false;
+    for await (const page of client.userPages(org, { pageSize: 100 })) {
+      seen.push(...page.map((u) => u.id));
+      if (!added) {
+        sim.control.addUser(org, { name: "aaa.first@vbridge.co.nz", displayName: "AAA First" });
+        added = true;
+      }
+    }
+    assert.equal(seen.length, before.items.length);
+    assert.equal(new Set(seen).size, seen.length);
+  });
+
+  test("the page size is never over 10,000", async (t) => {
+    const { client } = await setup(t, { users: 50 });
+    const { items } = await collect(client.userPages(org, { pageSize: 50_000 }));
+    assert.ok(items.length >= 50);
+  });
+
+  test("finds users by exact UPN and by display-name wildcard", async (t) => {
+    const { client } = await setup(t, { users: 200 });
+    const exact = await client.searchUsers(org, { userName: SEED.benYoung.name });
+    assert.deepEqual(
+      exact.map((u) => u.name),
+      [SEED.benYoung.name],
+    );
+    const wild = await client.searchUsers(org, { displayName: "Ben Y*" });
+    assert.ok(wild.some((u) => u.displayName === SEED.benYoung.displayName));
+    assert.ok(wild.every((u) => u.displayName?.startsWith("Ben Y")));
+    const one = await client.searchUsers(org, { displayName: "B?n Young" });
+    assert.ok(one.some((u) => u.name === SEED.benYoung.name));
+    assert.deepEqual(await client.searchUsers(org, { displayName: "Nobody Here*" }), []);
+  });
+
+  test("gets a user by an id that needs URL encoding", async (t) => {
+    const { client, sim } = await setup(t);
+    const id = "AQUA/AAA+b=c d?x#y";
+    sim.control.addUser(org, { id, name: "odd.id@vbridge.co.nz", displayName: "Odd Id" });
+    const user = await client.getUser(org, id);
+    assert.equal(user.name, "odd.id@vbridge.co.nz");
+    const benById = await client.getUser(org, SEED.benYoung.id);
+    assert.equal(benById.name, SEED.benYoung.name);
+  });
+
+  test("an unknown user is a 404 VboError, and the server still counts as healthy", async (t) => {
+    const { client } = await setup(t);
+    await assert.rejects(
+      client.getUser(org, "no-such-user"),
+      (err: unknown) =>
+        isVboError(err) && err.kind === "http" && err.status === 404 && err.operation === "getUser",
+    );
+    assert.equal(client.health().lastCallOk, true);
+  });
+
+  test("groups: search, page, get, and members", async (t) => {
+    const { client } = await setup(t);
+    const { items: groups } = await collect(client.groupPages(org));
+    assert.ok(groups.length > 0);
+    const first = groups[0]!;
+    const byName = await client.searchGroups(org, { displayName: `${first.displayName}` });
+    assert.ok(byName.some((g) => g.id === first.id));
+    assert.equal((await client.getGroup(org, first.id)).id, first.id);
+    let withMembers = 0;
+    for (const g of groups) {
+      const { items } = await collect(client.groupMembers(org, g.id));
+      withMembers += items.length > 0 ? 1 : 0;
+    }
+    assert.ok(withMembers > 0, "some seeded group has members");
+  });
+});
+
+describe("organizations", () => {
+  for (const version of ["v6", "v7", "v8"] as const) {
+    test(`lists and gets organizations on ${version}`, async (t) => {
+      const { client } = await setup(t, { versions: [version], organizations: 3, usersPerOrganization: 2 });
+      const orgs = await client.listOrganizations();
+      assert.ok(orgs.length >= 4, `${orgs.length}`);
+      assert.equal(new Set(orgs.map((o) => o.id)).size, orgs.length);
+      assert.equal((await client.getOrganization(org)).name, SEED.organization.name);
+    });
+  }
+});
+
+describe("audit items", () => {
+  for (const version of ["v6", "v7", "v8"] as const) {
+    test(`adds and removes a user and a group on ${version}`, async (t) => {
+      const { client, sim } = await setup(t, { versions: [version] });
+      const groupRef: PrincipalRef = { type: "Group", ...SEED.groups.finance };
+      const before = sim.control.auditItems(org).length;
+
+      assert.equal(await client.addAuditItems(org, [ben, groupRef]), "response");
+      const items = await client.listAuditItems(org);
+      const benItem = findAuditItem(items, ben);
+      const groupItem = findAuditItem(items, groupRef);
+      assert.ok(benItem, "Ben is audited");
+      assert.ok(groupItem, "the group is audited");
+      assert.equal(sim.control.auditItems(org).length, before + 2);
+
+      assert.equal(await client.removeAuditItems(org, [benItem.id]), "response");
+      const after = await client.listAuditItems(org);
+      assert.equal(findAuditItem(after, ben), undefined);
+      assert.ok(findAuditItem(after, groupRef));
+      assert.equal(sim.stats.count("POST", /\/AuditItems$/i), 1);
+      assert.equal(sim.stats.count("POST", /\/AuditItems\/remove$/i), 1);
+    });
+  }
+
+  test("audit items made on the console are found by UPN although their ids differ", async (t) => {
+    const { client, sim } = await setup(t);
+    sim.control.addAuditItem(org, { type: "User", ...SEED.benYoung });
+    const item = findAuditItem(await client.listAuditItems(org), ben);
+    assert.ok(item);
+  });
+
+  test("an unknown id is refused with a 400 at once: no read-back, no retry", async (t) => {
+    const { client, sim } = await setup(t);
+    const ghost: PrincipalRef = {
+      type: "User",
+      id: "ghost",
+      name: "ghost@vbridge.co.nz",
+      displayName: "Ghost",
+    };
+    await assert.rejects(
+      client.addAuditItems(org, [ghost]),
+      (err: unknown) => isVboError(err) && err.kind === "http" && err.status === 400,
+    );
+    assert.equal(sim.stats.count("POST", /\/AuditItems$/i), 1);
+    assert.equal(sim.stats.count("GET", /\/AuditItems$/i), 0);
+  });
+
+  test("nothing to add or remove makes no call", async (t) => {
+    const { client, sim } = await setup(t);
+    assert.equal(await client.addAuditItems(org, []), "response");
+    assert.equal(await client.removeAuditItems(org, []), "response");
+    assert.equal(sim.stats.total(), 0);
+  });
+});
+
+describe("settings and restore sessions", () => {
+  test("reads the audit e-mail settings, notifications on and off", async (t) => {
+    const { client, sim } = await setup(t);
+    sim.control.setNotifications(true);
+    assert.equal((await client.getAuditEmailSettings()).enableNotification, true);
+    sim.control.setNotifications(false);
+    assert.equal((await client.getAuditEmailSettings()).enableNotification, false);
+  });
+
+  for (const version of ["v6", "v8"] as const) {
+    test(`lists restore sessions in a time window and their events on ${version}`, async (t) => {
+      const { client, sim } = await setup(t, { versions: [version] });
+      const id = sim.control.addRestoreSession({
+        organizationId: org,
+        type: "Vex",
+        initiatedBy: "vbridge\\simon.service",
+        clientHost: "HOST-7",
+        creationTime: "2031-05-01T09:42:00Z",
+        endTime: "2031-05-01T09:44:00Z",
+        events: [
+          { type: "Export", itemName: "Budget.xlsx", startTime: "2031-05-01T09:42:10Z" },
+          { type: "Export", itemName: "Plan.docx", startTime: "2031-05-01T09:43:10Z" },
+        ],
+      });
+      const inWindow = await collect(
+        client.restoreSessions({
+          from: new Date("2031-05-01T00:00:00Z"),
+          to: new Date("2031-05-02T00:00:00Z"),
+        }),
+      );
+      assert.deepEqual(
+        inWindow.items.map((s) => s.id),
+        [id],
+      );
+      const outside = await collect(client.restoreSessions({ from: new Date("2031-06-01T00:00:00Z") }));
+      assert.equal(outside.items.length, 0);
+      const events = await collect(client.restoreSessionEvents(id));
+      assert.deepEqual(events.items.map((e) => e.itemName).sort(), ["Budget.xlsx", "Plan.docx"]);
+    });
+  }
+});
+
+describe("health", () => {
+  test("is unknown before any call, then tells the last outcome", async (t) => {
+    const { client, sim } = await setup(t, {}, { maxRetries: 0 });
+    assert.deepEqual(client.health(), { lastCallOk: null });
+    await client.listAuditItems(org);
+    const ok = client.health();
+    assert.equal(ok.lastCallOk, true);
+    assert.equal(ok.version, "v8");
+    assert.ok(ok.lastSuccessAt instanceof Date);
+    sim.faults.failNext(1, 503, { method: "GET", path: /\/AuditItems$/i });
+    await assert.rejects(client.listAuditItems(org));
+    const bad = client.health();
+    assert.equal(bad.lastCallOk, false);
+    assert.match(bad.lastError ?? "", /HTTP 503/);
+    assert.deepEqual(bad.lastSuccessAt, ok.lastSuccessAt);
+  });
+});

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { generate } from "selfsigned";
+import { SEED } from "../../src/sim/types.ts";
+import { isVboError } from "../../src/vbo/errors.ts";
+import { createDispatcher } from "../../src/vbo/tls.ts";
+import { connect, recordingLogger, startSimulator } from "./helpers.ts";
+
+const org = SEED.organization.id;
+
+describe("TLS to VB365", () => {
+  let pems: { private: string; cert: string };
+  before(async () => {
+    // The server's own self-signed certificate, as a fresh VB365 install has.
+    pems = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+      keySize: 2048,
+      notAfterDate: new Date(Date.now() + 86_400_000),
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+    });
+  });
+
+  const start = (t: Parameters<typeof startSimulator>[0]) =>
+    startSimulator(t, { tls: { key: pems.private, cert: pems.cert } });
+
+  test("a pinned self-signed certificate is trusted", async (t) => {
+    const sim = await start(t);
+    assert.match(sim.url, /^https:/);
+    const logs = recordingLogger();
+    const dispatcher = createDispatcher({ caPem: pems.cert, tlsInsecure: false }, logs.logger);
+    t.after(() => dispatcher.close());
+    const { client } = connect(t, sim, { dispatcher });
+    const items = await client.listAuditItems(org);
+    assert.ok(Array.isArray(items));
+    assert.equal(
+      logs.lines().filter((l) => l.level === "warn").length,
+      0,
+      "pinning is the normal case: no warning",
+    );
+  });
+
+  test("the same server is refused when its certificate is not pinned", async (t) => {
+    const sim = await start(t);
+    const dispatcher = createDispatcher({ tlsInsecure: false }, recordingLogger().logger);
+    t.after(() => dispatcher.close());
+    const { client, waits } = connect(t, sim, { dispatcher, maxRetries: 1 });
+    await assert.rejects(client.listAuditItems(org), (err: unknown) => {
+      assert.ok(isVboError(err));
+      assert.equal(err.kind, "network");
+      assert.match(err.message, /TLS certificate is not trusted/);
+      return true;
+    });
+    assert.equal(sim.stats.total(), 0, "no request reached the server");
+    assert.deepEqual(waits, [], "an untrusted certificate is not retried");
+  });
+
+  test("a different pinned certificate does not trust this server", async (t) => {
+    const sim = await start(t);
+    const other = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+      keySize: 2048,
+      notAfterDate: new Date(Date.now() + 86_400_000),
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+    });
+    const dispatcher = createDispatcher({ caPem: other.cert, tlsInsecure: false }, recordingLogger().logger);
+    t.after(() => dispatcher.close());
+    const { client } = connect(t, sim, { dispatcher, maxRetries: 0 });
+    await assert.rejects(
+      client.listAuditItems(org),
+      (err: unknown) => isVboError(err) && err.kind === "network",
+    );
+  });
+
+  test("VBO_TLS_INSECURE accepts the server and logs a warning", async (t) => {
+    const sim = await start(t);
+    const logs = recordingLogger();
+    const dispatcher = createDispatcher({ tlsInsecure: true }, logs.logger);
+    t.after(() => dispatcher.close());
+    const { client } = connect(t, sim, { dispatcher });
+    assert.ok(Array.isArray(await client.listAuditItems(org)));
+    const warnings = logs.lines().filter((l) => l.level === "warn");
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!.msg, /VBO_TLS_INSECURE/);
+  });
+});
