@@ -8,9 +8,10 @@ import {
   canonicalId,
   deterministicUuid,
   parseSidBase64,
-  principalId,
   type SidDomain,
+  sidEncoder,
   sidString,
+  ZERO_GUID,
 } from "./ids.ts";
 import { type NameMatcher, nameMatcher } from "./match.ts";
 import { FIRST_NAMES, LAST_NAMES, OFFICES, upnPart } from "./names.ts";
@@ -97,8 +98,10 @@ export interface GeneratedSpec {
   ridBase: number;
 }
 
-const firstIndex = new Map(FIRST_NAMES.map((n, i) => [upnPart(n), i]));
-const lastIndex = new Map(LAST_NAMES.map((n, i) => [upnPart(n), i]));
+const FIRST_UPN = FIRST_NAMES.map(upnPart);
+const LAST_UPN = LAST_NAMES.map(upnPart);
+const firstIndex = new Map(FIRST_UPN.map((n, i) => [n, i]));
+const lastIndex = new Map(LAST_UPN.map((n, i) => [n, i]));
 if (firstIndex.size !== FIRST_NAMES.length || lastIndex.size !== LAST_NAMES.length) {
   throw new Error("simulator name lists must have distinct UPN forms");
 }
@@ -110,41 +113,43 @@ const COMBOS = FIRST_NAMES.length * LAST_NAMES.length;
  */
 export class GeneratedUsers {
   readonly domain: string;
+  private readonly sid: (rid: number) => string;
+  private readonly sidText: string;
+
   constructor(private readonly spec: GeneratedSpec) {
     this.domain = spec.domain.toLowerCase();
+    this.sid = sidEncoder(spec.sid);
+    this.sidText = sidString(spec.sid, 0).slice(0, -1);
   }
 
   get count(): number {
     return this.spec.count;
   }
 
-  private parts(i: number) {
-    const first = FIRST_NAMES[i % FIRST_NAMES.length] ?? "";
-    const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length] ?? "";
-    return { first, last, dup: Math.floor(i / COMBOS) };
-  }
-
   displayNameAt(i: number): string {
-    const { first, last } = this.parts(i);
-    return `${first} ${last}`;
+    const a = i % FIRST_NAMES.length;
+    const b = Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length;
+    return `${FIRST_NAMES[a]} ${LAST_NAMES[b]}`;
   }
 
   upnAt(i: number): string {
-    const { first, last, dup } = this.parts(i);
-    return `${upnPart(first)}.${upnPart(last)}${dup > 0 ? dup + 1 : ""}@${this.domain}`;
+    const a = i % FIRST_NAMES.length;
+    const b = Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length;
+    const dup = Math.floor(i / COMBOS);
+    return `${FIRST_UPN[a]}.${LAST_UPN[b]}${dup > 0 ? dup + 1 : ""}@${this.domain}`;
   }
 
   at(i: number): DirUser {
     const msid = deterministicUuid(this.spec.seed, i);
     const rid = this.spec.ridBase + i;
     return {
-      id: principalId(msid, { domain: this.spec.sid, rid }),
+      id: `${msid}${ZERO_GUID}${this.sid(rid)}`,
       name: this.upnAt(i),
       displayName: this.displayNameAt(i),
       type: "User",
       locationType: "Hybrid",
       msid,
-      onPremisesSid: sidString(this.spec.sid, rid),
+      onPremisesSid: `${this.sidText}${rid}`,
       office: OFFICES[i % OFFICES.length] ?? "Auckland",
     };
   }

@@ -47,16 +47,20 @@ export function hash32(seed: number, n: number): number {
   return mix32(mix32(seed) ^ n);
 }
 
-const hex = (value: number, digits: number) =>
-  (value >>> 0).toString(16).padStart(digits, "0").slice(-digits);
+const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const hex16 = (v: number) => `${BYTE_HEX[(v >>> 8) & 255]}${BYTE_HEX[v & 255]}`;
+const hex32 = (v: number) => `${hex16(v >>> 16)}${hex16(v)}`;
 
-/** A version-4-shaped UUID determined by (seed, n); distinct n give distinct UUIDs for one seed. */
+/**
+ * A version-4-shaped UUID determined by (seed, n); distinct n give distinct UUIDs for one seed
+ * (the first word alone is a bijection of n). Table-driven: it runs for every generated user shown.
+ */
 export function deterministicUuid(seed: number, n: number): string {
   const w0 = hash32(seed, n);
   const w1 = (hash32(seed ^ 0x9e3779b9, n) & 0xffff0fff) | 0x4000;
-  const w2 = ((hash32(seed ^ 0x7f4a7c15, n) & 0x3fffffff) | 0x80000000) >>> 0;
+  const w2 = (hash32(seed ^ 0x7f4a7c15, n) & 0x3fffffff) | 0x80000000;
   const w3 = hash32(seed ^ 0x6a09e667, n);
-  return `${hex(w0, 8)}-${hex(w1 >>> 16, 4)}-${hex(w1, 4)}-${hex(w2 >>> 16, 4)}-${hex(w2, 4)}${hex(w3, 8)}`;
+  return `${hex32(w0)}-${hex16(w1 >>> 16)}-${hex16(w1)}-${hex16(w2 >>> 16)}-${hex16(w2)}${hex32(w3)}`;
 }
 
 export const randomUuid = (): string => {
@@ -70,17 +74,33 @@ export const randomUuid = (): string => {
 /** An Active Directory domain: the three sub-authorities after S-1-5-21. */
 export type SidDomain = readonly [number, number, number];
 
-/** A domain SID `S-1-5-21-a-b-c-rid` in its binary form, base64url as VB365 embeds it. */
-export function sidBase64(domain: SidDomain, rid: number): string {
-  const b = Buffer.alloc(28);
-  b.set([1, 5, 0, 0, 0, 0, 0, 5]);
-  b.writeUInt32LE(21, 8);
-  b.writeUInt32LE(domain[0], 12);
-  b.writeUInt32LE(domain[1], 16);
-  b.writeUInt32LE(domain[2], 20);
-  b.writeUInt32LE(rid, 24);
-  return b.toString("base64url");
+const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * Encodes domain SIDs `S-1-5-21-a-b-c-rid` in their binary form, base64url, as VB365 embeds them.
+ * The first 24 bytes (the domain) encode to a fixed 32-character prefix, so only the RID's four
+ * bytes are encoded per user: this runs for every generated user on every page.
+ */
+export function sidEncoder(domain: SidDomain): (rid: number) => string {
+  const head = Buffer.alloc(24);
+  head.set([1, 5, 0, 0, 0, 0, 0, 5]);
+  head.writeUInt32LE(21, 8);
+  head.writeUInt32LE(domain[0], 12);
+  head.writeUInt32LE(domain[1], 16);
+  head.writeUInt32LE(domain[2], 20);
+  const prefix = head.toString("base64url");
+  const c = (n: number) => B64URL[n & 63] ?? "";
+  return (rid) => {
+    // Little-endian bytes b0..b3 as base64: two full 6-bit groups per 3 bytes, then the tail.
+    const b0 = rid & 0xff;
+    const b1 = (rid >>> 8) & 0xff;
+    const b2 = (rid >>> 16) & 0xff;
+    const b3 = (rid >>> 24) & 0xff;
+    return `${prefix}${c(b0 >> 2)}${c((b0 << 4) | (b1 >> 4))}${c((b1 << 2) | (b2 >> 6))}${c(b2)}${c(b3 >> 2)}${c(b3 << 4)}`;
+  };
 }
+
+export const sidBase64 = (domain: SidDomain, rid: number): string => sidEncoder(domain)(rid);
 
 export const sidString = (domain: SidDomain, rid: number): string =>
   `S-1-5-21-${domain[0]}-${domain[1]}-${domain[2]}-${rid}`;
