@@ -52,15 +52,14 @@ export function isAddress(who: WhoInput): boolean {
 export function answerFrom(index: DirectoryIndex, who: WhoInput, limits: AnswerLimits): LocalAnswer {
   const value = who.value.trim();
   if (value === "") return { kind: "miss" };
-  const matches = isAddress(who) ? index.exact(value) : index.lookup(value);
+  const { matches, total } = isAddress(who)
+    ? { matches: index.exact(value), total: -1 }
+    : index.lookupTop(value, Math.max(1, limits.maxCandidates));
+  const count = total < 0 ? matches.length : total;
   const [first] = matches;
   if (!first) return { kind: "miss" };
-  if (matches.length === 1) return { kind: "one", ...toCandidate(first) };
-  return {
-    kind: "many",
-    candidates: matches.slice(0, limits.maxCandidates).map(toCandidate),
-    total: matches.length,
-  };
+  if (count === 1) return { kind: "one", ...toCandidate(first) };
+  return { kind: "many", candidates: matches.slice(0, limits.maxCandidates).map(toCandidate), total: count };
 }
 
 /**

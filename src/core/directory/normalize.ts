@@ -19,10 +19,9 @@ export function fold(text: string): string {
 
 /** The words of a name, folded. `.`, `_`, `-`, spaces and any other punctuation separate words. */
 export function tokenize(text: string): string[] {
-  return fold(text)
-    .replace(APOSTROPHES, "")
-    .split(SEPARATORS)
-    .filter((t) => t.length > 0);
+  const words: string[] = [];
+  for (const word of fold(text).replace(APOSTROPHES, "").split(SEPARATORS)) if (word !== "") words.push(word);
+  return words;
 }
 
 /** The folded part before `@`, or undefined when `text` is not an address. */

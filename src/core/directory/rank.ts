@@ -70,3 +70,55 @@ export function compareMatches(a: Match, b: Match): number {
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Keeps the best `limit` matches in order while counting them all, so that listing the first 25 of
+ * 3,000 Youngs costs one comparison for most of them instead of a full sort.
+ */
+export class TopMatches {
+  readonly #limit: number;
+  readonly #items: Match[] = [];
+  #total = 0;
+  #sorted = true;
+
+  constructor(limit: number) {
+    this.#limit = Math.max(0, limit);
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+
+  add(match: Match): void {
+    this.#total++;
+    const items = this.#items;
+    if (!Number.isFinite(this.#limit)) {
+      // Unbounded: collect now, sort once at the end.
+      items.push(match);
+      this.#sorted = false;
+      return;
+    }
+    if (items.length === this.#limit) {
+      const last = items[items.length - 1];
+      if (!last || compareMatches(match, last) >= 0) return;
+      items.pop();
+    }
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareMatches(items[mid] as Match, match) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    items.splice(lo, 0, match);
+  }
+
+  /** The best matches, best first. */
+  matches(): Match[] {
+    if (!this.#sorted) {
+      this.#items.sort(compareMatches);
+      this.#sorted = true;
+    }
+    return [...this.#items];
+  }
+}

@@ -7,7 +7,7 @@
 import { boundedDistance, DistanceRows, toleranceFor } from "./distance.ts";
 import { type DirectoryEntry, entryKey } from "./entry.ts";
 import { domainOf, fold, localPart, looksLikeAddress, tokenize } from "./normalize.ts";
-import { compareMatches, type Match, type MatchKind, scoreOf } from "./rank.ts";
+import { compareMatches, type Match, type MatchKind, scoreOf, TopMatches } from "./rank.ts";
 
 interface Slot {
   entry: DirectoryEntry;
@@ -79,19 +79,26 @@ export class DirectoryIndex {
    * exactly; anything else by UPN, then local part, then name words (all, then as prefixes).
    */
   lookup(text: string): Match[] {
+    return this.lookupTop(text, Number.POSITIVE_INFINITY).matches;
+  }
+
+  /** `lookup`, keeping only the best `limit` matches but counting them all. */
+  lookupTop(text: string, limit: number): { matches: Match[]; total: number } {
     const trimmed = text.trim();
-    if (trimmed === "") return [];
-    if (looksLikeAddress(trimmed)) return this.exact(trimmed);
+    if (trimmed === "") return { matches: [], total: 0 };
+    const all = (matches: Match[]) => ({ matches: matches.slice(0, limit), total: matches.length });
+    if (looksLikeAddress(trimmed)) return all(this.exact(trimmed));
     const upn = this.exact(trimmed);
-    if (upn.length > 0) return upn;
+    if (upn.length > 0) return all(upn);
     const local = this.byLocalPart(trimmed);
-    if (local.length > 0) return local;
+    if (local.length > 0) return all(local);
     const words = queryWords(trimmed);
-    const full = this.#fullWordMatches(words);
-    const named = full.filter((m) => m.kind === "name");
-    if (named.length > 0) return named;
-    if (full.length > 0) return full;
-    return this.#prefixMatches(words);
+    const named = new TopMatches(limit);
+    const partly = new TopMatches(limit);
+    this.#fullWordMatches(words, (m) => (m.kind === "name" ? named : partly).add(m));
+    const top = named.total > 0 ? named : partly.total > 0 ? partly : new TopMatches(limit);
+    if (top.total === 0) this.#prefixMatches(words, (m) => top.add(m));
+    return { matches: top.matches(), total: top.total };
   }
 
   /** Every match of any kind, ranked, for `find`; the closest names when nothing matches. */
@@ -99,28 +106,37 @@ export class DirectoryIndex {
     const trimmed = text.trim();
     if (trimmed === "") return { matches: [], total: 0 };
     const words = queryWords(trimmed);
-    const found = [
-      ...this.exact(trimmed),
-      ...this.byLocalPart(trimmed),
-      ...this.#fullWordMatches(words),
-      ...this.#prefixMatches(words),
-    ];
-    const all = found.length > 0 ? found : this.suggest(trimmed, limit);
-    const best = bestPerEntry(all);
+    const found = [...this.exact(trimmed), ...this.byLocalPart(trimmed)];
+    const add = (m: Match) => found.push(m);
+    this.#fullWordMatches(words, add);
+    this.#prefixMatches(words, add);
+    const best = bestPerEntry(found.length > 0 ? found : this.suggest(trimmed, limit));
     return { matches: best.slice(0, limit), total: best.length };
   }
 
   /**
    * The closest names by edit distance, for a query that matched nothing: every query word must be
    * within a few edits of a distinct word of the name. A single run-together word is also tried
-   * split in two (`benyoung` → `ben young`).
+   * split in two (`benyoung` → `ben young`). One entry per display name: a person choosing among
+   * suggestions needs different names, not five people called the same.
    */
   suggest(text: string, limit: number): Match[] {
     const words = queryWords(text);
     if (words.length === 0 || limit <= 0) return [];
-    const found = this.#fuzzyMatches(words);
-    if (words.length === 1) found.push(...this.#splitMatches(words[0] as string));
-    return bestPerEntry(found).slice(0, limit);
+    const found: Match[] = [];
+    const add = (m: Match) => found.push(m);
+    this.#fuzzyMatches(words, add);
+    if (words.length === 1) this.#splitMatches(words[0] as string, add);
+    const names = new Set<string>();
+    const out: Match[] = [];
+    for (const match of bestPerEntry(found)) {
+      const name = `${match.entry.type}\u0000${fold(match.entry.displayName)}`;
+      if (names.has(name)) continue;
+      names.add(name);
+      out.push(match);
+      if (out.length === limit) break;
+    }
+    return out;
   }
 
   #put(entry: DirectoryEntry): void {
@@ -136,12 +152,9 @@ export class DirectoryIndex {
     }
     const local = localPart(upn);
     const names: string[][] = [];
-    const addName = (words: string[]) => {
-      if (words.length > 0 && !names.some((n) => sameList(n, words))) names.push(words);
-    };
-    addName(tokenize(entry.displayName));
-    if (local !== undefined) addName(tokenize(local));
-    else if (upn !== "") addName(tokenize(upn));
+    addName(names, tokenize(entry.displayName));
+    if (local !== undefined) addName(names, tokenize(local));
+    else if (upn !== "") addName(names, tokenize(upn));
     const words: string[] = [];
     for (const name of names) for (const word of name) if (!words.includes(word)) words.push(word);
     const slot: Slot = {
@@ -195,21 +208,19 @@ export class DirectoryIndex {
   }
 
   /** Names holding every query word whole: `name` when nothing else is in the name, else `tokens`. */
-  #fullWordMatches(words: string[]): Match[] {
+  #fullWordMatches(words: string[], visit: (match: Match) => void): void {
     const lists: number[][] = [];
     for (const word of new Set(words)) {
       const ids = this.#byWord.get(word);
-      if (!ids) return [];
+      if (!ids) return;
       lists.push(ids);
     }
-    const candidates = intersect(lists);
-    const out: Match[] = [];
-    for (const id of candidates) {
+    for (const id of intersect(lists)) {
       const slot = this.#slots[id];
       if (!slot) continue;
       let best: Match | undefined;
       for (const name of slot.names) {
-        const cost = assign(words, name, (q, t) => (q === t ? 0 : -1));
+        const cost = assign(words, name, sameWord);
         if (cost < 0) continue;
         const kind: MatchKind = name.length === words.length ? "name" : "tokens";
         const match: Match = {
@@ -224,13 +235,12 @@ export class DirectoryIndex {
         };
         if (!best || compareMatches(match, best) < 0) best = match;
       }
-      if (best) out.push(best);
+      if (best) visit(best);
     }
-    return out.sort(compareMatches);
   }
 
   /** Names where every query word begins a distinct word: `ben you` → Ben Young. */
-  #prefixMatches(words: string[]): Match[] {
+  #prefixMatches(words: string[], visit: (match: Match) => void): void {
     const vocabulary = this.#sortedVocabulary();
     const ranges: Array<{ from: number; to: number; total: number }> = [];
     for (const word of new Set(words)) {
@@ -238,7 +248,7 @@ export class DirectoryIndex {
       const to = lowerBound(vocabulary, `${word}\uffff`);
       let total = 0;
       for (let i = from; i < to; i++) total += this.#byWord.get(vocabulary[i] as string)?.length ?? 0;
-      if (total === 0) return [];
+      if (total === 0) return;
       ranges.push({ from, to, total });
     }
     ranges.sort((a, b) => a.total - b.total);
@@ -249,16 +259,12 @@ export class DirectoryIndex {
       const other = new Set(this.#idsIn(vocabulary, range));
       candidates = candidates.filter((id) => other.has(id));
     }
-    const out: Match[] = [];
     for (const id of candidates) {
       const slot = this.#slots[id];
       if (!slot) continue;
-      const match = this.#bestName(slot, words, "prefix", (q, t) =>
-        t.startsWith(q) ? t.length - q.length : -1,
-      );
-      if (match) out.push(match);
+      const match = this.#bestName(slot, words, "prefix", wordPrefix);
+      if (match) visit(match);
     }
-    return out.sort(compareMatches);
   }
 
   #idsIn(vocabulary: readonly string[], range: { from: number; to: number } | undefined): number[] {
@@ -272,7 +278,7 @@ export class DirectoryIndex {
   }
 
   /** Names where every query word is within a few edits of a distinct word. */
-  #fuzzyMatches(words: string[]): Match[] {
+  #fuzzyMatches(words: string[], visit: (match: Match) => void): void {
     const byLength = this.#lengthBuckets();
     const close = new Map<string, Map<string, number>>();
     let rarest: { words: string[]; total: number } | undefined;
@@ -289,53 +295,42 @@ export class DirectoryIndex {
           }
         }
       }
-      if (near.size === 0) return [];
+      if (near.size === 0) return;
       close.set(word, near);
       if (!rarest || total < rarest.total) rarest = { words: [...near.keys()], total };
     }
-    if (!rarest) return [];
+    if (!rarest) return;
     const seen = new Set<number>();
-    const out: Match[] = [];
+    const nearness = (q: string, t: string) => close.get(q)?.get(t) ?? -1;
     for (const candidate of rarest.words) {
       for (const id of this.#byWord.get(candidate) ?? []) {
         if (seen.has(id)) continue;
         seen.add(id);
         const slot = this.#slots[id];
         if (!slot) continue;
-        const match = this.#bestName(slot, words, "fuzzy", (q, t) => close.get(q)?.get(t) ?? -1);
-        if (match) out.push(match);
+        const match = this.#bestName(slot, words, "fuzzy", nearness);
+        if (match) visit(match);
       }
     }
-    return out;
   }
 
   /** `benyoung`: a missing separator is one edit, found by splitting at each place into two known words. */
-  #splitMatches(word: string): Match[] {
-    const out: Match[] = [];
+  #splitMatches(word: string, visit: (match: Match) => void): void {
     for (let at = 2; at <= word.length - 2; at++) {
       const pair = [word.slice(0, at), word.slice(at)];
       if (!pair.every((w) => this.#byWord.has(w))) continue;
-      for (const match of this.#fullWordMatches(pair)) {
-        out.push({
+      this.#fullWordMatches(pair, (match) =>
+        visit({
           ...match,
           kind: "fuzzy",
-          score: scoreOf("fuzzy", {
-            edits: 1,
-            extraWords: 0,
-            inOrder: match.kind === "name" || match.kind === "tokens",
-          }),
-        });
-      }
+          // One edit (the missing separator), plus whatever else the name holds.
+          score: scoreOf("fuzzy", { edits: 1, extraWords: match.kind === "name" ? 0 : 1, inOrder: true }),
+        }),
+      );
     }
-    return out;
   }
 
-  #bestName(
-    slot: Slot,
-    words: string[],
-    kind: "prefix" | "fuzzy",
-    cost: (query: string, word: string) => number,
-  ): Match | undefined {
+  #bestName(slot: Slot, words: string[], kind: "prefix" | "fuzzy", cost: WordCost): Match | undefined {
     let best: Match | undefined;
     for (const name of slot.names) {
       const edits = assign(words, name, cost);
@@ -380,6 +375,13 @@ function bucketOf(word: string, length: number): string {
   return `${code >= 48 && code <= 57 ? "9" : "a"}${length}`;
 }
 
+/** How well one query word fits one name word: 0 perfectly, more for worse, -1 not at all. */
+type WordCost = (query: string, word: string) => number;
+
+// Module-level so that the hot loops create no function per candidate.
+const sameWord: WordCost = (q, t) => (q === t ? 0 : -1);
+const wordPrefix: WordCost = (q, t) => (t.startsWith(q) ? t.length - q.length : -1);
+
 function queryWords(text: string): string[] {
   return tokenize(text).slice(0, MAX_QUERY_WORDS);
 }
@@ -389,32 +391,42 @@ function queryWords(text: string): string[] {
  * `cost` says how well one query word fits one name word (-1: not at all). Names and queries have a
  * handful of words, so a depth-first search with pruning is enough.
  */
-export function assign(
+export function assign(query: readonly string[], name: readonly string[], cost: WordCost): number {
+  if (query.length > name.length) return -1;
+  // The common case, one or two words each way, without the search.
+  if (query.length === 1) {
+    let best = -1;
+    for (const word of name) {
+      const c = cost(query[0] as string, word);
+      if (c >= 0 && (best < 0 || c < best)) best = c;
+    }
+    return best;
+  }
+  return assignFrom(query, name, cost, new Array<boolean>(name.length).fill(false), 0, 0, -1);
+}
+
+/** The best total for query words `i…` given the name words already `used`, or -1; `best` prunes. */
+function assignFrom(
   query: readonly string[],
   name: readonly string[],
-  cost: (query: string, word: string) => number,
+  cost: WordCost,
+  used: boolean[],
+  i: number,
+  sum: number,
+  best: number,
 ): number {
-  if (query.length > name.length) return -1;
-  const used = new Array<boolean>(name.length).fill(false);
-  let best = -1;
-  const visit = (i: number, sum: number): void => {
-    if (best >= 0 && sum >= best) return;
-    if (i === query.length) {
-      best = sum;
-      return;
-    }
-    const q = query[i] as string;
-    for (let j = 0; j < name.length; j++) {
-      if (used[j]) continue;
-      const c = cost(q, name[j] as string);
-      if (c < 0) continue;
-      used[j] = true;
-      visit(i + 1, sum + c);
-      used[j] = false;
-      if (best === 0) return;
-    }
-  };
-  visit(0, 0);
+  if (best >= 0 && sum >= best) return best;
+  if (i === query.length) return sum;
+  const q = query[i] as string;
+  for (let j = 0; j < name.length; j++) {
+    if (used[j]) continue;
+    const c = cost(q, name[j] as string);
+    if (c < 0) continue;
+    used[j] = true;
+    best = assignFrom(query, name, cost, used, i + 1, sum + c, best);
+    used[j] = false;
+    if (best === sum) break;
+  }
   return best;
 }
 
@@ -499,6 +511,14 @@ function pull<K>(map: Map<K, number[]>, key: K, value: number): boolean {
   return true;
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((w, i) => w === b[i]);
+/** Adds a word list to an entry's names unless it is empty or already there. */
+function addName(names: string[][], words: string[]): void {
+  if (words.length === 0) return;
+  for (const name of names) {
+    if (name.length !== words.length) continue;
+    let same = true;
+    for (let i = 0; i < name.length && same; i++) same = name[i] === words[i];
+    if (same) return;
+  }
+  names.push(words);
 }

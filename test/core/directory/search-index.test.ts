@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { DirectoryEntry } from "../../../src/core/directory/entry.ts";
 import { tokenize } from "../../../src/core/directory/normalize.ts";
+import { compareMatches, TopMatches } from "../../../src/core/directory/rank.ts";
 import { assign, DirectoryIndex } from "../../../src/core/directory/search-index.ts";
 
 let next = 0;
@@ -139,7 +140,13 @@ describe("DirectoryIndex suggestions", () => {
   });
 
   test("a missing separator is found by splitting the word", () => {
-    assert.ok(ids(index.suggest("benyoung", 5)).includes(ben.id));
+    const found = index.suggest("benyoung", 5);
+    assert.equal(found[0]?.entry.displayName, "Ben Young");
+    assert.equal(
+      found.filter((m) => m.entry.displayName === "Ben Young").length,
+      1,
+      "one Ben Young of the two",
+    );
   });
 
   test("a typo in a group name", () => {
@@ -306,5 +313,46 @@ describe("DirectoryIndex agrees with a full scan", () => {
       if (expected.size > 0) found++;
     }
     assert.equal(found, queries.size, "every query was taken from an entry, so each finds one");
+  });
+});
+
+describe("lookupTop and TopMatches", () => {
+  const many = Array.from({ length: 60 }, (_, i) =>
+    aUser(`Person${(i * 37) % 60} Young`, `p${i}.young@corp.example`),
+  );
+  const index = new DirectoryIndex(many);
+
+  test("the best few of many are the first few of the full ranking, and all are counted", () => {
+    const full = index.lookup("young");
+    for (const limit of [1, 5, 25, 100]) {
+      const top = index.lookupTop("young", limit);
+      assert.equal(top.total, full.length);
+      assert.deepEqual(ids(top.matches), ids(full.slice(0, limit)), `limit ${limit}`);
+    }
+  });
+
+  test("TopMatches keeps order whatever order matches arrive in", () => {
+    const matches = index.lookup("young");
+    const reversed = new TopMatches(7);
+    for (const m of [...matches].reverse()) reversed.add(m);
+    assert.deepEqual(ids(reversed.matches()), ids(matches.slice(0, 7)));
+    assert.equal(reversed.total, matches.length);
+    const unbounded = new TopMatches(Number.POSITIVE_INFINITY);
+    for (const m of [...matches].reverse()) unbounded.add(m);
+    assert.deepEqual(ids(unbounded.matches()), ids(matches));
+    assert.ok(
+      matches.every((m, i) => i === 0 || compareMatches(matches[i - 1]!, m) <= 0),
+      "lookup is sorted",
+    );
+  });
+
+  test("suggestions name different people, not the same name five times", () => {
+    const twins = [aUser("Ben Young", "ben.young@a.example"), aUser("Ben Young", "ben.young@b.example")];
+    const other = aUser("Bev Young", "bev.young@a.example");
+    const found = new DirectoryIndex([...twins, other]).suggest("ben yuong", 5);
+    assert.deepEqual(
+      found.map((m) => m.entry.displayName),
+      ["Ben Young", "Bev Young"],
+    );
   });
 });
