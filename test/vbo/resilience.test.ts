@@ -196,6 +196,27 @@ describe("answers that do not fit", () => {
     });
   });
 
+  test("an HTML page in place of JSON, from the simulator, is invalid_response or the bare status", async (t) => {
+    const { client, sim } = await setup(t, {}, { maxRetries: 0 });
+    await client.listAuditItems(org);
+    const page = "<html><body><h1>Access denied by proxy</h1></body></html>";
+    sim.faults.failNext(1, 200, { method: "GET", path: /\/AuditEmailSettings$/i, rawBody: page });
+    await assert.rejects(client.getAuditEmailSettings(), (err: unknown) => {
+      assert.ok(isVboError(err));
+      assert.equal(err.kind, "invalid_response");
+      assert.equal(err.message, "the answer is not JSON (text/html)");
+      return true;
+    });
+    sim.faults.failNext(1, 502, { method: "GET", path: /\/AuditItems$/i, rawBody: page });
+    await assert.rejects(client.listAuditItems(org), (err: unknown) => {
+      assert.ok(isVboError(err));
+      assert.equal(err.kind, "http");
+      assert.equal(err.status, 502);
+      assert.equal(err.message, "Bad Gateway");
+      return true;
+    });
+  });
+
   test("HTML from a proxy, on success or failure, becomes a VboError without the page or secrets", async (t) => {
     const page = "<!DOCTYPE html><html><body><h1>Proxy login</h1><script>leak()</script></body></html>";
     // A fake reverse proxy in front of VB365 that answers HTML to everything but /token.
