@@ -153,6 +153,28 @@ describe("openDatabase and migrations", () => {
     assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get(), undefined);
   });
 
+  test("a migration numbered below one already applied (another owner's range) still runs, once", (t) => {
+    const dir = tempDir(t);
+    const folder = join(dir, "migrations");
+    mkdirSync(folder);
+    for (const m of migrations) copyFileSync(m.path, join(folder, basename(m.path)));
+    const pad = (n: number) => String(n).padStart(3, "0");
+    // The next range's owner ships first; the number below it arrives in a later release.
+    writeFileSync(join(folder, `${pad(highest + 2)}_later.sql`), "CREATE TABLE later (x);");
+    const path = join(dir, "db.sqlite");
+    openDatabase(path, { logger: silentLogger, migrationsDir: folder }).close();
+    writeFileSync(join(folder, `${pad(highest + 1)}_between.sql`), "CREATE TABLE between_ (x);");
+    const logger = recordingLogger();
+    const db = openDatabase(path, { logger, migrationsDir: folder });
+    t.after(() => db.close());
+    assert.deepEqual(
+      logger.lines.map((l) => l.ctx),
+      [{ version: highest + 1, migration: "between" }],
+    );
+    assert.equal(schemaVersion(db), highest + 2, "the version stays the highest applied");
+    assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'between_'").get());
+  });
+
   test("two migrations with one number are refused", (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, "001_a.sql"), "SELECT 1;");
