@@ -3,12 +3,14 @@
  * SQL; the core and the Slack side use these repositories.
  */
 import type { Database } from "./db.ts";
+import { DirectoryRepository } from "./directory.ts";
 import { EventLog } from "./log.ts";
 import { MessageRepository } from "./messages.ts";
 import { RequestRepository } from "./requests.ts";
 import { VoteRepository } from "./votes.ts";
 
 export { type Database, DatabaseSetupError, openDatabase } from "./db.ts";
+export { DirectoryRepository } from "./directory.ts";
 export { EventLog, type NewEvent, type VerifyResult, verifyLog } from "./log.ts";
 export { MessageRepository, type RequestMessage } from "./messages.ts";
 export { type Closing, type NewRequest, principalKey, RequestRepository } from "./requests.ts";
@@ -20,6 +22,8 @@ export interface Store {
   readonly votes: VoteRepository;
   readonly messages: MessageRepository;
   readonly log: EventLog;
+  /** The cached Microsoft 365 directory the resolver answers from. */
+  readonly directory: DirectoryRepository;
   /**
    * Runs `fn` in one IMMEDIATE transaction (a savepoint when nested): every write inside commits
    * together or not at all, and no other connection writes in between.
@@ -35,6 +39,7 @@ export function createStore(db: Database): Store {
     votes: new VoteRepository(db),
     messages: new MessageRepository(db),
     log: new EventLog(db),
+    directory: new DirectoryRepository(db),
     transaction: <T>(fn: () => T): T => {
       const tx = db.transaction(fn);
       return db.inTransaction ? tx() : tx.immediate();
