@@ -181,7 +181,21 @@ export function createSocketModeServer(options: {
         waiter.reject(new Error(`fake Slack closed before envelope ${id} was acknowledged`));
       }
       pending.clear();
-      for (const ws of [...open]) ws.terminate();
+      // A proper close handshake: cutting the TCP connection instead leaves a 30-second timer behind
+      // in the Socket Mode client (its close-handshake timeout), which keeps a test process alive.
+      await Promise.all(
+        [...open].map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => ws.terminate(), 1_000);
+              ws.once("close", () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              ws.close(1001, "fake Slack is closing");
+            }),
+        ),
+      );
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
