@@ -455,10 +455,10 @@ export function parseCommand(input: string): ParseResult {
         return error(
           `${inlineCode("find")} needs something to look for, e.g. ${inlineCode(`${COMMAND} find ben`)}.`,
         );
-      const query =
-        args.length === 1
-          ? plainFromSlack(target.value).trim()
-          : freeText(input, target.start, input.length, flags.spans);
+      // Several words are one query ("find Ben Young"); quotes around any of them are not part of it.
+      const query = plainFromSlack(args.map((t) => t.value).join(" "))
+        .replace(/\s+/g, " ")
+        .trim();
       const who = args.length === 1 ? whoFrom(target) : ({ kind: "text", value: query } as const);
       if (who.kind === "error") return who;
       return withOrg({ kind, query, who });

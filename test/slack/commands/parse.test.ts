@@ -140,6 +140,8 @@ describe("parseCommand: commands", () => {
     // find: the whole rest is the query
     ["find ben", { kind: "find", query: "ben", who: { kind: "text", value: "ben" } }],
     ["find Ben Young", { kind: "find", query: "Ben Young", who: { kind: "text", value: "Ben Young" } }],
+    ['find "Ben" Young', { kind: "find", query: "Ben Young", who: { kind: "text", value: "Ben Young" } }],
+    ["find Ben\n  Young", { kind: "find", query: "Ben Young", who: { kind: "text", value: "Ben Young" } }],
     ['find "Ben Young"', { kind: "find", query: "Ben Young", who: { kind: "quoted", value: "Ben Young" } }],
     [
       "find <@U1ABC|ben>",
