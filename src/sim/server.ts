@@ -70,7 +70,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
   });
   const faults = new Faults(options.latencyMs ?? 0, () => state.tokens.expireAll());
   const router = new Router();
-  const shutdown = new AbortController();
+  const inflight = new Set<AbortController>();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
@@ -93,9 +93,17 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     const match = router.match(method, segments, state.versions);
     stats.record(method, match.label);
 
+    // Aborted when the client goes away or the server closes: ends latency waits and long polls.
+    const abort = new AbortController();
+    inflight.add(abort);
+    res.once("close", () => {
+      abort.abort();
+      inflight.delete(abort);
+    });
+
     const latency = faults.latencyFor(method, url.pathname);
-    if (latency > 0) await sleep(latency, shutdown.signal).catch(() => undefined);
-    if (shutdown.signal.aborted) {
+    if (latency > 0) await sleep(latency, abort.signal).catch(() => undefined);
+    if (abort.signal.aborted) {
       res.destroy();
       return;
     }
@@ -111,14 +119,6 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
       send(res, injected(version, failure));
       return;
     }
-
-    const requestAbort = new AbortController();
-    const onAbort = () => requestAbort.abort();
-    shutdown.signal.addEventListener("abort", onAbort, { once: true });
-    res.once("close", () => {
-      requestAbort.abort();
-      shutdown.signal.removeEventListener("abort", onAbort);
-    });
 
     let response: SimResponse;
     try {
@@ -163,7 +163,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
         query: new Query(url.searchParams),
         headers: req.headers,
         body: bodyReader(req),
-        signal: requestAbort.signal,
+        signal: abort.signal,
       };
       return m.route.handle(ctx, state);
     }
@@ -194,7 +194,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     control: control(state),
     close: () => {
       closed ??= new Promise<void>((resolve) => {
-        shutdown.abort();
+        for (const request of inflight) request.abort();
         server.close(() => resolve());
         server.closeAllConnections();
       });
