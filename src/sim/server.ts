@@ -21,7 +21,7 @@ import { canonicalId, isUuid, principalId, randomToken, randomUuid } from "./ids
 import type { PrincipalKind } from "./model.ts";
 import { errorBody } from "./render.ts";
 import { bearerToken } from "./routes/auth.ts";
-import { Router } from "./routes/index.ts";
+import { type RouteMatch, Router } from "./routes/index.ts";
 import { SimState } from "./state.ts";
 import { Stats } from "./stats.ts";
 import type { SimPrincipal, SimulatorControl, SimulatorOptions, VboSimulator } from "./types.ts";
@@ -122,7 +122,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
 
     let response: SimResponse;
     try {
-      response = await route(req, method, url, match);
+      response = await dispatch(state, req, url, match, abort.signal);
     } catch (err) {
       response = fromError(version, err);
     }
@@ -131,42 +131,6 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
       return;
     }
     send(res, response);
-
-    async function route(
-      req: IncomingMessage,
-      method: string,
-      url: URL,
-      m: typeof match,
-    ): Promise<SimResponse> {
-      if (m.kind === "none") {
-        throw new SimHttpError(
-          404,
-          `No HTTP resource was found that matches the request URI '${url.pathname}'.`,
-        );
-      }
-      if (m.kind === "method") {
-        throw new SimHttpError(405, `The requested resource does not support http method '${method}'.`);
-      }
-      if (!m.route.anonymous) {
-        const token = bearerToken({ headers: req.headers });
-        if (!token || !state.tokens.isValid(token)) {
-          throw new SimHttpError(401, "Authorization has been denied for this request.", undefined, {
-            "WWW-Authenticate": "Bearer",
-          });
-        }
-      }
-      const ctx: RequestContext = {
-        version: m.version,
-        method,
-        path: url.pathname,
-        params: m.params,
-        query: new Query(url.searchParams),
-        headers: req.headers,
-        body: bodyReader(req),
-        signal: abort.signal,
-      };
-      return m.route.handle(ctx, state);
-    }
   }
 
   const server: Server = options.tls
@@ -201,6 +165,41 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
       return closed;
     },
   };
+}
+
+/** Routing and authentication, then the route itself. Throws SimHttpError for 404, 405 and 401. */
+function dispatch(
+  state: SimState,
+  req: IncomingMessage,
+  url: URL,
+  match: RouteMatch,
+  signal: AbortSignal,
+): SimResponse | Promise<SimResponse> {
+  if (match.kind === "none") {
+    throw new SimHttpError(404, `No HTTP resource was found that matches the request URI '${url.pathname}'.`);
+  }
+  if (match.kind === "method") {
+    throw new SimHttpError(405, `The requested resource does not support http method '${req.method}'.`);
+  }
+  if (!match.route.anonymous) {
+    const token = bearerToken({ headers: req.headers });
+    if (!token || !state.tokens.isValid(token)) {
+      throw new SimHttpError(401, "Authorization has been denied for this request.", undefined, {
+        "WWW-Authenticate": "Bearer",
+      });
+    }
+  }
+  const ctx: RequestContext = {
+    version: match.version,
+    method: match.route.method,
+    path: url.pathname,
+    params: match.params,
+    query: new Query(url.searchParams),
+    headers: req.headers,
+    body: bodyReader(req),
+    signal,
+  };
+  return match.route.handle(ctx, state);
 }
 
 function versionOf(segment: string | undefined): ApiVersion | undefined {
