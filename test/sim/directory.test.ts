@@ -132,6 +132,7 @@ describe("users: searching", () => {
     assert.deepEqual(await names("simon SERVICE"), ["simon service"]);
     assert.deepEqual(await names("Ben (Young"), []);
     assert.equal((await names("*")).length, 5008);
+    assert.equal((await names("")).length, 5008, "an empty filter filters nothing");
   });
 
   test("gets a user by an id that needs URL encoding, or by the same id with its GUID upper-cased", async (t) => {

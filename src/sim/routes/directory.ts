@@ -27,6 +27,12 @@ function commonFilters(query: Query, version: ApiVersion) {
   return { location: enumParam(query, "locationFilter", LOCATION_FILTERS) };
 }
 
+/** A name filter; an empty value filters nothing, as ASP.NET binds it to null. */
+function filterParam(query: Query, name: string): string | undefined {
+  const value = query.get(name);
+  return value === "" ? undefined : value;
+}
+
 const base = (v: ApiVersion, orgId: string) => `/${v}/Organizations/${orgId}`;
 
 export const directoryRoutes: Route[] = [
@@ -39,8 +45,8 @@ export const directoryRoutes: Route[] = [
       const params = pageParams(query, true);
       const { location } = commonFilters(query, v);
       if (v === "v8") enumParam(query, "detectedSkuType", SKU_TYPES);
-      const userName = query.get("userName");
-      const displayName = query.get("displayName");
+      const userName = filterParam(query, "userName");
+      const displayName = filterParam(query, "displayName");
       const set = state.sets.resolve(`users:${org.id}`, params.setId, () =>
         org.directory.queryUsers({
           ...(userName !== undefined ? { userName } : {}),
@@ -79,8 +85,8 @@ export const directoryRoutes: Route[] = [
       const { query, version: v } = ctx;
       const params = pageParams(query, true);
       const { location } = commonFilters(query, v);
-      const displayName = query.get("displayName");
-      const groupName = query.get("groupName");
+      const displayName = filterParam(query, "displayName");
+      const groupName = filterParam(query, "groupName");
       const set = state.sets.resolve<DirGroup>(`groups:${org.id}`, params.setId, () =>
         org.directory.queryGroups({
           ...(displayName !== undefined ? { displayName } : {}),
