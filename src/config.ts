@@ -81,40 +81,32 @@ const bool = (fallback: boolean) =>
     blankToUndefined,
     z.stringbool({ error: "must be true or false" }).optional().default(fallback),
   );
-const int = (fallback: number, min: number, max: number) =>
+/** A number variable with a default: `pattern` decides the accepted text, `check` the range. */
+const numeric = (fallback: number, pattern: RegExp, patternMessage: string, check: z.ZodNumber) =>
   z.preprocess(
     blankToUndefined,
     z
       .string()
       .optional()
       .default(String(fallback))
-      .pipe(
-        z
-          .string()
-          .regex(/^\d+$/, { message: "must be a whole number" })
-          .transform(Number)
-          .pipe(
-            z
-              .number()
-              .min(min, { message: `must be at least ${min}` })
-              .max(max, { message: `must be at most ${max}` }),
-          ),
-      ),
+      .pipe(z.string().regex(pattern, { message: patternMessage }).transform(Number).pipe(check)),
+  );
+const int = (fallback: number, min: number, max: number) =>
+  numeric(
+    fallback,
+    /^\d+$/,
+    "must be a whole number",
+    z
+      .number()
+      .min(min, { message: `must be at least ${min}` })
+      .max(max, { message: `must be at most ${max}` }),
   );
 const positiveNumber = (fallback: number) =>
-  z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .optional()
-      .default(String(fallback))
-      .pipe(
-        z
-          .string()
-          .regex(/^\d+(\.\d+)?$/, { message: "must be a positive number" })
-          .transform(Number)
-          .pipe(z.number().positive({ message: "must be a positive number" })),
-      ),
+  numeric(
+    fallback,
+    /^\d+(\.\d+)?$/,
+    "must be a positive number",
+    z.number().positive({ message: "must be a positive number" }),
   );
 const channelId = z
   .string()
