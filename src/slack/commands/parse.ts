@@ -5,6 +5,8 @@
  *
  * Error messages are mrkdwn with every user-supplied fragment escaped, ready for a reply.
  */
+import { boundedDistance } from "../../core/directory/distance.ts";
+import { parseDuration } from "../../core/duration.ts";
 import { escapeMrkdwn, inlineCode, truncate } from "../blocks/kit.ts";
 
 export const COMMAND = "/vbo-audit";
@@ -218,32 +220,23 @@ function notAPrincipal(raw: string): ParseError {
 // ---------------------------------------------------------------------------------------------------
 // Durations
 
-const UNIT_MS: ReadonlyArray<[RegExp, number]> = [
-  [/^(h|hr|hrs|hour|hours)$/, HOUR_MS],
-  [/^(d|day|days)$/, DAY_MS],
-  [/^(w|wk|wks|week|weeks)$/, 7 * DAY_MS],
-  [/^(y|yr|year)$/, 365 * DAY_MS],
-];
-
-/** `30d`, `12h`, `2w` (also `1y`, `3days`) to milliseconds; 1 hour to 365 days. */
-export function parseDuration(text: string): { ok: true; ms: number } | { ok: false; message: string } {
+/**
+ * `--for` as an audit duration: `30d`, `12h`, `2w`, `1w2d` (the units of `core/duration.ts`), from
+ * 1 hour to 365 days. A bare number or `m` is refused: minutes or months? Nobody should have to guess.
+ */
+export function parseAuditFor(text: string): { ok: true; ms: number } | { ok: false; message: string } {
   const example = `${inlineCode("12h")}, ${inlineCode("30d")} or ${inlineCode("2w")}`;
-  const match = /^(\d{1,6})\s*([a-z]*)$/i.exec(text.trim());
-  if (!match)
-    return { ok: false, message: `${inlineCode(truncate(text, 30))} is not a duration: use ${example}.` };
-  const amount = Number(match[1]);
-  const unit = (match[2] as string).toLowerCase();
-  if (unit === "" || /^(m|mo|min|mins|month|months)$/.test(unit)) {
+  const trimmed = text.trim();
+  if (/^\d+\s*$/.test(trimmed) || /^\d+\s*(m|mo|min|mins|minutes?|months?)$/i.test(trimmed)) {
     return {
       ok: false,
-      message: `Say which unit ${inlineCode(text)} is in: ${example} (hours, days or weeks).`,
+      message: `Say which unit ${inlineCode(truncate(text, 30))} is in: ${example} (hours, days or weeks).`,
     };
   }
-  const factor = UNIT_MS.find(([re]) => re.test(unit))?.[1];
-  if (factor === undefined) {
+  const ms = /^0+\s*[a-z]+$/i.test(trimmed) ? 0 : parseDuration(trimmed);
+  if (ms === undefined) {
     return { ok: false, message: `${inlineCode(truncate(text, 30))} is not a duration: use ${example}.` };
   }
-  const ms = amount * factor;
   if (ms < MIN_AUDIT_FOR_MS) return { ok: false, message: "`--for` must be at least 1 hour." };
   if (ms > MAX_AUDIT_FOR_MS) return { ok: false, message: "`--for` can be at most 365 days." };
   return { ok: true, ms };
@@ -251,24 +244,6 @@ export function parseDuration(text: string): { ok: true; ms: number } | { ok: fa
 
 // ---------------------------------------------------------------------------------------------------
 // Did you mean
-
-/** Edit distance with adjacent transpositions ("lsit" is one edit from "list"). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number) => (d[i] as number[])[j] as number;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      (d[i] as number[])[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
 
 // Words people reach for; suggested, never run, so the table in the contract stays the only syntax.
 const SYNONYMS: Readonly<Record<string, Subcommand>> = {
@@ -300,8 +275,9 @@ function suggest(word: string): Subcommand | undefined {
   }
   let best: { kind: Subcommand; distance: number } | undefined;
   for (const kind of SUBCOMMANDS) {
-    const distance = editDistance(w, kind);
-    if (distance <= Math.max(1, Math.floor(kind.length / 3)) && (!best || distance < best.distance)) {
+    const tolerance = Math.max(1, Math.floor(kind.length / 3));
+    const distance = boundedDistance(w, kind, tolerance);
+    if (distance <= tolerance && (!best || distance < best.distance)) {
       best = { kind, distance };
     }
   }
@@ -478,7 +454,7 @@ export function parseCommand(input: string): ParseResult {
       const command: { kind: "add"; who: Who; reason?: string; auditFor?: number } = { kind, who };
       if (reason) command.reason = reason;
       if (flags.for !== undefined) {
-        const duration = parseDuration(flags.for);
+        const duration = parseAuditFor(flags.for);
         if (!duration.ok) return error(duration.message);
         command.auditFor = duration.ms;
       }
