@@ -1,0 +1,196 @@
+/**
+ * `RequestNotifier` over Slack: the approval message in `APPROVALS_CHANNEL_ID`, its re-rendering
+ * after every change, reminders, and the requester's direct message once per outcome.
+ *
+ * The store is the truth and every message a view of it. Each posted message is recorded
+ * (`request_messages`) with a purpose: `approval` (the channel post), `reminder` (a nudge in its
+ * thread), `dm:<outcome>` (a DM to the requester). After a change every recorded message except
+ * DMs is re-rendered from the store; a DM is sent only when no `dm:<outcome>` row exists yet, so
+ * calling `requestChanged` twice for one state tells the requester once. Work on one request is
+ * serialized inside this notifier, so two concurrent calls cannot both send the same DM.
+ *
+ * Slack failures are logged and survived: a failed update is redone by the next change, a failed DM
+ * is sent by the next call, and an approval message that could not be posted is posted by the next
+ * `requestChanged` while the request is still pending.
+ *
+ * deps: `web` (conversations.open for DMs), `store` (requests, votes, messages), `chat` (posting and
+ * updating, see chat.ts), `config` (the `approvals` section: channel, quorum, TTL), `clock`, `logger`.
+ */
+import type { WebClient } from "@slack/web-api";
+import type { Clock } from "../clock.ts";
+import type { Config } from "../config.ts";
+import type { ChatOut, RequestNotifier } from "../core/ports.ts";
+import type { Request, Vote } from "../core/types.ts";
+import type { Logger } from "../logger.ts";
+import type { RequestMessage, Store } from "../store/index.ts";
+import {
+  outcomeOf,
+  type RequestCardInput,
+  renderOutcomeMessage,
+  renderRequestMessage,
+} from "./blocks/request.ts";
+import { callSlack, SlackCallError, slackErrorCode } from "./errors.ts";
+
+export interface RequestNotifierDeps {
+  web: WebClient;
+  store: Store;
+  chat: ChatOut;
+  config: Config["approvals"];
+  clock: Clock;
+  logger: Logger;
+}
+
+export const PURPOSE = {
+  approval: "approval",
+  reminder: "reminder",
+  dm: (outcome: string) => `dm:${outcome}`,
+} as const;
+
+const isDm = (message: RequestMessage) => message.purpose.startsWith("dm:");
+
+export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifier {
+  return new SlackRequestNotifier(deps);
+}
+
+class SlackRequestNotifier implements RequestNotifier {
+  readonly #deps: RequestNotifierDeps;
+  readonly #log: Logger;
+  /** The tail of each request's queue of work, so one request's messages change one call at a time. */
+  readonly #queues = new Map<number, Promise<void>>();
+
+  constructor(deps: RequestNotifierDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: "notifier" });
+  }
+
+  /** Rejects when the message could not be posted (the request stays; the caller says so). */
+  requestCreated(requestId: number): Promise<void> {
+    return this.#serial(requestId, async () => {
+      const card = this.#card(requestId);
+      if (card === undefined) return;
+      if (this.#messages(requestId).some((m) => m.purpose === PURPOSE.approval)) return;
+      await this.#postApproval(card);
+    });
+  }
+
+  /** Never rejects: every failure is logged, and the next change tries again. */
+  requestChanged(requestId: number): Promise<void> {
+    return this.#serial(requestId, async () => {
+      const card = this.#card(requestId);
+      if (card === undefined) {
+        this.#log.warn("asked to re-render a request that does not exist", { requestId });
+        return;
+      }
+      const messages = this.#messages(requestId);
+      if (card.request.state === "pending" && !messages.some((m) => m.purpose === PURPOSE.approval)) {
+        // Its first post failed: the request still needs to reach the approvers.
+        await this.#postApproval(card).catch(() => undefined);
+      }
+      const view = renderRequestMessage(card);
+      for (const message of messages.filter((m) => !isDm(m))) {
+        await this.#deps.chat.update(message.channel, message.ts, view).catch((err: unknown) => {
+          this.#log.warn("could not re-render a request message; the next change will", {
+            requestId,
+            channel: message.channel,
+            ts: message.ts,
+            error: slackErrorCode(err),
+          });
+        });
+      }
+      await this.#tellRequester(card, messages).catch((err: unknown) => {
+        this.#log.warn("could not tell the requester; the next change will try again", {
+          requestId,
+          error: slackErrorCode(err),
+        });
+      });
+    });
+  }
+
+  /** Never rejects. Posts in the approval message's thread, mentioning `approvers`. */
+  remind(requestId: number, approvers: readonly string[]): Promise<void> {
+    return this.#serial(requestId, async () => {
+      const card = this.#card(requestId);
+      if (card === undefined || card.request.state !== "pending" || approvers.length === 0) return;
+      const approval = this.#messages(requestId).find((m) => m.purpose === PURPOSE.approval);
+      const channel = approval?.channel ?? this.#deps.config.channelId;
+      try {
+        const posted = await this.#deps.chat.post(
+          channel,
+          renderRequestMessage({ ...card, remind: approvers }),
+          approval ? { threadTs: approval.ts } : {},
+        );
+        this.#record(requestId, posted, PURPOSE.reminder);
+      } catch (err) {
+        this.#log.warn("could not post a reminder", { requestId, error: slackErrorCode(err) });
+      }
+    });
+  }
+
+  async #postApproval(card: RequestCardInput): Promise<void> {
+    const { request } = card;
+    try {
+      const posted = await this.#deps.chat.post(this.#deps.config.channelId, renderRequestMessage(card));
+      this.#record(request.id, posted, PURPOSE.approval);
+      this.#log.info("request posted for approval", { requestId: request.id, ts: posted.ts });
+    } catch (err) {
+      this.#log.error("could not post a request for approval", {
+        requestId: request.id,
+        channel: this.#deps.config.channelId,
+        error: slackErrorCode(err),
+      });
+      throw err;
+    }
+  }
+
+  /** Sends the requester one DM per outcome; a recorded `dm:<outcome>` row means it was sent. */
+  async #tellRequester(card: RequestCardInput, messages: readonly RequestMessage[]): Promise<void> {
+    const { request } = card;
+    const outcome = outcomeOf(request);
+    if (outcome === undefined) return;
+    // Someone who cancels their own request knows already.
+    if (outcome === "cancelled" && request.decidedBy === request.requester) return;
+    if (messages.some((m) => m.purpose === PURPOSE.dm(outcome))) return;
+    const opened = await callSlack("conversations.open", () =>
+      this.#deps.web.conversations.open({ users: request.requester }),
+    );
+    const channel = opened.channel?.id;
+    if (!channel) throw new SlackCallError("conversations.open", "no_channel_in_answer");
+    const posted = await this.#deps.chat.post(channel, renderOutcomeMessage(card, outcome));
+    this.#record(request.id, posted, PURPOSE.dm(outcome));
+    this.#log.info("requester told of the outcome", { requestId: request.id, outcome });
+  }
+
+  #card(requestId: number): RequestCardInput | undefined {
+    const request: Request | undefined = this.#deps.store.requests.get(requestId);
+    if (request === undefined) return undefined;
+    const votes: Vote[] = this.#deps.store.votes.list(requestId);
+    return {
+      request,
+      votes,
+      requiredApprovals: this.#deps.config.requiredApprovals,
+      requestTtlMs: Math.round(this.#deps.config.requestTtlHours * 3_600_000),
+    };
+  }
+
+  #messages(requestId: number): RequestMessage[] {
+    return this.#deps.store.messages.list(requestId);
+  }
+
+  #record(requestId: number, posted: { channel: string; ts: string }, purpose: string): void {
+    this.#deps.store.messages.add(requestId, posted.channel, posted.ts, purpose, this.#deps.clock.now());
+  }
+
+  #serial(requestId: number, work: () => Promise<void>): Promise<void> {
+    const previous = this.#queues.get(requestId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#queues.set(requestId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(requestId) === tail) this.#queues.delete(requestId);
+    });
+    return run;
+  }
+}
