@@ -1,0 +1,389 @@
+/**
+ * The command flows that change something, one function each, with no Slack in them: ask for a
+ * change (`add` / `remove`), pick among several matches, approve or deny, post the digest. Each
+ * returns a discriminated union that the Slack side renders; none throws for anything a person can
+ * cause or VB365 can do (VB365 failing is an answer: "unreachable, nothing was lost").
+ *
+ * Flow of a change: organization → `<who>` through the resolver (a mention through the member's
+ * Slack profile e-mail) → exactly one principal → `RequestService.submit` → the approvers are told.
+ * Several matches store a server-side choice and create nothing until the same person picks.
+ */
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../logger.ts";
+import { isVboError } from "../vbo/errors.ts";
+import type { PrincipalRef } from "../vbo/schemas.ts";
+import { decide } from "./decide.ts";
+import type { KnownOrganization, OrganizationChoice, Organizations } from "./organizations.ts";
+import type { DigestPoster, RequestNotifier } from "./ports.ts";
+import type { ActResult, ApproverDirectory, RequestService } from "./requests.ts";
+import type { Candidate, Resolver, WhoInput } from "./resolver.ts";
+import type { Action, OrganizationRef, Request, RequestKind } from "./types.ts";
+
+/** A Slack member's profile e-mail (implemented by the Slack side over `users.info`). */
+export interface SlackProfiles {
+  /** Undefined when the member has none; rejects when Slack cannot be asked. */
+  emailOf(userId: string): Promise<string | undefined>;
+}
+
+/** `<who>` as the command parser hands it over. */
+export type Target =
+  | { kind: "email"; value: string }
+  | { kind: "quoted"; value: string }
+  | { kind: "text"; value: string }
+  | { kind: "mention"; userId: string; label?: string };
+
+/** A choice among several matching principals, kept server-side until the requester picks. */
+export interface PendingChoice {
+  id: string;
+  requester: string;
+  kind: RequestKind;
+  organization: OrganizationRef;
+  /** In the order shown; a pick names an index. */
+  candidates: Candidate[];
+  /** How many matched in all (more than shown when the list was cut). */
+  total: number;
+  reason: string | null;
+  auditForMs: number | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export type TakeResult =
+  | { kind: "taken"; choice: PendingChoice }
+  | { kind: "not_found" }
+  | { kind: "expired" }
+  | { kind: "used" }
+  | { kind: "not_yours"; requester: string };
+
+/** Where pending choices live (src/store/choices.ts). */
+export interface ChoiceStore {
+  save(choice: PendingChoice): void;
+  /** Marks the choice used, only for its requester and before it expires; once. */
+  take(id: string, requester: string, now: Date): TakeResult;
+  /** Makes a taken choice pickable again (the pick could not be carried out). */
+  release(id: string): void;
+  /** Deletes choices that expired before `before`. */
+  purge(before: Date): number;
+}
+
+/** Why no organization could be used. */
+export type OrganizationProblem =
+  | { kind: "choose_organization"; organizations: KnownOrganization[] }
+  | { kind: "unknown_organization"; wanted: string; fromConfig: boolean; organizations: KnownOrganization[] }
+  | { kind: "no_organizations" };
+
+/** VB365 could not be asked; `error` is safe to show. Nothing was recorded. */
+export type VboUnavailable = { kind: "vbo_unavailable"; error: string; suggestions?: Candidate[] };
+
+/** A mention whose member cannot be mapped to Microsoft 365. */
+export type MemberProblem =
+  | { kind: "member_without_email"; userId: string }
+  | { kind: "slack_unavailable"; userId: string };
+
+export type ChangeOutcome =
+  /** `announced`: false when posting to the approvals channel failed (the request exists; it is retried). */
+  | { kind: "created"; request: Request; announced: boolean }
+  | { kind: "duplicate"; request: Request }
+  | { kind: "already_audited"; organization: OrganizationRef; principal: PrincipalRef }
+  | { kind: "not_audited"; organization: OrganizationRef; principal: PrincipalRef }
+  | { kind: "invalid"; problem: string }
+  | { kind: "choose_candidate"; choice: PendingChoice }
+  | { kind: "no_match"; organization: OrganizationRef; query: string; suggestions: Candidate[] }
+  | { kind: "choice_gone"; reason: "not_found" | "expired" | "used" }
+  | { kind: "choice_not_yours"; requester: string }
+  | VboUnavailable
+  | OrganizationProblem
+  | MemberProblem;
+
+export interface ChangeInput {
+  kind: RequestKind;
+  who: Target;
+  /** Slack user id. */
+  requester: string;
+  org?: string | undefined;
+  reason?: string | undefined;
+  auditForMs?: number | undefined;
+}
+
+export type DenyCheck =
+  | { kind: "ok"; request: Request }
+  | { kind: "not_found"; requestId: number }
+  | Extract<ActResult, { kind: "refused" }>;
+
+export type DigestOutcome =
+  | { kind: "posted"; messages: number }
+  | { kind: "not_approver" }
+  | { kind: "not_available" }
+  | { kind: "failed"; error: string };
+
+export interface CommandsDeps {
+  organizations: Organizations;
+  resolver: Resolver;
+  requests: RequestService;
+  notifier: RequestNotifier;
+  profiles: SlackProfiles;
+  choices: ChoiceStore;
+  approvers: ApproverDirectory;
+  /** The digest on demand; absent until the jobs provide one. */
+  digest?: DigestPoster | undefined;
+  clock: Clock;
+  logger: Logger;
+  /** How long a choice among several matches stays pickable; default 15 minutes. */
+  choiceTtlMs?: number;
+}
+
+export interface Commands {
+  requestChange(input: ChangeInput): Promise<ChangeOutcome>;
+  /** The requester picks candidate `index` of a pending choice. */
+  pick(input: { choiceId: string; index: number; actor: string }): Promise<ChangeOutcome>;
+  /**
+   * An approver approves or denies (anyone may try: refusals are answers). The request's messages
+   * are re-rendered in the background (see `idle`), so a modal can be closed at once.
+   */
+  decide(requestId: number, actor: string, action: Action): Promise<ActResult>;
+  /** Whether `actor` may deny the request now, before a modal asks them why. Changes nothing. */
+  checkDeny(requestId: number, actor: string): Promise<DenyCheck>;
+  digest(actor: string): Promise<DigestOutcome>;
+  /** Settles once every background re-render started so far has finished. */
+  idle(): Promise<void>;
+}
+
+export function createCommands(deps: CommandsDeps): Commands {
+  return new CommandService(deps);
+}
+
+/** Maps an organization choice to the organization, or to the answer that explains why there is none. */
+export function organizationOrProblem(
+  choice: OrganizationChoice,
+): { ok: true; organization: KnownOrganization } | { ok: false; problem: OrganizationProblem } {
+  switch (choice.kind) {
+    case "chosen":
+      return { ok: true, organization: choice.organization };
+    case "ambiguous":
+      return { ok: false, problem: { kind: "choose_organization", organizations: choice.organizations } };
+    case "unknown":
+      return {
+        ok: false,
+        problem: {
+          kind: "unknown_organization",
+          wanted: choice.wanted,
+          fromConfig: choice.fromConfig,
+          organizations: choice.organizations,
+        },
+      };
+    case "none":
+      return { ok: false, problem: { kind: "no_organizations" } };
+  }
+}
+
+/** A VB365 failure as an answer; anything else is a bug and propagates. */
+export function unavailable(err: unknown): VboUnavailable {
+  if (isVboError(err)) return { kind: "vbo_unavailable", error: err.describe() };
+  throw err;
+}
+
+/** `<who>` as the resolver takes it: a mention becomes its member's profile e-mail. */
+export async function whoInputOf(
+  target: Target,
+  profiles: SlackProfiles,
+): Promise<{ ok: true; who: WhoInput } | { ok: false; problem: MemberProblem }> {
+  if (target.kind !== "mention") return { ok: true, who: target };
+  let email: string | undefined;
+  try {
+    email = await profiles.emailOf(target.userId);
+  } catch {
+    return { ok: false, problem: { kind: "slack_unavailable", userId: target.userId } };
+  }
+  if (email === undefined)
+    return { ok: false, problem: { kind: "member_without_email", userId: target.userId } };
+  return { ok: true, who: { kind: "slackEmail", value: email } };
+}
+
+class CommandService implements Commands {
+  readonly #deps: CommandsDeps;
+  readonly #log: Logger;
+  readonly #choiceTtlMs: number;
+  readonly #background = new Set<Promise<void>>();
+
+  constructor(deps: CommandsDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: "commands" });
+    this.#choiceTtlMs = deps.choiceTtlMs ?? 15 * 60_000;
+  }
+
+  async requestChange(input: ChangeInput): Promise<ChangeOutcome> {
+    try {
+      const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
+      if (!chosen.ok) return chosen.problem;
+      const organization: OrganizationRef = { id: chosen.organization.id, name: chosen.organization.name };
+      const who = await whoInputOf(input.who, this.#deps.profiles);
+      if (!who.ok) return who.problem;
+
+      const resolution = await this.#deps.resolver.resolve(organization.id, who.who);
+      switch (resolution.kind) {
+        case "one":
+          return await this.#submit(input, organization, resolution.principal);
+        case "many":
+          return { kind: "choose_candidate", choice: this.#saveChoice(input, organization, resolution) };
+        case "none":
+          return {
+            kind: "no_match",
+            organization,
+            query: who.who.value,
+            suggestions: resolution.suggestions,
+          };
+        case "unavailable":
+          return {
+            kind: "vbo_unavailable",
+            error: resolution.error.describe(),
+            suggestions: resolution.suggestions,
+          };
+      }
+    } catch (err) {
+      return unavailable(err);
+    }
+  }
+
+  async pick(input: { choiceId: string; index: number; actor: string }): Promise<ChangeOutcome> {
+    const taken = this.#deps.choices.take(input.choiceId, input.actor, this.#deps.clock.now());
+    switch (taken.kind) {
+      case "not_found":
+      case "expired":
+      case "used":
+        return { kind: "choice_gone", reason: taken.kind };
+      case "not_yours":
+        return { kind: "choice_not_yours", requester: taken.requester };
+      case "taken":
+        break;
+    }
+    const { choice } = taken;
+    const candidate = choice.candidates[input.index];
+    if (candidate === undefined) {
+      this.#deps.choices.release(choice.id);
+      return { kind: "choice_gone", reason: "not_found" };
+    }
+    const outcome = await this.#submit(
+      {
+        kind: choice.kind,
+        requester: choice.requester,
+        reason: choice.reason ?? undefined,
+        auditForMs: choice.auditForMs ?? undefined,
+      },
+      choice.organization,
+      candidate.principal,
+    ).catch((err: unknown) => unavailable(err));
+    // VB365 could not be asked: the person may pick again once it answers.
+    if (outcome.kind === "vbo_unavailable") this.#deps.choices.release(choice.id);
+    return outcome;
+  }
+
+  async decide(requestId: number, actor: string, action: Action): Promise<ActResult> {
+    const result = await this.#deps.requests.act(requestId, actor, action);
+    if (result.kind !== "refused" && result.kind !== "not_found") this.#inBackground(requestId);
+    return result;
+  }
+
+  async checkDeny(requestId: number, actor: string): Promise<DenyCheck> {
+    const view = this.#deps.requests.view(requestId);
+    if (view === undefined) return { kind: "not_found", requestId };
+    const isApprover = await this.#deps.approvers.isApprover(actor);
+    const decision = decide(
+      view.request,
+      view.votes,
+      { slackUserId: actor, isApprover },
+      { kind: "deny", reason: "(asked in the modal)" },
+      this.#deps.requests.policy,
+      this.#deps.clock.now(),
+    );
+    if (decision.kind === "refused") {
+      return { kind: "refused", reason: decision.reason, request: view.request, votes: view.votes };
+    }
+    return { kind: "ok", request: view.request };
+  }
+
+  async digest(actor: string): Promise<DigestOutcome> {
+    if (!(await this.#deps.approvers.isApprover(actor))) return { kind: "not_approver" };
+    if (this.#deps.digest === undefined) return { kind: "not_available" };
+    try {
+      const { messages } = await this.#deps.digest.postNow(actor);
+      return { kind: "posted", messages };
+    } catch (err) {
+      this.#log.error("posting the digest on demand failed", { actor, error: err });
+      return {
+        kind: "failed",
+        error: isVboError(err) ? err.describe() : "the digest could not be posted (see the bot's logs)",
+      };
+    }
+  }
+
+  async idle(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+  }
+
+  async #submit(
+    input: Pick<ChangeInput, "kind" | "requester" | "reason" | "auditForMs">,
+    organization: OrganizationRef,
+    principal: PrincipalRef,
+  ): Promise<ChangeOutcome> {
+    const result = await this.#deps.requests.submit({
+      kind: input.kind,
+      organization,
+      principal,
+      requester: input.requester,
+      reason: input.reason,
+      auditForMs: input.auditForMs,
+    });
+    switch (result.kind) {
+      case "created": {
+        let announced = true;
+        try {
+          await this.#deps.notifier.requestCreated(result.request.id);
+        } catch {
+          // Logged by the notifier; the next change of the request posts it.
+          announced = false;
+        }
+        return { kind: "created", request: result.request, announced };
+      }
+      case "duplicate":
+        return { kind: "duplicate", request: result.request };
+      case "already_audited":
+        return { kind: "already_audited", organization, principal };
+      case "not_audited":
+        return { kind: "not_audited", organization, principal };
+      case "invalid":
+        return { kind: "invalid", problem: result.problem };
+    }
+  }
+
+  #saveChoice(
+    input: ChangeInput,
+    organization: OrganizationRef,
+    resolution: { candidates: Candidate[]; total: number },
+  ): PendingChoice {
+    const now = this.#deps.clock.now();
+    const choice: PendingChoice = {
+      id: randomBytes(12).toString("base64url"),
+      requester: input.requester,
+      kind: input.kind,
+      organization,
+      candidates: resolution.candidates,
+      total: resolution.total,
+      reason: input.reason?.trim() ? input.reason.trim() : null,
+      auditForMs: input.auditForMs ?? null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.#choiceTtlMs),
+    };
+    this.#deps.choices.purge(now);
+    this.#deps.choices.save(choice);
+    return choice;
+  }
+
+  #inBackground(requestId: number): void {
+    const task = this.#deps.notifier.requestChanged(requestId).catch((err: unknown) => {
+      this.#log.error("re-rendering a request failed", { requestId, error: err });
+    });
+    this.#background.add(task);
+    void task.finally(() => this.#background.delete(task));
+  }
+}
