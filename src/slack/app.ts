@@ -1,0 +1,118 @@
+/**
+ * The Bolt app: Socket Mode when an app token is configured (outbound only: the usual choice next
+ * to a VB365 server on a private network), HTTP mode otherwise. In HTTP mode the bot's own HTTP
+ * server (src/http/server.ts) hands `POST /slack/events` to `requestListener`; Bolt's own server is
+ * never started. Listeners live in ./listeners/<kind>/index.ts and only register handlers.
+ */
+import type { RequestListener } from "node:http";
+import { App, HTTPReceiver } from "@slack/bolt";
+import type { WebClientOptions } from "@slack/web-api";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import { slackLogger } from "./client.ts";
+import { registerActions } from "./listeners/actions/index.ts";
+import { registerCommands } from "./listeners/commands/index.ts";
+import type { ListenerDeps } from "./listeners/context.ts";
+import { registerEvents } from "./listeners/events/index.ts";
+import { registerViews } from "./listeners/views/index.ts";
+
+export interface SlackAppDeps {
+  slack: Config["slack"];
+  logLevel: Config["logLevel"];
+  /** The same options as the bot's other Web API client (see client.ts). */
+  clientOptions: WebClientOptions;
+  listeners: ListenerDeps;
+  logger: Logger;
+}
+
+export interface SlackApp {
+  readonly app: App;
+  readonly mode: "socket" | "http";
+  /** HTTP mode: what `POST /slack/events` is handed to (after the timestamp check). */
+  readonly requestListener: RequestListener | undefined;
+  /** Listener runs not finished yet (a command still waiting on VB365, say). */
+  inFlight(): number;
+  /** Checks the bot token (`auth.test`) and, in Socket Mode, connects. */
+  start(): Promise<void>;
+  /** Disconnects Socket Mode; in HTTP mode the HTTP server stops taking requests instead. */
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(deps: SlackAppDeps): SlackApp {
+  const log = deps.logger.child({ component: "slack" });
+  const logger = slackLogger(log.child({ component: "bolt" }), deps.logLevel);
+  const { slack } = deps;
+  let receiver: HTTPReceiver | undefined;
+  let app: App;
+  if (slack.mode === "socket") {
+    if (!slack.appToken) throw new Error("Socket Mode needs SLACK_APP_TOKEN");
+    app = new App({
+      token: slack.botToken,
+      appToken: slack.appToken,
+      socketMode: true,
+      logger,
+      clientOptions: deps.clientOptions,
+      // The Socket Mode client takes its API URL (apps.connections.open) from here, not clientOptions.
+      installerOptions: { clientOptions: deps.clientOptions },
+      deferInitialization: true,
+    });
+  } else {
+    if (!slack.signingSecret) throw new Error("HTTP mode needs SLACK_SIGNING_SECRET");
+    receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret,
+      logger,
+      // Answer Slack when ack() is called, and let the listener carry on with VB365 afterwards.
+      processBeforeResponse: false,
+    });
+    app = new App({
+      token: slack.botToken,
+      receiver,
+      logger,
+      clientOptions: deps.clientOptions,
+      deferInitialization: true,
+    });
+  }
+
+  let running = 0;
+  app.use(async ({ next }) => {
+    running++;
+    try {
+      await next();
+    } finally {
+      running--;
+    }
+  });
+  app.error(async (error) => {
+    const original = (error as { original?: unknown }).original;
+    log.error("a Slack listener failed", {
+      error: { name: error.name, message: error.message, code: (error as { code?: unknown }).code },
+      ...(original instanceof Error ? { cause: { name: original.name, message: original.message } } : {}),
+    });
+  });
+
+  registerCommands(app, deps.listeners);
+  registerActions(app, deps.listeners);
+  registerViews(app, deps.listeners);
+  registerEvents(app, deps.listeners);
+
+  let started = false;
+  return {
+    app,
+    mode: slack.mode,
+    requestListener: receiver?.requestListener,
+    inFlight: () => running,
+    async start() {
+      await app.init();
+      if (slack.mode === "socket") {
+        await app.start();
+        started = true;
+      }
+      log.info("slack app ready", { mode: slack.mode });
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await app.stop();
+    },
+  };
+}

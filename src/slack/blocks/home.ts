@@ -1,0 +1,89 @@
+/**
+ * The App Home tab: approvers see the requests waiting for them, with their buttons; everyone sees
+ * their own requests and who is audited in each organization. Inside 100 blocks, with counts of
+ * what was left out. Pure: the data comes from `Queries.home`.
+ */
+import type { AnyBlock, HomeView } from "@slack/types";
+import type { HomeData } from "../../core/queries.ts";
+import type { Request } from "../../core/types.ts";
+import type { PrincipalRef } from "../../vbo/schemas.ts";
+import { COMMAND } from "../commands/parse.ts";
+import { plural, principalMrkdwn, slackDate, verb } from "./format.ts";
+import { context, divider, escapeMrkdwn, header, homeView, inlineCode, section } from "./kit.ts";
+import { requestCardBlocks, stateLine } from "./request.ts";
+
+export interface HomeOptions {
+  requiredApprovals: number;
+  requestTtlMs: number;
+  /** Cards of pending requests shown before "…and N more". */
+  maxPendingCards?: number;
+  /** Principals listed per organization. */
+  maxPrincipals?: number;
+}
+
+export function renderHome(data: HomeData, options: HomeOptions): HomeView {
+  const maxCards = options.maxPendingCards ?? 15;
+  const maxPrincipals = options.maxPrincipals ?? 40;
+  const groups: Array<AnyBlock | AnyBlock[]> = [header("VBO Audit")];
+  groups.push(
+    context([
+      `Ask with ${inlineCode(`${COMMAND} add <who> [reason]`)} or ${inlineCode(`${COMMAND} remove <who>`)}; ${inlineCode(`${COMMAND} help`)} lists everything.`,
+    ]),
+  );
+
+  if (data.isApprover) {
+    groups.push(divider(), section(`*Waiting for a decision* (${data.pending.length})`));
+    if (data.pending.length === 0) groups.push(context(["Nothing is waiting for approval."]));
+    for (const open of data.pending.slice(0, maxCards)) {
+      // A card and its buttons go (or stay) together.
+      groups.push([
+        section(
+          `*#${open.request.id}* · ${verb(open.request.kind)} ${principalMrkdwn(open.request.principal)}`,
+        ),
+        ...requestCardBlocks({
+          request: open.request,
+          votes: open.votes,
+          requiredApprovals: options.requiredApprovals,
+          requestTtlMs: options.requestTtlMs,
+        }),
+      ]);
+    }
+    if (data.pending.length > maxCards) {
+      groups.push(
+        context([
+          `…and ${data.pending.length - maxCards} more waiting: see ${inlineCode(`${COMMAND} pending`)} or the approvals channel.`,
+        ]),
+      );
+    }
+  }
+
+  groups.push(divider(), section(`*Your requests* (${data.mine.length})`));
+  if (data.mine.length === 0) groups.push(context(["You have not asked for anything yet."]));
+  for (const request of data.mine) groups.push(section(myRequestLine(request, options.requiredApprovals)));
+
+  groups.push(divider(), section("*Audited now*, read from VB365"));
+  for (const entry of data.audited) {
+    if ("error" in entry) {
+      const where = entry.organization ? ` for *${escapeMrkdwn(entry.organization.name)}*` : "";
+      groups.push(section(`:warning: VB365 could not be read${where}: ${escapeMrkdwn(entry.error)}`));
+      continue;
+    }
+    const all: PrincipalRef[] = [...entry.users, ...entry.groups];
+    const summary = `${plural(entry.users.length, "user")}, ${plural(entry.groups.length, "group")}`;
+    const lines = all.slice(0, maxPrincipals).map((p) => `• ${principalMrkdwn(p)}`);
+    if (all.length > maxPrincipals) lines.push(`…and ${all.length - maxPrincipals} more`);
+    groups.push(
+      section(
+        `*${escapeMrkdwn(entry.organization.name)}*: ${summary}${lines.length > 0 ? `\n${lines.join("\n")}` : ""}`,
+      ),
+    );
+  }
+  if (data.organizationsOmitted > 0) {
+    groups.push(context([`…and ${plural(data.organizationsOmitted, "more organization")} not shown.`]));
+  }
+  return homeView({ blocks: groups });
+}
+
+function myRequestLine(request: Request, requiredApprovals: number): string {
+  return `*#${request.id}* ${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in *${escapeMrkdwn(request.organization.name)}* · ${slackDate(request.createdAt)}\n${stateLine({ request, votes: [], requiredApprovals })}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Buttons and menus: Approve, Deny (opens the reason modal), and the pick among several matches.
+ * Each handler acks at once, reads ids from the action (never state), makes one core call and
+ * answers the clicker; the request's messages are re-rendered by the core's notifier.
+ */
+import type { App, BlockAction, RespondFn } from "@slack/bolt";
+import { denyModal } from "../../blocks/deny.ts";
+import { ACTION, pickFrom, requestIdFrom } from "../../blocks/ids.ts";
+import { changeReply, decisionReply, denyCheckReply, simpleReply } from "../../blocks/replies.ts";
+import { callSlack, slackErrorCode } from "../../errors.ts";
+import { type ListenerDeps, publishHome, respondSafely, tell } from "../context.ts";
+
+/** The value a click carries: a button's value, or the option picked in a menu. */
+function clickedValue(body: BlockAction): string | undefined {
+  const action = body.actions[0];
+  if (action?.type === "button") return action.value;
+  if (action?.type === "static_select") return action.selected_option?.value;
+  return undefined;
+}
+
+const fromHome = (body: BlockAction) => body.view?.type === "home";
+
+function target(body: BlockAction, respond: RespondFn | undefined) {
+  return { userId: body.user.id, respond, responseUrl: body.response_url };
+}
+
+export function registerActions(app: App, deps: ListenerDeps): void {
+  app.action<BlockAction>(
+    { type: "block_actions", action_id: ACTION.approve },
+    async ({ ack, body, respond }) => {
+      await ack();
+      const requestId = requestIdFrom(clickedValue(body));
+      if (requestId === undefined) return;
+      const result = await deps.commands.decide(requestId, body.user.id, { kind: "approve" });
+      const reply = decisionReply(result);
+      if (reply) await tell(deps, target(body, respond), reply);
+      if (fromHome(body)) {
+        await deps.commands.idle();
+        await publishHome(deps, body.user.id);
+      }
+    },
+  );
+
+  app.action<BlockAction>(
+    { type: "block_actions", action_id: ACTION.deny },
+    async ({ ack, body, respond }) => {
+      await ack();
+      const requestId = requestIdFrom(clickedValue(body));
+      if (requestId === undefined) return;
+      // Checked before the modal opens: nobody should write a reason only to be refused.
+      const check = await deps.commands.checkDeny(requestId, body.user.id);
+      if (check.kind !== "ok") {
+        await tell(deps, target(body, respond), denyCheckReply(check));
+        return;
+      }
+      try {
+        await callSlack("views.open", () =>
+          deps.web.views.open({ trigger_id: body.trigger_id, view: denyModal(check.request) }),
+        );
+      } catch (err) {
+        deps.logger.warn("could not open the deny modal", { requestId, error: slackErrorCode(err) });
+        await tell(
+          deps,
+          target(body, respond),
+          simpleReply(":warning: Slack did not open the form for a reason in time: click Deny again."),
+        );
+      }
+    },
+  );
+
+  const pick = async ({
+    ack,
+    body,
+    respond,
+  }: {
+    ack: () => Promise<void>;
+    body: BlockAction;
+    respond: RespondFn;
+  }) => {
+    await ack();
+    const parsed = pickFrom(clickedValue(body));
+    if (parsed === undefined) return;
+    const outcome = await deps.commands.pick({ ...parsed, actor: body.user.id });
+    // The list is replaced by the result, unless the person should be able to pick again.
+    const keep = outcome.kind === "vbo_unavailable" || outcome.kind === "choice_not_yours";
+    await respondSafely(respond, changeReply(outcome, deps.approvals.channelId), deps.logger, {
+      replace_original: !keep,
+    });
+  };
+  app.action<BlockAction>({ type: "block_actions", action_id: ACTION.pick }, pick);
+  app.action<BlockAction>({ type: "block_actions", action_id: ACTION.pickSelect }, pick);
+}

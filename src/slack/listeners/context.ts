@@ -1,0 +1,101 @@
+/**
+ * What every listener gets: the core's services, the Web API client, the settings replies need,
+ * and two small helpers that answer the person safely (a failed answer is logged, never thrown).
+ */
+import type { RespondArguments, RespondFn } from "@slack/bolt";
+import type { KnownBlock } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
+import type { Config } from "../../config.ts";
+import type { Commands } from "../../core/commands.ts";
+import type { OutgoingMessage } from "../../core/ports.ts";
+import type { Queries } from "../../core/queries.ts";
+import type { Logger } from "../../logger.ts";
+import { renderHome } from "../blocks/home.ts";
+import { callSlack, slackErrorCode } from "../errors.ts";
+
+export interface ListenerDeps {
+  commands: Commands;
+  queries: Queries;
+  web: WebClient;
+  approvals: Config["approvals"];
+  digestChannelId: string;
+  logger: Logger;
+}
+
+export interface RespondOptions {
+  /** Replace the message the click came from (an ephemeral list of candidates) instead of adding one. */
+  replace_original?: boolean;
+}
+
+/** Reply parameters for a message the person alone sees. */
+export function ephemeral(message: OutgoingMessage, options: RespondOptions = {}): RespondArguments {
+  const blocks = (message.blocks ?? []) as KnownBlock[];
+  return options.replace_original === undefined
+    ? { response_type: "ephemeral", text: message.text, blocks }
+    : { response_type: "ephemeral", text: message.text, blocks, replace_original: options.replace_original };
+}
+
+/** Answers at the payload's response URL; a failure (expired URL, Slack down) is logged. */
+export async function respondSafely(
+  respond: RespondFn | undefined,
+  message: OutgoingMessage,
+  logger: Logger,
+  options: RespondOptions = {},
+): Promise<boolean> {
+  if (respond === undefined) return false;
+  try {
+    await respond(ephemeral(message, options));
+    return true;
+  } catch (err) {
+    logger.warn("could not answer at the response URL", { error: errorName(err) });
+    return false;
+  }
+}
+
+/**
+ * Tells a person something where they clicked: at the response URL when the click came from a
+ * message, else (a click on the Home tab has none) in their direct messages with the bot.
+ */
+export async function tell(
+  deps: Pick<ListenerDeps, "web" | "logger">,
+  target: { userId: string; respond?: RespondFn | undefined; responseUrl?: string | undefined },
+  message: OutgoingMessage,
+): Promise<void> {
+  if (
+    target.responseUrl &&
+    (await respondSafely(target.respond, message, deps.logger, { replace_original: false }))
+  )
+    return;
+  try {
+    await callSlack("chat.postMessage", () =>
+      deps.web.chat.postMessage({
+        channel: target.userId,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks as KnownBlock[] } : {}),
+      }),
+    );
+  } catch (err) {
+    deps.logger.warn("could not tell a person by direct message", {
+      userId: target.userId,
+      error: slackErrorCode(err),
+    });
+  }
+}
+
+/** Renders and publishes someone's Home tab; failures are logged. */
+export async function publishHome(deps: ListenerDeps, userId: string): Promise<void> {
+  const data = await deps.queries.home(userId);
+  const view = renderHome(data, {
+    requiredApprovals: deps.approvals.requiredApprovals,
+    requestTtlMs: Math.round(deps.approvals.requestTtlHours * 3_600_000),
+  });
+  try {
+    await callSlack("views.publish", () => deps.web.views.publish({ user_id: userId, view }));
+  } catch (err) {
+    deps.logger.warn("could not publish the Home tab", { userId, error: slackErrorCode(err) });
+  }
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : "unknown error";
+}
