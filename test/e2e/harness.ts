@@ -1,0 +1,235 @@
+/**
+ * End-to-end fixture: the whole bot (`createBot`) in HTTP mode on 127.0.0.1:0, against the VB365
+ * simulator and the fake Slack (both real HTTP servers), with a temporary SQLite file. Requests reach
+ * `POST /slack/events` signed exactly as Slack signs them. Everything is torn down after the test.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { TestContext } from "node:test";
+import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/logger.ts";
+import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
+import { SEED } from "../../src/sim/types.ts";
+import { ACTION } from "../../src/slack/blocks/ids.ts";
+import { createFakeSlack, type FakeResponse, type FakeSlack } from "../fakes/slack/index.ts";
+import { tempDir } from "../store/helpers.ts";
+import { formBody, interactionBody, signSlackRequest } from "../support/slack-signing.ts";
+
+export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
+export const APPROVALS = "C0APPROVALS";
+export const DIGEST = "C0DIGEST";
+export const COMMANDS_CHANNEL = "C0GENERAL";
+export const RITA = "U0RITA"; // asks for things
+export const BOSS = "U0BOSS"; // approver
+export const DEPUTY = "U0DEPUTY"; // approver
+export const STRANGER = "U0STRANGER"; // neither
+export const BEN_SLACK = "U0BEN"; // Ben Young's Slack account
+export const ORG = SEED.organization;
+export const BEN = SEED.benYoung;
+export const AUDIT_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
+export const AUDIT_REMOVE = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems\/remove$/i;
+
+export interface World {
+  sim: RunningSimulator;
+  fake: FakeSlack;
+  dbPath: string;
+  config: Config;
+  logs: string[];
+  bot: Bot;
+  url: string;
+  /** Starts another bot on the same database, simulator and fake Slack (a restart). */
+  restart(): Promise<void>;
+  /** A signed POST to /slack/events; `sign` may tamper with the headers. */
+  post(body: string, sign?: (headers: Record<string, string>) => Record<string, string>): Promise<Response>;
+  /** Types `/vbo-audit <text>` and returns the HTTP answer and the response URL to watch. */
+  command(userId: string, text: string): Promise<{ http: Response; responseUrl: string }>;
+  /** The answer at a response URL (waits for it). */
+  answer(responseUrl: string): Promise<FakeResponse>;
+  /** `/vbo-audit <text>`, then its answer. */
+  ask(userId: string, text: string): Promise<FakeResponse>;
+  /** Clicks a button (or picks in a menu) on what the user sees. */
+  click(input: Parameters<FakeSlack["blockAction"]>[0]): Promise<Response>;
+  /** The approval message of a request, as the fake holds it. */
+  approvalMessage(requestId: number): ReturnType<FakeSlack["message"]>;
+  /** Waits until the approval message of a request satisfies `predicate`. */
+  waitForApprovalMessage(
+    requestId: number,
+    /** `text`: every text of the message (fallback and blocks). */
+    predicate: (text: string, blocks: unknown[] | undefined) => boolean,
+  ): Promise<NonNullable<ReturnType<FakeSlack["message"]>>>;
+  /** Messages the bot sent to a user by DM. */
+  dms(userId: string): ReturnType<FakeSlack["messagesIn"]>;
+  /** How many POSTs changed audit items in VB365. */
+  auditPosts(): number;
+}
+
+export interface WorldOptions {
+  env?: Record<string, string>;
+  bot?: Partial<BotOptions>;
+  /** Extra fake Slack users / groups. */
+  usergroups?: Record<string, string[]>;
+}
+
+export async function startWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {
+  const sim = await createSimulator({ tokenRateLimit: false });
+  t.after(() => sim.close());
+  const fake = await createFakeSlack({
+    channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
+    users: [
+      { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
+      { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
+      { id: DEPUTY, name: "deputy", email: "deputy@vbridge.co.nz" },
+      { id: STRANGER, name: "stranger", email: "stranger@vbridge.co.nz" },
+      { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
+    ],
+    ...(options.usergroups ? { usergroups: options.usergroups } : {}),
+  });
+  t.after(() => fake.close());
+  const dbPath = join(tempDir(t, "vbo-audit-e2e-"), "data", "vbo-audit.sqlite");
+
+  const loaded = loadConfig({
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: "0",
+    VBO_URL: sim.url,
+    VBO_USERNAME: sim.username,
+    VBO_PASSWORD: sim.password,
+    VBO_ORGANIZATION: ORG.name,
+    DATABASE_PATH: dbPath,
+    APPROVALS_CHANNEL_ID: APPROVALS,
+    APPROVER_USER_IDS: `${BOSS},${DEPUTY}`,
+    DIGEST_CHANNEL_ID: DIGEST,
+    LOG_LEVEL: "debug",
+    ...options.env,
+  });
+  assert.ok(loaded.ok, loaded.ok ? "" : loaded.problems.join("; "));
+  const config = loaded.config;
+  const logs: string[] = [];
+
+  const makeBot = () =>
+    createBot({
+      config,
+      host: "127.0.0.1",
+      logger: createLogger({ level: "debug", sink: (line) => logs.push(line) }),
+      slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5_000 },
+      vboClientOptions: { maxRetries: 0, timeoutMs: 20_000 },
+      retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 },
+      shutdownGraceMs: 2_000,
+      ...options.bot,
+    });
+
+  let bot = makeBot();
+  let { port } = await bot.start();
+  const stops: Array<() => Promise<void>> = [() => bot.stop()];
+  t.after(async () => {
+    for (const stop of stops) await stop();
+  });
+
+  const world: World = {
+    sim,
+    fake,
+    dbPath,
+    config,
+    logs,
+    get bot() {
+      return bot;
+    },
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    async restart() {
+      await bot.stop();
+      bot = makeBot();
+      ({ port } = await bot.start());
+      const current = bot;
+      stops.push(() => current.stop());
+    },
+    post(body, sign = (h) => h) {
+      const headers = sign({ ...signSlackRequest(SIGNING_SECRET, body, Date.now() / 1000) });
+      return fetch(`${world.url}/slack/events`, { method: "POST", headers, body });
+    },
+    async command(userId, text) {
+      const fields = fake.slashCommand({ userId, text, channelId: COMMANDS_CHANNEL });
+      const http = await world.post(formBody(fields));
+      return { http, responseUrl: fields.response_url as string };
+    },
+    answer(responseUrl) {
+      return fake.waitFor(
+        () => fake.responses.find((r) => r.url === responseUrl),
+        30_000,
+        `an answer at ${responseUrl}`,
+      );
+    },
+    async ask(userId, text) {
+      const { http, responseUrl } = await world.command(userId, text);
+      assert.equal(http.status, 200, `the command ${text} was acknowledged`);
+      return world.answer(responseUrl);
+    },
+    click(input) {
+      return world.post(interactionBody(fake.blockAction(input)));
+    },
+    approvalMessage(requestId) {
+      const row = bot.context.store.messages.list(requestId).find((m) => m.purpose === "approval");
+      return row ? fake.message(row.channel, row.ts) : undefined;
+    },
+    waitForApprovalMessage(requestId, predicate) {
+      return fake.waitFor(
+        () => {
+          const message = world.approvalMessage(requestId);
+          return message && predicate(textOf(message), message.blocks) ? message : undefined;
+        },
+        10_000,
+        `the approval message of request ${requestId}`,
+      );
+    },
+    dms(userId) {
+      const channel = fake.dmChannelOf(userId);
+      return channel ? fake.messagesIn(channel) : [];
+    },
+    auditPosts: () => sim.stats.count("POST", AUDIT_POST),
+  };
+  return world;
+}
+
+/** The id of the newest request, from the approvals channel's newest message's Approve button. */
+export function requestIdOfLatest(world: World): number {
+  const message = world.fake.messagesIn(APPROVALS).at(-1);
+  assert.ok(message, "a request was posted to the approvals channel");
+  const value = findButton(message.blocks, ACTION.approve);
+  assert.ok(value, "the approval message has an Approve button");
+  return Number(value);
+}
+
+export function findButton(blocks: unknown, actionId: string): string | undefined {
+  let found: string | undefined;
+  const walk = (v: unknown): void => {
+    if (found !== undefined) return;
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === "object") {
+      const r = v as Record<string, unknown>;
+      if (r.type === "button" && r.action_id === actionId && typeof r.value === "string") found = r.value;
+      else for (const x of Object.values(r)) walk(x);
+    }
+  };
+  walk(blocks);
+  return found;
+}
+
+/** Every text object of a message or response, joined. */
+export function textOf(message: { text?: string | undefined; blocks?: unknown } | undefined): string {
+  if (!message) return "";
+  const parts: string[] = [message.text ?? ""];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "text" && typeof x === "string") parts.push(x);
+        else walk(x);
+      }
+    }
+  };
+  walk(message.blocks);
+  return parts.join("\n");
+}
