@@ -1,0 +1,77 @@
+/**
+ * The live access alert: one message per restore session that touched audited principals' data,
+ * posted to `ALERTS_CHANNEL_ID` and updated in place when more matching events arrive. Built with
+ * kit.ts, so long item lists and names stay inside Block Kit's limits; always a text fallback.
+ */
+import type { AnyBlock } from "@slack/types";
+import { type AccessSummary, describeAccess } from "../../core/access.ts";
+import { ZonedTime } from "../../core/digest/time.ts";
+import type { OutgoingMessage } from "../../core/ports.ts";
+import { context, escapeMrkdwn, fallbackText, fields, header, inlineCode, section, truncate } from "./kit.ts";
+
+export interface AlertRenderOptions {
+  /** IANA zone the times are shown in (`DIGEST_TIMEZONE`). */
+  timeZone: string;
+}
+
+const ITEMS_SHOWN = 8;
+
+function principalLine(p: AccessSummary["principals"][number]): string {
+  const upn = p.name && p.name.toLowerCase() !== p.displayName.toLowerCase() ? ` (${p.name})` : "";
+  const via = p.via ? `, member of audited group ${p.via}` : "";
+  return `${p.displayName}${upn}${p.type === "Group" ? " [group]" : ""}${via}`;
+}
+
+function listWithMore(items: readonly string[], shown: number, total = items.length): string {
+  const kept = items.slice(0, shown);
+  const more = total - kept.length;
+  return more > 0 ? `${kept.join(", ")} …and ${more} more` : kept.join(", ");
+}
+
+export function renderAccessAlert(summary: AccessSummary, options: AlertRenderOptions): OutgoingMessage {
+  const time = new ZonedTime(options.timeZone);
+  const sentence = describeAccess(summary, time);
+  const audited = summary.principals.map(principalLine);
+  const items = listWithMore(summary.items, ITEMS_SHOWN, Math.max(summary.itemCount, summary.items.length));
+  const when =
+    summary.from && summary.to ? time.range(new Date(summary.from), new Date(summary.to)) : "unknown";
+  const running = summary.state === "Working";
+
+  // Plain text, but Slack still reads `<…>` and `&` in it: escaped, so a name cannot @-mention a channel.
+  const text = [
+    running ? "Still running, updated as it goes." : "",
+    `Access to audited data: ${truncate(sentence, 1500)}.`,
+    `Actions: ${summary.actions.join(", ") || "unknown"}.`,
+    `Items: ${summary.itemCount}${summary.items.length > 0 ? ` (${listWithMore(summary.items, 3, summary.itemCount)})` : ""}.`,
+    `Audited: ${audited.join("; ")}.`,
+    `Organization: ${summary.organization.name || "unknown"}.`,
+  ]
+    .filter(Boolean)
+    .map((part) => escapeMrkdwn(truncate(part, 1500)))
+    .join(" ");
+
+  const blocks: AnyBlock[] = [
+    header(":eyes: Access to audited data"),
+    section(`*${escapeMrkdwn(sentence)}*`),
+    fields([
+      `*Initiated by*\n${escapeMrkdwn(summary.initiator.displayName)}${summary.initiator.account ? ` ${inlineCode(summary.initiator.account)}` : ""}`,
+      `*Actions*\n${escapeMrkdwn(summary.actions.join(", ") || "unknown")}`,
+      `*Items (${summary.itemCount})*\n${escapeMrkdwn(truncate(items, 1500) || "—")}`,
+      `*Target*\n${escapeMrkdwn(truncate(listWithMore(summary.targets, 3), 1500) || "—")}`,
+      `*When*\n${escapeMrkdwn(when)}`,
+      `*Client host*\n${escapeMrkdwn(summary.clientHost ?? "unknown")}`,
+      `*Audited*\n${escapeMrkdwn(truncate(audited.join("\n"), 1500))}`,
+      `*Organization*\n${escapeMrkdwn(summary.organization.name || "unknown")}`,
+    ]),
+    context(
+      [
+        `Session ${inlineCode(summary.sessionName || summary.sessionId)} · ${escapeMrkdwn(summary.sessionId)}`,
+        summary.reason ? `Reason given: ${escapeMrkdwn(summary.reason)}` : "",
+        running
+          ? "Still running: this alert is updated as more items arrive."
+          : `Matched by ${summary.matchedBy === "ids" ? "user and group ids" : "names (this VB365 version reports no ids)"}`,
+      ].filter(Boolean),
+    ),
+  ];
+  return { text: fallbackText(text), blocks };
+}
