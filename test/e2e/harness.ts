@@ -65,7 +65,8 @@ export interface World {
 }
 
 export interface WorldOptions {
-  env?: Record<string, string>;
+  /** Variables on top of the defaults (an empty value unsets one); a function sees the fake Slack. */
+  env?: Record<string, string> | ((fake: FakeSlack) => Record<string, string>);
   bot?: Partial<BotOptions>;
   /** Extra fake Slack users / groups. */
   usergroups?: Record<string, string[]>;
@@ -102,7 +103,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
     APPROVER_USER_IDS: `${BOSS},${DEPUTY}`,
     DIGEST_CHANNEL_ID: DIGEST,
     LOG_LEVEL: "debug",
-    ...options.env,
+    ...(typeof options.env === "function" ? options.env(fake) : options.env),
   });
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.problems.join("; "));
   const config = loaded.config;

@@ -1,0 +1,261 @@
+/**
+ * The slash command stories of the contract, end to end: naming people every way the contract
+ * allows (several matches, no match, a mention), someone already audited, the removal flow, and
+ * the read-only commands.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { SEED } from "../../src/sim/types.ts";
+import { ACTION } from "../../src/slack/blocks/ids.ts";
+import type { FakeResponse } from "../fakes/slack/index.ts";
+import { interactionBody } from "../support/slack-signing.ts";
+import {
+  APPROVALS,
+  AUDIT_REMOVE,
+  BEN,
+  BEN_SLACK,
+  BOSS,
+  findButton,
+  ORG,
+  RITA,
+  requestIdOfLatest,
+  STRANGER,
+  startWorld,
+  textOf,
+} from "./harness.ts";
+
+const EXEC = SEED.groups.executiveTeam;
+
+function pickButtons(response: FakeResponse): Array<{ value: string; line: string }> {
+  const out: Array<{ value: string; line: string }> = [];
+  for (const block of (response.blocks ?? []) as Array<Record<string, unknown>>) {
+    const accessory = block.accessory as Record<string, unknown> | undefined;
+    if (accessory?.action_id === ACTION.pick) {
+      out.push({ value: String(accessory.value), line: String((block.text as { text: string }).text) });
+    }
+  }
+  return out;
+}
+
+describe("naming who to audit", () => {
+  test("an ambiguous name offers one button per candidate and creates no request until the pick", async (t) => {
+    const world = await startWorld(t);
+    const answer = await world.ask(RITA, "add young needs watching");
+    assert.match(textOf(answer), /Several users or groups/);
+    const buttons = pickButtons(answer);
+    assert.ok(buttons.length >= 2, "Ben and Sarah Young at least");
+    const ben = buttons.find((b) => b.line.includes(BEN.name));
+    assert.ok(ben, "Ben Young is a candidate");
+    assert.ok(buttons.some((b) => b.line.includes(SEED.sarahYoung.name)));
+    assert.equal(world.bot.context.store.requests.listOpen().length, 0, "no request before the pick");
+    assert.equal(world.fake.messagesIn(APPROVALS).length, 0);
+
+    // Someone else cannot pick for Rita.
+    const foreign = world.fake.blockAction({
+      userId: STRANGER,
+      actionId: ACTION.pick,
+      value: ben.value,
+      on: { response: answer },
+    });
+    await world.post(interactionBody(foreign));
+    const refused = await world.answer(foreign.response_url as string);
+    assert.match(refused.text ?? "", /Only @U0RITA can pick/);
+    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+
+    const pick = world.fake.blockAction({
+      userId: RITA,
+      actionId: ACTION.pick,
+      value: ben.value,
+      on: { response: answer },
+    });
+    await world.post(interactionBody(pick));
+    const result = await world.answer(pick.response_url as string);
+    assert.equal(result.replaceOriginal, true, "the list is replaced by the result");
+    assert.match(result.text ?? "", /posted for approval/);
+    const open = world.bot.context.store.requests.listOpen();
+    assert.equal(open.length, 1);
+    assert.equal(open[0]?.principal.name.toLowerCase(), BEN.name);
+    assert.equal(open[0]?.reason, "needs watching");
+    assert.ok(textOf(world.fake.messagesIn(APPROVALS)[0]).includes("Ben Young"));
+
+    // A second click on the same list does not make a second request.
+    const again = world.fake.blockAction({
+      userId: RITA,
+      actionId: ACTION.pick,
+      value: ben.value,
+      on: { response: answer },
+    });
+    await world.post(interactionBody(again));
+    assert.match((await world.answer(again.response_url as string)).text ?? "", /already made/);
+    assert.equal(world.bot.context.store.requests.listOpen().length, 1);
+  });
+
+  test("an unknown name says so, with the closest names, and records nothing", async (t) => {
+    const world = await startWorld(t);
+    // The directory cache is what knows close names; the sync job fills it (here, the test does).
+    await world.bot.context.resolver.syncDirectory(ORG.id);
+    const answer = await world.ask(RITA, "add ben.yuong");
+    const text = textOf(answer);
+    assert.match(text, /Nobody in \*vBridge\* matches/);
+    assert.ok(text.includes("Ben Young"), "Ben Young is suggested");
+    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+  });
+
+  test("a mention is matched through the member's Slack profile e-mail", async (t) => {
+    const world = await startWorld(t);
+    const answer = await world.ask(RITA, `add <@${BEN_SLACK}|ben> insider case`);
+    assert.match(answer.text ?? "", /posted for approval/, textOf(answer));
+    const [request] = world.bot.context.store.requests.listOpen();
+    assert.equal(request?.principal.name.toLowerCase(), BEN.name);
+    assert.ok(world.fake.callsTo("users.info").some((c) => c.args.user === BEN_SLACK));
+  });
+
+  test("a mention of someone without a profile e-mail explains what to type instead", async (t) => {
+    const world = await startWorld(t);
+    world.fake.addUser({ id: "U0NOMAIL", name: "ghost" });
+    const answer = await world.ask(RITA, "add <@U0NOMAIL|ghost>");
+    assert.match(textOf(answer), /shows no e-mail/);
+  });
+
+  test("someone already audited is answered so, and no request is made", async (t) => {
+    const world = await startWorld(t);
+    const answer = await world.ask(RITA, `add ${EXEC.name}`);
+    assert.match(textOf(answer), /already audited in \*vBridge\*/);
+    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+    assert.equal(world.fake.messagesIn(APPROVALS).length, 0);
+  });
+
+  test("a second request for the same person points to the first", async (t) => {
+    const world = await startWorld(t);
+    await world.ask(RITA, "add ben.young");
+    const answer = await world.ask(STRANGER, "add ben.young@vbridge.co.nz");
+    assert.match(textOf(answer), /already open/);
+    assert.equal(world.fake.messagesIn(APPROVALS).length, 1);
+  });
+});
+
+describe("removing an audit item", () => {
+  test("remove → approve → the audit item is gone from VB365 → the message says so", async (t) => {
+    const world = await startWorld(t);
+    assert.ok(world.sim.control.auditItems(ORG.id).some((i) => i.principal.name === EXEC.name));
+    const answer = await world.ask(RITA, `remove "Executive Team" case closed`);
+    assert.match(answer.text ?? "", /posted for approval/, textOf(answer));
+    const id = requestIdOfLatest(world);
+    const posted = world.approvalMessage(id);
+    assert.ok(posted);
+    assert.ok(textOf(posted).includes("Stop auditing"));
+    await world.click({
+      userId: BOSS,
+      actionId: ACTION.approve,
+      value: String(id),
+      on: { message: { channel: APPROVALS, ts: posted.ts } },
+    });
+    const done = await world.waitForApprovalMessage(id, (text) =>
+      text.includes("Audit item removed from VB365"),
+    );
+    assert.equal(findButton(done.blocks, ACTION.approve), undefined);
+    assert.equal(
+      world.sim.control.auditItems(ORG.id).some((i) => i.principal.name === EXEC.name),
+      false,
+    );
+    assert.equal(world.sim.stats.count("POST", AUDIT_REMOVE), 1);
+  });
+
+  test("removing someone who is not audited is answered so", async (t) => {
+    const world = await startWorld(t);
+    const answer = await world.ask(RITA, "remove ben.young");
+    assert.match(textOf(answer), /is not audited/);
+    assert.equal(world.fake.messagesIn(APPROVALS).length, 0);
+  });
+});
+
+describe("the read-only commands", () => {
+  test("help (and empty text) answer with the usage, ephemerally", async (t) => {
+    const world = await startWorld(t);
+    for (const text of ["help", ""]) {
+      const answer = await world.ask(RITA, text);
+      assert.equal(answer.responseType, "ephemeral");
+      assert.ok(textOf(answer).includes("/vbo-audit add &lt;who&gt;"));
+    }
+    const typo = await world.ask(RITA, "lsit");
+    assert.match(textOf(typo), /Did you mean `\/vbo-audit list`/);
+  });
+
+  test("find marks each match audited or not", async (t) => {
+    const world = await startWorld(t);
+    const answer = await world.ask(RITA, "find team");
+    const text = textOf(answer);
+    assert.match(text, /Executive Team.*:eye: \*audited\*/);
+    const ben = await world.ask(RITA, "find ben.young");
+    assert.match(textOf(ben), /Ben Young.*not audited/);
+  });
+
+  test("list shows who is audited now in VB365; pending and log follow a request", async (t) => {
+    const world = await startWorld(t);
+    const list = await world.ask(RITA, "list");
+    assert.match(textOf(list), /0 users and 1 group/);
+    assert.ok(textOf(list).includes("Executive Team"));
+
+    assert.match(textOf(await world.ask(RITA, "pending")), /No open requests/);
+    await world.ask(RITA, "add ben.young legal hold");
+    const pending = textOf(await world.ask(STRANGER, "pending"));
+    assert.match(pending, /1 open request/);
+    assert.ok(pending.includes("Ben Young"));
+
+    const log = textOf(await world.ask(STRANGER, "log ben.young@vbridge.co.nz"));
+    assert.match(log, /asked #1 to start auditing/);
+    assert.ok(log.includes("legal hold"));
+    assert.match(textOf(await world.ask(STRANGER, 'log "Ben Young"')), /asked #1/);
+  });
+
+  test("status shows the VB365 connection, the API version and the notification setting (loudly when off)", async (t) => {
+    const world = await startWorld(t);
+    const on = textOf(await world.ask(RITA, "status"));
+    assert.match(on, /reachable/);
+    assert.match(on, /v8 \(detected\)/);
+    assert.match(on, /notifications are \*on\*/);
+
+    world.sim.control.setNotifications(false);
+    const off = textOf(await world.ask(RITA, "status"));
+    assert.match(off, /Audit e-mail notifications are OFF/);
+  });
+
+  test("digest is for approvers only, and says so when no digest is wired in", async (t) => {
+    const world = await startWorld(t);
+    assert.match(textOf(await world.ask(STRANGER, "digest")), /Only approvers/);
+    assert.match(textOf(await world.ask(BOSS, "digest")), /not available/);
+  });
+
+  test("digest calls the DigestPoster it is given", async (t) => {
+    const asked: string[] = [];
+    const world = await startWorld(t, {
+      bot: {
+        digest: (context) => ({
+          postNow: async (by) => {
+            asked.push(by);
+            await context.chat.post(context.config.digest.channelId, { text: "digest" });
+            return { messages: 1 };
+          },
+        }),
+      },
+    });
+    assert.match(textOf(await world.ask(BOSS, "digest")), /digest is posted in <#C0DIGEST> \(1 message\)/);
+    assert.deepEqual(asked, [BOSS]);
+    assert.equal(world.fake.messagesIn("C0DIGEST").length, 1);
+  });
+
+  test("--org picks an organization; an unknown one lists the choices", async (t) => {
+    const world = await startWorld(t);
+    const contoso = textOf(await world.ask(RITA, `find "Ben Young" --org ${SEED.contoso.name}`));
+    assert.ok(contoso.includes(SEED.contosoBenYoung.name));
+    const unknown = textOf(await world.ask(RITA, "list --org Fabrikam"));
+    assert.match(unknown, /No VB365 organization is called `Fabrikam`/);
+    assert.ok(unknown.includes("Contoso") && unknown.includes("vBridge"));
+  });
+
+  test("without a default organization, several organizations ask for --org", async (t) => {
+    const world = await startWorld(t, { env: { VBO_ORGANIZATION: "" } });
+    assert.match(textOf(await world.ask(RITA, "add ben.young")), /say which one with `--org/);
+    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+  });
+});

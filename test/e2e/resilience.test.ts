@@ -1,0 +1,122 @@
+/**
+ * What the contract promises when things go wrong: VB365 down at approval (retried until it
+ * applies, and the message says so), VB365 slow or down while a command runs (acked at once,
+ * answered later, nothing lost), and a restart between posting and clicking.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { ACTION } from "../../src/slack/blocks/ids.ts";
+import {
+  APPROVALS,
+  BEN,
+  BOSS,
+  findButton,
+  ORG,
+  RITA,
+  requestIdOfLatest,
+  startWorld,
+  textOf,
+} from "./harness.ts";
+
+const HOUR = 3_600_000;
+
+describe("VB365 failing", () => {
+  test("down at approval: the request stays approved, the message says it retries; recovered, it applies and updates", async (t) => {
+    const world = await startWorld(t);
+    await world.ask(RITA, "add ben.young legal hold");
+    const id = requestIdOfLatest(world);
+    const posted = world.approvalMessage(id);
+    assert.ok(posted);
+
+    world.sim.faults.failNext(1_000, 503);
+    await world.click({
+      userId: BOSS,
+      actionId: ACTION.approve,
+      value: String(id),
+      on: { message: { channel: APPROVALS, ts: posted.ts } },
+    });
+    const failed = await world.waitForApprovalMessage(id, (text) =>
+      text.includes("applying to VB365 failed"),
+    );
+    assert.ok(textOf(failed).includes("Retrying at"));
+    assert.equal(findButton(failed.blocks, ACTION.approve), undefined, "decided: no buttons");
+    assert.equal(world.bot.context.store.requests.get(id)?.state, "apply_failed");
+    const dm = await world.fake.waitFor(() => world.dms(RITA)[0], 5_000, "the requester's DM");
+    assert.match(dm.text, /applying it to VB365 failed/);
+
+    const notReady = await fetch(`${world.url}/readyz`);
+    assert.equal(notReady.status, 503);
+    const reason = (await notReady.json()) as { ready: boolean; reason: string };
+    assert.equal(reason.ready, false);
+    assert.match(reason.reason, /VB365/);
+
+    // VB365 is back; the retry job (played by the test) applies it and re-renders the request.
+    world.sim.faults.reset();
+    const [result] = await world.bot.context.requests.retryDue(new Date(Date.now() + 2 * HOUR));
+    assert.equal(result?.kind, "applied");
+    await world.bot.context.notifier.requestChanged(id);
+    const applied = world.approvalMessage(id);
+    assert.ok(textOf(applied).includes("Audit item added in VB365"));
+    assert.ok(world.sim.control.auditItems(ORG.id).some((i) => i.principal.name.toLowerCase() === BEN.name));
+    assert.equal(world.dms(RITA).length, 2, "told of the failure, then of the success");
+    assert.equal((await fetch(`${world.url}/readyz`)).status, 200);
+  });
+
+  test("down while a command runs: the answer says VB365 is unreachable and nothing was recorded", async (t) => {
+    const world = await startWorld(t);
+    world.sim.faults.failNext(1_000, 503);
+    const { http, responseUrl } = await world.command(RITA, "add ben.young");
+    assert.equal(http.status, 200);
+    const answer = await world.answer(responseUrl);
+    assert.match(textOf(answer), /VB365 could not be reached/);
+    assert.match(textOf(answer), /Nothing was recorded and nothing was lost/);
+    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+    assert.equal((await fetch(`${world.url}/readyz`)).status, 503);
+  });
+
+  test("slow: the command is acked while VB365 is still answering, and the answer follows at the response URL", async (t) => {
+    const world = await startWorld(t);
+    // Log in and learn the API version and organizations first, so only the audit items are slow.
+    await world.ask(RITA, "status");
+    const before = world.sim.stats.count("GET", /AuditItems$/i);
+    world.sim.faults.setLatency(10_000, { path: /AuditItems$/i });
+
+    const { http, responseUrl } = await world.command(RITA, "list");
+    assert.equal(http.status, 200);
+    assert.equal(await http.text(), "", "an empty ack");
+    // The ack is in while the VB365 call it started is still in flight.
+    await world.fake.waitFor(
+      () => world.sim.stats.count("GET", /AuditItems$/i) > before,
+      5_000,
+      "the VB365 call",
+    );
+    assert.equal(world.fake.responses.filter((r) => r.url === responseUrl).length, 0, "no answer yet");
+
+    const answer = await world.answer(responseUrl);
+    assert.ok(textOf(answer).includes("Executive Team"));
+    world.sim.faults.reset();
+  });
+});
+
+describe("a restart", () => {
+  test("a click on a message posted before the restart still works", async (t) => {
+    const world = await startWorld(t);
+    await world.ask(RITA, "add ben.young");
+    const id = requestIdOfLatest(world);
+    const posted = world.approvalMessage(id);
+    assert.ok(posted);
+
+    await world.restart();
+    await world.click({
+      userId: BOSS,
+      actionId: ACTION.approve,
+      value: String(id),
+      on: { message: { channel: APPROVALS, ts: posted.ts } },
+    });
+    const applied = await world.waitForApprovalMessage(id, (text) =>
+      text.includes("Audit item added in VB365"),
+    );
+    assert.equal(applied.ts, posted.ts, "the same message, updated in place");
+    assert.ok(world.sim.control.auditItems(ORG.id).some((i) => i.principal.name.toLowerCase() === BEN.name));
+  });
+});

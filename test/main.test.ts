@@ -1,0 +1,121 @@
+/**
+ * `src/main.ts` as a process: with configuration problems it prints every one of them (naming the
+ * variable, never a secret) and exits non-zero before connecting anywhere.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { createSimulator } from "../src/sim/server.ts";
+import { createFakeSlack } from "./fakes/slack/index.ts";
+
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const TSX = import.meta.resolve("tsx");
+
+test("main with missing and invalid variables prints every problem, never the password, and exits non-zero", async (t) => {
+  // A folder without a .env, so only the variables given here count.
+  const cwd = mkdtempSync(join(tmpdir(), "vbo-audit-main-"));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  const password = "Sup3r-Secret-VBO-Passw0rd!";
+  const child = spawn(process.execPath, ["--import", TSX, MAIN], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      // Missing: SLACK_BOT_TOKEN, VBO_URL, VBO_USERNAME, APPROVALS_CHANNEL_ID, DIGEST_CHANNEL_ID.
+      VBO_PASSWORD: password,
+      SLACK_SIGNING_SECRET: "a-signing-secret-long-enough",
+      APPROVER_USER_IDS: "U0BOSS",
+      REQUIRED_APPROVALS: "zero",
+    },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const [code] = (await once(child, "exit")) as [number | null];
+
+  assert.notEqual(code, 0);
+  const lines = stderr.trim().split("\n");
+  assert.match(lines[0] ?? "", /cannot start: \d+ configuration problems/);
+  for (const variable of [
+    "SLACK_BOT_TOKEN",
+    "VBO_URL",
+    "VBO_USERNAME",
+    "APPROVALS_CHANNEL_ID",
+    "DIGEST_CHANNEL_ID",
+    "REQUIRED_APPROVALS",
+  ]) {
+    assert.ok(
+      lines.slice(1).some((line) => line.trim().startsWith(`${variable}:`)),
+      `a line names ${variable}:\n${stderr}`,
+    );
+  }
+  assert.ok(!stderr.includes(password) && !stdout.includes(password), "the password is never printed");
+  assert.ok(!stderr.includes("a-signing-secret-long-enough"), "nor the signing secret");
+});
+
+test("main starts, logs one start line without secrets, serves /healthz, and exits 0 on SIGTERM", async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), "vbo-audit-main-"));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  const sim = await createSimulator({ tokenRateLimit: false });
+  t.after(() => sim.close());
+  const fake = await createFakeSlack({ channels: ["C0APPROVALS", "C0DIGEST"] });
+  t.after(() => fake.close());
+  const secret = "main-test-signing-secret-0123456789";
+  const child = spawn(process.execPath, ["--import", TSX, MAIN], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: fake.apiUrl,
+      PORT: "0",
+      VBO_URL: sim.url,
+      VBO_USERNAME: sim.username,
+      VBO_PASSWORD: sim.password,
+      DATABASE_PATH: join(cwd, "data", "bot.sqlite"),
+      APPROVALS_CHANNEL_ID: "C0APPROVALS",
+      DIGEST_CHANNEL_ID: "C0DIGEST",
+      APPROVER_USER_IDS: "U0BOSS",
+    },
+  });
+  t.after(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  let stdout = "";
+  child.stderr.resume();
+  const started = new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      for (const line of stdout.split("\n")) {
+        if (line.includes('"vbo-audit started"')) resolve(JSON.parse(line) as Record<string, unknown>);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`main exited early with ${code}: ${stdout}`)));
+  });
+  const line = await started;
+  assert.equal(line.mode, "http");
+  assert.equal(line.vboUrl, sim.url);
+  assert.equal(line.vboApiVersion, "auto");
+  assert.equal(typeof line.port, "number");
+  const health = await fetch(`http://127.0.0.1:${line.port}/healthz`);
+  assert.equal(health.status, 200);
+
+  const exited = once(child, "exit") as Promise<[number | null, string | null]>;
+  child.kill("SIGTERM");
+  const [code] = await exited;
+  assert.equal(code, 0);
+  assert.match(stdout, /"vbo-audit stopped"/);
+  for (const value of [secret, fake.botToken, sim.password])
+    assert.ok(!stdout.includes(value), "no secret is logged");
+});
