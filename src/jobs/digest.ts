@@ -1,0 +1,249 @@
+/**
+ * Job: the digest. Gathers what src/core/digest.ts needs (VB365's organizations, audit lists and
+ * e-mail settings; the snapshots, log and requests from the store), posts the rendered messages to
+ * `DIGEST_CHANNEL_ID`, then records in one transaction the digest, each organization's new snapshot,
+ * a `drift_seen` event per drift and a `digest_posted` event. Nothing is recorded when posting
+ * fails, so the next attempt reports the same drift (each drift is logged exactly once).
+ *
+ * VB365 failing for one organization shows it as unavailable (its old snapshot is kept); VB365
+ * failing altogether still posts a digest listing the organizations the bot knows as unavailable.
+ */
+
+import type { AuditEntry } from "../core/digest.ts";
+import {
+  accessFromLog,
+  auditEntries,
+  botChangesFrom,
+  buildDigest,
+  type Digest,
+  type Notifications,
+  type OrganizationInput,
+  type RequestPeople,
+} from "../core/digest.ts";
+import { type OrganizationRef, type Request, SYSTEM_ACTOR, VB365_ACTOR } from "../core/types.ts";
+import { renderDigest } from "../slack/blocks/digest.ts";
+import { describeError, type JobContext, mapLimit, plural } from "./context.ts";
+
+export type DigestTrigger =
+  | { kind: "scheduled"; period: string }
+  | { kind: "manual"; period: string; requestedBy: string };
+
+export interface DigestOutcome {
+  digest: Digest;
+  messages: number;
+  digestId: number;
+}
+
+/** Without a previous digest, changes through the bot are listed for this long back. */
+const FIRST_DIGEST_LOOKBACK_MS = 24 * 3_600_000;
+/** Organizations read from VB365 at once. */
+const CONCURRENCY = 4;
+
+export async function postDigest(ctx: JobContext, now: Date, trigger: DigestTrigger): Promise<DigestOutcome> {
+  const { digests } = ctx.repos;
+  const previous = digests.latest();
+  const since = previous?.gatheredAt ?? null;
+  const listSince = since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS);
+
+  const notifications = await readNotifications(ctx);
+  const organizations = await readOrganizations(ctx);
+
+  // One read of the log covers both windows: since the oldest snapshot, and since the previous digest.
+  const snapshots = new Map(organizations.list.map((o) => [o.id, digests.snapshot(o.id)]));
+  const oldest = Math.min(
+    listSince.getTime(),
+    ...[...snapshots.values()].map((s) => s?.takenAt.getTime() ?? Number.POSITIVE_INFINITY),
+  );
+  const events = ctx.store.log.since(new Date(oldest));
+  const people = peopleLookup(ctx);
+  const open = groupBy(ctx.store.requests.listOpen(), (r) => r.organization.id);
+  const expired = groupBy(
+    ctx.store.requests.listUpdatedSince(listSince).filter((r) => r.state === "expired"),
+    (r) => r.organization.id,
+  );
+  const access = accessFromLog(events.filter((e) => e.at.getTime() >= listSince.getTime()));
+
+  const taken = new Map<string, { at: Date; entries: AuditEntry[] }>();
+  const inputs = await mapLimit(organizations.list, CONCURRENCY, async (o): Promise<OrganizationInput> => {
+    const snapshot = snapshots.get(o.id);
+    let current: OrganizationInput["current"];
+    if (organizations.error !== undefined) {
+      current = { ok: false, error: organizations.error };
+    } else {
+      const takenAt = ctx.clock.now();
+      try {
+        const entries = auditEntries(await ctx.vbo.listAuditItems(o.id));
+        taken.set(o.id, { at: takenAt, entries });
+        current = { ok: true, entries };
+      } catch (err) {
+        ctx.logger.warn("digest: VB365 audit items unavailable for an organization", {
+          organizationId: o.id,
+          error: err,
+        });
+        current = { ok: false, error: describeError(err) };
+      }
+    }
+    const snapshotAt = snapshot?.takenAt.getTime() ?? Number.POSITIVE_INFINITY;
+    return {
+      organization: o,
+      current,
+      snapshot: snapshot?.entries ?? null,
+      changesSinceSnapshot: botChangesFrom(
+        events.filter((e) => e.at.getTime() >= snapshotAt),
+        o.id,
+        people,
+      ),
+      changes: botChangesFrom(
+        events.filter((e) => e.at.getTime() >= listSince.getTime()),
+        o.id,
+        people,
+      ),
+      openRequests: open.get(o.id) ?? [],
+      expired: expired.get(o.id) ?? [],
+      access: access.get(o.id) ?? access.get(o.name) ?? [],
+    };
+  });
+
+  const digest = buildDigest({
+    generatedAt: now,
+    since,
+    trigger:
+      trigger.kind === "manual"
+        ? { kind: "manual", requestedBy: trigger.requestedBy }
+        : { kind: "scheduled", period: trigger.period },
+    notifications,
+    organizations: inputs,
+  });
+  const messages = renderDigest(digest, { timeZone: ctx.time.timeZone });
+  const channel = ctx.config.digest.channelId;
+  const posted: string[] = [];
+  for (const message of messages) {
+    const { ts } = await ctx.chat.post(channel, message);
+    posted.push(ts);
+  }
+
+  const postedAt = ctx.clock.now();
+  const digestId = ctx.store.transaction(() => {
+    const record = digests.record({
+      period: trigger.period,
+      trigger: trigger.kind,
+      requestedBy: trigger.kind === "manual" ? trigger.requestedBy : null,
+      gatheredAt: now,
+      postedAt,
+      channel,
+      messageTs: posted,
+    });
+    for (const o of digest.organizations) {
+      const snap = taken.get(o.organization.id);
+      if (!o.available || snap === undefined) continue;
+      digests.replaceSnapshot(o.organization, snap.at, snap.entries, record.id);
+      for (const d of o.drift) {
+        ctx.store.log.append({
+          kind: "drift_seen",
+          actor: VB365_ACTOR,
+          at: postedAt,
+          organization: o.organization,
+          principal: {
+            type: d.entry.type,
+            id: d.entry.id,
+            name: d.entry.name,
+            displayName: d.entry.displayName,
+          },
+          detail: {
+            change: d.change,
+            auditItemId: d.entry.auditItemId ?? null,
+            digestId: record.id,
+            period: trigger.period,
+          },
+        });
+      }
+    }
+    ctx.store.log.append({
+      kind: "digest_posted",
+      actor: trigger.kind === "manual" ? trigger.requestedBy : SYSTEM_ACTOR,
+      at: postedAt,
+      detail: {
+        digestId: record.id,
+        period: trigger.period,
+        trigger: trigger.kind,
+        channel,
+        messages: posted,
+        notifications: notifications.kind,
+        organizations: digest.totals.organizations,
+        unavailable: digest.organizations.filter((o) => !o.available).map((o) => o.organization.name),
+        drift: digest.totals.drift,
+      },
+    });
+    return record.id;
+  });
+  return { digest, messages: posted.length, digestId };
+}
+
+/** One line for the run record. */
+export function describeDigest(outcome: DigestOutcome): string {
+  const t = outcome.digest.totals;
+  const parts = [
+    `posted ${plural(outcome.messages, "message")}`,
+    plural(t.organizations, "organization"),
+    `${t.audited} audited`,
+  ];
+  if (t.unavailable > 0) parts.push(`${t.unavailable} unavailable`);
+  if (t.drift > 0) parts.push(`${t.drift} drift`);
+  if (outcome.digest.notifications.kind !== "on")
+    parts.push(`notifications ${outcome.digest.notifications.kind}`);
+  return parts.join(", ");
+}
+
+async function readNotifications(ctx: JobContext): Promise<Notifications> {
+  try {
+    const settings = await ctx.vbo.getAuditEmailSettings();
+    return settings.enableNotification === true ? { kind: "on" } : { kind: "off" };
+  } catch (err) {
+    ctx.logger.warn("digest: VB365 audit e-mail settings unavailable", { error: err });
+    return { kind: "unknown", error: describeError(err) };
+  }
+}
+
+/** VB365's organizations; when it cannot list them, those the bot knows of, with the reason. */
+async function readOrganizations(ctx: JobContext): Promise<{ list: OrganizationRef[]; error?: string }> {
+  try {
+    const list = (await ctx.vbo.listOrganizations())
+      .filter((o): o is typeof o & { id: string } => typeof o.id === "string" && o.id !== "")
+      .map((o) => ({ id: o.id, name: o.name || o.officeName || o.id }));
+    return { list };
+  } catch (err) {
+    ctx.logger.warn("digest: VB365 organizations unavailable", { error: err });
+    const known = new Map<string, OrganizationRef>();
+    for (const o of ctx.repos.digests.snapshotOrganizations()) known.set(o.id, { id: o.id, name: o.name });
+    for (const r of ctx.store.requests.listOpen()) known.set(r.organization.id, r.organization);
+    const list = known.size > 0 ? [...known.values()] : [{ id: "", name: "VB365" }];
+    return { list, error: describeError(err) };
+  }
+}
+
+function peopleLookup(ctx: JobContext): (requestId: number) => RequestPeople | undefined {
+  const cache = new Map<number, RequestPeople | undefined>();
+  return (id) => {
+    if (!cache.has(id)) {
+      const request = ctx.store.requests.get(id);
+      cache.set(
+        id,
+        request && {
+          requester: request.requester,
+          approvers: ctx.store.votes.list(id).map((v) => v.approver),
+        },
+      );
+    }
+    return cache.get(id);
+  };
+}
+
+function groupBy(requests: readonly Request[], key: (r: Request) => string): Map<string, Request[]> {
+  const out = new Map<string, Request[]>();
+  for (const r of requests) {
+    const list = out.get(key(r)) ?? [];
+    list.push(r);
+    out.set(key(r), list);
+  }
+  return out;
+}

@@ -1,0 +1,298 @@
+/**
+ * The digest job as stories, against the VB365 simulator, the fake Slack (which refuses anything
+ * over Block Kit's limits) and a real SQLite file, on a clock the test moves.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { SEED } from "../../src/sim/types.ts";
+import { JobRunRepository } from "../../src/store/jobs.ts";
+import { DigestRepository } from "../../src/store/snapshots.ts";
+import { BOSS, channelText, createWorld, DAY, DIGEST, eventsOf, ORG, REQUESTER } from "./helpers.ts";
+
+const SARAH = SEED.sarahYoung;
+
+describe("the digest", () => {
+  test("the seeded organization: who is audited, bot changes, drift made on VB365, notifications off, waiting requests", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-20T09:00:00.000Z" });
+    const jobs = w.jobs();
+
+    // Friday: a request nobody will answer, then the first digest, which sets the baseline.
+    const expiring = await w.requests.submit({
+      kind: "add",
+      organization: ORG,
+      principal: await w.principal("tom.baker@vbridge.co.nz"),
+      requester: REQUESTER,
+    });
+    assert.ok(expiring.kind === "created");
+    const first = await jobs.runNow("digest");
+    assert.equal(first.outcome, "succeeded", first.detail);
+    const baseline = channelText(w, DIGEST);
+    assert.match(baseline, /\*vBridge\*: 0 users, 1 group audited/);
+    assert.match(baseline, /Executive Team/);
+    assert.match(baseline, /\*Contoso\*: 0 users, 0 groups audited/);
+    assert.match(baseline, /First digest for this organization/);
+    assert.match(baseline, /Pending approval \(1\)/);
+    assert.doesNotMatch(baseline, /notifications are OFF/);
+
+    // Monday, past the request's 72 hours: it expires. Ben is added through the bot; Sarah added
+    // and the Executive Team removed in the VB365 console; notifications switched off; an approved
+    // add that VB365 refuses; a new pending request.
+    w.clock.current = new Date("2026-11-23T10:00:00.000Z");
+    assert.equal(w.requests.expireStale().length, 1);
+    const ben = await w.principal(SEED.benYoung.name);
+    await w.approved("add", ben);
+    w.sim.control.addAuditItem(ORG.id, { type: "User", ...SARAH });
+    w.sim.control.removeAuditItem(ORG.id, SEED.auditItems.executiveTeam);
+    w.sim.control.setNotifications(false);
+    const liam = await w.principal("liam.chen@vbridge.co.nz");
+    w.sim.faults.failNext(1, 500, { method: "POST", path: /AuditItems$/ });
+    const failing = await w.approved("add", liam);
+    assert.equal(w.store.requests.get(failing)?.state, "apply_failed");
+    w.clock.current = new Date("2026-11-23T14:00:00.000Z");
+    const pending = await w.requests.submit({
+      kind: "add",
+      organization: ORG,
+      principal: await w.principal("aroha.ngata@vbridge.co.nz"),
+      requester: REQUESTER,
+    });
+    assert.ok(pending.kind === "created");
+
+    // Tuesday 09:00.
+    w.clock.current = new Date("2026-11-24T09:00:00.000Z");
+    const second = await jobs.runNow("digest");
+    assert.equal(second.outcome, "succeeded", second.detail);
+    const [, ...today] = w.messages(DIGEST);
+    const text = today.map((m) => `${m.text}\n${JSON.stringify(m.blocks)}`).join("\n");
+    assert.ok(today[0]?.text.startsWith("WARNING: audit e-mail notifications are OFF"), today[0]?.text);
+    assert.match(text, /auditing currently alerts nobody/);
+    assert.match(text, /\*vBridge\*: 2 users, 0 groups audited/);
+    assert.match(text, /Changed outside the bot \(2\)/);
+    assert.match(text, /➕ Added \*Sarah Young\* \(sarah.young@vbridge.co.nz\) directly in VB365/);
+    assert.match(
+      text,
+      /➖ Removed \*Executive Team\* \(executive.team@vbridge.co.nz\) \[group\] directly in VB365/,
+    );
+    assert.match(text, /Changed through the bot \(1\)/);
+    assert.match(
+      text,
+      new RegExp(
+        `➕ Added \\*Ben Young\\* \\(ben.young@vbridge.co.nz\\) \\(request #\\d+\\): asked by <@${REQUESTER}>, approved by <@${BOSS}>`,
+      ),
+    );
+    assert.match(text, /Approved, not yet applied \(1\)/);
+    assert.match(text, /Liam Chen.*last error: VB365 addAuditItems/);
+    assert.match(text, /Pending approval \(1\)/);
+    assert.match(text, /Aroha Ngata.*19 h old/);
+    assert.match(text, /Expired unanswered since the last digest \(1\)/);
+    assert.match(text, /Tom Baker/);
+
+    // Each drift is logged once, with the digest.
+    const drift = eventsOf(w.store, "drift_seen");
+    assert.deepEqual(drift.map((e) => [e.detail.change, e.principal?.name]).sort(), [
+      ["added", SARAH.name],
+      ["removed", SEED.groups.executiveTeam.name],
+    ]);
+    assert.equal(eventsOf(w.store, "digest_posted").length, 2);
+
+    // Wednesday: nothing changed outside the bot since, so no drift is reported or logged again.
+    w.clock.advance(DAY);
+    assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
+    const thursday = w.messages(DIGEST).at(-1);
+    assert.ok(thursday);
+    assert.doesNotMatch(JSON.stringify(thursday.blocks), /Changed outside the bot/);
+    assert.equal(eventsOf(w.store, "drift_seen").length, 2);
+  });
+
+  test("VB365 failing for one organization shows it as unavailable; the others are whole", async (t) => {
+    const w = await createWorld(t);
+    w.sim.faults.failNext(2, 500, { method: "GET", path: new RegExp(`${SEED.contoso.id}/AuditItems$`, "i") });
+    const result = await w.jobs().runNow("digest");
+    assert.equal(result.outcome, "succeeded", result.detail);
+    assert.match(result.detail, /1 unavailable/);
+    const text = channelText(w, DIGEST);
+    assert.match(text, /\*Contoso\*: VB365 could not be read/);
+    assert.match(text, /\*vBridge\*: 0 users, 1 group audited/);
+    // Contoso's missing snapshot is not replaced by nothing: it is simply not taken.
+    const digests = new DigestRepository(w.store.db);
+    assert.equal(digests.snapshot(SEED.contoso.id), undefined);
+    assert.ok(digests.snapshot(ORG.id));
+  });
+
+  test("a restart never posts the same digest twice", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    assert.equal((await w.jobs().runNow("digest")).outcome, "succeeded");
+    assert.equal(w.messages(DIGEST).length, 1);
+
+    // A new process on the same database, later the same day: the catch-up at start and a manual run.
+    w.clock.advance(20 * 60_000);
+    const restarted = w.jobs({ schedules: farAway });
+    restarted.start();
+    await restarted.stop();
+    const again = await w.jobs().runNow("digest");
+    assert.equal(again.outcome, "skipped");
+    assert.match(again.detail, /2026-11-25T09:00 already done/);
+    assert.equal(w.messages(DIGEST).length, 1);
+    assert.equal(
+      new JobRunRepository(w.store.db)
+        .ofPeriod("digest", "2026-11-25T09:00")
+        .filter((r) => r.outcome === "succeeded").length,
+      1,
+    );
+  });
+
+  test("a digest missed while the bot was down is posted once when it comes back that day, not on a later day", async (t) => {
+    // Down at Wednesday 09:00; back at 11:30.
+    const w = await createWorld(t, { start: "2026-11-25T11:30:00.000Z" });
+    const back = w.jobs({ schedules: farAway });
+    back.start();
+    await back.stop();
+    assert.equal(w.messages(DIGEST).length, 1, "the missed 09:00 digest is posted at start");
+    const runs = new JobRunRepository(w.store.db);
+    assert.equal(runs.ofPeriod("digest", "2026-11-25T09:00")[0]?.outcome, "succeeded");
+
+    // Another restart that afternoon posts nothing more.
+    w.clock.current = new Date("2026-11-25T15:00:00.000Z");
+    const afternoon = w.jobs({ schedules: farAway });
+    afternoon.start();
+    await afternoon.stop();
+    assert.equal(w.messages(DIGEST).length, 1);
+
+    // Down all of Thursday; back on Friday at 08:00, before Friday's digest: Thursday's is not posted.
+    w.clock.current = new Date("2026-11-27T08:00:00.000Z");
+    const friday = await w.jobs().runNow("digest");
+    assert.equal(friday.outcome, "skipped");
+    assert.equal(w.messages(DIGEST).length, 1);
+    assert.deepEqual(runs.ofPeriod("digest", "2026-11-26T09:00"), []);
+
+    // Saturday is not a digest day at all.
+    w.clock.current = new Date("2026-11-28T10:00:00.000Z");
+    assert.equal((await w.jobs().runNow("digest")).outcome, "skipped");
+    assert.equal(w.messages(DIGEST).length, 1);
+  });
+
+  test("a digest day in another time zone: 09:00 in Auckland is 20:00 UTC the day before", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-24T20:05:00.000Z", timezone: "Pacific/Auckland" });
+    const result = await w.jobs().runNow("digest");
+    assert.equal(result.outcome, "succeeded", result.detail);
+    assert.equal(
+      new JobRunRepository(w.store.db).ofPeriod("digest", "2026-11-25T09:00")[0]?.outcome,
+      "succeeded",
+    );
+    assert.match(w.messages(DIGEST)[0]?.text ?? "", /25 Nov 2026 09:05/);
+  });
+
+  test("a run that crashed mid-digest blocks its period only until its lease passes", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const runs = new JobRunRepository(w.store.db);
+    const crashed = runs.begin({
+      job: "digest",
+      period: "2026-11-25T09:00",
+      owner: "an-earlier-process",
+      now: w.clock.now(),
+      leaseMs: 15 * 60_000,
+      exclusive: true,
+    });
+    assert.equal(crashed.kind, "started");
+    w.clock.advance(5 * 60_000);
+    const blocked = await w.jobs().runNow("digest");
+    assert.equal(blocked.outcome, "skipped");
+    assert.match(blocked.detail, /is being run/);
+    w.clock.advance(11 * 60_000);
+    const taken = await w.jobs().runNow("digest");
+    assert.equal(taken.outcome, "succeeded", taken.detail);
+    assert.deepEqual(
+      runs.ofPeriod("digest", "2026-11-25T09:00").map((r) => r.outcome),
+      ["abandoned", "succeeded"],
+    );
+    assert.equal(w.messages(DIGEST).length, 1);
+  });
+
+  test("Slack failing: the run is recorded as failed, drift is not logged, and the next run posts it", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-24T09:00:00.000Z" });
+    const jobs = w.jobs();
+    await jobs.runNow("digest");
+    w.sim.control.addAuditItem(ORG.id, { type: "User", ...SARAH });
+    w.clock.advance(DAY);
+    w.slack.failNext("chat.postMessage", "channel_not_found");
+    const failed = await jobs.runNow("digest");
+    assert.equal(failed.outcome, "failed");
+    assert.equal(failed.detail, "Slack: channel_not_found");
+    assert.equal(eventsOf(w.store, "drift_seen").length, 0);
+    w.clock.advance(10 * 60_000);
+    const retried = await jobs.runNow("digest");
+    assert.equal(retried.outcome, "succeeded", retried.detail);
+    assert.equal(eventsOf(w.store, "drift_seen").length, 1);
+    assert.deepEqual(
+      new JobRunRepository(w.store.db)
+        .ofPeriod("digest", "2026-11-25T09:00")
+        .map((r) => [r.outcome, r.detail]),
+      [
+        ["failed", "Slack: channel_not_found"],
+        ["succeeded", retried.detail],
+      ],
+    );
+  });
+
+  test("/vbo-audit digest posts at once and counts as a digest for 'since'", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-24T15:00:00.000Z" });
+    const jobs = w.jobs();
+    const posted = await jobs.digest.postNow(BOSS);
+    assert.equal(posted.messages, 1);
+    const first = w.messages(DIGEST)[0];
+    assert.ok(first);
+    assert.match(JSON.stringify(first.blocks), new RegExp(`posted on request of <@${BOSS}>`));
+    // Drift after the on-demand digest shows in the next scheduled one, measured from it.
+    w.sim.control.addAuditItem(ORG.id, { type: "User", ...SARAH });
+    w.clock.current = new Date("2026-11-25T09:00:00.000Z");
+    assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
+    const scheduled = w.messages(DIGEST)[1];
+    assert.ok(scheduled);
+    const text = JSON.stringify(scheduled.blocks);
+    assert.match(text, /Changes since the previous digest, 24 Nov 2026 15:00/);
+    assert.match(text, /Added \*Sarah Young\*/);
+    const digests = new DigestRepository(w.store.db).list();
+    assert.deepEqual(
+      digests.map((d) => [d.trigger, d.requestedBy]),
+      [
+        ["scheduled", null],
+        ["manual", BOSS],
+      ],
+    );
+  });
+
+  test("2,000 audited principals: every message the fake Slack accepts, the list cut with a count", async (t) => {
+    const w = await createWorld(t, { sim: { users: 2000 } });
+    let added = 0;
+    for await (const page of w.vbo.userPages(ORG.id, { pageSize: 10_000 })) {
+      for (const u of page) {
+        if (added >= 2000) break;
+        w.sim.control.addAuditItem(ORG.id, {
+          type: "User",
+          id: u.id,
+          name: u.name ?? "",
+          displayName: u.displayName ?? "",
+        });
+        added++;
+      }
+    }
+    assert.equal(added, 2000);
+    const result = await w.jobs().runNow("digest");
+    assert.equal(result.outcome, "succeeded", result.detail);
+    assert.match(result.detail, /2001 audited/);
+    const refused = w.slack.callsTo("chat.postMessage").filter((c) => !c.ok);
+    assert.deepEqual(refused, []);
+    const text = channelText(w, DIGEST);
+    assert.match(text, /Users \(2000\):/);
+    assert.match(text, /…and \d+ more/);
+  });
+});
+
+const farAway = {
+  "digest-catch-up": "0 0 1 1 *",
+  "expire-requests": "0 0 1 1 *",
+  "remind-approvers": "0 0 1 1 *",
+  "retry-applies": "0 0 1 1 *",
+  "end-timed-audits": "0 0 1 1 *",
+  "sync-directory": "0 0 1 1 *",
+  "watch-access": "0 0 1 1 *",
+};
