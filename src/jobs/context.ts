@@ -29,7 +29,7 @@ export const JOB_NAMES = [
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobOptions {
-  /** Cron expressions by job (the digest's comes from `DIGEST_CRON`); see DEFAULT_SCHEDULES. */
+  /** Cron expressions by job, see DEFAULT_SCHEDULES; `digest` defaults to `DIGEST_CRON`. */
   schedules?: Partial<Record<JobName | "digest-catch-up", string>>;
   /** Remind approvers of a pending request this many hours after it was asked; default 4, 24, 48. */
   reminderAfterHours?: readonly number[];

@@ -84,11 +84,14 @@ class JobScheduler implements Jobs {
   readonly #tasks: ScheduledTask[] = [];
   #state: "new" | "started" | "stopped" = "new";
   #lastPrune = 0;
+  readonly #digestCron: string;
   readonly digest: DigestPoster;
 
   constructor(ctx: JobContext) {
     this.#ctx = ctx;
     const time = ctx.time;
+    const digestCron = ctx.options?.schedules?.digest ?? ctx.config.digest.cron;
+    this.#digestCron = digestCron;
     const minute = (now: Date): Period => ({ key: time.minuteKey(now), exclusive: false });
     const simple = (fn: (c: JobContext, now: Date) => Promise<JobResult>): Definition => ({
       period: minute,
@@ -97,7 +100,7 @@ class JobScheduler implements Jobs {
     this.#definitions = {
       digest: {
         period: (now) => {
-          const at = latestOccurrenceToday(ctx.config.digest.cron, time, now);
+          const at = latestOccurrenceToday(digestCron, time, now);
           return at === undefined ? undefined : { key: time.minuteKey(at), exclusive: true };
         },
         run: async (c, now, period) => {
@@ -150,7 +153,7 @@ class JobScheduler implements Jobs {
     }
     const schedules = { ...DEFAULT_SCHEDULES, ...ctx.options?.schedules };
     const plan: Array<[string, JobName]> = [
-      [ctx.options?.schedules?.digest ?? ctx.config.digest.cron, "digest"],
+      [this.#digestCron, "digest"],
       [schedules["digest-catch-up"], "digest"],
     ];
     for (const name of JOB_NAMES) {

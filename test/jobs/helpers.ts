@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { systemClock } from "../../src/clock.ts";
 import type { Config } from "../../src/config.ts";
+import type { RequestNotifier } from "../../src/core/ports.ts";
 import { RequestService } from "../../src/core/requests.ts";
 import { createResolver, type Resolver } from "../../src/core/resolver.ts";
 import type { JobOptions } from "../../src/jobs/context.ts";
@@ -64,6 +65,7 @@ export interface World {
   approvers: Approvers;
   requests: RequestService;
   resolver: Resolver;
+  notifier: RequestNotifier;
   config: Pick<Config, "digest" | "alerts" | "approvals">;
   /** A jobs instance on this world's database (a second call stands for a restart). */
   jobs(options?: JobOptions): Jobs;
@@ -143,6 +145,7 @@ export async function createWorld(t: TestContext, options: WorldOptions = {}): P
     approvers,
     requests,
     resolver,
+    notifier,
     config,
     jobs: (jobOptions) => {
       const jobs = createJobs({

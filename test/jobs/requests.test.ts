@@ -1,0 +1,202 @@
+/**
+ * The jobs that keep requests moving, as stories against the VB365 simulator, the Slack side's own
+ * notifier over the fake Slack, and a real SQLite file: reminders, expiry, retried applies, the end
+ * of time-bound audits, the directory sync; every run recorded.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { SEED } from "../../src/sim/types.ts";
+import { JobRunRepository } from "../../src/store/jobs.ts";
+import {
+  APPROVALS,
+  BOSS,
+  createWorld,
+  DAY,
+  DEPUTY,
+  eventsOf,
+  HOUR,
+  ORG,
+  REQUESTER,
+  shownText,
+} from "./helpers.ts";
+
+describe("reminders", () => {
+  test("approvers are reminded of a pending request at 4 h, 24 h and 48 h, each reminder once, in its thread", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const jobs = w.jobs();
+    const ben = await w.principal(SEED.benYoung.name);
+    const submitted = await w.requests.submit({
+      kind: "add",
+      organization: ORG,
+      principal: ben,
+      requester: REQUESTER,
+    });
+    assert.ok(submitted.kind === "created");
+    const id = submitted.request.id;
+    await w.notifier.requestCreated(id);
+    const reminders = () => eventsOf(w.store, "reminded").filter((e) => e.requestId === id);
+    const reminderPosts = () => w.messages(APPROVALS).filter((m) => m.threadTs !== undefined);
+
+    for (const [hours, expected] of [
+      [3, 0],
+      [4, 1],
+      [5, 1],
+      [23, 1],
+      [24, 2],
+      [30, 2],
+      [48, 3],
+      [60, 3],
+    ] as const) {
+      w.clock.current = new Date(submitted.request.createdAt.getTime() + hours * HOUR);
+      const run = await jobs.runNow("remind-approvers");
+      assert.equal(run.outcome, "succeeded", run.detail);
+      assert.equal(reminders().length, expected, `after ${hours} h`);
+    }
+    assert.deepEqual(
+      reminders().map((e) => [e.detail.reminder, e.detail.afterHours, e.detail.approvers]),
+      [
+        [1, 4, [BOSS, DEPUTY]],
+        [2, 24, [BOSS, DEPUTY]],
+        [3, 48, [BOSS, DEPUTY]],
+      ],
+    );
+    // The notifier posts each reminder in the thread of the approval message, naming the approvers.
+    assert.equal(reminderPosts().length, 3);
+    assert.match(shownText(reminderPosts()[0] ?? {}), new RegExp(`<@${BOSS}>`));
+  });
+
+  test("after downtime only the latest reminder due is sent, and someone who voted is not reminded", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const ben = await w.principal(SEED.benYoung.name);
+    const submitted = await w.requests.submit({
+      kind: "add",
+      organization: ORG,
+      principal: ben,
+      requester: REQUESTER,
+    });
+    assert.ok(submitted.kind === "created");
+    await w.notifier.requestCreated(submitted.request.id);
+    // A vote that did not decide it (as under a quorum of two): BOSS is not reminded again.
+    w.store.votes.add(submitted.request.id, BOSS, w.clock.now());
+    w.clock.advance(30 * HOUR);
+    await w.jobs().runNow("remind-approvers");
+    const sent = eventsOf(w.store, "reminded");
+    assert.deepEqual(
+      sent.map((e) => [e.detail.reminder, e.detail.approvers]),
+      [[2, [DEPUTY]]],
+    );
+    w.clock.advance(HOUR);
+    await w.jobs().runNow("remind-approvers");
+    assert.equal(eventsOf(w.store, "reminded").length, 1);
+  });
+});
+
+describe("expiry, retries and time-bound audits", () => {
+  test("a pending request past its 72 hours is expired and its approval message says so", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const ben = await w.principal(SEED.benYoung.name);
+    const submitted = await w.requests.submit({
+      kind: "add",
+      organization: ORG,
+      principal: ben,
+      requester: REQUESTER,
+    });
+    assert.ok(submitted.kind === "created");
+    await w.notifier.requestCreated(submitted.request.id);
+    const jobs = w.jobs();
+    w.clock.advance(71 * HOUR);
+    assert.match((await jobs.runNow("expire-requests")).detail, /^0 requests expired/);
+    assert.equal(w.store.requests.get(submitted.request.id)?.state, "pending");
+    w.clock.advance(2 * HOUR);
+    const run = await jobs.runNow("expire-requests");
+    assert.equal(run.outcome, "succeeded");
+    assert.match(run.detail, /^1 request expired/);
+    assert.equal(w.store.requests.get(submitted.request.id)?.state, "expired");
+    assert.equal(eventsOf(w.store, "expired").length, 1);
+    const approval = w.messages(APPROVALS)[0];
+    assert.ok(approval);
+    assert.deepEqual(
+      approval.versions.map((v) => v.via),
+      ["chat.postMessage", "chat.update"],
+    );
+    assert.match(shownText(approval), /expired/i);
+    // The requester is told by direct message.
+    const dm = w.slack.dmChannelOf(REQUESTER);
+    assert.ok(dm, "a DM to the requester");
+    assert.match(shownText(w.messages(dm)[0] ?? {}), /expired/i);
+  });
+
+  test("an approved request VB365 refused is retried with backoff until it applies", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const ben = await w.principal(SEED.benYoung.name);
+    w.sim.faults.failNext(2, 500, { method: "POST", path: /AuditItems$/ });
+    const id = await w.approved("add", ben);
+    assert.equal(w.store.requests.get(id)?.state, "apply_failed");
+    const jobs = w.jobs();
+
+    // Not due yet (the service's backoff): nothing is tried.
+    const early = await jobs.runNow("retry-applies");
+    assert.equal(early.outcome, "succeeded");
+    assert.match(early.detail, /^0 requests applied/);
+
+    // Due: VB365 still refuses, the run is recorded as failed.
+    w.clock.advance(2 * 60_000);
+    const again = await jobs.runNow("retry-applies");
+    assert.equal(again.outcome, "failed");
+    assert.match(again.detail, /1 failed again \(VB365 addAuditItems/);
+    assert.equal(w.store.requests.get(id)?.state, "apply_failed");
+
+    // VB365 recovered: applied, and the approval message shows it.
+    w.clock.advance(5 * 60_000);
+    const applied = await jobs.runNow("retry-applies");
+    assert.equal(applied.outcome, "succeeded", applied.detail);
+    assert.match(applied.detail, /^1 request applied/);
+    assert.equal(w.store.requests.get(id)?.state, "applied");
+    assert.ok(w.sim.control.auditItems(ORG.id).some((i) => i.principal.name === ben.name));
+    const message = w.messages(APPROVALS).find((m) => m.threadTs === undefined);
+    assert.ok(message);
+    assert.doesNotMatch(shownText(message), /will retry|retrying/i);
+    assert.deepEqual(
+      new JobRunRepository(w.store.db).recent("retry-applies").map((r) => r.outcome),
+      ["succeeded", "failed", "succeeded"],
+    );
+  });
+
+  test("a time-bound audit ends: its audit item is removed when its time is up", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const ben = await w.principal(SEED.benYoung.name);
+    const id = await w.approved("add", ben, { auditForMs: DAY });
+    assert.ok(w.sim.control.auditItems(ORG.id).some((i) => i.principal.name === ben.name));
+    const jobs = w.jobs();
+    w.clock.advance(DAY - HOUR);
+    assert.match((await jobs.runNow("end-timed-audits")).detail, /^0 time-bound audits ended/);
+    w.clock.advance(2 * HOUR);
+    const run = await jobs.runNow("end-timed-audits");
+    assert.equal(run.outcome, "succeeded", run.detail);
+    assert.match(run.detail, /^1 time-bound audit ended/);
+    assert.ok(!w.sim.control.auditItems(ORG.id).some((i) => i.principal.name === ben.name));
+    assert.ok(w.store.requests.get(id)?.auditExpiredAt);
+    assert.equal(eventsOf(w.store, "audit_expired").length, 1);
+  });
+});
+
+describe("directory sync", () => {
+  test("every organization's directory is read into the cache, on demand", async (t) => {
+    const w = await createWorld(t);
+    assert.equal(w.store.directory.count(ORG.id), 0);
+    const run = await w.jobs().runNow("sync-directory");
+    assert.equal(run.outcome, "succeeded", run.detail);
+    assert.match(run.detail, /^2 organizations synced/);
+    assert.ok(w.store.directory.count(ORG.id) > 0);
+    assert.ok(w.store.directory.count(SEED.contoso.id) > 0);
+  });
+
+  test("VB365 failing for one organization fails the run, the others are synced", async (t) => {
+    const w = await createWorld(t);
+    w.sim.faults.failNext(4, 503, { method: "GET", path: new RegExp(`${SEED.contoso.id}/Users`, "i") });
+    const run = await w.jobs().runNow("sync-directory");
+    assert.equal(run.outcome, "failed");
+    assert.match(run.detail, /1 organization synced.*failed: Contoso: VB365/);
+    assert.ok(w.store.directory.count(ORG.id) > 0);
+  });
+});
