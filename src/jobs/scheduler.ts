@@ -145,6 +145,15 @@ class JobScheduler implements Jobs {
     if (this.#state !== "new") throw new Error(`jobs already ${this.#state}`);
     this.#state = "started";
     const ctx = this.#ctx;
+    const log = ctx.logger.child({ component: "node-cron" });
+    // node-cron's own messages (a missed tick, an overlap) go to our logs, not the console.
+    const text = (m: string | Error) => (m instanceof Error ? m.message : m);
+    const cronLogger = {
+      info: (m: string) => log.info(m),
+      warn: (m: string) => log.warn(m),
+      error: (m: string | Error, err?: Error) => log.error(text(m), { error: err ?? m }),
+      debug: (m: string | Error) => log.debug(text(m)),
+    };
     const abandoned = ctx.repos.runs.abandonStale(ctx.clock.now());
     if (abandoned.length > 0) {
       ctx.logger.warn("job runs left unfinished by an earlier process marked abandoned", {
@@ -163,10 +172,12 @@ class JobScheduler implements Jobs {
     }
     for (const [expression, name] of plan) {
       this.#tasks.push(
+        // The tick's promise goes back to node-cron, so that its noOverlap sees the run in progress.
         cron.schedule(expression, () => this.#tick(name), {
           timezone: ctx.config.digest.timezone,
           name: `vbo-audit:${name}:${this.#tasks.length}`,
           noOverlap: true,
+          logger: cronLogger,
         }),
       );
     }
@@ -175,7 +186,7 @@ class JobScheduler implements Jobs {
       jobs: plan.map(([expression, name]) => `${name} ${expression}`),
     });
     // A digest missed while the bot was down is posted now, if it is still the same day.
-    this.#tick("digest");
+    void this.#tick("digest");
   }
 
   async stop(): Promise<void> {
@@ -211,13 +222,15 @@ class JobScheduler implements Jobs {
   }
 
   /** A cron tick: skipped when the job is already running; never rejects. */
-  #tick(name: JobName): void {
-    this.#exclusive(name, true, () => this.#runDefinition(name, "scheduled")).catch((err: unknown) => {
+  async #tick(name: JobName): Promise<void> {
+    try {
+      await this.#exclusive(name, true, () => this.#runDefinition(name, "scheduled"));
+    } catch (err) {
       this.#ctx.logger.error("a scheduled job failed outside its own error handling", {
         job: name,
         error: err,
       });
-    });
+    }
   }
 
   /**

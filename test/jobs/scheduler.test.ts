@@ -37,6 +37,21 @@ describe("the scheduler", () => {
     await assert.rejects(jobs.digest.postNow("U0BOSS"), /could not be posted/);
   });
 
+  test("cron fires the jobs (here every second) and each tick is recorded as a run", async (t) => {
+    const w = await createWorld(t);
+    const jobs = w.jobs({ schedules: { ...never, digest: "0 0 1 1 *", "expire-requests": "* * * * * *" } });
+    const runs = new JobRunRepository(w.store.db);
+    jobs.start();
+    for (let i = 0; i < 100 && runs.recent("expire-requests").length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await jobs.stop();
+    const recorded = runs.recent("expire-requests");
+    assert.ok(recorded.length >= 1, "a tick ran the job");
+    assert.equal(recorded[0]?.outcome, "succeeded");
+    assert.equal(recorded[0]?.detail, "0 requests expired");
+  });
+
   test("without ALERTS_CHANNEL_ID the watcher is not scheduled", async (t) => {
     const w = await createWorld(t, { alerts: false });
     const jobs = w.jobs({ schedules: { ...never, digest: "0 0 1 1 *" } });
