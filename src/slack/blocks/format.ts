@@ -4,7 +4,7 @@
  */
 import type { Request, RequestKind } from "../../core/types.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
-import { escapeMrkdwn, inlineCode } from "./kit.ts";
+import { escapeMrkdwn, fallbackText, inlineCode } from "./kit.ts";
 
 /** `2026-03-02 09:00 UTC`: how a date reads where Slack cannot localise it (fallback text, logs). */
 export function plainDate(date: Date): string {
@@ -51,4 +51,12 @@ export function mentionList(userIds: readonly string[]): string {
 /** `1 approval` / `2 approvals` */
 export function plural(n: number, word: string, words = `${word}s`): string {
   return `${n} ${n === 1 ? word : words}`;
+}
+
+/**
+ * A message's `text` fallback from plain text. Slack parses `text` as mrkdwn too (notifications,
+ * screen readers), so user-supplied `<!channel>` or `<url|label>` must be escaped here as well.
+ */
+export function plainFallback(text: string): string {
+  return fallbackText(escapeMrkdwn(text));
 }

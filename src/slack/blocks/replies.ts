@@ -29,7 +29,15 @@ import type { Candidate } from "../../core/resolver.ts";
 import type { LogEvent, Request, RequestState } from "../../core/types.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND, usageMrkdwn } from "../commands/parse.ts";
-import { mentionList, plural, principalMrkdwn, principalPlain, slackDate, verb } from "./format.ts";
+import {
+  mentionList,
+  plainFallback,
+  plural,
+  principalMrkdwn,
+  principalPlain,
+  slackDate,
+  verb,
+} from "./format.ts";
 import { ACTION, pickValue } from "./ids.ts";
 import {
   actions,
@@ -48,9 +56,15 @@ import {
 /** Up to this many candidates get a button each; more go in one select menu. */
 export const MAX_CANDIDATE_BUTTONS = 5;
 
-/** A one-section reply; `text` is mrkdwn and also becomes the fallback (minus formatting). */
+/**
+ * A one-section reply. `mrkdwnText` (already escaped) is also the fallback: Slack reads `text` as
+ * mrkdwn and shows it without formatting where it cannot format. `plain` is escaped here.
+ */
 export function simpleReply(mrkdwnText: string, plain?: string): OutgoingMessage {
-  return { text: fallbackText(plain ?? stripMrkdwn(mrkdwnText)), blocks: [section(mrkdwnText)] };
+  return {
+    text: plain === undefined ? fallbackText(mrkdwnText) : plainFallback(plain),
+    blocks: [section(mrkdwnText)],
+  };
 }
 
 /**
@@ -79,20 +93,7 @@ function linesReply(
     ...(omitted > 0 ? [context([`_…and ${omitted} more not shown_`])] : []),
     ...tail,
   ].slice(0, LIMITS.messageBlocks);
-  return { text: fallbackText(plain), blocks };
-}
-
-/** Rough plain text for a fallback: Slack's formatting characters and tokens made readable. */
-function stripMrkdwn(text: string): string {
-  return text
-    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, "$1")
-    .replace(/<@([A-Z0-9]+)>/g, "@$1")
-    .replace(/<#([A-Z0-9]+)>/g, "#$1")
-    .replace(/:[a-z_]+: /g, "")
-    .replace(/[*_`]/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+  return { text: plainFallback(plain), blocks };
 }
 
 export function helpReply(): OutgoingMessage {
@@ -249,16 +250,15 @@ export function candidatesReply(choice: PendingChoice): OutgoingMessage {
       );
     });
   } else {
+    // The menu lists them all (its options are short plain text, so 100 fit a message's budget).
     blocks.push(
-      section(candidateLines(shown.slice(0, 20))),
       actions([
         staticSelect({
           actionId: ACTION.pickSelect,
           placeholder: "Pick one",
           options: shown.slice(0, LIMITS.selectOptions).map((c, index) => ({
-            text: `${c.principal.displayName || c.principal.name} (${c.principal.type})`,
+            text: `${c.principal.displayName || c.principal.name} · ${c.principal.name || c.principal.type}`,
             value: pickValue(choice.id, index),
-            ...(c.principal.name ? { description: c.principal.name } : {}),
           })),
         }),
       ]),
@@ -274,7 +274,7 @@ export function candidatesReply(choice: PendingChoice): OutgoingMessage {
     .slice(0, 10)
     .map((c) => principalPlain(c.principal))
     .join("; ")}. Pick one; no request is made until you do.`;
-  return { text: fallbackText(plain), blocks };
+  return { text: plainFallback(plain), blocks };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -532,7 +532,7 @@ export function statusReply(report: StatusReport): OutgoingMessage {
     `notifications ${report.notifications.kind === "on" ? "on" : report.notifications.kind === "off" ? "OFF" : "unknown"}`,
     `database ${report.database.ok ? "ok" : "failing"}`,
   ].join(" · ");
-  return { text: fallbackText(plain), blocks };
+  return { text: plainFallback(plain), blocks };
 }
 
 export function digestReply(outcome: DigestOutcome, digestChannel: string): OutgoingMessage {

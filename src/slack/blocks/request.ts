@@ -10,6 +10,7 @@ import type { Request, Vote } from "../../core/types.ts";
 import {
   mentionList,
   plainDate,
+  plainFallback,
   plural,
   principalMrkdwn,
   requestTitlePlain,
@@ -17,7 +18,7 @@ import {
   verb,
 } from "./format.ts";
 import { ACTION } from "./ids.ts";
-import { actions, button, context, escapeMrkdwn, fallbackText, header, section } from "./kit.ts";
+import { actions, button, context, escapeMrkdwn, header, section } from "./kit.ts";
 
 export interface RequestCardInput {
   request: Request;
@@ -39,7 +40,7 @@ export function renderRequestMessage(input: RequestCardInput): OutgoingMessage {
   }
   blocks.push(header(`#${input.request.id} · ${verb(input.request.kind)} ${displayName(input.request)}`));
   blocks.push(...requestCardBlocks(input));
-  return { text: fallbackText(`${requestTitlePlain(input.request)}: ${stateLinePlain(input)}`), blocks };
+  return { text: plainFallback(`${requestTitlePlain(input.request)}: ${stateLinePlain(input)}`), blocks };
 }
 
 /** The details, state and (while pending) buttons of a request, without a header: also a Home tab card. */
@@ -208,7 +209,7 @@ export function renderOutcomeMessage(
     audit_ended: "ended: its time-bound audit is over",
   };
   return {
-    text: fallbackText(`${requestTitlePlain(request)} ${plainHeadline[outcome]}.`),
+    text: plainFallback(`${requestTitlePlain(request)} ${plainHeadline[outcome]}.`),
     blocks: [section(headline[outcome]), section(stateLine(input))],
   };
 }
