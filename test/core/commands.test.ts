@@ -1,0 +1,288 @@
+/**
+ * The change-request flows of `Commands`, against the VB365 simulator (real client), a real store,
+ * and the fake Slack behind the real notifier, profiles and approvers. Time is a manual clock.
+ */
+import assert from "node:assert/strict";
+import { describe, type TestContext, test } from "node:test";
+import { type CommandsDeps, createCommands } from "../../src/core/commands.ts";
+import { policyFromConfig } from "../../src/core/decide.ts";
+import { createOrganizations } from "../../src/core/organizations.ts";
+import { RequestService } from "../../src/core/requests.ts";
+import { createResolver } from "../../src/core/resolver.ts";
+import { SEED } from "../../src/sim/types.ts";
+import { createApprovers } from "../../src/slack/approvers.ts";
+import { createChatOut } from "../../src/slack/chat.ts";
+import { createRequestNotifier } from "../../src/slack/notifier.ts";
+import { createSlackProfiles } from "../../src/slack/profiles.ts";
+import { ChoiceRepository } from "../../src/store/choices.ts";
+import {
+  APPROVALS,
+  BOSS,
+  DEPUTY,
+  ManualClock,
+  REQUESTER,
+  STRANGER,
+  startFakeSlack,
+  storeFor,
+  webClientFor,
+} from "../slack/helpers.ts";
+import { recordingLogger } from "../store/helpers.ts";
+import { setup } from "../vbo/helpers.ts";
+
+const ORG = SEED.organization;
+const MINUTE = 60_000;
+
+async function world(t: TestContext, over: Partial<CommandsDeps> = {}) {
+  const { sim, client } = await setup(t, {}, { maxRetries: 0 });
+  const fake = await startFakeSlack(t);
+  fake.addUser({ id: "U0BEN", name: "ben", email: SEED.benYoung.name });
+  fake.addUser({ id: "U0NOMAIL", name: "ghost" });
+  const web = webClientFor(fake);
+  const store = storeFor(t);
+  const clock = new ManualClock();
+  const logger = recordingLogger();
+  const approvals = {
+    channelId: APPROVALS,
+    approverUserIds: [BOSS, DEPUTY],
+    requiredApprovals: 1,
+    allowSelfApproval: false,
+    requestTtlHours: 72,
+  };
+  const approvers = createApprovers({ web, config: approvals, clock, logger });
+  const notifier = createRequestNotifier({
+    web,
+    store,
+    chat: createChatOut(web, logger),
+    config: approvals,
+    clock,
+    logger,
+  });
+  const requests = new RequestService({
+    store,
+    vbo: client,
+    approvers,
+    policy: policyFromConfig(approvals),
+    clock,
+    logger,
+  });
+  const resolver = createResolver({ vbo: client, directory: store.directory, clock, logger });
+  await resolver.syncDirectory(ORG.id);
+  const choices = new ChoiceRepository(store.db);
+  const commands = createCommands({
+    organizations: createOrganizations({ vbo: client, clock, logger, defaultOrganization: ORG.name }),
+    resolver,
+    requests,
+    notifier,
+    profiles: createSlackProfiles({ web, clock, logger }),
+    choices,
+    approvers,
+    clock,
+    logger,
+    ...over,
+  });
+  t.after(() => commands.idle());
+  return { sim, fake, store, clock, commands, requests, choices };
+}
+
+const addYoung = {
+  kind: "add",
+  who: { kind: "text", value: "young" },
+  requester: REQUESTER,
+  reason: "case 7",
+} as const;
+
+describe("requestChange", () => {
+  test("one match: a request is created and posted to the approvals channel", async (t) => {
+    const { commands, fake } = await world(t);
+    const outcome = await commands.requestChange({
+      kind: "add",
+      who: { kind: "text", value: "ben.young" },
+      requester: REQUESTER,
+    });
+    assert.equal(outcome.kind, "created");
+    assert.ok(outcome.kind === "created" && outcome.announced);
+    assert.equal(fake.messagesIn(APPROVALS).length, 1);
+  });
+
+  test("posting failing still creates the request, reported as not announced", async (t) => {
+    const { commands, fake, store } = await world(t);
+    fake.failNext("chat.postMessage", "channel_not_found");
+    const outcome = await commands.requestChange({
+      kind: "add",
+      who: { kind: "text", value: "ben.young" },
+      requester: REQUESTER,
+    });
+    assert.ok(outcome.kind === "created" && !outcome.announced);
+    assert.equal(store.requests.listOpen().length, 1);
+  });
+
+  test("several matches: a choice is stored and no request exists until the requester picks", async (t) => {
+    const { commands, store } = await world(t);
+    const outcome = await commands.requestChange(addYoung);
+    assert.equal(outcome.kind, "choose_candidate");
+    if (outcome.kind !== "choose_candidate") return;
+    const names = outcome.choice.candidates.map((c) => c.principal.name);
+    assert.ok(names.includes(SEED.benYoung.name) && names.includes(SEED.sarahYoung.name));
+    assert.equal(store.requests.listOpen().length, 0);
+
+    const index = names.indexOf(SEED.sarahYoung.name);
+    assert.deepEqual(await commands.pick({ choiceId: outcome.choice.id, index, actor: STRANGER }), {
+      kind: "choice_not_yours",
+      requester: REQUESTER,
+    });
+    const picked = await commands.pick({ choiceId: outcome.choice.id, index, actor: REQUESTER });
+    assert.equal(picked.kind, "created");
+    const [request] = store.requests.listOpen();
+    assert.equal(request?.principal.name, SEED.sarahYoung.name);
+    assert.equal(request?.reason, "case 7");
+    assert.deepEqual(await commands.pick({ choiceId: outcome.choice.id, index, actor: REQUESTER }), {
+      kind: "choice_gone",
+      reason: "used",
+    });
+  });
+
+  test("a choice expires", async (t) => {
+    const { commands, clock, store } = await world(t, { choiceTtlMs: 10 * MINUTE });
+    const outcome = await commands.requestChange(addYoung);
+    assert.ok(outcome.kind === "choose_candidate");
+    clock.advance(11 * MINUTE);
+    assert.deepEqual(await commands.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER }), {
+      kind: "choice_gone",
+      reason: "expired",
+    });
+    assert.deepEqual(await commands.pick({ choiceId: "no-such-choice-id", index: 0, actor: REQUESTER }), {
+      kind: "choice_gone",
+      reason: "not_found",
+    });
+    assert.equal(store.requests.listOpen().length, 0);
+  });
+
+  test("VB365 down at the pick: nothing is recorded and the same pick works once it is back", async (t) => {
+    const { commands, sim, store } = await world(t);
+    const outcome = await commands.requestChange(addYoung);
+    assert.ok(outcome.kind === "choose_candidate");
+    sim.faults.failNext(20, 503);
+    const failed = await commands.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER });
+    assert.equal(failed.kind, "vbo_unavailable");
+    assert.equal(store.requests.listOpen().length, 0);
+    sim.faults.reset();
+    const retried = await commands.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER });
+    assert.equal(retried.kind, "created");
+  });
+
+  test("a mention maps through the profile e-mail; no e-mail and Slack failing are told apart", async (t) => {
+    const { commands, fake } = await world(t);
+    const mention = await commands.requestChange({
+      kind: "add",
+      who: { kind: "mention", userId: "U0BEN" },
+      requester: REQUESTER,
+    });
+    assert.ok(mention.kind === "created");
+    assert.equal(mention.request.principal.name.toLowerCase(), SEED.benYoung.name);
+    assert.deepEqual(
+      await commands.requestChange({
+        kind: "add",
+        who: { kind: "mention", userId: "U0NOMAIL" },
+        requester: REQUESTER,
+      }),
+      { kind: "member_without_email", userId: "U0NOMAIL" },
+    );
+    fake.addUser({ id: "U0LATER", name: "later", email: "later@vbridge.co.nz" });
+    fake.failNext("users.info", "ratelimited", { retryAfter: 1 });
+    assert.deepEqual(
+      await commands.requestChange({
+        kind: "add",
+        who: { kind: "mention", userId: "U0LATER" },
+        requester: REQUESTER,
+      }),
+      { kind: "slack_unavailable", userId: "U0LATER" },
+    );
+  });
+
+  test("no match, already audited, not audited, an unknown --org, and an invalid duration are answers", async (t) => {
+    const { commands, store } = await world(t);
+    const none = await commands.requestChange({
+      kind: "add",
+      who: { kind: "text", value: "ben.yuong" },
+      requester: REQUESTER,
+    });
+    assert.ok(none.kind === "no_match");
+    assert.ok(none.suggestions.some((s) => s.principal.name === SEED.benYoung.name));
+    const exec = { kind: "email", value: SEED.groups.executiveTeam.name } as const;
+    assert.equal(
+      (await commands.requestChange({ kind: "add", who: exec, requester: REQUESTER })).kind,
+      "already_audited",
+    );
+    const ben = { kind: "email", value: SEED.benYoung.name } as const;
+    assert.equal(
+      (await commands.requestChange({ kind: "remove", who: ben, requester: REQUESTER })).kind,
+      "not_audited",
+    );
+    assert.equal(
+      (await commands.requestChange({ kind: "add", who: ben, requester: REQUESTER, org: "Fabrikam" })).kind,
+      "unknown_organization",
+    );
+    const invalid = await commands.requestChange({
+      kind: "add",
+      who: ben,
+      requester: REQUESTER,
+      auditForMs: -1,
+    });
+    assert.equal(invalid.kind, "invalid");
+    assert.equal(store.requests.listOpen().length, 0);
+  });
+});
+
+describe("decide, checkDeny and digest", () => {
+  test("approve applies and re-renders in the background; idle() waits for it", async (t) => {
+    const { commands, fake, sim } = await world(t);
+    const created = await commands.requestChange({
+      kind: "add",
+      who: { kind: "text", value: "ben.young" },
+      requester: REQUESTER,
+    });
+    assert.ok(created.kind === "created");
+    const result = await commands.decide(created.request.id, BOSS, { kind: "approve" });
+    assert.equal(result.kind, "approved");
+    assert.equal(result.kind === "approved" ? result.apply?.kind : undefined, "applied");
+    await commands.idle();
+    const message = fake.messagesIn(APPROVALS)[0];
+    assert.ok(message?.versions.some((v) => v.via === "chat.update"));
+    assert.ok(
+      sim.control.auditItems(ORG.id).some((i) => i.principal.name.toLowerCase() === SEED.benYoung.name),
+    );
+  });
+
+  test("checkDeny refuses a non-approver and a decided request, and changes nothing", async (t) => {
+    const { commands, store } = await world(t);
+    const created = await commands.requestChange({
+      kind: "add",
+      who: { kind: "text", value: "ben.young" },
+      requester: REQUESTER,
+    });
+    assert.ok(created.kind === "created");
+    const id = created.request.id;
+    assert.equal((await commands.checkDeny(id, BOSS)).kind, "ok");
+    const stranger = await commands.checkDeny(id, STRANGER);
+    assert.ok(stranger.kind === "refused" && stranger.reason === "not_approver");
+    assert.equal(store.log.forRequest(id).length, 1, "only 'requested' in the log");
+    await commands.decide(id, BOSS, { kind: "deny", reason: "no" });
+    const decided = await commands.checkDeny(id, DEPUTY);
+    assert.ok(decided.kind === "refused" && decided.reason === "already_decided");
+    assert.deepEqual(await commands.checkDeny(9999, BOSS), { kind: "not_found", requestId: 9999 });
+  });
+
+  test("digest: approvers only; not available without a poster; a failing poster is reported", async (t) => {
+    const without = await world(t);
+    assert.deepEqual(await without.commands.digest(STRANGER), { kind: "not_approver" });
+    assert.deepEqual(await without.commands.digest(BOSS), { kind: "not_available" });
+
+    const failing = await world(t, {
+      digest: {
+        postNow: () => Promise.reject(new Error("boom")),
+      },
+    });
+    const outcome = await failing.commands.digest(BOSS);
+    assert.equal(outcome.kind, "failed");
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * The renderers at their limits, checked by the fake Slack's validator (written from Slack's
+ * reference, independently of our builders): long lists, long names and reasons, many candidates,
+ * hostile text. Every message keeps a text fallback.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { ChangeOutcome, PendingChoice } from "../../../src/core/commands.ts";
+import type { HomeData, OpenRequest } from "../../../src/core/queries.ts";
+import type { Candidate } from "../../../src/core/resolver.ts";
+import type { LogEvent, Request } from "../../../src/core/types.ts";
+import { SEED } from "../../../src/sim/types.ts";
+import { denyModal } from "../../../src/slack/blocks/deny.ts";
+import { renderHome } from "../../../src/slack/blocks/home.ts";
+import { ACTION, pickFrom } from "../../../src/slack/blocks/ids.ts";
+import {
+  candidatesReply,
+  changeReply,
+  findReply,
+  listReply,
+  logReply,
+  MAX_CANDIDATE_BUTTONS,
+  pendingReply,
+  statusReply,
+} from "../../../src/slack/blocks/replies.ts";
+import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/blocks/request.ts";
+import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
+import { checkMessage, checkView } from "../../fakes/slack/validate.ts";
+import { buttonsIn, shownText } from "../helpers.ts";
+
+const ORG = SEED.organization;
+const LONG = "Ŝ".repeat(300);
+const HOSTILE = "<!channel> *bold* <https://evil.example|click> & `tick`";
+
+function principal(i: number, displayName = `User ${i}`): PrincipalRef {
+  return {
+    type: i % 7 === 0 ? "Group" : "User",
+    id: `id-${i}`,
+    name: `user.${i}@vbridge.co.nz`,
+    displayName,
+  };
+}
+
+function aRequest(over: Partial<Request> = {}): Request {
+  const at = new Date("2026-03-02T09:00:00Z");
+  return {
+    id: 42,
+    kind: "add",
+    organization: ORG,
+    principal: principal(1, LONG),
+    requester: "U0RITA",
+    reason: "r".repeat(500),
+    state: "pending",
+    createdAt: at,
+    updatedAt: at,
+    decidedAt: null,
+    decidedBy: null,
+    denyReason: null,
+    auditForMs: null,
+    auditExpiresAt: null,
+    auditExpiredAt: null,
+    expiryAttempts: 0,
+    appliedAt: null,
+    applyAttempts: 0,
+    lastError: null,
+    nextAttemptAt: null,
+    ...over,
+  };
+}
+
+/** The fallback and every mrkdwn text object: what Slack parses for mentions and links (plain_text it shows as is). */
+function parsedText(message: { text: string; blocks?: unknown[] }): string {
+  const parts = [message.text];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === "object") {
+      const r = v as Record<string, unknown>;
+      if (r.type === "mrkdwn" && typeof r.text === "string") parts.push(r.text);
+      for (const x of Object.values(r)) walk(x);
+    }
+  };
+  walk(message.blocks);
+  return parts.join("\n");
+}
+
+function assertFits(message: { text: string; blocks?: unknown[] }) {
+  const verdict = checkMessage(message);
+  assert.ok(verdict.ok, verdict.ok ? "" : verdict.messages.join("\n"));
+  assert.ok(message.text.trim().length > 0, "a text fallback");
+}
+
+function candidates(n: number): Candidate[] {
+  return Array.from({ length: n }, (_, i) => ({ principal: principal(i, `${LONG} ${i}`), match: "tokens" }));
+}
+
+function choice(n: number): PendingChoice {
+  return {
+    id: "Abcdefghijklmnop",
+    requester: "U0RITA",
+    kind: "add",
+    organization: ORG,
+    candidates: candidates(n),
+    total: n + 10,
+    reason: null,
+    auditForMs: null,
+    createdAt: new Date(),
+    expiresAt: new Date(Date.now() + 900_000),
+  };
+}
+
+describe("request messages", () => {
+  test("a request with the longest name and reason fits, in every state", () => {
+    const states: Array<Partial<Request>> = [
+      {},
+      { state: "approved", decidedAt: new Date(), decidedBy: "U0BOSS" },
+      {
+        state: "applied",
+        decidedAt: new Date(),
+        decidedBy: "U0BOSS",
+        appliedAt: new Date(),
+        auditForMs: 86_400_000,
+        auditExpiresAt: new Date(),
+      },
+      { state: "apply_failed", lastError: LONG, nextAttemptAt: new Date(), applyAttempts: 3 },
+      { state: "denied", decidedBy: "U0BOSS", decidedAt: new Date(), denyReason: "d".repeat(500) },
+      { state: "expired", decidedAt: new Date(), decidedBy: "system" },
+      { state: "cancelled", decidedAt: new Date(), decidedBy: "U0RITA" },
+    ];
+    const votes = Array.from({ length: 20 }, (_, i) => ({
+      requestId: 42,
+      approver: `U0APPROVER${i}`,
+      at: new Date(),
+    }));
+    for (const over of states) {
+      const input = { request: aRequest(over), votes, requiredApprovals: 20, requestTtlMs: 3_600_000 };
+      assertFits(renderRequestMessage(input));
+      assertFits(renderRequestMessage({ ...input, remind: votes.map((v) => v.approver) }));
+      assertFits(renderOutcomeMessage(input, "applied"));
+    }
+  });
+
+  test("hostile text is escaped everywhere it is shown", () => {
+    const request = aRequest({ reason: HOSTILE, principal: principal(1, HOSTILE) });
+    const shown = parsedText(
+      renderRequestMessage({ request, votes: [], requiredApprovals: 1, requestTtlMs: 1 }),
+    );
+    assert.ok(shown.includes("&lt;!channel&gt;"));
+    assert.ok(!shown.includes("<!channel>"));
+    assert.ok(!shown.includes("<https://evil.example"));
+    const found = parsedText(
+      findReply({
+        kind: "found",
+        organization: ORG,
+        query: HOSTILE,
+        matches: [{ principal: principal(2, HOSTILE), match: "tokens", audited: false }],
+        total: 1,
+      }),
+    );
+    assert.ok(!found.includes("<!channel>"));
+  });
+
+  test("the deny modal fits a modal's limits", () => {
+    const verdict = checkView(denyModal(aRequest({ id: 123456789 })), "modal");
+    assert.ok(verdict.ok, verdict.ok ? "" : verdict.messages.join("\n"));
+  });
+});
+
+describe("replies", () => {
+  test("up to five candidates get a Pick button each; more go in one menu; every value names the choice", () => {
+    const few = candidatesReply(choice(MAX_CANDIDATE_BUTTONS));
+    assertFits(few);
+    const buttons = buttonsIn(few.blocks);
+    assert.equal(buttons.length, MAX_CANDIDATE_BUTTONS);
+    assert.ok(buttons.every((b, i) => b.actionId === ACTION.pick && pickFrom(b.value)?.index === i));
+
+    const many = candidatesReply(choice(150));
+    assertFits(many);
+    assert.equal(buttonsIn(many.blocks).length, 0);
+    const select = (
+      many.blocks as Array<{ type: string; elements?: Array<{ action_id: string; options: unknown[] }> }>
+    ).find((b) => b.type === "actions")?.elements?.[0];
+    assert.equal(select?.action_id, ACTION.pickSelect);
+    assert.equal(select?.options.length, 100);
+    assert.match(shownText(many), /10 more match/);
+  });
+
+  test("long lists stay inside a message, saying how many were left out", () => {
+    const principals = Array.from({ length: 2_000 }, (_, i) => principal(i, `${LONG.slice(0, 60)} ${i}`));
+    const list = listReply({
+      kind: "audited",
+      organization: ORG,
+      users: principals,
+      groups: principals.slice(0, 50),
+    });
+    assertFits(list);
+    assert.match(shownText(list), /…and \d+ more not shown/);
+
+    const open: OpenRequest[] = Array.from({ length: 300 }, (_, i) => ({
+      request: aRequest({ id: i }),
+      votes: [],
+    }));
+    const pending = pendingReply({ kind: "open", requests: open }, 2);
+    assertFits(pending);
+    assert.match(shownText(pending), /300 open requests/);
+
+    const events: LogEvent[] = Array.from({ length: 25 }, (_, i) => ({
+      id: i,
+      at: new Date(),
+      kind: "requested",
+      actor: "U0RITA",
+      requestId: i,
+      organization: ORG,
+      principal: principal(i, LONG),
+      detail: { requestKind: "add", reason: "x".repeat(500) },
+      prevHash: "",
+      hash: "",
+    }));
+    assertFits(logReply({ kind: "log", events, more: true }));
+  });
+
+  test("outcomes of a change each render a message", () => {
+    const request = aRequest();
+    const outcomes: ChangeOutcome[] = [
+      { kind: "created", request, announced: true },
+      { kind: "created", request, announced: false },
+      { kind: "duplicate", request },
+      { kind: "already_audited", organization: ORG, principal: principal(1) },
+      { kind: "not_audited", organization: ORG, principal: principal(1) },
+      { kind: "invalid", problem: HOSTILE },
+      { kind: "no_match", organization: ORG, query: HOSTILE, suggestions: candidates(5) },
+      { kind: "choice_gone", reason: "expired" },
+      { kind: "choice_not_yours", requester: "U0RITA" },
+      {
+        kind: "vbo_unavailable",
+        error: "VB365 listAuditItems: VB365 did not answer in time",
+        suggestions: candidates(3),
+      },
+      { kind: "choose_organization", organizations: [{ id: ORG.id, name: ORG.name }] },
+      { kind: "unknown_organization", wanted: HOSTILE, fromConfig: true, organizations: [] },
+      { kind: "no_organizations" },
+      { kind: "member_without_email", userId: "U0X" },
+      { kind: "slack_unavailable", userId: "U0X" },
+    ];
+    for (const outcome of outcomes) assertFits(changeReply(outcome, "C0APPROVALS"));
+  });
+
+  test("status shouts when audit notifications are off", () => {
+    const report = {
+      vbo: { url: "https://vbo.example:4443", setting: "auto", reachable: true, apiVersion: "v8" },
+      notifications: { kind: "off" },
+      database: { ok: true },
+      requests: { pending: 0, waitingToApply: 0 },
+      readiness: { ready: true },
+    } as const;
+    const off = statusReply(report);
+    assertFits(off);
+    assert.match(shownText(off), /notifications are OFF/);
+    assert.match(off.text, /notifications OFF/);
+  });
+});
+
+describe("the Home tab", () => {
+  test("60 pending requests and 12 organizations of 2,000 principals stay inside 100 blocks", () => {
+    const principals = Array.from({ length: 2_000 }, (_, i) => principal(i));
+    const data: HomeData = {
+      userId: "U0BOSS",
+      isApprover: true,
+      pending: Array.from({ length: 60 }, (_, i) => ({ request: aRequest({ id: i + 1 }), votes: [] })),
+      mine: Array.from({ length: 20 }, (_, i) => aRequest({ id: 100 + i })),
+      audited: Array.from({ length: 10 }, (_, i) => ({
+        organization: { id: `org-${i}`, name: `Org ${i}` },
+        users: principals,
+        groups: [],
+      })),
+      organizationsOmitted: 2,
+    };
+    const view = renderHome(data, { requiredApprovals: 2, requestTtlMs: 3_600_000 });
+    const verdict = checkView(view, "home");
+    assert.ok(verdict.ok, verdict.ok ? "" : verdict.messages.join("\n"));
+    assert.ok(view.blocks.length <= 100);
+    assert.match(shownText(view), /more waiting|not shown/);
+  });
+});
