@@ -7,7 +7,17 @@ import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
 import { JobRunRepository } from "../../src/store/jobs.ts";
 import { DigestRepository } from "../../src/store/snapshots.ts";
-import { BOSS, channelText, createWorld, DAY, DIGEST, eventsOf, ORG, REQUESTER } from "./helpers.ts";
+import {
+  BOSS,
+  channelText,
+  createWorld,
+  DAY,
+  DIGEST,
+  eventsOf,
+  ORG,
+  REQUESTER,
+  shownText,
+} from "./helpers.ts";
 
 const SARAH = SEED.sarahYoung;
 
@@ -116,6 +126,45 @@ describe("the digest", () => {
     const digests = new DigestRepository(w.store.db);
     assert.equal(digests.snapshot(SEED.contoso.id), undefined);
     assert.ok(digests.snapshot(ORG.id));
+  });
+
+  test("VB365 down altogether: the digest still goes out, naming what it could not read", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-24T09:00:00.000Z" });
+    const jobs = w.jobs();
+    assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
+    w.clock.advance(DAY);
+    w.sim.faults.failNext(100, 503);
+    const result = await jobs.runNow("digest");
+    w.sim.faults.reset();
+    assert.equal(result.outcome, "succeeded", result.detail);
+    const latest = w.messages(DIGEST).at(-1);
+    assert.ok(latest);
+    const text = shownText(latest);
+    assert.match(text, /Could not read VB365's audit e-mail settings/);
+    assert.match(text, /\*Contoso\*: VB365 could not be read/);
+    assert.match(text, /\*vBridge\*: VB365 could not be read/);
+    // The snapshots of the last good digest are kept for the next comparison.
+    assert.equal(
+      new DigestRepository(w.store.db).snapshot(ORG.id)?.takenAt.toISOString(),
+      "2026-11-24T09:00:00.000Z",
+    );
+  });
+
+  test("access the watcher saw since the previous digest is in the digest", async (t) => {
+    const w = await createWorld(t, { start: "2025-03-11T09:30:00.000Z" });
+    const jobs = w.jobs();
+    await jobs.digest.postNow(BOSS);
+    w.sim.control.addAuditItem(ORG.id, { type: "User", ...SEED.benYoung });
+    w.clock.current = new Date("2025-03-11T09:50:00.000Z");
+    await jobs.runNow("watch-access");
+    w.clock.current = new Date("2025-03-12T09:00:00.000Z");
+    assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
+    const text = shownText(w.messages(DIGEST).at(-1) ?? {});
+    assert.match(text, /Access to audited data \(1\)/);
+    assert.match(
+      text,
+      /simon service exported 5 items from Ben Young's mailbox to C:\\export, 11 Mar 2025 09:42–09:44 UTC, from VBO-PROXY01/,
+    );
   });
 
   test("a restart never posts the same digest twice", async (t) => {
