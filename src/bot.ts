@@ -52,6 +52,8 @@ export interface BotContext {
 export interface JobsHandle {
   start(): void | Promise<void>;
   stop(): Promise<void>;
+  /** The digest on demand, when the jobs provide it (used unless `BotOptions.digest` is given). */
+  readonly digest?: DigestPoster;
 }
 
 export interface BotOptions {
@@ -69,7 +71,7 @@ export interface BotOptions {
   retry?: Partial<RetryPolicy>;
   /** Builds the digest poster from the bot's parts; without it `/vbo-audit digest` says it is not available. */
   digest?: (context: BotContext) => DigestPoster;
-  /** Builds the scheduled jobs from the bot's parts. */
+  /** Builds the scheduled jobs from the bot's parts (src/jobs `createJobs`). */
   jobs?: (context: BotContext) => JobsHandle;
   /** How long `stop()` waits for work in flight before closing anyway; default 10 s. */
   shutdownGraceMs?: number;
@@ -154,6 +156,7 @@ export function createBot(options: BotOptions): Bot {
     organizations,
     approvers,
   };
+  const jobs = options.jobs?.(context);
   const commands = createCommands({
     organizations,
     resolver,
@@ -162,7 +165,7 @@ export function createBot(options: BotOptions): Bot {
     profiles,
     choices: new ChoiceRepository(db),
     approvers,
-    digest: options.digest?.(context),
+    digest: options.digest?.(context) ?? jobs?.digest,
     clock,
     logger,
   });
@@ -189,7 +192,6 @@ export function createBot(options: BotOptions): Bot {
     readiness: () => queries.readiness(),
     slackEvents: slack.requestListener,
   });
-  const jobs = options.jobs?.(context);
   const graceMs = options.shutdownGraceMs ?? 10_000;
 
   let state: "new" | "started" | "stopped" = "new";

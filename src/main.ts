@@ -6,6 +6,7 @@
 import { createBot } from "./bot.ts";
 import { systemClock } from "./clock.ts";
 import { loadConfig, processEnvironment, secretsOf } from "./config.ts";
+import { createJobs } from "./jobs/scheduler.ts";
 import { createLogger } from "./logger.ts";
 
 /** How long a signal waits for work in flight before the process exits anyway. */
@@ -27,7 +28,13 @@ async function main(): Promise<number> {
 
   let bot: ReturnType<typeof createBot>;
   try {
-    bot = createBot({ config, logger, shutdownGraceMs: SHUTDOWN_GRACE_MS });
+    bot = createBot({
+      config,
+      logger,
+      shutdownGraceMs: SHUTDOWN_GRACE_MS,
+      // The digest, reminders, expiry, retries, directory sync and access alerts.
+      jobs: (context) => createJobs({ ...context, roster: context.approvers }),
+    });
   } catch (err) {
     logger.error("vbo-audit could not be set up", { error: err });
     return 1;

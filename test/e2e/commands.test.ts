@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { createJobs } from "../../src/jobs/scheduler.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
 import type { FakeResponse } from "../fakes/slack/index.ts";
@@ -59,7 +60,7 @@ describe("naming who to audit", () => {
     });
     await world.post(interactionBody(foreign));
     const refused = await world.answer(foreign.response_url as string);
-    assert.match(refused.text ?? "", /Only @U0RITA can pick/);
+    assert.match(refused.text ?? "", /Only <@U0RITA> can pick/);
     assert.equal(world.bot.context.store.requests.listOpen().length, 0);
 
     const pick = world.fake.blockAction({
@@ -242,6 +243,17 @@ describe("the read-only commands", () => {
     assert.match(textOf(await world.ask(BOSS, "digest")), /digest is posted in <#C0DIGEST> \(1 message\)/);
     assert.deepEqual(asked, [BOSS]);
     assert.equal(world.fake.messagesIn("C0DIGEST").length, 1);
+  });
+
+  test("digest posts the real digest (the jobs' poster) to the digest channel", async (t) => {
+    const world = await startWorld(t, {
+      env: { DIGEST_CRON: "0 0 1 1 *" },
+      bot: { jobs: (context) => createJobs({ ...context, roster: context.approvers }) },
+    });
+    const answer = textOf(await world.ask(BOSS, "digest"));
+    assert.match(answer, /digest is posted in <#C0DIGEST>/);
+    const digest = textOf(world.fake.messagesIn("C0DIGEST").at(-1));
+    assert.ok(digest.includes("Executive Team"), "the digest lists who is audited");
   });
 
   test("--org picks an organization; an unknown one lists the choices", async (t) => {

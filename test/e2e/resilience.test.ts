@@ -98,6 +98,29 @@ describe("VB365 failing", () => {
   });
 });
 
+describe("shutting down", () => {
+  test("stop() lets a command in flight finish and answer before closing", async (t) => {
+    const world = await startWorld(t);
+    await world.ask(RITA, "status");
+    world.sim.faults.setLatency(1_000, { path: /AuditItems$/i });
+    const before = world.sim.stats.count("GET", /AuditItems$/i);
+    const { http, responseUrl } = await world.command(RITA, "list");
+    assert.equal(http.status, 200);
+    await world.fake.waitFor(
+      () => world.sim.stats.count("GET", /AuditItems$/i) > before,
+      5_000,
+      "the VB365 call",
+    );
+
+    await world.bot.stop();
+    const answered = world.fake.responses.find((r) => r.url === responseUrl);
+    assert.ok(answered, "answered before stop() returned");
+    assert.ok(textOf(answered).includes("Executive Team"));
+    assert.equal(world.bot.context.store.db.open, false, "the database is closed at the end");
+    await assert.rejects(fetch(`${world.url}/healthz`), "no longer listening");
+  });
+});
+
 describe("a restart", () => {
   test("a click on a message posted before the restart still works", async (t) => {
     const world = await startWorld(t);
