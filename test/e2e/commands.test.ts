@@ -91,6 +91,34 @@ describe("naming who to audit", () => {
     assert.equal(world.bot.context.store.requests.listOpen().length, 1);
   });
 
+  test("more than five matches are offered in a menu; picking one starts the request", async (t) => {
+    const world = await startWorld(t);
+    for (let i = 1; i <= 6; i++) {
+      world.sim.control.addUser(ORG.id, { name: `kim.park${i}@vbridge.co.nz`, displayName: `Kim Park ${i}` });
+    }
+    await world.bot.context.resolver.syncDirectory(ORG.id);
+    const answer = await world.ask(RITA, "add park");
+    assert.equal(pickButtons(answer).length, 0);
+    const select = (answer.blocks as Array<Record<string, unknown>>)
+      .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Array<Record<string, unknown>>) : []))
+      .find((e) => e.action_id === ACTION.pickSelect);
+    assert.ok(select, "a menu of candidates");
+    const options = select.options as Array<{ text: { text: string }; value: string }>;
+    assert.equal(options.length, 6);
+    const third = options.find((o) => o.text.text.includes("kim.park3@vbridge.co.nz"));
+    assert.ok(third);
+
+    const pick = world.fake.blockAction({
+      userId: RITA,
+      actionId: ACTION.pickSelect,
+      selectedValue: third.value,
+      on: { response: answer },
+    });
+    await world.post(interactionBody(pick));
+    assert.match((await world.answer(pick.response_url as string)).text ?? "", /posted for approval/);
+    assert.equal(world.bot.context.store.requests.listOpen()[0]?.principal.name, "kim.park3@vbridge.co.nz");
+  });
+
   test("an unknown name says so, with the closest names, and records nothing", async (t) => {
     const world = await startWorld(t);
     // The directory cache is what knows close names; the sync job fills it (here, the test does).
