@@ -33,7 +33,8 @@ async function main(): Promise<number> {
       logger,
       shutdownGraceMs: SHUTDOWN_GRACE_MS,
       // The digest, reminders, expiry, retries, directory sync and access alerts.
-      jobs: (context) => createJobs({ ...context, roster: context.approvers }),
+      jobs: (context) =>
+        createJobs({ ...context, roster: context.approvers, options: { stopTimeoutMs: SHUTDOWN_GRACE_MS } }),
     });
   } catch (err) {
     logger.error("vbo-audit could not be set up", { error: err });

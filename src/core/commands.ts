@@ -374,7 +374,8 @@ class CommandService implements Commands {
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.#choiceTtlMs),
     };
-    this.#deps.choices.purge(now);
+    // Expired choices are kept a day, so a late click hears "expired" rather than "not found".
+    this.#deps.choices.purge(new Date(now.getTime() - 86_400_000));
     this.#deps.choices.save(choice);
     return choice;
   }
