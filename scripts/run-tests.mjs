@@ -27,7 +27,15 @@ if (files.length === 0) {
 
 const child = spawn(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=120000", ...files],
+  [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=spec",
+    "--test-concurrency=2",
+    "--test-timeout=120000",
+    ...files,
+  ],
   { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
 );
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
