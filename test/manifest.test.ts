@@ -1,5 +1,5 @@
 /**
- * manifest.yml against Slack's own manifest JSON schema (../shared/slack-manifest-schema, v1), plus
+ * manifest.yml against Slack's own manifest JSON schema (spec/slack-manifest-schema, v1), plus
  * what the bot relies on that the schema cannot know: Socket Mode with no request URLs, the exact
  * scopes (each commented), mentions escaped, and the usage hint the parser documents.
  */
@@ -17,7 +17,7 @@ const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
 const ROOT = join(import.meta.dirname, "..");
-const SCHEMA_DIR = join(ROOT, "../shared/slack-manifest-schema");
+const SCHEMA_DIR = join(ROOT, "spec/slack-manifest-schema");
 const V1_URL =
   "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.1.0.0.json";
 const V2_URL =

@@ -1,5 +1,5 @@
 /**
- * What each API version sends, after ../../shared/vbo-openapi. Every difference between versions
+ * What each API version sends, after spec/vbo-openapi. Every difference between versions
  * that a client can see lives here: fields a version does not define are never sent, because a
  * client written for v6 must not come to rely on a v8 field.
  */

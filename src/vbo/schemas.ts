@@ -1,5 +1,5 @@
 /**
- * Zod schemas for the VB365 REST responses the bot reads, after ../shared/vbo-openapi (v6, v7, v8).
+ * Zod schemas for the VB365 REST responses the bot reads, after spec/vbo-openapi (v6, v7, v8).
  * Loose on purpose: a newer server adding fields must not break the bot. Fields that only some
  * versions send are optional; nullable where the spec says so.
  */

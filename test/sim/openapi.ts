@@ -1,5 +1,5 @@
 /**
- * Checks HTTP exchanges against the official VB365 OpenAPI documents (../shared/vbo-openapi).
+ * Checks HTTP exchanges against the official VB365 OpenAPI documents (spec/vbo-openapi).
  *
  * OpenAPI 3.0 is not quite JSON Schema, so each document's schemas are converted first:
  * - `nullable: true` becomes a `null` type (and a `null` enum member; Ajv alone rejects null there);
@@ -20,7 +20,7 @@ import type { ApiVersion } from "../../src/vbo/schemas.ts";
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
-export const SPEC_DIR = join(import.meta.dirname, "../../../shared/vbo-openapi");
+export const SPEC_DIR = join(import.meta.dirname, "../../spec/vbo-openapi");
 
 type Json = unknown;
 interface Operation {

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { SIGNATURE_TOLERANCE_SECONDS, verifySlackSignature } from "../../src/slack/signing.ts";
 import { formBody, signSlackRequest } from "../support/slack-signing.ts";
 
-// Slack's published example (../shared/docs/slack-notes.md).
+// Slack's published example (api.slack.com, "Verifying requests from Slack").
 const vector = {
   secret: "8f742231b10e8888abcd99yyyzzz85a5",
   timestamp: "1531420618",
