@@ -32,10 +32,11 @@ export interface RequestNotifier {
   /**
    * Re-renders every recorded message of the request, and tells the requester by direct message
    * when it reached an outcome they have not been told of yet (approved, applied, denied, expired,
-   * cancelled, apply failed, audit ended). Safe to call more than once for the same state.
+   * cancelled, apply failed, audit ended). Safe to call more than once for the same state; rejects
+   * (after trying everything) when Slack refused part of it, so that the caller can try again.
    */
   requestChanged(requestId: number): Promise<void>;
-  /** Nudges the approvers who have not voted yet about a request still pending. */
+  /** Nudges the approvers who have not voted yet about a request still pending; rejects when it could not. */
   remind(requestId: number, approvers: readonly string[]): Promise<void>;
 }
 

@@ -9,9 +9,9 @@
  * calling `requestChanged` twice for one state tells the requester once. Work on one request is
  * serialized inside this notifier, so two concurrent calls cannot both send the same DM.
  *
- * Slack failures are logged and survived: a failed update is redone by the next change, a failed DM
- * is sent by the next call, and an approval message that could not be posted is posted by the next
- * `requestChanged` while the request is still pending.
+ * Slack failures are logged and survived: `requestChanged` tries every view, then rejects naming
+ * what failed, and calling it again (the next change, or the jobs' retry queue) redoes what is
+ * missing: a failed update, an unsent DM, an approval message that could not be posted.
  *
  * deps: `web` (conversations.open for DMs), `store` (requests, votes, messages), `chat` (posting and
  * updating, see chat.ts), `config` (the `approvals` section: channel, quorum, TTL), `clock`, `logger`.
@@ -73,7 +73,10 @@ class SlackRequestNotifier implements RequestNotifier {
     });
   }
 
-  /** Never rejects: every failure is logged, and the next change tries again. */
+  /**
+   * Tries every view and the DM even when one fails, then rejects if any failed, so that a caller
+   * that can retry (the jobs' notification queue) does; calling again redoes only what is missing.
+   */
   requestChanged(requestId: number): Promise<void> {
     return this.#serial(requestId, async () => {
       const card = this.#card(requestId);
@@ -81,15 +84,19 @@ class SlackRequestNotifier implements RequestNotifier {
         this.#log.warn("asked to re-render a request that does not exist", { requestId });
         return;
       }
+      const failed: string[] = [];
       const messages = this.#messages(requestId);
       if (card.request.state === "pending" && !messages.some((m) => m.purpose === PURPOSE.approval)) {
         // Its first post failed: the request still needs to reach the approvers.
-        await this.#postApproval(card).catch(() => undefined);
+        await this.#postApproval(card).catch((err: unknown) =>
+          failed.push(`chat.postMessage: ${slackErrorCode(err)}`),
+        );
       }
       const view = renderRequestMessage(card);
       for (const message of messages.filter((m) => !isDm(m))) {
         await this.#deps.chat.update(message.channel, message.ts, view).catch((err: unknown) => {
-          this.#log.warn("could not re-render a request message; the next change will", {
+          failed.push(`chat.update: ${slackErrorCode(err)}`);
+          this.#log.warn("could not re-render a request message", {
             requestId,
             channel: message.channel,
             ts: message.ts,
@@ -98,15 +105,14 @@ class SlackRequestNotifier implements RequestNotifier {
         });
       }
       await this.#tellRequester(card, messages).catch((err: unknown) => {
-        this.#log.warn("could not tell the requester; the next change will try again", {
-          requestId,
-          error: slackErrorCode(err),
-        });
+        failed.push(`direct message: ${slackErrorCode(err)}`);
+        this.#log.warn("could not tell the requester", { requestId, error: slackErrorCode(err) });
       });
+      if (failed.length > 0) throw new SlackCallError("requestChanged", failed.join("; "));
     });
   }
 
-  /** Never rejects. Posts in the approval message's thread, mentioning `approvers`. */
+  /** Posts in the approval message's thread, mentioning `approvers`; rejects when Slack refused it. */
   remind(requestId: number, approvers: readonly string[]): Promise<void> {
     return this.#serial(requestId, async () => {
       const card = this.#card(requestId);
@@ -122,6 +128,7 @@ class SlackRequestNotifier implements RequestNotifier {
         this.#record(requestId, posted, PURPOSE.reminder);
       } catch (err) {
         this.#log.warn("could not post a reminder", { requestId, error: slackErrorCode(err) });
+        throw err;
       }
     });
   }

@@ -89,6 +89,29 @@ describe("reminders", () => {
     await w.jobs().runNow("remind-approvers");
     assert.equal(eventsOf(w.store, "reminded").length, 1);
   });
+
+  test("a reminder Slack refused is not counted as sent: the next run posts it", async (t) => {
+    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const ben = await w.principal(SEED.benYoung.name);
+    const submitted = await w.requests.submit({
+      kind: "add",
+      organization: ORG,
+      principal: ben,
+      requester: REQUESTER,
+    });
+    assert.ok(submitted.kind === "created");
+    await w.notifier.requestCreated(submitted.request.id);
+    w.clock.advance(5 * HOUR);
+    w.slack.failNext("chat.postMessage", "ratelimited", { retryAfter: 1 });
+    const failed = await w.jobs().runNow("remind-approvers");
+    assert.equal(failed.outcome, "failed");
+    assert.equal(eventsOf(w.store, "reminded").length, 0);
+
+    const retried = await w.jobs().runNow("remind-approvers");
+    assert.equal(retried.outcome, "succeeded", retried.detail);
+    assert.equal(eventsOf(w.store, "reminded").length, 1);
+    assert.equal(w.messages(APPROVALS).filter((m) => m.threadTs !== undefined).length, 1);
+  });
 });
 
 describe("expiry, retries and time-bound audits", () => {

@@ -216,17 +216,16 @@ describe("re-rendering after a change", () => {
     assert.match(dmsTo(fake, REQUESTER)[0]?.text ?? "", /was denied: no case number/);
   });
 
-  test("a chat.update refused by Slack is logged and survived; the next change re-renders", async (t) => {
+  test("a chat.update refused by Slack is logged and reported; the next change re-renders", async (t) => {
     const { fake, store, clock, notifier, logs } = await world(t);
     const request = aRequest(store);
     await notifier.requestCreated(request.id);
     approve(store, request.id, BOSS, clock.now());
     fake.failNext("chat.update", "ratelimited", { retryAfter: 1 });
-    await notifier.requestChanged(request.id);
+    await assert.rejects(notifier.requestChanged(request.id), /chat\.update: ratelimited/);
     assert.equal(buttonsIn(approvalMessage(fake).blocks).length, 2, "the update did not happen");
-    assert.ok(
-      logs.lines.some((l) => l.msg === "could not re-render a request message; the next change will"),
-    );
+    assert.equal(dmsTo(fake, REQUESTER).length, 1, "the DM was still sent although the update failed");
+    assert.ok(logs.lines.some((l) => l.msg === "could not re-render a request message"));
 
     apply(store, request.id, clock.now());
     await notifier.requestChanged(request.id);
@@ -239,7 +238,7 @@ describe("re-rendering after a change", () => {
     await notifier.requestCreated(request.id);
     assert.ok(store.requests.close(request.id, { to: "denied", by: BOSS, reason: "no" }, clock.now()));
     fake.failNext("conversations.open", "ratelimited", { retryAfter: 1 });
-    await notifier.requestChanged(request.id);
+    await assert.rejects(notifier.requestChanged(request.id), /direct message: ratelimited/);
     assert.equal(dmsTo(fake, REQUESTER).length, 0);
     await notifier.requestChanged(request.id);
     await notifier.requestChanged(request.id);
