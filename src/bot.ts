@@ -6,8 +6,9 @@
  *
  * Start: the database is opened (and migrated) here, so a bad database fails before anything
  * connects; `start()` then checks the Slack token, listens, connects Socket Mode and starts jobs.
- * Stop: stop taking work (jobs, HTTP, Socket Mode), let work in flight finish up to a bound, then
- * close VB365 connections and the database.
+ * Stop: stop taking work (jobs, HTTP, Socket Mode), let work in flight finish within one grace
+ * period, then cancel the VB365 calls still running (the work they belong to records its outcome:
+ * an interrupted apply stays approved and is retried), and close the connections and the database.
  */
 import type { WebClient, WebClientOptions } from "@slack/web-api";
 import { type Clock, sleep, systemClock } from "./clock.ts";
@@ -199,6 +200,12 @@ export function createBot(options: BotOptions): Bot {
     await commands.idle();
     await resolver.idle();
   };
+  /** Waits up to `ms` for Slack listeners and the background work they started to finish. */
+  const drain = async (ms: number) => {
+    const until = performance.now() + ms;
+    while (slack.inFlight() > 0 && performance.now() < until) await sleep(25);
+    await within(Math.max(0, until - performance.now()), idle());
+  };
 
   return {
     context,
@@ -226,21 +233,33 @@ export function createBot(options: BotOptions): Bot {
       if (state === "stopped") return;
       const wasStarted = state === "started";
       state = "stopped";
-      logger.info("vbo-audit stopping");
+      logger.info("vbo-audit stopping", { graceMs });
+      // One budget for the whole stop, real time whatever the bot's clock says: it bounds how long
+      // the process lingers after a signal (a container runtime kills it soon after).
+      const now = () => performance.now();
+      const deadline = now() + graceMs;
+      const left = () => Math.max(0, deadline - now());
       if (wasStarted) {
-        await settle(logger, "stopping jobs", () => jobs?.stop() ?? Promise.resolve());
-        await settle(logger, "stopping the HTTP server", () => http.stop(graceMs));
+        // Stop taking work: no new job runs, no new Slack requests.
+        await settle(logger, "stopping jobs", () => within(left(), jobs?.stop() ?? Promise.resolve()));
+        await settle(logger, "stopping the HTTP server", () => http.stop(left()));
         await settle(logger, "disconnecting from Slack", () => slack.stop());
         // Work in flight (a command waiting on VB365, an apply) may finish, up to the bound.
-        // Real time, whatever the bot's clock says: this bounds how long the process lingers.
-        const now = () => performance.now();
-        const deadline = now() + graceMs;
-        while (slack.inFlight() > 0 && now() < deadline) await sleep(25);
-        await Promise.race([idle(), sleep(Math.max(0, deadline - now()))]);
+        await drain(left());
+        if (slack.inFlight() > 0)
+          logger.warn("grace period over: cancelling VB365 calls still in flight", {
+            count: slack.inFlight(),
+            graceMs,
+          });
+      }
+      // Cancels VB365 calls still running. Work cut short then records its outcome (an apply
+      // becomes apply_failed, to be retried) while the database is still open.
+      await settle(logger, "closing the VB365 client", () => vbo.close());
+      if (wasStarted) {
+        await drain(RECORD_AFTER_CANCEL_MS);
         if (slack.inFlight() > 0)
           logger.warn("stopping with Slack work still in flight", { count: slack.inFlight() });
       }
-      await settle(logger, "closing the VB365 client", () => vbo.close());
       await settle(logger, "closing the VB365 connections", () => dispatcher.close());
       try {
         db.close();
@@ -250,6 +269,20 @@ export function createBot(options: BotOptions): Bot {
       logger.info("vbo-audit stopped");
     },
   };
+}
+
+/** After cancelling VB365 calls: how long the work they belonged to gets to record its outcome. */
+const RECORD_AFTER_CANCEL_MS = 2_000;
+
+/** Settles when `promise` does or after `ms`, whichever comes first; never rejects. */
+async function within(ms: number, promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  // The timer is cleared, not left running: a stopped bot must not hold its process open.
+  await Promise.race([promise.catch(() => undefined), elapsed]);
+  clearTimeout(timer);
 }
 
 async function settle(logger: Logger, what: string, run: () => Promise<unknown>): Promise<void> {
