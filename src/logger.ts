@@ -40,7 +40,12 @@ export function createLogger(options: LoggerOptions): Logger {
   const make = (base: LogContext): Logger => {
     const write = (level: LogLevel, msg: string, ctx?: LogContext) => {
       if (rank[level] < min) return;
-      const record = { time: now(), level, msg, ...base, ...ctx };
+      const time = now();
+      const record: LogContext = { time, level, msg, ...base, ...ctx };
+      // A context field called time, level or msg must not replace the line's own (keys keep their place).
+      record.time = time;
+      record.level = level;
+      record.msg = msg;
       sink(scrubText(JSON.stringify(sanitize(record, 0)), secrets));
     };
     return {
