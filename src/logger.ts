@@ -82,6 +82,8 @@ export function scrubText(text: string, secrets: readonly string[]): string {
 function sanitize(value: unknown, depth: number): unknown {
   if (depth > 6) return "[deep]";
   if (value instanceof Error) return serializeError(value, depth);
+  // A Date has no own enumerable fields: walked like other objects it would log as {}.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
