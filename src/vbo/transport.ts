@@ -129,17 +129,24 @@ export function createTransport(options: TransportOptions): Transport {
           outcome = err;
         }
         const durationMs = Math.round(performance.now() - started);
-        logger.debug("vbo call", {
+        const delayMs =
+          ex.retryable && attempt <= retry.maxRetries ? delayBefore(outcome, attempt) : undefined;
+        // A call that ends in no answer or a server-side failure is worth a warning at any log
+        // level; the rest (and attempts about to be retried, warned below) is detail.
+        const failedForGood =
+          delayMs === undefined &&
+          (outcome instanceof VboError || outcome.status >= 500 || outcome.status === 429);
+        logger[failedForGood ? "warn" : "debug"]("vbo call", {
           operation: ex.operation,
           method: ex.method,
           route,
-          ...(outcome instanceof VboError ? { error: outcome.kind } : { status: outcome.status }),
+          ...(outcome instanceof VboError
+            ? { error: outcome.kind, reason: outcome.message }
+            : { status: outcome.status }),
           durationMs,
           attempt,
         });
 
-        const delayMs =
-          ex.retryable && attempt <= retry.maxRetries ? delayBefore(outcome, attempt) : undefined;
         if (delayMs === undefined) {
           if (outcome instanceof VboError) throw outcome;
           return outcome;
