@@ -328,6 +328,9 @@ export class RequestService {
 
     const log = this.#logger.child({ requestId, kind: claimed.kind, attempt: claimed.applyAttempts });
     let how: "response" | "readback" | "already_done";
+    // Real time, for the log: how long VB365 took over this attempt.
+    const started = performance.now();
+    const took = () => Math.round(performance.now() - started);
     try {
       how = await this.#carryOut(claimed);
     } catch (err) {
@@ -343,9 +346,9 @@ export class RequestService {
           });
         }
       });
-      if (isVboError(err))
-        log.warn("applying a request to VB365 failed; will retry", { error: err, nextAttemptAt });
-      else log.error("applying a request failed unexpectedly; will retry", { error: err, nextAttemptAt });
+      const ctx = { error: err, nextAttemptAt, durationMs: took() };
+      if (isVboError(err)) log.warn("applying a request to VB365 failed; will retry", ctx);
+      else log.error("applying a request failed unexpectedly; will retry", ctx);
       return { kind: "failed", request: requests.getOrThrow(requestId), error, nextAttemptAt };
     }
 
@@ -363,7 +366,7 @@ export class RequestService {
     // Not recorded: the lease ran out mid-call and another applier took over; it will find the
     // change already made and record it.
     if (!recorded) log.warn("applied, but the lease had passed to another applier");
-    else log.info("request applied to VB365", { how });
+    else log.info("request applied to VB365", { how, durationMs: took() });
     return { kind: "applied", request: requests.getOrThrow(requestId), how };
   }
 
