@@ -74,12 +74,23 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   }
 
   let running = 0;
-  app.use(async ({ next }) => {
+  app.use(async ({ body, next }) => {
     running++;
+    const started = performance.now();
+    let failed = false;
     try {
       await next();
+    } catch (err) {
+      failed = true;
+      throw err;
     } finally {
       running--;
+      // One line per thing a person did in Slack: what, who, and how long the bot took over it.
+      log.info("slack request handled", {
+        ...describeSlackRequest(body),
+        durationMs: Math.round(performance.now() - started),
+        ...(failed ? { failed } : {}),
+      });
     }
   });
   app.error(async (error) => {
@@ -115,4 +126,31 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       await app.stop();
     },
   };
+}
+
+/** What a Slack request is, for the log: its kind, the command, action or view, and the Slack user. */
+function describeSlackRequest(body: unknown): { type: string; name?: string; slackUser?: string } {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  const field = (v: unknown, key: string) =>
+    v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined;
+  const parts = (type: string, name: unknown, user: unknown) => {
+    const n = str(name);
+    const u = str(user);
+    return { type, ...(n ? { name: n } : {}), ...(u ? { slackUser: u } : {}) };
+  };
+  if (str(b.command)) return parts("command", b.command, b.user_id);
+  if (b.type === "event_callback") {
+    const event = b.event;
+    return parts("event", field(event, "type"), field(event, "user"));
+  }
+  const user = field(b.user, "id");
+  if (b.type === "block_actions") {
+    const actions = Array.isArray(b.actions) ? b.actions : [];
+    return parts("action", field(actions[0], "action_id"), user);
+  }
+  if (b.type === "block_suggestion") return parts("options", b.action_id, user);
+  if (b.type === "view_submission" || b.type === "view_closed")
+    return parts(b.type, field(b.view, "callback_id"), user);
+  return parts(str(b.type) ?? "unknown", undefined, user);
 }
