@@ -1,0 +1,82 @@
+/**
+ * `npm run demo` as a process (`node --import tsx src/demo.ts`): given only the Slack settings, it
+ * runs the bot with the VB365 simulator inside, in its own database, answers /readyz, answers a
+ * signed `/vbo-audit list` at the response URL with the simulator's seeded audited group, and
+ * stops both on SIGTERM.
+ */
+import assert from "node:assert/strict";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { SHUTDOWN_GRACE_MS } from "../src/lifecycle.ts";
+import { SEED } from "../src/sim/types.ts";
+import { textOf } from "./e2e/harness.ts";
+import { createFakeSlack } from "./fakes/slack/index.ts";
+import { tempDir } from "./store/helpers.ts";
+import { postSigned, spawnBot } from "./support/process.ts";
+import { formBody } from "./support/slack-signing.ts";
+
+const SECRET = "demo-test-signing-secret-0123456789";
+
+test("the demo needs only Slack settings: ready, answers `list` from its simulator, stops on SIGTERM", async (t) => {
+  const cwd = tempDir(t, "vbo-audit-demo-");
+  // A .env written for a real server: the demo must not follow it to VB365 or its database.
+  writeFileSync(
+    join(cwd, ".env"),
+    [
+      "VBO_URL=https://vbo.corp.invalid:4443",
+      "VBO_USERNAME=CORP\\svc-vbo-audit",
+      "VBO_PASSWORD=the-real-servers-password",
+      "DATABASE_PATH=./data/production.sqlite",
+      "",
+    ].join("\n"),
+  );
+  const fake = await createFakeSlack({ channels: ["C0APPROVALS", "C0DIGEST", "C0GENERAL"] });
+  t.after(() => fake.close());
+  const bot = spawnBot(
+    t,
+    "demo",
+    {
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      PORT: "0",
+      APPROVALS_CHANNEL_ID: "C0APPROVALS",
+      DIGEST_CHANNEL_ID: "C0DIGEST",
+      APPROVER_USER_IDS: "U0BOSS",
+    },
+    cwd,
+  );
+  const { url } = await bot.started(30_000);
+  const simLine = await bot.waitForLine(
+    (l) => l.msg === "demo: VB365 simulator running in this process",
+    "the simulator line",
+  );
+  assert.match(String(simLine.vboUrl), /^http:\/\/127\.0\.0\.1:\d+$/);
+  // The person at the terminal is told where it is (stderr: stdout holds JSON log lines only).
+  await fake.waitFor(
+    () => bot.stderr().includes(`VB365 simulator at ${String(simLine.vboUrl)}`),
+    5_000,
+    "the demo banner",
+  );
+
+  const ready = await fetch(`${url}/readyz`);
+  assert.equal(ready.status, 200, await ready.text());
+
+  const fields = fake.slashCommand({ userId: "U0RITA", text: "list", channelId: "C0GENERAL" });
+  assert.equal((await postSigned(url, SECRET, formBody(fields))).status, 200);
+  const answer = await fake.waitFor(
+    () => fake.responses.find((r) => r.url === fields.response_url),
+    20_000,
+    "the answer to list",
+  );
+  assert.equal(answer.responseType, "ephemeral");
+  assert.match(textOf(answer), new RegExp(SEED.groups.executiveTeam.displayName));
+  assert.match(textOf(answer), new RegExp(SEED.organization.name));
+
+  bot.child.kill("SIGTERM");
+  assert.equal(await bot.exited(SHUTDOWN_GRACE_MS + 5_000), 0);
+  assert.ok(existsSync(join(cwd, "data", "demo.sqlite")), "the demo kept to its own database");
+  assert.ok(!existsSync(join(cwd, "data", "production.sqlite")), "and left the .env's alone");
+  assert.ok(!bot.stdout().includes("vbo.corp.invalid"), "the .env's VB365 server was never used");
+});
