@@ -136,31 +136,22 @@ export function createTransport(options: TransportOptions): Transport {
         const failedForGood =
           delayMs === undefined &&
           (outcome instanceof VboError || outcome.status >= 500 || outcome.status === 429);
-        logger[failedForGood ? "warn" : "debug"]("vbo call", {
+        const fields = {
           operation: ex.operation,
           method: ex.method,
           route,
           ...(outcome instanceof VboError
             ? { error: outcome.kind, reason: outcome.message }
             : { status: outcome.status }),
-          durationMs,
           attempt,
-        });
+        };
+        logger[failedForGood ? "warn" : "debug"]("vbo call", { ...fields, durationMs });
 
         if (delayMs === undefined) {
           if (outcome instanceof VboError) throw outcome;
           return outcome;
         }
-        logger.warn("vbo call failed; retrying", {
-          operation: ex.operation,
-          method: ex.method,
-          route,
-          ...(outcome instanceof VboError
-            ? { error: outcome.kind, reason: outcome.message }
-            : { status: outcome.status }),
-          attempt,
-          delayMs,
-        });
+        logger.warn("vbo call failed; retrying", { ...fields, delayMs });
         try {
           await options.sleep(delayMs, options.closed);
         } catch {
