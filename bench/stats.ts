@@ -50,8 +50,12 @@ export interface Row {
 export const ms = (v: number) =>
   v >= 100 ? `${v.toFixed(0)} ms` : v >= 1 ? `${v.toFixed(1)} ms` : `${(v * 1000).toFixed(0)} µs`;
 export const perSecond = (v: number) => `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}/s`;
-export const ratio = (better: number, worse: number) =>
-  Number.isFinite(better / worse) ? `${(better / worse).toFixed(1)}×` : "–";
+/** `better / worse`, with two significant digits below 1 so that a small ratio does not read 0.0×. */
+export const ratio = (better: number, worse: number) => {
+  const r = better / worse;
+  if (!Number.isFinite(r)) return "–";
+  return `${r >= 1_000 ? r.toFixed(0) : r >= 0.95 ? r.toFixed(1) : r.toPrecision(2)}×`;
+};
 
 export function table(rows: readonly Row[]): string {
   const header: Row = {
