@@ -111,6 +111,8 @@ class HttpVboClient implements VboClient {
   readonly #transport: Transport;
   readonly #versions: VersionResolver;
   readonly #tokens: TokenManager;
+  /** GETs on their way, by URL, so that identical concurrent reads share one request. */
+  readonly #readsInFlight = new Map<string, Promise<Reply>>();
   #health: VboHealth = { lastCallOk: null };
 
   constructor(o: VboClientOptions) {
@@ -167,10 +169,24 @@ class HttpVboClient implements VboClient {
     return [this.#password, ...this.#tokens.secrets()];
   }
 
-  /** Sends a call with the bearer token; after a 401 renews the token and sends it once more. */
+  /**
+   * Sends a call. Identical GETs in flight at the same moment share one request: a burst of
+   * commands that all read the same audit list asks VB365 once, instead of queueing behind the
+   * connection pool until some of them time out.
+   */
   async #send(call: Call): Promise<Reply> {
     const version = await this.#versions.get();
     const url = typeof call.url === "function" ? call.url(version) : call.url;
+    if (call.method !== "GET") return this.#sendWithToken(call, url);
+    const shared = this.#readsInFlight.get(url.href);
+    if (shared !== undefined) return shared;
+    const read = this.#sendWithToken(call, url).finally(() => this.#readsInFlight.delete(url.href));
+    this.#readsInFlight.set(url.href, read);
+    return read;
+  }
+
+  /** Sends a call with the bearer token; after a 401 renews the token and sends it once more. */
+  async #sendWithToken(call: Call, url: URL): Promise<Reply> {
     const attempt = (token: string) =>
       this.#transport.send({
         operation: call.operation,

@@ -9,6 +9,36 @@ import { collect, setup } from "./helpers.ts";
 const org = SEED.organization.id;
 const ben: PrincipalRef = { type: "User", ...SEED.benYoung };
 
+describe("reads in flight", () => {
+  test("identical reads at the same moment share one request; a later read asks again", async (t) => {
+    const { client, sim } = await setup(t, { versions: ["v8"] });
+    await client.listAuditItems(org); // logs in and learns the version first
+    sim.stats.reset();
+    sim.faults.setLatency(200, { method: "GET", path: /AuditItems$/i });
+    const lists = await Promise.all(Array.from({ length: 20 }, () => client.listAuditItems(org)));
+    assert.equal(sim.stats.count("GET", /AuditItems$/i), 1);
+    for (const list of lists) assert.deepEqual(list, lists[0]);
+    await client.listAuditItems(org);
+    assert.equal(sim.stats.count("GET", /AuditItems$/i), 2, "nothing is cached once the read is done");
+  });
+
+  test("a shared read that fails fails for every caller; changes are never shared", async (t) => {
+    const { client, sim } = await setup(t, { versions: ["v8"] });
+    await client.listAuditItems(org);
+    sim.faults.setLatency(200, { method: "GET", path: /AuditItems$/i });
+    sim.faults.failNext(1, 404, { method: "GET", path: /AuditItems$/i });
+    const results = await Promise.allSettled([client.listAuditItems(org), client.listAuditItems(org)]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["rejected", "rejected"],
+    );
+    sim.faults.reset();
+    sim.stats.reset();
+    await Promise.all([client.addAuditItems(org, [ben]), client.addAuditItems(org, [ben])]);
+    assert.equal(sim.stats.count("POST", /AuditItems$/i), 2);
+  });
+});
+
 describe("users and groups", () => {
   test("pages through 25,000 users in pages of 10,000 on one result set", async (t) => {
     const { client, sim } = await setup(t, { users: 25_000, versions: ["v7"] });
