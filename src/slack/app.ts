@@ -54,6 +54,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       clientOptions: deps.clientOptions,
       // The Socket Mode client takes its API URL (apps.connections.open) from here, not clientOptions.
       installerOptions: { clientOptions: deps.clientOptions },
+      // The bot keeps no per-conversation state in Bolt: skip that middleware on every request.
+      convoStore: false,
       deferInitialization: true,
     });
   } else {
@@ -69,6 +71,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       receiver,
       logger,
       clientOptions: deps.clientOptions,
+      convoStore: false,
       deferInitialization: true,
     });
   }
