@@ -110,7 +110,10 @@ const positiveNumber = (fallback: number) =>
   );
 const channelId = z
   .string()
-  .regex(/^[CGD][A-Z0-9]{2,}$/, { message: "must be a Slack channel id such as C0123ABCD" });
+  // Loose on purpose: it catches a channel name (`#approvals`) given for an id, not an id's length.
+  .regex(/^[CGD][A-Z0-9]+$/i, {
+    message: "must be a Slack channel id such as C0123ABCD, not a channel name",
+  });
 const httpUrl = (what: string) =>
   z.string().refine(
     (v) => {
@@ -140,7 +143,7 @@ const schema = z.object({
   SLACK_APP_TOKEN: opt(
     z.string().startsWith("xapp-", { message: "must be an app-level token starting with xapp-" }),
   ),
-  SLACK_SIGNING_SECRET: opt(z.string().min(8, { message: "looks too short for a signing secret" })),
+  SLACK_SIGNING_SECRET: opt(z.string()),
   SLACK_API_URL: z.preprocess(blankToUndefined, httpUrl("").optional().default("https://slack.com/api/")),
   PORT: int(3000, 0, 65535),
   VBO_URL: req(httpUrl(", e.g. https://vbo.corp.local:4443")),
@@ -169,12 +172,16 @@ const schema = z.object({
       )
       .pipe(
         z.array(
-          z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: "must list Slack user ids such as U0123ABCD" }),
+          z
+            .string()
+            .regex(/^[UW][A-Z0-9]+$/i, { message: "must list Slack user ids such as U0123ABCD, not names" }),
         ),
       ),
   ),
   APPROVER_USERGROUP_ID: opt(
-    z.string().regex(/^S[A-Z0-9]{2,}$/, { message: "must be a Slack user group id such as S0123ABCD" }),
+    z
+      .string()
+      .regex(/^S[A-Z0-9]+$/i, { message: "must be a Slack user group id such as S0123ABCD, not a handle" }),
   ),
   REQUIRED_APPROVALS: int(1, 1, 20),
   ALLOW_SELF_APPROVAL: bool(false),
@@ -213,15 +220,21 @@ const schema = z.object({
 export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
   const problems: string[] = [];
-  const merged: Env = { ...readDotEnv(options.cwd, readFile, problems), ...defined(env) };
+  const dotEnv = readDotEnv(options.cwd, readFile, problems);
+  const real = defined(env);
+  const merged: Env = { ...dotEnv, ...real };
+  const set = (source: Env, name: string) => (source[name] ?? "").trim() !== "";
 
   for (const name of FILE_VARIABLES) {
     const file = merged[`${name}_FILE`];
     if (file === undefined || file.trim() === "") continue;
-    if (merged[name] !== undefined && merged[name] !== "") {
-      problems.push(`${name}: set both ${name} and ${name}_FILE; use one`);
+    const fileName = `${name}_FILE`;
+    // Both in one place is a mistake; across places the real environment wins, as for any variable.
+    if ((set(real, name) && set(real, fileName)) || (set(dotEnv, name) && set(dotEnv, fileName))) {
+      problems.push(`${name}: set both ${name} and ${fileName}; use one`);
       continue;
     }
+    if (set(real, name)) continue;
     try {
       merged[name] = readFile(file).replace(/\r?\n$/, "");
     } catch {

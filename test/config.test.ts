@@ -157,6 +157,15 @@ describe("configuration", () => {
     assert.equal(config.vbo.password, "from-a-file");
     assert.equal(config.slack.botToken, "xoxb-from-file");
 
+    const appToken = join(dir, "app-token");
+    writeFileSync(appToken, "xapp-1-from-file\n");
+    const signing = join(dir, "signing-secret");
+    writeFileSync(signing, "signing-from-file");
+    const socket = ok({ ...valid, SLACK_APP_TOKEN_FILE: appToken });
+    assert.equal(socket.config.slack.appToken, "xapp-1-from-file");
+    const http = ok({ ...valid, SLACK_SIGNING_SECRET: undefined, SLACK_SIGNING_SECRET_FILE: signing });
+    assert.equal(http.config.slack.signingSecret, "signing-from-file");
+
     const both = problems({ ...valid, VBO_PASSWORD_FILE: password });
     assert.ok(both.some((l) => l.startsWith("VBO_PASSWORD:") && l.includes("VBO_PASSWORD_FILE")));
     const missing = problems({ ...valid, VBO_PASSWORD: undefined, VBO_PASSWORD_FILE: join(dir, "nope") });
@@ -173,6 +182,42 @@ describe("configuration", () => {
     assert.equal(databasePathFrom({}, { cwd }), "./data/vbo-audit.sqlite");
   });
 
+  test("a secret file in the real environment wins over the secret in .env", () => {
+    const cwd = mkdtempSync(join(dir, "dotenv-secret-"));
+    writeFileSync(join(cwd, ".env"), "VBO_PASSWORD=from-dotenv\n");
+    const file = join(cwd, "password");
+    writeFileSync(file, "from-the-file");
+    const { config } = ok({ ...valid, VBO_PASSWORD: undefined, VBO_PASSWORD_FILE: file }, cwd);
+    assert.equal(config.vbo.password, "from-the-file");
+    writeFileSync(join(cwd, ".env"), `VBO_PASSWORD=from-dotenv\nVBO_PASSWORD_FILE=${file}\n`);
+    assert.ok(
+      problems({ ...valid, VBO_PASSWORD: undefined }, cwd).some((l) => l.startsWith("VBO_PASSWORD:")),
+    );
+  });
+
+  test("ids are checked loosely: short ids pass, names given for ids do not", () => {
+    const { config } = ok({
+      ...valid,
+      APPROVALS_CHANNEL_ID: "C1",
+      DIGEST_CHANNEL_ID: "G2",
+      APPROVER_USER_IDS: "U1",
+      SLACK_SIGNING_SECRET: "s",
+    });
+    assert.equal(config.approvals.channelId, "C1");
+    const lines = problems({
+      ...valid,
+      APPROVALS_CHANNEL_ID: "#approvals",
+      APPROVER_USER_IDS: "@boss",
+      APPROVER_USERGROUP_ID: "@security",
+    });
+    for (const name of ["APPROVALS_CHANNEL_ID", "APPROVER_USER_IDS", "APPROVER_USERGROUP_ID"]) {
+      assert.ok(
+        lines.some((l) => l.startsWith(`${name}:`)),
+        name,
+      );
+    }
+  });
+
   test("VBO_CA_FILE must hold a PEM certificate; its text is loaded", () => {
     const pem = join(dir, "ca.pem");
     writeFileSync(pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
@@ -185,17 +230,18 @@ describe("configuration", () => {
 
   test("never echoes a secret value in a problem", () => {
     const secret = "xoxp-this-is-a-user-token-not-a-bot-token";
+    const appToken = "xoxb-given-where-an-app-token-belongs";
     const lines = problems({
       ...valid,
       SLACK_BOT_TOKEN: secret,
-      SLACK_SIGNING_SECRET: "short",
+      SLACK_APP_TOKEN: appToken,
       VBO_URL: "not a url",
     });
     assert.ok(lines.some((l) => l.startsWith("SLACK_BOT_TOKEN:")));
-    assert.ok(lines.some((l) => l.startsWith("SLACK_SIGNING_SECRET:")));
+    assert.ok(lines.some((l) => l.startsWith("SLACK_APP_TOKEN:")));
     for (const line of lines) {
-      assert.ok(!line.includes(secret));
-      assert.ok(!line.includes("short"), line);
+      assert.ok(!line.includes(secret), line);
+      assert.ok(!line.includes(appToken), line);
     }
   });
 
