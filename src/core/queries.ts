@@ -121,6 +121,8 @@ export interface QueriesDeps {
   logPageSize?: number;
   /** Organizations whose audited principals the Home tab reads; default 10. */
   homeOrganizations?: number;
+  /** While VB365's last call failed, `readiness()` asks VB365 again at most this often; default 5 s. */
+  readinessProbeMs?: number;
 }
 
 export interface Queries {
@@ -130,8 +132,12 @@ export interface Queries {
   log(input: { who?: Target | undefined; org?: string | undefined }): Promise<LogOutcome>;
   status(): Promise<StatusReport>;
   home(userId: string): Promise<HomeData>;
-  /** For `/readyz`: the database is open and the last VB365 call succeeded (or none was needed). */
-  readiness(): Readiness;
+  /**
+   * For `/readyz`: the database is open and the last VB365 call succeeded (or none was needed).
+   * After a failure it asks VB365 again (rate-limited), so readiness comes back with VB365 even
+   * when nothing else is calling it.
+   */
+  readiness(): Promise<Readiness>;
 }
 
 /** Pure: ready when the database is open and VB365's last call did not fail. */
@@ -177,6 +183,8 @@ class QueryService implements Queries {
   readonly #deps: QueriesDeps;
   readonly #log: Logger;
   readonly #logPageSize: number;
+  #lastProbeAt = Number.NEGATIVE_INFINITY;
+  #probe: Promise<void> | undefined;
 
   constructor(deps: QueriesDeps) {
     this.#deps = deps;
@@ -320,7 +328,7 @@ class QueryService implements Queries {
       report.database = { ok: false, error: "the database could not be read (see the bot's logs)" };
     }
     report.readiness = report.database.ok
-      ? this.readiness()
+      ? await this.readiness()
       : { ready: false, reason: "the database failed" };
     return report;
   }
@@ -353,7 +361,37 @@ class QueryService implements Queries {
     return { userId, isApprover, pending, mine, audited, organizationsOmitted };
   }
 
-  readiness(): Readiness {
-    return readinessOf(this.#deps.store.db.open, this.#deps.vbo.health());
+  async readiness(): Promise<Readiness> {
+    const { store, vbo } = this.#deps;
+    if (store.db.open && vbo.health().lastCallOk === false) {
+      // A readiness check must answer quickly: a slow probe finishes in the background.
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.#probeVbo(),
+        new Promise<void>((resolve) => {
+          bound = setTimeout(resolve, 3_000);
+        }),
+      ]);
+      clearTimeout(bound);
+    }
+    return readinessOf(store.db.open, vbo.health());
+  }
+
+  /** One cheap authenticated read, shared by concurrent callers and at most one per interval. */
+  #probeVbo(): Promise<void> {
+    const now = this.#deps.clock.now().getTime();
+    if (this.#probe === undefined && now - this.#lastProbeAt >= (this.#deps.readinessProbeMs ?? 5_000)) {
+      this.#lastProbeAt = now;
+      this.#probe = this.#deps.vbo
+        .listOrganizations()
+        .then(
+          () => this.#log.info("VB365 answers again"),
+          () => undefined, // the client recorded the failure; readiness reports it
+        )
+        .finally(() => {
+          this.#probe = undefined;
+        });
+    }
+    return this.#probe ?? Promise.resolve();
   }
 }

@@ -21,7 +21,7 @@ export interface HttpServerDeps {
   host?: string | undefined;
   clock: Clock;
   logger: Logger;
-  readiness(): Readiness;
+  readiness(): Readiness | Promise<Readiness>;
   /** HTTP mode only: Bolt's receiver. */
   slackEvents?: RequestListener | undefined;
 }
@@ -71,10 +71,16 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       return;
     }
     if (path === "/readyz" && (method === "GET" || method === "HEAD")) {
-      const readiness: Readiness = stopping
-        ? { ready: false, reason: "the bot is shutting down" }
-        : deps.readiness();
-      json(res, readiness.ready ? 200 : 503, readiness.ready ? { ready: true } : readiness);
+      const answer = (readiness: Readiness) =>
+        json(res, readiness.ready ? 200 : 503, readiness.ready ? { ready: true } : readiness);
+      if (stopping) {
+        answer({ ready: false, reason: "the bot is shutting down" });
+        return;
+      }
+      Promise.resolve(deps.readiness()).then(answer, (err: unknown) => {
+        log.error("the readiness check failed", { error: err });
+        answer({ ready: false, reason: "the readiness check failed" });
+      });
       return;
     }
     if (path === SLACK_EVENTS_PATH && deps.slackEvents) {

@@ -47,7 +47,7 @@ async function world(t: TestContext) {
     logPageSize: 5,
   });
   t.after(() => resolver.idle());
-  return { sim, store, queries, client };
+  return { sim, store, queries, client, clock };
 }
 
 describe("readinessOf", () => {
@@ -187,6 +187,27 @@ describe("queries against the simulator", () => {
     const down = await queries.status();
     assert.equal(down.notifications.kind, "unknown");
     assert.equal(down.readiness.ready, false);
+  });
+
+  test("readiness comes back with VB365 by itself: after a failure it asks VB365 again, at most every 5 s", async (t) => {
+    const { queries, sim, client, clock } = await world(t);
+    assert.deepEqual(await queries.readiness(), { ready: true }, "no VB365 call needed yet");
+    sim.faults.failNext(1_000, 503);
+    await assert.rejects(client.listAuditItems(ORG.id));
+    const down = await queries.readiness();
+    assert.equal(down.ready, false);
+    assert.match(down.ready ? "" : down.reason, /VB365/);
+
+    sim.faults.reset();
+    sim.stats.reset();
+    assert.equal((await queries.readiness()).ready, false, "asked again too soon: still the last answer");
+    assert.equal(sim.stats.total(), 0);
+    clock.advance(5_000);
+    const [a, b] = await Promise.all([queries.readiness(), queries.readiness()]);
+    assert.deepEqual([a, b], [{ ready: true }, { ready: true }]);
+    assert.equal(sim.stats.count("GET", /\/Organizations$/i), 1, "one probe for both callers");
+    assert.deepEqual(await queries.readiness(), { ready: true });
+    assert.equal(sim.stats.count("GET", /\/Organizations$/i), 1, "no probe while VB365 is fine");
   });
 
   test("home: approvers get the pending queue, everyone their own requests and the audited principals", async (t) => {
