@@ -60,3 +60,18 @@ export function plural(n: number, word: string, words = `${word}s`): string {
 export function plainFallback(text: string): string {
   return fallbackText(escapeMrkdwn(text));
 }
+
+/**
+ * The `text` fallback of a reply written in mrkdwn: the same words without emphasis marks, so that a
+ * notification or a screen reader does not read out asterisks and backticks. Escaped entities,
+ * mentions and emoji codes stay: Slack renders those in `text` too.
+ */
+export function fallbackFromMrkdwn(mrkdwn: string): string {
+  const plain = mrkdwn
+    .replace(/```([\s\S]*?)```/g, "$1")
+    .replace(/`([^`\n]+)`/g, "$1")
+    .replace(/(^|[\s(>])\*(\S(?:[^*\n]*\S)?)\*(?=$|[\s).,:;!?])/gm, "$1$2")
+    .replace(/(^|[\s(>])_(\S(?:[^_\n]*\S)?)_(?=$|[\s).,:;!?])/gm, "$1$2")
+    .replace(/(^|[\s(>])~(\S(?:[^~\n]*\S)?)~(?=$|[\s).,:;!?])/gm, "$1$2");
+  return fallbackText(plain);
+}

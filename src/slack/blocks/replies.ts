@@ -30,6 +30,7 @@ import type { LogEvent, Request, RequestState } from "../../core/types.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND, usageMrkdwn } from "../commands/parse.ts";
 import {
+  fallbackFromMrkdwn,
   mentionList,
   plainFallback,
   plural,
@@ -45,7 +46,6 @@ import {
   button,
   context,
   escapeMrkdwn,
-  fallbackText,
   inlineCode,
   LIMITS,
   section,
@@ -62,7 +62,7 @@ export const MAX_CANDIDATE_BUTTONS = 5;
  */
 export function simpleReply(mrkdwnText: string, plain?: string): OutgoingMessage {
   return {
-    text: plain === undefined ? fallbackText(mrkdwnText) : plainFallback(plain),
+    text: plain === undefined ? fallbackFromMrkdwn(mrkdwnText) : plainFallback(plain),
     blocks: [section(mrkdwnText)],
   };
 }

@@ -21,6 +21,7 @@ import {
   logReply,
   MAX_CANDIDATE_BUTTONS,
   pendingReply,
+  simpleReply,
   statusReply,
 } from "../../../src/slack/blocks/replies.ts";
 import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/blocks/request.ts";
@@ -279,5 +280,18 @@ describe("the Home tab", () => {
     assert.ok(verdict.ok, verdict.ok ? "" : verdict.messages.join("\n"));
     assert.ok(view.blocks.length <= 100);
     assert.match(shownText(view), /more waiting|not shown/);
+  });
+});
+
+describe("text fallbacks", () => {
+  test("a one-section reply's fallback reads as plain text: no emphasis marks, escapes and mentions kept", () => {
+    const reply = simpleReply(
+      ":mag: *Ben Young* `ben.young@vbridge.co.nz` is _already_ audited in *vBridge* (asked by <@U0RITA>, A &lt; B).",
+    );
+    assert.equal(
+      reply.text,
+      ":mag: Ben Young ben.young@vbridge.co.nz is already audited in vBridge (asked by <@U0RITA>, A &lt; B).",
+    );
+    assert.equal(simpleReply("2 * 3 = 6, snake_case_name").text, "2 * 3 = 6, snake_case_name");
   });
 });
