@@ -3,8 +3,9 @@
  * and VB365's last call fine), and in HTTP mode `POST /slack/events` for Bolt. Before Bolt sees a
  * Slack request, one whose `X-Slack-Request-Timestamp` is missing or more than five minutes away
  * in EITHER direction is refused with 401 and its body is not read: Bolt refuses only old ones, and
- * a future timestamp would let a captured request be replayed later. Bolt then checks the
- * signature itself (401 when missing or wrong).
+ * a future timestamp would let a captured request be replayed later. So is one without a `v0=`
+ * signature (Bolt would let an unsigned `ssl_check` through). Bolt then checks the signature
+ * itself (401 when wrong).
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -88,14 +89,18 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         res.writeHead(405, { allow: "POST" }).end();
         return;
       }
-      const check = checkSlackTimestamp(req.headers["x-slack-request-timestamp"], deps.clock.now());
+      const signature = req.headers["x-slack-signature"];
+      const check =
+        typeof signature === "string" && signature.startsWith("v0=")
+          ? checkSlackTimestamp(req.headers["x-slack-request-timestamp"], deps.clock.now())
+          : ({ ok: false, reason: "missing signature" } as const);
       if (!check.ok) {
-        log.warn("refused a Slack request: its timestamp is not within five minutes", {
+        log.warn("refused a Slack request: no signature, or a timestamp not within five minutes", {
           reason: check.reason,
         });
         // Nothing of the body is read or processed; the connection is not reused.
         res.writeHead(401, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-        res.end("invalid request timestamp");
+        res.end("invalid request signature or timestamp");
         req.resume();
         return;
       }

@@ -62,18 +62,25 @@ describe("the HTTP server", () => {
     assert.equal((await fetch(`${base}/elsewhere`)).status, 404);
   });
 
-  test("Slack requests with a timestamp out of bounds never reach Bolt; good ones do", async (t) => {
+  test("Slack requests without a signature or with a timestamp out of bounds never reach Bolt; good ones do", async (t) => {
     const { base, seen } = await serve(t, () => ({ ready: true }));
-    const post = (timestamp?: string) =>
+    const post = (timestamp?: string, signature: string | null = "v0=abc") =>
       fetch(`${base}${SLACK_EVENTS_PATH}`, {
         method: "POST",
-        headers: timestamp === undefined ? {} : { "x-slack-request-timestamp": timestamp },
+        headers: {
+          ...(timestamp === undefined ? {} : { "x-slack-request-timestamp": timestamp }),
+          ...(signature === null ? {} : { "x-slack-signature": signature }),
+        },
         body: "command=%2Fvbo-audit",
       });
     for (const bad of [undefined, String(SECONDS - 600), String(SECONDS + 600), "soon"]) {
       assert.equal((await post(bad)).status, 401);
     }
+    // Bolt lets an unsigned `ssl_check` through; nothing unsigned gets that far here.
+    assert.equal((await post(String(SECONDS), null)).status, 401);
+    assert.equal((await post(String(SECONDS), "sha256=abc")).status, 401);
     assert.deepEqual(seen, []);
+    // Bolt checks the signature itself; this server only lets a signed, timely request through.
     const good = await post(String(SECONDS));
     assert.equal(good.status, 200);
     assert.deepEqual(seen, ["command=%2Fvbo-audit"]);
