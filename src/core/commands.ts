@@ -280,7 +280,10 @@ class CommandService implements Commands {
 
   async decide(requestId: number, actor: string, action: Action): Promise<ActResult> {
     const result = await this.#deps.requests.act(requestId, actor, action);
-    if (result.kind !== "refused" && result.kind !== "not_found") this.#inBackground(requestId);
+    // An "expired" refusal means the request is expired now, maybe by this very click (act ends a
+    // request it finds past its time-to-live): its views must say so. Re-rendering is idempotent.
+    const changed = result.kind === "refused" ? result.reason === "expired" : result.kind !== "not_found";
+    if (changed) this.#inBackground(requestId);
     return result;
   }
 
@@ -334,6 +337,8 @@ class CommandService implements Commands {
       reason: input.reason,
       auditForMs: input.auditForMs,
     });
+    // The stale request this one replaces was expired on the way: its views must say so.
+    if (result.expired) this.#inBackground(result.expired.id);
     switch (result.kind) {
       case "created": {
         let announced = true;

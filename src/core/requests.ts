@@ -71,7 +71,7 @@ export interface SubmitInput {
   auditForMs?: number | undefined;
 }
 
-export type SubmitResult =
+export type SubmitResult = (
   | { kind: "created"; request: Request }
   /** An open request for the same principal and kind exists: this is it. */
   | { kind: "duplicate"; request: Request }
@@ -79,7 +79,14 @@ export type SubmitResult =
   | { kind: "already_audited"; auditItem: AuditItem }
   /** Remove: VB365 does not audit the principal. No request was created. */
   | { kind: "not_audited" }
-  | { kind: "invalid"; problem: string };
+  | { kind: "invalid"; problem: string }
+) & {
+  /**
+   * The pending request for the same principal and kind that this submit found past its
+   * time-to-live and expired, whatever else happened: its Slack views must be re-rendered.
+   */
+  expired?: Request;
+};
 
 export type ApplyResult =
   | {
@@ -165,15 +172,20 @@ export class RequestService {
     }
     const { organization, principal, kind } = input;
     const existing = this.#store.requests.findOpen(organization.id, principal, kind);
-    // A pending request past its time-to-live no longer stands in the way: end it now rather than
-    // point the requester at something nobody can approve.
-    if (existing && !(existing.state === "pending" && this.#expireIfStale(existing, this.#clock.now()))) {
-      return { kind: "duplicate", request: existing };
-    }
+    // A pending request past its time-to-live no longer stands in the way: it is ended below rather
+    // than the requester pointed at something nobody can approve.
+    const stale = existing?.state === "pending" && isPastTtl(existing, this.#policy, this.#clock.now());
+    if (existing && !stale) return { kind: "duplicate", request: existing };
 
+    // Read before expiring: when VB365 fails nothing is recorded, and the expiry job (which
+    // re-renders what it expires) still finds the stale request pending.
     const item = findAuditItem(await this.#vbo.listAuditItems(organization.id), principal);
-    if (kind === "add" && item) return { kind: "already_audited", auditItem: item };
-    if (kind === "remove" && !item) return { kind: "not_audited" };
+    let ended: { expired?: Request } = {};
+    if (existing && this.#expireIfStale(existing, this.#clock.now())) {
+      ended = { expired: this.#store.requests.getOrThrow(existing.id) };
+    }
+    if (kind === "add" && item) return { kind: "already_audited", auditItem: item, ...ended };
+    if (kind === "remove" && !item) return { kind: "not_audited", ...ended };
 
     const now = this.#clock.now();
     const reason = input.reason?.trim() ? input.reason.trim() : null;
@@ -197,11 +209,11 @@ export class RequestService {
         return created;
       });
       this.#logger.info("request submitted", { requestId: request.id, kind, requester: input.requester });
-      return { kind: "created", request };
+      return { kind: "created", request, ...ended };
     } catch (err) {
       // Someone else opened the same request while VB365 was being read: point to theirs.
       const raced = this.#store.requests.findOpen(organization.id, principal, kind);
-      if (raced && isUniqueViolation(err)) return { kind: "duplicate", request: raced };
+      if (raced && isUniqueViolation(err)) return { kind: "duplicate", request: raced, ...ended };
       throw err;
     }
   }

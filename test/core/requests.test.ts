@@ -480,6 +480,43 @@ describe("request lifecycle against the VB365 simulator", () => {
     assert.equal(w.posts(ADD_POST), 0);
   });
 
+  test("a new submission over a request past its time-to-live expires it and reports it; VB365 down, it stays for the job", async (t) => {
+    const w = world(t);
+    const service = w.service({ requestTtlMs: HOUR });
+    const stale = await submitBen(service);
+    w.clock.advance(HOUR);
+
+    sim.faults.failNext(100, 503, { path: /AuditItems/i });
+    await assert.rejects(submitBen(service), (err: Error) => err.name === "VboError");
+    assert.equal(
+      w.store.requests.get(stale.id)?.state,
+      "pending",
+      "nothing recorded: the expiry job ends it",
+    );
+    sim.faults.reset();
+
+    const again = await service.submit({
+      kind: "add",
+      organization: ORG,
+      principal: ben,
+      requester: REQUESTER,
+    });
+    assert.ok(again.kind === "created");
+    assert.notEqual(again.request.id, stale.id);
+    assert.equal(again.expired?.id, stale.id);
+    assert.equal(again.expired?.state, "expired");
+    assert.equal(kindsOf(w.store, stale.id).at(-1), "expired");
+
+    const fresh = await service.submit({
+      kind: "add",
+      organization: ORG,
+      principal: ben,
+      requester: REQUESTER,
+    });
+    assert.ok(fresh.kind === "duplicate");
+    assert.equal(fresh.expired, undefined, "a request in time is not ended");
+  });
+
   test("a time-bound audit ends on time: its item is removed without a second approval, once, and logged why", async (t) => {
     const w = world(t);
     const service = w.service();

@@ -148,7 +148,9 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
       stops.push(() => current.stop());
     },
     post(body, sign = (h) => h) {
-      const headers = sign({ ...signSlackRequest(SIGNING_SECRET, body, Date.now() / 1000) });
+      // Slack's clock and the bot's agree, also when a test moves the bot's clock.
+      const now = bot.context.clock.now().getTime() / 1000;
+      const headers = sign({ ...signSlackRequest(SIGNING_SECRET, body, now) });
       return fetch(`${world.url}/slack/events`, { method: "POST", headers, body });
     },
     async command(userId, text) {
