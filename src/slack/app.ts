@@ -14,6 +14,7 @@ import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import type { ListenerDeps } from "./listeners/context.ts";
 import { registerEvents } from "./listeners/events/index.ts";
+import { registerOptions } from "./listeners/options/index.ts";
 import { registerViews } from "./listeners/views/index.ts";
 
 export interface SlackAppDeps {
@@ -108,6 +109,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   registerActions(app, deps.listeners);
   registerViews(app, deps.listeners);
   registerEvents(app, deps.listeners);
+  registerOptions(app, deps.listeners);
 
   let started = false;
   return {

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { formBody, signSlackRequest } from "../support/slack-signing.ts";
+import { formBody, interactionBody, signSlackRequest } from "../support/slack-signing.ts";
 import { COMMANDS_CHANNEL, RITA, SIGNING_SECRET, startWorld, type World } from "./harness.ts";
 
 function addBody(world: World): { body: string; responseUrl: string } {
@@ -98,6 +98,25 @@ describe("health endpoints", () => {
     assert.equal((await fetch(`${world.url}/readyz`)).status, 200);
     assert.equal((await fetch(`${world.url}/nope`)).status, 404);
     assert.equal((await fetch(`${world.url}/slack/events`)).status, 405);
+  });
+
+  test("an options request is answered at once with no options (the bot's menus are static)", async (t) => {
+    const world = await startWorld(t);
+    const payload = {
+      type: "block_suggestion",
+      action_id: "some_external_select",
+      block_id: "b1",
+      value: "ben",
+      team: { id: "T0FAKE", domain: "fake" },
+      user: { id: RITA, name: "rita", team_id: "T0FAKE" },
+      api_app_id: "A0FAKE",
+      token: "verification-token",
+      container: { type: "message", message_ts: "1.1", channel_id: COMMANDS_CHANNEL, is_ephemeral: false },
+      channel: { id: COMMANDS_CHANNEL, name: "general" },
+    };
+    const answer = await world.post(interactionBody(payload));
+    assert.equal(answer.status, 200);
+    assert.deepEqual(await answer.json(), { options: [] });
   });
 
   test("/readyz is 503 with a reason once the database is closed", async (t) => {

@@ -1,7 +1,7 @@
 /**
  * Socket Mode end to end: the bot connects through `apps.connections.open` to the fake's WebSocket
  * server, handles a slash command envelope (ack, then the answer at the response URL) and a click,
- * and serves /healthz on its own port while /slack/events does not exist.
+ * and serves /healthz and /readyz on its own port while /slack/events does not exist.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -41,5 +41,8 @@ test("Socket Mode: connects, answers a slash command envelope and a button click
   await world.waitForApprovalMessage(id, (text) => text.includes("Audit item added in VB365"));
 
   assert.equal((await fetch(`${world.url}/healthz`)).status, 200);
+  const ready = await fetch(`${world.url}/readyz`);
+  assert.equal(ready.status, 200);
+  assert.deepEqual(await ready.json(), { ready: true });
   assert.equal((await fetch(`${world.url}/slack/events`, { method: "POST", body: "x" })).status, 404);
 });
