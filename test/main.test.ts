@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -61,6 +61,48 @@ test("main with missing and invalid variables prints every problem, never the pa
   }
   assert.ok(!stderr.includes(password) && !stdout.includes(password), "the password is never printed");
   assert.ok(!stderr.includes("a-signing-secret-long-enough"), "nor the signing secret");
+});
+
+test("main reads .env from its working directory, and X_FILE secrets; the environment wins", async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), "vbo-audit-main-"));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  const password = "Dotenv-Secret-Passw0rd!";
+  writeFileSync(join(cwd, "bot-token"), "xoxb-from-a-file\n");
+  writeFileSync(
+    join(cwd, ".env"),
+    [
+      `VBO_PASSWORD=${password}`,
+      "VBO_URL=https://vbo.example:4443",
+      "VBO_USERNAME=svc",
+      "SLACK_BOT_TOKEN_FILE=./bot-token",
+      "SLACK_SIGNING_SECRET=dotenv-signing-secret",
+      "APPROVALS_CHANNEL_ID=C0APPROVALS",
+      "APPROVER_USER_IDS=U0BOSS",
+      "LOG_LEVEL=loud",
+    ].join("\n"),
+  );
+  const child = spawn(process.execPath, ["--import", TSX, MAIN], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    // Only DIGEST_CHANNEL_ID is missing, and the environment's LOG_LEVEL overrides the .env's bad one.
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", PORT: "not-a-port" },
+  });
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    output += chunk;
+  });
+  const [code] = (await once(child, "exit")) as [number | null];
+  assert.equal(code, 1);
+  const problems = output
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(":")[0]);
+  assert.deepEqual(problems.sort(), ["DIGEST_CHANNEL_ID", "PORT"], output);
+  assert.ok(!output.includes(password) && !output.includes("xoxb-from-a-file"));
 });
 
 test("main starts, logs one start line without secrets, serves /healthz, and exits 0 on SIGTERM", async (t) => {
