@@ -21,6 +21,7 @@ import { createQueries, type Queries } from "./core/queries.ts";
 import { RequestService, type RetryPolicy } from "./core/requests.ts";
 import { createResolver, type Resolver } from "./core/resolver.ts";
 import { createHttpServer } from "./http/server.ts";
+import { describeError } from "./jobs/context.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createSlackApp, type SlackApp } from "./slack/app.ts";
 import { type Approvers, createApprovers } from "./slack/approvers.ts";
@@ -30,6 +31,7 @@ import { createRequestNotifier } from "./slack/notifier.ts";
 import { createSlackProfiles } from "./slack/profiles.ts";
 import { ChoiceRepository } from "./store/choices.ts";
 import { createStore, openDatabase, type Store } from "./store/index.ts";
+import { NotificationQueue } from "./store/jobs.ts";
 import { createVboClient, type VboClient, type VboClientOptions } from "./vbo/client.ts";
 import { createDispatcher } from "./vbo/tls.ts";
 
@@ -158,11 +160,16 @@ export function createBot(options: BotOptions): Bot {
     approvers,
   };
   const jobs = options.jobs?.(context);
+  // The jobs' own retry queue: the jobs drain it, whoever failed to re-render.
+  const notifications = new NotificationQueue(db);
   const commands = createCommands({
     organizations,
     resolver,
     requests,
     notifier,
+    rerenders: {
+      enqueue: (requestId, error) => notifications.enqueue(requestId, clock.now(), describeError(error)),
+    },
     profiles,
     choices: new ChoiceRepository(db),
     approvers,

@@ -15,7 +15,7 @@ import { isVboError } from "../vbo/errors.ts";
 import type { PrincipalRef } from "../vbo/schemas.ts";
 import { decide } from "./decide.ts";
 import type { KnownOrganization, OrganizationChoice, Organizations } from "./organizations.ts";
-import type { DigestPoster, RequestNotifier } from "./ports.ts";
+import type { DigestPoster, RequestNotifier, RerenderQueue } from "./ports.ts";
 import type { ActResult, ApproverDirectory, RequestService } from "./requests.ts";
 import type { Candidate, Resolver, WhoInput } from "./resolver.ts";
 import type { Action, OrganizationRef, Request, RequestKind } from "./types.ts";
@@ -122,6 +122,8 @@ export interface CommandsDeps {
   resolver: Resolver;
   requests: RequestService;
   notifier: RequestNotifier;
+  /** Where a background re-render that failed waits for the jobs to try again. */
+  rerenders: RerenderQueue;
   profiles: SlackProfiles;
   choices: ChoiceStore;
   approvers: ApproverDirectory;
@@ -139,7 +141,8 @@ export interface Commands {
   pick(input: { choiceId: string; index: number; actor: string }): Promise<ChangeOutcome>;
   /**
    * An approver approves or denies (anyone may try: refusals are answers). The request's messages
-   * are re-rendered in the background (see `idle`), so a modal can be closed at once.
+   * are re-rendered in the background (see `idle`), so a modal can be closed at once; a re-render
+   * that fails is queued for the jobs to retry.
    */
   decide(requestId: number, actor: string, action: Action): Promise<ActResult>;
   /** Whether `actor` may deny the request now, before a modal asks them why. Changes nothing. */
@@ -387,7 +390,21 @@ class CommandService implements Commands {
 
   #inBackground(requestId: number): void {
     const task = this.#deps.notifier.requestChanged(requestId).catch((err: unknown) => {
-      this.#log.error("re-rendering a request failed", { requestId, error: err });
+      // The store has changed already: a view left behind would show a decided request with its
+      // buttons until the next change, so the jobs retry it (requestChanged is safe to repeat).
+      try {
+        this.#deps.rerenders.enqueue(requestId, err);
+        this.#log.warn("re-rendering a request failed; queued for the jobs to retry", {
+          requestId,
+          error: err,
+        });
+      } catch (queueError) {
+        this.#log.error("re-rendering a request failed, and queueing it for a retry failed too", {
+          requestId,
+          error: err,
+          queueError,
+        });
+      }
     });
     this.#background.add(task);
     void task.finally(() => this.#background.delete(task));

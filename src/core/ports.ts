@@ -40,6 +40,15 @@ export interface RequestNotifier {
   remind(requestId: number, approvers: readonly string[]): Promise<void>;
 }
 
+/**
+ * Requests whose Slack views could not be re-rendered, kept until a job run re-renders them (the
+ * jobs' `job_notifications` queue, src/store/jobs.ts, drained by `retry-applies` every minute).
+ */
+export interface RerenderQueue {
+  /** Queues the request (once, however often); `error` is why `requestChanged` rejected. */
+  enqueue(requestId: number, error: unknown): void;
+}
+
 /** Everyone who may approve right now: the configured user ids plus the user group's members. */
 export interface ApproverRoster {
   members(): Promise<string[]>;

@@ -15,6 +15,7 @@ import { createChatOut } from "../../src/slack/chat.ts";
 import { createRequestNotifier } from "../../src/slack/notifier.ts";
 import { createSlackProfiles } from "../../src/slack/profiles.ts";
 import { ChoiceRepository } from "../../src/store/choices.ts";
+import { NotificationQueue } from "../../src/store/jobs.ts";
 import {
   APPROVALS,
   BOSS,
@@ -68,11 +69,13 @@ async function world(t: TestContext, over: Partial<CommandsDeps> = {}) {
   const resolver = createResolver({ vbo: client, directory: store.directory, clock, logger });
   await resolver.syncDirectory(ORG.id);
   const choices = new ChoiceRepository(store.db);
+  const notifications = new NotificationQueue(store.db);
   const commands = createCommands({
     organizations: createOrganizations({ vbo: client, clock, logger, defaultOrganization: ORG.name }),
     resolver,
     requests,
     notifier,
+    rerenders: { enqueue: (id, err) => notifications.enqueue(id, clock.now(), String(err)) },
     profiles: createSlackProfiles({ web, clock, logger }),
     choices,
     approvers,
@@ -81,7 +84,7 @@ async function world(t: TestContext, over: Partial<CommandsDeps> = {}) {
     ...over,
   });
   t.after(() => commands.idle());
-  return { sim, fake, store, clock, commands, requests, choices };
+  return { sim, fake, store, clock, commands, requests, choices, notifications };
 }
 
 const addYoung = {
@@ -251,6 +254,27 @@ describe("decide, checkDeny and digest", () => {
     assert.ok(
       sim.control.auditItems(ORG.id).some((i) => i.principal.name.toLowerCase() === SEED.benYoung.name),
     );
+  });
+
+  test("a re-render that Slack refuses after a click is queued for the jobs to retry", async (t) => {
+    const { commands, fake, notifications } = await world(t);
+    const created = await commands.requestChange({
+      kind: "add",
+      who: { kind: "text", value: "ben.young" },
+      requester: REQUESTER,
+    });
+    assert.ok(created.kind === "created");
+    const id = created.request.id;
+    fake.failNext("chat.update", "internal_error");
+    assert.equal((await commands.decide(id, BOSS, { kind: "approve" })).kind, "approved");
+    await commands.idle();
+    assert.deepEqual(
+      notifications.list().map((q) => q.requestId),
+      [id],
+    );
+    assert.match(notifications.list()[0]?.lastError ?? "", /internal_error/);
+    const message = fake.messagesIn(APPROVALS)[0];
+    assert.equal(message?.versions.filter((v) => v.via === "chat.update").length, 0, "Slack refused it");
   });
 
   test("checkDeny refuses a non-approver and a decided request, and changes nothing", async (t) => {

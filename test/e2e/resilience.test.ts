@@ -5,7 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { Jobs } from "../../src/jobs/scheduler.ts";
+import { createJobs } from "../../src/jobs/scheduler.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
+import { NotificationQueue } from "../../src/store/jobs.ts";
 import {
   APPROVALS,
   BEN,
@@ -95,6 +98,65 @@ describe("VB365 failing", () => {
     const answer = await world.answer(responseUrl);
     assert.ok(textOf(answer).includes("Executive Team"));
     world.sim.faults.reset();
+  });
+});
+
+describe("Slack failing", () => {
+  test("an update refused after an approval click is queued, and the next retry-applies run re-renders it", async (t) => {
+    let jobs: Jobs | undefined;
+    const never = "0 0 1 1 *";
+    const world = await startWorld(t, {
+      env: { DIGEST_CRON: never },
+      bot: {
+        // The real jobs, run by hand: no schedule fires during the test.
+        jobs: (context) => {
+          jobs = createJobs({
+            ...context,
+            roster: context.approvers,
+            options: {
+              schedules: {
+                "digest-catch-up": never,
+                "expire-requests": never,
+                "remind-approvers": never,
+                "retry-applies": never,
+                "end-timed-audits": never,
+                "sync-directory": never,
+                "watch-access": never,
+              },
+            },
+          });
+          return jobs;
+        },
+      },
+    });
+    await world.ask(RITA, "add ben.young legal hold");
+    const id = requestIdOfLatest(world);
+    const posted = world.approvalMessage(id);
+    assert.ok(posted);
+    const queue = new NotificationQueue(world.bot.context.store.db);
+
+    world.fake.failNext("chat.update", "ratelimited");
+    await world.click({
+      userId: BOSS,
+      actionId: ACTION.approve,
+      value: String(id),
+      on: { message: { channel: APPROVALS, ts: posted.ts } },
+    });
+    const queued = await world.fake.waitFor(() => queue.list()[0], 10_000, "the re-render queued");
+    await world.bot.idle();
+    assert.equal(queued.requestId, id);
+    assert.match(queued.lastError ?? "", /Slack/);
+    assert.equal(queue.list().length, 1);
+    assert.equal(world.bot.context.store.requests.get(id)?.state, "applied");
+    assert.ok(findButton(world.approvalMessage(id)?.blocks, ACTION.approve), "the update was refused");
+
+    assert.ok(jobs);
+    await jobs.runNow("retry-applies");
+    const updated = world.approvalMessage(id);
+    assert.equal(findButton(updated?.blocks, ACTION.approve), undefined, "no buttons once decided");
+    assert.ok(textOf(updated).includes("Audit item added in VB365"));
+    assert.deepEqual(queue.list(), [], "the queue is empty");
+    assert.equal(world.dms(RITA).length, 1, "the requester is told once");
   });
 });
 
