@@ -16,6 +16,7 @@ import type { PrincipalRef } from "../vbo/schemas.ts";
 import { decide } from "./decide.ts";
 import type { KnownOrganization, OrganizationChoice, Organizations } from "./organizations.ts";
 import type { DigestPoster, RequestNotifier, RerenderQueue } from "./ports.ts";
+import { reasonWithoutRestOfName } from "./reason.ts";
 import type { ActResult, ApproverDirectory, RequestService } from "./requests.ts";
 import type { Candidate, Resolver, WhoInput } from "./resolver.ts";
 import type { Action, OrganizationRef, Request, RequestKind } from "./types.ts";
@@ -225,8 +226,14 @@ class CommandService implements Commands {
 
       const resolution = await this.#deps.resolver.resolve(organization.id, who.who);
       switch (resolution.kind) {
-        case "one":
-          return await this.#submit(input, organization, resolution.principal);
+        case "one": {
+          // An unquoted name is one word to the parser: the rest of it may have landed in the reason.
+          const reason =
+            input.who.kind === "text"
+              ? reasonWithoutRestOfName(resolution.principal.displayName, input.who.value, input.reason)
+              : input.reason;
+          return await this.#submit({ ...input, reason }, organization, resolution.principal);
+        }
         case "many":
           return { kind: "choose_candidate", choice: this.#saveChoice(input, organization, resolution) };
         case "none":

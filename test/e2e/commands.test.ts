@@ -190,6 +190,19 @@ describe("removing an audit item", () => {
     assert.equal(world.sim.stats.count("POST", AUDIT_REMOVE), 1);
   });
 
+  test("an unquoted multi-word name: the rest of the name is not swallowed into the reason", async (t) => {
+    const world = await startWorld(t);
+    const answer = await world.ask(RITA, "remove Executive Team case closed");
+    assert.match(answer.text ?? "", /posted for approval/, textOf(answer));
+    const id = requestIdOfLatest(world);
+    const request = world.bot.context.store.requests.get(id);
+    assert.equal(request?.principal.displayName, EXEC.displayName);
+    assert.equal(request?.reason, "case closed");
+    const shown = textOf(world.approvalMessage(id));
+    assert.ok(shown.includes("case closed"));
+    assert.equal(shown.includes("Team case closed"), false, "no word of the name in the reason");
+  });
+
   test("removing someone who is not audited is answered so", async (t) => {
     const world = await startWorld(t);
     const answer = await world.ask(RITA, "remove ben.young");
