@@ -16,6 +16,7 @@ import {
 } from "../../src/core/digest.ts";
 import type { LogEvent, Request } from "../../src/core/types.ts";
 import type { AuditItem } from "../../src/vbo/schemas.ts";
+import { aRequest as aRequestWith } from "../support/builders.ts";
 
 const org = { id: "org-1", name: "vBridge" };
 const t0 = new Date("2026-11-25T09:00:00.000Z");
@@ -57,29 +58,14 @@ function logEvent(partial: Partial<LogEvent> & Pick<LogEvent, "kind">): LogEvent
 }
 
 function aRequest(over: Partial<Request>): Request {
-  return {
-    id: 1,
-    kind: "add",
+  return aRequestWith({
     organization: org,
     principal: ben,
     requester: "U1",
-    reason: null,
-    state: "pending",
     createdAt: t0,
     updatedAt: t0,
-    decidedAt: null,
-    decidedBy: null,
-    denyReason: null,
-    auditForMs: null,
-    auditExpiresAt: null,
-    auditExpiredAt: null,
-    expiryAttempts: 0,
-    appliedAt: null,
-    applyAttempts: 0,
-    lastError: null,
-    nextAttemptAt: null,
     ...over,
-  };
+  });
 }
 
 describe("audit keys and entries", () => {

@@ -16,6 +16,7 @@ import {
 import type { Request } from "../../../src/core/types.ts";
 import { joinWithin, renderDigest } from "../../../src/slack/blocks/digest.ts";
 import { checkMessage } from "../../fakes/slack/validate.ts";
+import { aRequest } from "../../support/builders.ts";
 
 const t0 = new Date("2026-11-25T09:00:00.000Z");
 
@@ -111,33 +112,23 @@ describe("rendering the digest", () => {
   });
 
   test("long request lists, errors and access lines are cut, and user text is escaped", () => {
-    const request = (id: number, state: Request["state"]): Request => ({
-      id,
-      kind: "add",
-      organization: { id: "vbridge-id", name: "vbridge" },
-      principal: {
-        type: "User",
-        id: `u${id}`,
-        name: `u${id}@x.example`,
-        displayName: `<script> & ${"long name ".repeat(20)}`,
-      },
-      requester: "U0REQUESTER",
-      reason: null,
-      state,
-      createdAt: new Date(t0.getTime() - id * 60_000),
-      updatedAt: t0,
-      decidedAt: null,
-      decidedBy: null,
-      denyReason: null,
-      auditForMs: null,
-      auditExpiresAt: null,
-      auditExpiredAt: null,
-      expiryAttempts: 0,
-      appliedAt: null,
-      applyAttempts: 3,
-      lastError: `VB365 addAuditItems failed (HTTP 500): ${"boom ".repeat(200)}`,
-      nextAttemptAt: t0,
-    });
+    const request = (id: number, state: Request["state"]): Request =>
+      aRequest({
+        id,
+        organization: { id: "vbridge-id", name: "vbridge" },
+        principal: {
+          type: "User",
+          id: `u${id}`,
+          name: `u${id}@x.example`,
+          displayName: `<script> & ${"long name ".repeat(20)}`,
+        },
+        state,
+        createdAt: new Date(t0.getTime() - id * 60_000),
+        updatedAt: t0,
+        applyAttempts: 3,
+        lastError: `VB365 addAuditItems failed (HTTP 500): ${"boom ".repeat(200)}`,
+        nextAttemptAt: t0,
+      });
     const access: AccessSummary = {
       sessionId: "s",
       sessionName: "s",

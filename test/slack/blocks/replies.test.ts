@@ -27,6 +27,7 @@ import {
 import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/blocks/request.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
 import { checkMessage, checkView } from "../../fakes/slack/validate.ts";
+import { aRequest as aRequestWith } from "../../support/builders.ts";
 import { buttonsIn, shownText } from "../helpers.ts";
 
 const ORG = SEED.organization;
@@ -43,30 +44,14 @@ function principal(i: number, displayName = `User ${i}`): PrincipalRef {
 }
 
 function aRequest(over: Partial<Request> = {}): Request {
-  const at = new Date("2026-03-02T09:00:00Z");
-  return {
+  return aRequestWith({
     id: 42,
-    kind: "add",
     organization: ORG,
     principal: principal(1, LONG),
     requester: "U0RITA",
     reason: "r".repeat(500),
-    state: "pending",
-    createdAt: at,
-    updatedAt: at,
-    decidedAt: null,
-    decidedBy: null,
-    denyReason: null,
-    auditForMs: null,
-    auditExpiresAt: null,
-    auditExpiredAt: null,
-    expiryAttempts: 0,
-    appliedAt: null,
-    applyAttempts: 0,
-    lastError: null,
-    nextAttemptAt: null,
     ...over,
-  };
+  });
 }
 
 /** The fallback and every mrkdwn text object: what Slack parses for mentions and links (plain_text it shows as is). */
