@@ -12,6 +12,7 @@ import type { Config } from "../../src/config.ts";
 import type { RequestNotifier } from "../../src/core/ports.ts";
 import { RequestService } from "../../src/core/requests.ts";
 import { createResolver, type Resolver } from "../../src/core/resolver.ts";
+import type { Request } from "../../src/core/types.ts";
 import type { JobOptions } from "../../src/jobs/context.ts";
 import { createJobs, type Jobs } from "../../src/jobs/scheduler.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -71,6 +72,8 @@ export interface World {
   jobs(options?: JobOptions): Jobs;
   principal(name: string): Promise<PrincipalRef>;
   /** Submits, posts and approves an add or remove by BOSS; returns the request id. */
+  /** Submits an add or remove by REQUESTER and posts it for approval; returns the pending request. */
+  posted(kind: "add" | "remove", who: PrincipalRef, options?: { auditForMs?: number }): Promise<Request>;
   approved(
     kind: "add" | "remove",
     who: PrincipalRef,
@@ -175,7 +178,7 @@ export async function createWorld(t: TestContext, options: WorldOptions = {}): P
         ...(user.msid ? { msid: user.msid } : {}),
       };
     },
-    async approved(kind, who, opts = {}) {
+    async posted(kind, who, opts = {}) {
       const submitted = await requests.submit({
         kind,
         organization: ORG,
@@ -187,15 +190,18 @@ export async function createWorld(t: TestContext, options: WorldOptions = {}): P
       assert.equal(submitted.kind, "created");
       assert.ok(submitted.kind === "created");
       await notifier.requestCreated(submitted.request.id);
-      const acted = await requests.act(
-        submitted.request.id,
-        BOSS,
-        { kind: "approve" },
-        { apply: opts.apply ?? true },
+      return submitted.request;
+    },
+    async approved(kind, who, opts = {}) {
+      const posted = await world.posted(
+        kind,
+        who,
+        opts.auditForMs === undefined ? {} : { auditForMs: opts.auditForMs },
       );
+      const acted = await requests.act(posted.id, BOSS, { kind: "approve" }, { apply: opts.apply ?? true });
       assert.equal(acted.kind, "approved");
-      await notifier.requestChanged(submitted.request.id);
-      return submitted.request.id;
+      await notifier.requestChanged(posted.id);
+      return posted.id;
     },
     messages: (channel) => slack.messagesIn(channel),
   };

@@ -25,15 +25,8 @@ describe("reminders", () => {
     const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const jobs = w.jobs();
     const ben = await w.principal(SEED.benYoung.name);
-    const submitted = await w.requests.submit({
-      kind: "add",
-      organization: ORG,
-      principal: ben,
-      requester: REQUESTER,
-    });
-    assert.ok(submitted.kind === "created");
-    const id = submitted.request.id;
-    await w.notifier.requestCreated(id);
+    const request = await w.posted("add", ben);
+    const id = request.id;
     const reminders = () => eventsOf(w.store, "reminded").filter((e) => e.requestId === id);
     const reminderPosts = () => w.messages(APPROVALS).filter((m) => m.threadTs !== undefined);
 
@@ -47,7 +40,7 @@ describe("reminders", () => {
       [48, 3],
       [60, 3],
     ] as const) {
-      w.clock.current = new Date(submitted.request.createdAt.getTime() + hours * HOUR);
+      w.clock.current = new Date(request.createdAt.getTime() + hours * HOUR);
       const run = await jobs.runNow("remind-approvers");
       assert.equal(run.outcome, "succeeded", run.detail);
       assert.equal(reminders().length, expected, `after ${hours} h`);
@@ -68,16 +61,9 @@ describe("reminders", () => {
   test("after downtime only the latest reminder due is sent, and someone who voted is not reminded", async (t) => {
     const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);
-    const submitted = await w.requests.submit({
-      kind: "add",
-      organization: ORG,
-      principal: ben,
-      requester: REQUESTER,
-    });
-    assert.ok(submitted.kind === "created");
-    await w.notifier.requestCreated(submitted.request.id);
+    const request = await w.posted("add", ben);
     // A vote that did not decide it (as under a quorum of two): BOSS is not reminded again.
-    w.store.votes.add(submitted.request.id, BOSS, w.clock.now());
+    w.store.votes.add(request.id, BOSS, w.clock.now());
     w.clock.advance(30 * HOUR);
     await w.jobs().runNow("remind-approvers");
     const sent = eventsOf(w.store, "reminded");
@@ -93,14 +79,7 @@ describe("reminders", () => {
   test("a reminder Slack refused is not counted as sent: the next run posts it", async (t) => {
     const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);
-    const submitted = await w.requests.submit({
-      kind: "add",
-      organization: ORG,
-      principal: ben,
-      requester: REQUESTER,
-    });
-    assert.ok(submitted.kind === "created");
-    await w.notifier.requestCreated(submitted.request.id);
+    await w.posted("add", ben);
     w.clock.advance(5 * HOUR);
     w.slack.failNext("chat.postMessage", "ratelimited", { retryAfter: 1 });
     const failed = await w.jobs().runNow("remind-approvers");
@@ -118,23 +97,16 @@ describe("expiry, retries and time-bound audits", () => {
   test("a pending request past its 72 hours is expired and its approval message says so", async (t) => {
     const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);
-    const submitted = await w.requests.submit({
-      kind: "add",
-      organization: ORG,
-      principal: ben,
-      requester: REQUESTER,
-    });
-    assert.ok(submitted.kind === "created");
-    await w.notifier.requestCreated(submitted.request.id);
+    const request = await w.posted("add", ben);
     const jobs = w.jobs();
     w.clock.advance(71 * HOUR);
     assert.match((await jobs.runNow("expire-requests")).detail, /^0 requests expired/);
-    assert.equal(w.store.requests.get(submitted.request.id)?.state, "pending");
+    assert.equal(w.store.requests.get(request.id)?.state, "pending");
     w.clock.advance(2 * HOUR);
     const run = await jobs.runNow("expire-requests");
     assert.equal(run.outcome, "succeeded");
     assert.match(run.detail, /^1 request expired/);
-    assert.equal(w.store.requests.get(submitted.request.id)?.state, "expired");
+    assert.equal(w.store.requests.get(request.id)?.state, "expired");
     assert.equal(eventsOf(w.store, "expired").length, 1);
     const approval = w.messages(APPROVALS)[0];
     assert.ok(approval);
