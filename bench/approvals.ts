@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "../src/clock.ts";
-import { RequestService } from "../src/core/requests.ts";
+import { RequestService } from "../src/core/requests/lifecycle.ts";
 import { silentLogger } from "../src/logger.ts";
 import { createSimulator } from "../src/sim/server.ts";
 import { SEED } from "../src/sim/types.ts";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
-import type { LogEvent, Request } from "../src/core/types.ts";
+import type { LogEvent, Request } from "../src/core/requests/types.ts";
 import { SHUTDOWN_GRACE_MS } from "../src/lifecycle.ts";
 import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";

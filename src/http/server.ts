@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Clock } from "../clock.ts";
-import type { Readiness } from "../core/queries.ts";
+import type { Readiness } from "../core/queries/queries.ts";
 import type { Logger } from "../logger.ts";
 import { SIGNATURE_TOLERANCE_SECONDS } from "../slack/signing.ts";
 

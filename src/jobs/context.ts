@@ -6,9 +6,9 @@
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { ZonedTime } from "../core/digest/time.ts";
-import type { ApproverRoster, ChatOut, RequestNotifier } from "../core/ports.ts";
-import type { RequestService } from "../core/requests.ts";
-import type { Resolver } from "../core/resolver.ts";
+import type { Resolver } from "../core/directory/resolver.ts";
+import type { RequestService } from "../core/requests/lifecycle.ts";
+import type { ApproverRoster, ChatOut, RequestNotifier } from "../core/requests/ports.ts";
 import type { Logger } from "../logger.ts";
 import { AccessWatchRepository } from "../store/access.ts";
 import type { Store } from "../store/index.ts";

@@ -1,5 +1,5 @@
 /**
- * Job: the digest. Gathers what src/core/digest.ts needs (VB365's organizations, audit lists and
+ * Job: the digest. Gathers what src/core/digest/build.ts needs (VB365's organizations, audit lists and
  * e-mail settings; the snapshots, log and requests from the store), posts the rendered messages to
  * `DIGEST_CHANNEL_ID`, then records in one transaction the digest, each organization's new snapshot,
  * a `drift_seen` event per drift and a `digest_posted` event. Nothing is recorded when posting
@@ -9,7 +9,7 @@
  * failing altogether still posts a digest listing the organizations the bot knows as unavailable.
  */
 
-import type { AuditEntry } from "../core/digest.ts";
+import type { AuditEntry } from "../core/digest/build.ts";
 import {
   accessFromLog,
   auditEntries,
@@ -19,8 +19,8 @@ import {
   type Notifications,
   type OrganizationInput,
   type RequestPeople,
-} from "../core/digest.ts";
-import { type OrganizationRef, type Request, SYSTEM_ACTOR, VB365_ACTOR } from "../core/types.ts";
+} from "../core/digest/build.ts";
+import { type OrganizationRef, type Request, SYSTEM_ACTOR, VB365_ACTOR } from "../core/requests/types.ts";
 import { renderDigest } from "../slack/blocks/digest.ts";
 import { describeError, type JobContext, mapLimit, plural } from "./context.ts";
 

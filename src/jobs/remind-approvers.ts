@@ -3,8 +3,8 @@
  * Each reminder is sent once, to the approvers who have not voted, and logged as a `reminded` event
  * carrying its number; after downtime only the latest reminder due is sent, not every one missed.
  */
-import { isPastTtl } from "../core/decide.ts";
-import { SYSTEM_ACTOR } from "../core/types.ts";
+import { isPastTtl } from "../core/requests/decide.ts";
+import { SYSTEM_ACTOR } from "../core/requests/types.ts";
 import { describeError, type JobContext, type JobResult, plural } from "./context.ts";
 
 const HOUR = 3_600_000;

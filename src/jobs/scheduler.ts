@@ -15,7 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
-import type { DigestPoster } from "../core/ports.ts";
+import type { DigestPoster } from "../core/requests/ports.ts";
 import {
   createJobContext,
   describeError,

@@ -7,7 +7,7 @@
  *    narrow time window around its creation, since the API has no filter by id).
  * 2. A session is examined when it is new, when what was seen of it changed (state, eTag, end
  *    time, details), or while it is Working. Examining reads its events and matches them against
- *    the audited principals of its organization (src/core/access.ts; audit lists and group members
+ *    the audited principals of its organization (src/core/access/match.ts; audit lists and group members
  *    are read at most once per run, and only when some session needs them).
  * 3. The first match posts ONE alert for the session; later matching events update that message
  *    (`ChatOut.update`). Each alert and update is logged as `access_seen`. Sessions and alerts are
@@ -24,8 +24,8 @@ import {
   buildAccessSummary,
   createAuditedIndex,
   type MemberRef,
-} from "../core/access.ts";
-import { type OrganizationRef, VB365_ACTOR } from "../core/types.ts";
+} from "../core/access/match.ts";
+import { type OrganizationRef, VB365_ACTOR } from "../core/requests/types.ts";
 import { renderAccessAlert } from "../slack/blocks/alert.ts";
 import { canonicalJson } from "../store/log.ts";
 import type { AuditItem, GroupMember, RestoreSession, RestoreSessionEvent } from "../vbo/schemas.ts";

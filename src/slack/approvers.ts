@@ -8,8 +8,8 @@
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
-import type { ApproverRoster } from "../core/ports.ts";
-import type { ApproverDirectory } from "../core/requests.ts";
+import type { ApproverDirectory } from "../core/requests/lifecycle.ts";
+import type { ApproverRoster } from "../core/requests/ports.ts";
 import type { Logger } from "../logger.ts";
 import { callSlack, slackErrorCode } from "./errors.ts";
 

@@ -5,7 +5,7 @@
  */
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
-import type { ChatOut, OutgoingMessage } from "../core/ports.ts";
+import type { ChatOut, OutgoingMessage } from "../core/requests/ports.ts";
 import type { Logger } from "../logger.ts";
 import { callSlack, SlackCallError } from "./errors.ts";
 

@@ -19,8 +19,8 @@
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
-import type { ChatOut, RequestNotifier } from "../core/ports.ts";
-import type { Request, Vote } from "../core/types.ts";
+import type { ChatOut, RequestNotifier } from "../core/requests/ports.ts";
+import type { Request, Vote } from "../core/requests/types.ts";
 import type { Logger } from "../logger.ts";
 import type { RequestMessage, Store } from "../store/index.ts";
 import {

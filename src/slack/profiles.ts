@@ -5,7 +5,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
-import type { SlackProfiles } from "../core/commands.ts";
+import type { SlackProfiles } from "../core/requests/flows.ts";
 import type { Logger } from "../logger.ts";
 import { callSlack, slackErrorCode } from "./errors.ts";
 

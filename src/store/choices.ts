@@ -4,8 +4,9 @@
  * and an index. Taking a choice is a conditional UPDATE, so a double click creates one request.
  * Owned by the Slack-app engineer; the store's other repositories do not use it.
  */
-import type { ChoiceStore, PendingChoice, TakeResult } from "../core/commands.ts";
-import type { Candidate } from "../core/resolver.ts";
+
+import type { Candidate } from "../core/directory/resolver.ts";
+import type { ChoiceStore, PendingChoice, TakeResult } from "../core/requests/flows.ts";
 import type { Database } from "./db.ts";
 
 interface ChoiceRow {

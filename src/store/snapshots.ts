@@ -3,8 +3,8 @@
  * gathered (`audit_snapshots`), which the next digest compares with VB365's list and the log of the
  * bot's own changes to find drift. A snapshot is replaced as a whole, in one transaction.
  */
-import type { AuditEntry } from "../core/digest.ts";
-import type { OrganizationRef } from "../core/types.ts";
+import type { AuditEntry } from "../core/digest/build.ts";
+import type { OrganizationRef } from "../core/requests/types.ts";
 import type { PrincipalType } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 

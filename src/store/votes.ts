@@ -1,5 +1,5 @@
 /** Approvers' votes: one per approver per request, enforced by the database. */
-import type { Vote } from "../core/types.ts";
+import type { Vote } from "../core/requests/types.ts";
 import type { Database } from "./db.ts";
 
 const iso = (d: Date) => d.toISOString();

@@ -6,7 +6,7 @@
 import type { TestContext } from "node:test";
 import { WebClient } from "@slack/web-api";
 import type { Clock } from "../../src/clock.ts";
-import type { Request } from "../../src/core/types.ts";
+import type { Request } from "../../src/core/requests/types.ts";
 import { SEED } from "../../src/sim/types.ts";
 import type { NewRequest, Store } from "../../src/store/index.ts";
 import type { PrincipalRef } from "../../src/vbo/schemas.ts";

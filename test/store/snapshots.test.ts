@@ -1,7 +1,7 @@
 /** Digests and per-organization audit snapshots on real SQLite with the real migrations. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { AuditEntry } from "../../src/core/digest.ts";
+import type { AuditEntry } from "../../src/core/digest/build.ts";
 import { DigestRepository } from "../../src/store/snapshots.ts";
 import { tempStore } from "./helpers.ts";
 

@@ -2,7 +2,7 @@
  * Test data builders with partial overrides: a plausible value for every field, so a test states
  * only what it is about (`aRequest({ state: "apply_failed" })`).
  */
-import type { Request } from "../../src/core/types.ts";
+import type { Request } from "../../src/core/requests/types.ts";
 import { SEED } from "../../src/sim/types.ts";
 
 /** A pending add of Ben Young in vBridge, in memory (not stored). */

@@ -6,11 +6,17 @@
  * A warning that audit e-mail notifications are off comes first, in blocks and in the fallback.
  */
 import type { AnyBlock } from "@slack/types";
-import { describeAccess } from "../../core/access.ts";
+import { describeAccess } from "../../core/access/match.ts";
+import type {
+  AuditEntry,
+  BotChange,
+  Digest,
+  DriftItem,
+  OrganizationDigest,
+} from "../../core/digest/build.ts";
 import { formatAge, ZonedTime } from "../../core/digest/time.ts";
-import type { AuditEntry, BotChange, Digest, DriftItem, OrganizationDigest } from "../../core/digest.ts";
-import type { OutgoingMessage } from "../../core/ports.ts";
-import type { Request } from "../../core/types.ts";
+import type { OutgoingMessage } from "../../core/requests/ports.ts";
+import type { Request } from "../../core/requests/types.ts";
 import {
   type BlockGroup,
   context,

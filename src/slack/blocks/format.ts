@@ -2,7 +2,7 @@
  * Small mrkdwn pieces shared by the renderers: dates Slack shows in each reader's own time zone,
  * principals, request titles. Pure; user-supplied text is escaped here, once.
  */
-import type { Request, RequestKind } from "../../core/types.ts";
+import type { Request, RequestKind } from "../../core/requests/types.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { escapeMrkdwn, fallbackText, inlineCode } from "./kit.ts";
 

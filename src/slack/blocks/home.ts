@@ -4,10 +4,10 @@
  * what was left out. Pure: the data comes from `Queries.home`.
  */
 import type { AnyBlock, HomeView } from "@slack/types";
-import type { HomeData } from "../../core/queries.ts";
-import type { Request } from "../../core/types.ts";
+import type { HomeData } from "../../core/queries/queries.ts";
+import type { Request } from "../../core/requests/types.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
-import { COMMAND } from "../commands/parse.ts";
+import { COMMAND } from "../command/parse.ts";
 import { plural, principalMrkdwn, slackDate, verb } from "./format.ts";
 import { context, divider, escapeMrkdwn, header, homeView, inlineCode, section } from "./kit.ts";
 import { requestCardBlocks, stateLine } from "./request.ts";

@@ -4,6 +4,17 @@
  * VB365-supplied string is escaped here.
  */
 import type { AnyBlock } from "@slack/types";
+import type { Candidate } from "../../core/directory/resolver.ts";
+import type { KnownOrganization } from "../../core/organizations.ts";
+import type {
+  FindOutcome,
+  ListOutcome,
+  LogOutcome,
+  OpenRequest,
+  PendingOutcome,
+  StatusReport,
+} from "../../core/queries/queries.ts";
+import type { RefusalReason } from "../../core/requests/decide.ts";
 import type {
   ChangeOutcome,
   DenyCheck,
@@ -12,23 +23,12 @@ import type {
   OrganizationProblem,
   PendingChoice,
   VboUnavailable,
-} from "../../core/commands.ts";
-import type { RefusalReason } from "../../core/decide.ts";
-import type { KnownOrganization } from "../../core/organizations.ts";
-import type { OutgoingMessage } from "../../core/ports.ts";
-import type {
-  FindOutcome,
-  ListOutcome,
-  LogOutcome,
-  OpenRequest,
-  PendingOutcome,
-  StatusReport,
-} from "../../core/queries.ts";
-import type { ActResult } from "../../core/requests.ts";
-import type { Candidate } from "../../core/resolver.ts";
-import type { LogEvent, Request, RequestState } from "../../core/types.ts";
+} from "../../core/requests/flows.ts";
+import type { ActResult } from "../../core/requests/lifecycle.ts";
+import type { OutgoingMessage } from "../../core/requests/ports.ts";
+import type { LogEvent, Request, RequestState } from "../../core/requests/types.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
-import { COMMAND, usageMrkdwn } from "../commands/parse.ts";
+import { COMMAND, usageMrkdwn } from "../command/parse.ts";
 import {
   fallbackFromMrkdwn,
   mentionList,

@@ -4,9 +4,9 @@
  * the stored request and its votes: every render starts from the store, never from an old message.
  */
 import type { AnyBlock } from "@slack/types";
-import { formatDuration } from "../../core/duration.ts";
-import type { OutgoingMessage } from "../../core/ports.ts";
-import type { Request, Vote } from "../../core/types.ts";
+import { formatDuration } from "../../core/requests/duration.ts";
+import type { OutgoingMessage } from "../../core/requests/ports.ts";
+import type { Request, Vote } from "../../core/requests/types.ts";
 import {
   mentionList,
   plainDate,

@@ -1,7 +1,7 @@
 /** The access alert as a Slack message, checked by the fake Slack's own Block Kit validator. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { AccessSummary } from "../../../src/core/access.ts";
+import type { AccessSummary } from "../../../src/core/access/match.ts";
 import { renderAccessAlert } from "../../../src/slack/blocks/alert.ts";
 import { checkMessage } from "../../fakes/slack/validate.ts";
 

@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { ChangeOutcome, PendingChoice } from "../../../src/core/commands.ts";
-import type { HomeData, OpenRequest } from "../../../src/core/queries.ts";
-import type { Candidate } from "../../../src/core/resolver.ts";
-import type { LogEvent, Request } from "../../../src/core/types.ts";
+import type { Candidate } from "../../../src/core/directory/resolver.ts";
+import type { HomeData, OpenRequest } from "../../../src/core/queries/queries.ts";
+import type { ChangeOutcome, PendingChoice } from "../../../src/core/requests/flows.ts";
+import type { LogEvent, Request } from "../../../src/core/requests/types.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import { denyModal } from "../../../src/slack/blocks/deny.ts";
 import { renderHome } from "../../../src/slack/blocks/home.ts";

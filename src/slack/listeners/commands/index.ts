@@ -1,9 +1,9 @@
 /** Slash commands: `/vbo-audit`. Ack at once (empty), then the work, then an ephemeral answer. */
 import type { App } from "@slack/bolt";
 import { unexpectedErrorReply } from "../../blocks/replies.ts";
-import { COMMAND } from "../../commands/parse.ts";
+import { answerCommand } from "../../command/answer.ts";
+import { COMMAND } from "../../command/parse.ts";
 import { type ListenerDeps, respondSafely } from "../context.ts";
-import { answerCommand } from "./vbo-audit.ts";
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ ack, command, respond }) => {

@@ -4,18 +4,18 @@
  */
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
-import { type CommandsDeps, createCommands } from "../../src/core/commands.ts";
-import { policyFromConfig } from "../../src/core/decide.ts";
-import { createOrganizations } from "../../src/core/organizations.ts";
-import { RequestService } from "../../src/core/requests.ts";
-import { createResolver } from "../../src/core/resolver.ts";
-import { SEED } from "../../src/sim/types.ts";
-import { createApprovers } from "../../src/slack/approvers.ts";
-import { createChatOut } from "../../src/slack/chat.ts";
-import { createRequestNotifier } from "../../src/slack/notifier.ts";
-import { createSlackProfiles } from "../../src/slack/profiles.ts";
-import { ChoiceRepository } from "../../src/store/choices.ts";
-import { NotificationQueue } from "../../src/store/jobs.ts";
+import { createResolver } from "../../../src/core/directory/resolver.ts";
+import { createOrganizations } from "../../../src/core/organizations.ts";
+import { policyFromConfig } from "../../../src/core/requests/decide.ts";
+import { type CommandsDeps, createCommands } from "../../../src/core/requests/flows.ts";
+import { RequestService } from "../../../src/core/requests/lifecycle.ts";
+import { SEED } from "../../../src/sim/types.ts";
+import { createApprovers } from "../../../src/slack/approvers.ts";
+import { createChatOut } from "../../../src/slack/chat.ts";
+import { createRequestNotifier } from "../../../src/slack/notifier.ts";
+import { createSlackProfiles } from "../../../src/slack/profiles.ts";
+import { ChoiceRepository } from "../../../src/store/choices.ts";
+import { NotificationQueue } from "../../../src/store/jobs.ts";
 import {
   APPROVALS,
   BOSS,
@@ -26,9 +26,9 @@ import {
   startFakeSlack,
   storeFor,
   webClientFor,
-} from "../slack/helpers.ts";
-import { recordingLogger } from "../store/helpers.ts";
-import { setup } from "../vbo/helpers.ts";
+} from "../../slack/helpers.ts";
+import { recordingLogger } from "../../store/helpers.ts";
+import { setup } from "../../vbo/helpers.ts";
 
 const ORG = SEED.organization;
 const MINUTE = 60_000;

@@ -4,13 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
-import { createOrganizations } from "../../src/core/organizations.ts";
-import { auditedPrincipals, createQueries, readinessOf } from "../../src/core/queries.ts";
-import { createResolver } from "../../src/core/resolver.ts";
-import { SEED } from "../../src/sim/types.ts";
-import { createApprovers } from "../../src/slack/approvers.ts";
-import { createSlackProfiles } from "../../src/slack/profiles.ts";
-import type { AuditItem } from "../../src/vbo/schemas.ts";
+import { createResolver } from "../../../src/core/directory/resolver.ts";
+import { createOrganizations } from "../../../src/core/organizations.ts";
+import { auditedPrincipals, createQueries, readinessOf } from "../../../src/core/queries/queries.ts";
+import { SEED } from "../../../src/sim/types.ts";
+import { createApprovers } from "../../../src/slack/approvers.ts";
+import { createSlackProfiles } from "../../../src/slack/profiles.ts";
+import type { AuditItem } from "../../../src/vbo/schemas.ts";
 import {
   aRequest,
   BEN,
@@ -20,9 +20,9 @@ import {
   startFakeSlack,
   storeFor,
   webClientFor,
-} from "../slack/helpers.ts";
-import { recordingLogger } from "../store/helpers.ts";
-import { setup } from "../vbo/helpers.ts";
+} from "../../slack/helpers.ts";
+import { recordingLogger } from "../../store/helpers.ts";
+import { setup } from "../../vbo/helpers.ts";
 
 const ORG = SEED.organization;
 

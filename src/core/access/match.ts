@@ -19,9 +19,9 @@
  *   before v8.
  */
 import * as z from "zod";
-import type { AuditItem, RestoreEventType, RestoreSession, RestoreSessionEvent } from "../vbo/schemas.ts";
-import type { ZonedTime } from "./digest/time.ts";
-import type { OrganizationRef } from "./types.ts";
+import type { AuditItem, RestoreEventType, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
+import type { ZonedTime } from "../digest/time.ts";
+import type { OrganizationRef } from "../requests/types.ts";
 
 export interface AuditedTarget {
   type: "User" | "Group";

@@ -5,22 +5,22 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, type TestContext, test } from "node:test";
-import type { Clock } from "../../src/clock.ts";
-import { systemClock } from "../../src/clock.ts";
+import type { Clock } from "../../../src/clock.ts";
+import { systemClock } from "../../../src/clock.ts";
 import {
   type ApproverDirectory,
   RequestService,
   type RetryPolicy,
   retryDelayMs,
-} from "../../src/core/requests.ts";
-import type { Policy } from "../../src/core/types.ts";
-import { silentLogger } from "../../src/logger.ts";
-import { createSimulator } from "../../src/sim/server.ts";
-import { SEED, type VboSimulator } from "../../src/sim/types.ts";
-import { createStore, openDatabase, type Store, verifyLog } from "../../src/store/index.ts";
-import { createVboClient, type VboClient } from "../../src/vbo/client.ts";
-import type { PrincipalRef } from "../../src/vbo/schemas.ts";
-import { tempDir } from "../store/helpers.ts";
+} from "../../../src/core/requests/lifecycle.ts";
+import type { Policy } from "../../../src/core/requests/types.ts";
+import { silentLogger } from "../../../src/logger.ts";
+import { createSimulator } from "../../../src/sim/server.ts";
+import { SEED, type VboSimulator } from "../../../src/sim/types.ts";
+import { createStore, openDatabase, type Store, verifyLog } from "../../../src/store/index.ts";
+import { createVboClient, type VboClient } from "../../../src/vbo/client.ts";
+import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
+import { tempDir } from "../../store/helpers.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -2,7 +2,7 @@
  * `/vbo-audit`: parse the text, make ONE call to the core, render the answer. The caller acks first
  * (before any of this runs) and sends the answer with `respond()`, so VB365 may take its time.
  */
-import type { OutgoingMessage } from "../../../core/ports.ts";
+import type { OutgoingMessage } from "../../core/requests/ports.ts";
 import {
   changeReply,
   digestReply,
@@ -13,9 +13,9 @@ import {
   parseErrorReply,
   pendingReply,
   statusReply,
-} from "../../blocks/replies.ts";
-import { parseCommand } from "../../commands/parse.ts";
-import type { ListenerDeps } from "../context.ts";
+} from "../blocks/replies.ts";
+import type { ListenerDeps } from "../listeners/context.ts";
+import { parseCommand } from "./parse.ts";
 
 export async function answerCommand(
   deps: ListenerDeps,

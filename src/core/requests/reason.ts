@@ -3,7 +3,7 @@
  * the name `Executive` and the reason `Team case closed`: the parser cannot tell the two apart.
  * Once the name has resolved to exactly one principal, its display name can.
  */
-import { fold } from "./directory/normalize.ts";
+import { fold } from "../directory/normalize.ts";
 
 const words = (text: string): string[] => text.split(/\s+/).filter((w) => w !== "");
 

@@ -6,8 +6,8 @@ import {
   isPastTtl,
   pendingDeadline,
   policyFromConfig,
-} from "../../src/core/decide.ts";
-import type { Action, Actor, Policy, RequestState } from "../../src/core/types.ts";
+} from "../../../src/core/requests/decide.ts";
+import type { Action, Actor, Policy, RequestState } from "../../../src/core/requests/types.ts";
 
 const HOUR = 3_600_000;
 const created = new Date("2026-03-02T09:00:00.000Z");

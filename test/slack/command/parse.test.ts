@@ -11,7 +11,7 @@ import {
   SUBCOMMANDS,
   USAGE_HINT,
   usageMrkdwn,
-} from "../../../src/slack/commands/parse.ts";
+} from "../../../src/slack/command/parse.ts";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

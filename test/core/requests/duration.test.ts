@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatDuration, MAX_DURATION_MS, parseDuration } from "../../src/core/duration.ts";
+import { formatDuration, MAX_DURATION_MS, parseDuration } from "../../../src/core/requests/duration.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

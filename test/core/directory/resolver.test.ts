@@ -7,16 +7,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Clock } from "../../src/clock.ts";
-import { tokenize } from "../../src/core/directory/normalize.ts";
-import { createResolver, type Resolution, type Resolver, type WhoInput } from "../../src/core/resolver.ts";
-import { silentLogger } from "../../src/logger.ts";
-import { createSimulator } from "../../src/sim/server.ts";
-import { SEED, type SimulatorOptions, type VboSimulator } from "../../src/sim/types.ts";
-import { type Database, openDatabase } from "../../src/store/db.ts";
-import { DirectoryRepository } from "../../src/store/directory.ts";
-import { createVboClient, type VboClient } from "../../src/vbo/client.ts";
-import { isVboError } from "../../src/vbo/errors.ts";
+import type { Clock } from "../../../src/clock.ts";
+import { tokenize } from "../../../src/core/directory/normalize.ts";
+import {
+  createResolver,
+  type Resolution,
+  type Resolver,
+  type WhoInput,
+} from "../../../src/core/directory/resolver.ts";
+import { silentLogger } from "../../../src/logger.ts";
+import { createSimulator } from "../../../src/sim/server.ts";
+import { SEED, type SimulatorOptions, type VboSimulator } from "../../../src/sim/types.ts";
+import { type Database, openDatabase } from "../../../src/store/db.ts";
+import { DirectoryRepository } from "../../../src/store/directory.ts";
+import { createVboClient, type VboClient } from "../../../src/vbo/client.ts";
+import { isVboError } from "../../../src/vbo/errors.ts";
 
 const ORG = SEED.organization.id;
 const HOUR = 3_600_000;

@@ -9,10 +9,10 @@ import {
   describeAccess,
   idForms,
   touchedBy,
-} from "../../src/core/access.ts";
-import { ZonedTime } from "../../src/core/digest/time.ts";
-import { SEED } from "../../src/sim/types.ts";
-import type { AuditItem, RestoreSession, RestoreSessionEvent } from "../../src/vbo/schemas.ts";
+} from "../../../src/core/access/match.ts";
+import { ZonedTime } from "../../../src/core/digest/time.ts";
+import { SEED } from "../../../src/sim/types.ts";
+import type { AuditItem, RestoreSession, RestoreSessionEvent } from "../../../src/vbo/schemas.ts";
 
 const org = SEED.organization;
 const ben = SEED.benYoung;

@@ -6,11 +6,11 @@
  * unless the cache could answer by itself.
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../logger.ts";
-import type { DirectoryRepository, DirectorySync } from "../store/directory.ts";
-import type { VboApi } from "../vbo/api.ts";
-import { isVboError, type VboError } from "../vbo/errors.ts";
+import type { Clock } from "../../clock.ts";
+import type { Logger } from "../../logger.ts";
+import type { DirectoryRepository, DirectorySync } from "../../store/directory.ts";
+import type { VboApi } from "../../vbo/api.ts";
+import { isVboError, type VboError } from "../../vbo/errors.ts";
 import {
   type AnswerLimits,
   answerFrom,
@@ -20,12 +20,12 @@ import {
   suggestionsFrom,
   toCandidate,
   type WhoInput,
-} from "./directory/answer.ts";
-import { type DirectoryEntry, entryFromGroup, entryFromUser } from "./directory/entry.ts";
-import { DirectoryIndex } from "./directory/search-index.ts";
+} from "./answer.ts";
+import { type DirectoryEntry, entryFromGroup, entryFromUser } from "./entry.ts";
+import { DirectoryIndex } from "./search-index.ts";
 
-export type { Candidate, WhoInput } from "./directory/answer.ts";
-export type { MatchKind } from "./directory/rank.ts";
+export type { Candidate, WhoInput } from "./answer.ts";
+export type { MatchKind } from "./rank.ts";
 
 export type Resolution =
   | ({ kind: "one" } & Candidate)

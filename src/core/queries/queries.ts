@@ -3,14 +3,16 @@
  * No Slack in them: each returns data (or the answer that explains why there is none) for the Slack
  * side to render. VB365 failing is an answer, never an exception.
  */
-import type { Clock } from "../clock.ts";
-import type { ApiVersionSetting } from "../config.ts";
-import type { Logger } from "../logger.ts";
-import type { Store } from "../store/index.ts";
-import type { VboApi, VboHealth } from "../vbo/api.ts";
-import { isVboError } from "../vbo/errors.ts";
-import { auditItemPrincipal, findAuditItem } from "../vbo/principals.ts";
-import type { ApiVersion, AuditItem, PrincipalRef } from "../vbo/schemas.ts";
+import type { Clock } from "../../clock.ts";
+import type { ApiVersionSetting } from "../../config.ts";
+import type { Logger } from "../../logger.ts";
+import type { Store } from "../../store/index.ts";
+import type { VboApi, VboHealth } from "../../vbo/api.ts";
+import { isVboError } from "../../vbo/errors.ts";
+import { auditItemPrincipal, findAuditItem } from "../../vbo/principals.ts";
+import type { ApiVersion, AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
+import type { Candidate, Resolver } from "../directory/resolver.ts";
+import type { KnownOrganization, Organizations } from "../organizations.ts";
 import {
   type MemberProblem,
   type OrganizationProblem,
@@ -20,11 +22,9 @@ import {
   unavailable,
   type VboUnavailable,
   whoInputOf,
-} from "./commands.ts";
-import type { KnownOrganization, Organizations } from "./organizations.ts";
-import type { ApproverDirectory } from "./requests.ts";
-import type { Candidate, Resolver } from "./resolver.ts";
-import type { LogEvent, OrganizationRef, Request, Vote } from "./types.ts";
+} from "../requests/flows.ts";
+import type { ApproverDirectory } from "../requests/lifecycle.ts";
+import type { LogEvent, OrganizationRef, Request, Vote } from "../requests/types.ts";
 
 export interface FoundPrincipal extends Candidate {
   /** Undefined when VB365's audit items could not be read. */

@@ -8,13 +8,13 @@
  * the approver directory failing, or VB365 failing where there is nothing to retry (`submit`).
  */
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../logger.ts";
-import type { RequestMessage, Store } from "../store/index.ts";
-import type { VboApi } from "../vbo/api.ts";
-import { isVboError } from "../vbo/errors.ts";
-import { findAuditItem } from "../vbo/principals.ts";
-import type { AuditItem, PrincipalRef } from "../vbo/schemas.ts";
+import type { Clock } from "../../clock.ts";
+import type { Logger } from "../../logger.ts";
+import type { RequestMessage, Store } from "../../store/index.ts";
+import type { VboApi } from "../../vbo/api.ts";
+import { isVboError } from "../../vbo/errors.ts";
+import { findAuditItem } from "../../vbo/principals.ts";
+import type { AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
 import { type Decision, decide, isPastTtl, type RefusalReason } from "./decide.ts";
 import { formatDuration, MAX_DURATION_MS } from "./duration.ts";
 import {

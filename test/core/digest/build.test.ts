@@ -1,8 +1,7 @@
 /** The pure digest: drift from a snapshot and the bot's own changes, and each organization's picture. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { AccessSummary } from "../../src/core/access.ts";
-import { formatAge, ZonedTime } from "../../src/core/digest/time.ts";
+import type { AccessSummary } from "../../../src/core/access/match.ts";
 import {
   type AuditEntry,
   accessFromLog,
@@ -13,10 +12,11 @@ import {
   buildDigest,
   computeDrift,
   type OrganizationInput,
-} from "../../src/core/digest.ts";
-import type { LogEvent, Request } from "../../src/core/types.ts";
-import type { AuditItem } from "../../src/vbo/schemas.ts";
-import { aRequest as aRequestWith } from "../support/builders.ts";
+} from "../../../src/core/digest/build.ts";
+import { formatAge, ZonedTime } from "../../../src/core/digest/time.ts";
+import type { LogEvent, Request } from "../../../src/core/requests/types.ts";
+import type { AuditItem } from "../../../src/vbo/schemas.ts";
+import { aRequest as aRequestWith } from "../../support/builders.ts";
 
 const org = { id: "org-1", name: "vBridge" };
 const t0 = new Date("2026-11-25T09:00:00.000Z");

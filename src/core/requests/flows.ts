@@ -9,16 +9,16 @@
  * Several matches store a server-side choice and create nothing until the same person picks.
  */
 import { randomBytes } from "node:crypto";
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../logger.ts";
-import { isVboError } from "../vbo/errors.ts";
-import type { PrincipalRef } from "../vbo/schemas.ts";
+import type { Clock } from "../../clock.ts";
+import type { Logger } from "../../logger.ts";
+import { isVboError } from "../../vbo/errors.ts";
+import type { PrincipalRef } from "../../vbo/schemas.ts";
+import type { Candidate, Resolver, WhoInput } from "../directory/resolver.ts";
+import type { KnownOrganization, OrganizationChoice, Organizations } from "../organizations.ts";
 import { decide } from "./decide.ts";
-import type { KnownOrganization, OrganizationChoice, Organizations } from "./organizations.ts";
+import type { ActResult, ApproverDirectory, RequestService } from "./lifecycle.ts";
 import type { DigestPoster, RequestNotifier, RerenderQueue } from "./ports.ts";
 import { reasonWithoutRestOfName } from "./reason.ts";
-import type { ActResult, ApproverDirectory, RequestService } from "./requests.ts";
-import type { Candidate, Resolver, WhoInput } from "./resolver.ts";
 import type { Action, OrganizationRef, Request, RequestKind } from "./types.ts";
 
 /** A Slack member's profile e-mail (implemented by the Slack side over `users.info`). */

@@ -2,7 +2,7 @@
  * The vocabulary of the approval workflow, shared by the store, the core and the Slack side.
  * Plain data: no behaviour, no Slack, no SQL.
  */
-import type { PrincipalRef } from "../vbo/schemas.ts";
+import type { PrincipalRef } from "../../vbo/schemas.ts";
 
 export type RequestKind = "add" | "remove";
 

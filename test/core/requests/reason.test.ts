@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { reasonWithoutRestOfName } from "../../src/core/reason.ts";
+import { reasonWithoutRestOfName } from "../../../src/core/requests/reason.ts";
 
 describe("reasonWithoutRestOfName", () => {
   test("the words that finish the display name leave the reason", () => {

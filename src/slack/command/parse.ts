@@ -6,7 +6,7 @@
  * Error messages are mrkdwn with every user-supplied fragment escaped, ready for a reply.
  */
 import { boundedDistance } from "../../core/directory/distance.ts";
-import { parseDuration } from "../../core/duration.ts";
+import { parseDuration } from "../../core/requests/duration.ts";
 import { escapeMrkdwn, inlineCode, truncate } from "../blocks/kit.ts";
 
 export const COMMAND = "/vbo-audit";
@@ -221,7 +221,7 @@ function notAPrincipal(raw: string): ParseError {
 // Durations
 
 /**
- * `--for` as an audit duration: `30d`, `12h`, `2w`, `1w2d` (the units of `core/duration.ts`), from
+ * `--for` as an audit duration: `30d`, `12h`, `2w`, `1w2d` (the units of `core/requests/duration.ts`), from
  * 1 hour to 365 days. A bare number or `m` is refused: minutes or months? Nobody should have to guess.
  */
 export function parseAuditFor(text: string): { ok: true; ms: number } | { ok: false; message: string } {

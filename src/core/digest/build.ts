@@ -10,9 +10,9 @@
  * VB365 has beyond it was added outside the bot; what it lacks was removed outside the bot. Each
  * drift is reported once: after a digest the snapshot becomes VB365's current list.
  */
-import type { AuditItem, PrincipalType } from "../vbo/schemas.ts";
-import { AccessSummary } from "./access.ts";
-import type { LogEvent, OrganizationRef, Request } from "./types.ts";
+import type { AuditItem, PrincipalType } from "../../vbo/schemas.ts";
+import { AccessSummary } from "../access/match.ts";
+import type { LogEvent, OrganizationRef, Request } from "../requests/types.ts";
 
 /** An audited principal as the digest and the snapshots keep it. */
 export interface AuditEntry {
