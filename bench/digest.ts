@@ -6,15 +6,15 @@
  * Slack. The ratio is what those add. Both read VB365 with the digest job's concurrency.
  */
 
+import { postDigest } from "../src/core/digest/post.ts";
 import { createJobContext } from "../src/jobs/context.ts";
-import { postDigest } from "../src/jobs/digest.ts";
 import { createSimulator } from "../src/sim/server.ts";
 import { SEED } from "../src/sim/types.ts";
 import type { VboClient } from "../src/vbo/client.ts";
 import { ms, pool, type Row, ratio, timed } from "./stats.ts";
 import { APPROVER, createBenchWorld, DIGEST, reportLogged } from "./world.ts";
 
-/** Organizations the digest job reads from VB365 at once (src/jobs/digest.ts). */
+/** Organizations the digest job reads from VB365 at once (src/core/digest/post.ts). */
 const DIGEST_CONCURRENCY = 4;
 
 export async function digestBench(options: { organizations: number; audited: number }): Promise<Row[]> {

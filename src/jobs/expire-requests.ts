@@ -1,7 +1,8 @@
 /** Job: pending requests past their time-to-live become expired, and their Slack messages say so. */
+
+import { drainNotifications, notifyChanged } from "../core/requests/views.ts";
 import type { JobContext, JobResult } from "./context.ts";
 import { plural } from "./context.ts";
-import { drainNotifications, notifyChanged } from "./notify.ts";
 
 export async function expireRequests(ctx: JobContext, now: Date): Promise<JobResult> {
   const queued = await drainNotifications(ctx);

@@ -2,9 +2,10 @@
  * Job: approved requests not yet applied to VB365 are applied (the RequestService keeps its own
  * backoff per request), and their Slack messages re-rendered with the outcome.
  */
+
+import { drainNotifications, notifyChanged } from "../core/requests/views.ts";
 import type { JobContext, JobResult } from "./context.ts";
 import { plural } from "./context.ts";
-import { drainNotifications, notifyChanged } from "./notify.ts";
 
 export async function retryApplies(ctx: JobContext, now: Date): Promise<JobResult> {
   const queued = await drainNotifications(ctx);

@@ -15,7 +15,10 @@
  */
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
+import { watchAccess } from "../core/access/watch.ts";
+import { describeDigest, postDigest } from "../core/digest/post.ts";
 import type { DigestPoster } from "../core/requests/ports.ts";
+import { remindApprovers } from "../core/requests/reminders.ts";
 import {
   createJobContext,
   describeError,
@@ -25,14 +28,11 @@ import {
   type JobName,
   type JobResult,
 } from "./context.ts";
-import { describeDigest, postDigest } from "./digest.ts";
 import { endTimedAudits } from "./end-timed-audits.ts";
 import { expireRequests } from "./expire-requests.ts";
 import { latestOccurrenceToday } from "./occurrence.ts";
-import { remindApprovers } from "./remind-approvers.ts";
 import { retryApplies } from "./retry-applies.ts";
 import { syncDirectory } from "./sync-directory.ts";
-import { watchAccess } from "./watch-access.ts";
 
 export type { JobDeps, JobName, JobOptions, JobResult } from "./context.ts";
 export { JOB_NAMES } from "./context.ts";

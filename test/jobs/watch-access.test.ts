@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CURSOR_KEY } from "../../src/jobs/watch-access.ts";
+import { CURSOR_KEY } from "../../src/core/access/watch.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { JobStateRepository } from "../../src/store/jobs.ts";
 import { ALERTS, createWorld, eventsOf, HOUR, ORG, shownText, type World } from "./helpers.ts";

@@ -1,7 +1,7 @@
 /**
  * Access to audited principals' backed-up data, decided from VB365's restore sessions: which events
  * of a session touched an audited user or group, and the one alert that sums the session up. Pure:
- * the watcher job (src/jobs/watch-access.ts) reads VB365 and Slack, this decides.
+ * the watcher job (watch.ts) reads VB365 and Slack, this decides.
  *
  * How an event is matched to an audited principal:
  * - v8 events name whose data they touched (`userId`, `groupId`). Ids are compared after

@@ -3,7 +3,7 @@
  * snapshot), the log of the bot's own changes and the open requests, say per organization who is
  * audited, what changed through the bot, what changed outside it (drift), what is waiting, and what
  * access to audited data was seen. Pure: the digest job gathers the inputs and posts the result
- * (src/jobs/digest.ts), src/slack/blocks/digest.ts renders it.
+ * (post.ts), src/slack/blocks/digest.ts renders it.
  *
  * Drift: start from the snapshot, replay the bot's own changes logged since it was taken (applied
  * adds and removes, time-bound audits it ended), and compare the expected list with VB365's. What

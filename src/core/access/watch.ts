@@ -17,6 +17,11 @@
  * cursor still moves on. After `maxFailures` attempts it is given up, loudly.
  */
 import { createHash } from "node:crypto";
+import { collect, type JobContext, type JobResult, plural } from "../../jobs/context.ts";
+import { renderAccessAlert } from "../../slack/blocks/alert.ts";
+import { canonicalJson } from "../../store/log.ts";
+import type { AuditItem, GroupMember, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
+import { type OrganizationRef, VB365_ACTOR } from "../requests/types.ts";
 import {
   type AccessSummary,
   type AuditedIndex,
@@ -24,12 +29,7 @@ import {
   buildAccessSummary,
   createAuditedIndex,
   type MemberRef,
-} from "../core/access/match.ts";
-import { type OrganizationRef, VB365_ACTOR } from "../core/requests/types.ts";
-import { renderAccessAlert } from "../slack/blocks/alert.ts";
-import { canonicalJson } from "../store/log.ts";
-import type { AuditItem, GroupMember, RestoreSession, RestoreSessionEvent } from "../vbo/schemas.ts";
-import { collect, type JobContext, type JobResult, plural } from "./context.ts";
+} from "./match.ts";
 
 export const CURSOR_KEY = "watch-access.cursor";
 

@@ -9,7 +9,10 @@
  * failing altogether still posts a digest listing the organizations the bot knows as unavailable.
  */
 
-import type { AuditEntry } from "../core/digest/build.ts";
+import { describeError, type JobContext, mapLimit, plural } from "../../jobs/context.ts";
+import { renderDigest } from "../../slack/blocks/digest.ts";
+import { type OrganizationRef, type Request, SYSTEM_ACTOR, VB365_ACTOR } from "../requests/types.ts";
+import type { AuditEntry } from "./build.ts";
 import {
   accessFromLog,
   auditEntries,
@@ -19,10 +22,7 @@ import {
   type Notifications,
   type OrganizationInput,
   type RequestPeople,
-} from "../core/digest/build.ts";
-import { type OrganizationRef, type Request, SYSTEM_ACTOR, VB365_ACTOR } from "../core/requests/types.ts";
-import { renderDigest } from "../slack/blocks/digest.ts";
-import { describeError, type JobContext, mapLimit, plural } from "./context.ts";
+} from "./build.ts";
 
 export type DigestTrigger =
   | { kind: "scheduled"; period: string }

@@ -3,9 +3,10 @@
  * Each reminder is sent once, to the approvers who have not voted, and logged as a `reminded` event
  * carrying its number; after downtime only the latest reminder due is sent, not every one missed.
  */
-import { isPastTtl } from "../core/requests/decide.ts";
-import { SYSTEM_ACTOR } from "../core/requests/types.ts";
-import { describeError, type JobContext, type JobResult, plural } from "./context.ts";
+
+import { describeError, type JobContext, type JobResult, plural } from "../../jobs/context.ts";
+import { isPastTtl } from "./decide.ts";
+import { SYSTEM_ACTOR } from "./types.ts";
 
 const HOUR = 3_600_000;
 
