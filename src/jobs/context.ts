@@ -15,7 +15,6 @@ import type { Store } from "../store/index.ts";
 import { JobRunRepository, JobStateRepository, NotificationQueue } from "../store/jobs.ts";
 import { DigestRepository } from "../store/snapshots.ts";
 import type { VboApi } from "../vbo/api.ts";
-import { isVboError } from "../vbo/errors.ts";
 
 export const JOB_NAMES = [
   "digest",
@@ -129,22 +128,6 @@ export function createJobContext(deps: JobDeps): JobContext {
       },
     },
   };
-}
-
-/**
- * A failure as one line fit for `job_runs`, a log message's summary or Slack: VB365's own safe
- * description, Slack's error code, never a stack, body or credential.
- */
-export function describeError(err: unknown): string {
-  if (isVboError(err)) return err.describe();
-  if (typeof err === "object" && err !== null) {
-    const e = err as { name?: unknown; slackError?: unknown; code?: unknown; data?: { error?: unknown } };
-    if (typeof e.slackError === "string") return `Slack: ${e.slackError}`;
-    if (typeof e.data?.error === "string") return `Slack: ${e.data.error}`;
-    if (typeof e.code === "string" && e.code.startsWith("SQLITE")) return `database: ${e.code}`;
-    if (typeof e.code === "string" && e.code.startsWith("slack_")) return `Slack: ${e.code}`;
-  }
-  return "unexpected error (see the bot's logs)";
 }
 
 /** Every item of a paged VB365 listing. */

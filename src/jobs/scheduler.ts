@@ -19,9 +19,9 @@ import { watchAccess } from "../core/access/watch.ts";
 import { describeDigest, postDigest } from "../core/digest/post.ts";
 import type { DigestPoster } from "../core/requests/ports.ts";
 import { remindApprovers } from "../core/requests/reminders.ts";
+import { describeError } from "../errors.ts";
 import {
   createJobContext,
-  describeError,
   JOB_NAMES,
   type JobContext,
   type JobDeps,

@@ -10,8 +10,8 @@ import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import type { ApproverDirectory } from "../core/requests/lifecycle.ts";
 import type { ApproverRoster } from "../core/requests/ports.ts";
+import { callSlack, slackErrorCode } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { callSlack, slackErrorCode } from "./errors.ts";
 
 export interface ApproversDeps {
   web: WebClient;

@@ -9,9 +9,10 @@
  * calling `requestChanged` twice for one state tells the requester once. Work on one request is
  * serialized inside this notifier, so two concurrent calls cannot both send the same DM.
  *
- * Slack failures are logged and survived: `requestChanged` tries every view, then rejects naming
- * what failed, and calling it again (the next change, or the jobs' retry queue) redoes what is
- * missing: a failed update, an unsent DM, an approval message that could not be posted.
+ * Slack failures are survived, not logged here: `requestChanged` tries every view, then rejects
+ * naming what failed, for its caller to log once and retry; calling it again (the next change, or
+ * the jobs' retry queue) redoes what is missing: a failed update, an unsent DM, an approval message
+ * that could not be posted.
  *
  * deps: `web` (conversations.open for DMs), `store` (requests, votes, messages), `chat` (posting and
  * updating, see chat.ts), `config` (the `approvals` section: channel, quorum, TTL), `clock`, `logger`.
@@ -21,6 +22,7 @@ import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import type { ChatOut, RequestNotifier } from "../core/requests/ports.ts";
 import type { Request, Vote } from "../core/requests/types.ts";
+import { callSlack, SlackCallError, slackErrorCode } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { RequestMessage, Store } from "../store/index.ts";
 import {
@@ -29,7 +31,6 @@ import {
   renderOutcomeMessage,
   renderRequestMessage,
 } from "./blocks/request.ts";
-import { callSlack, SlackCallError, slackErrorCode } from "./errors.ts";
 
 export interface RequestNotifierDeps {
   web: WebClient;
@@ -96,17 +97,10 @@ class SlackRequestNotifier implements RequestNotifier {
       for (const message of messages.filter((m) => !isDm(m))) {
         await this.#deps.chat.update(message.channel, message.ts, view).catch((err: unknown) => {
           failed.push(`chat.update: ${slackErrorCode(err)}`);
-          this.#log.warn("could not re-render a request message", {
-            requestId,
-            channel: message.channel,
-            ts: message.ts,
-            error: slackErrorCode(err),
-          });
         });
       }
       await this.#tellRequester(card, messages).catch((err: unknown) => {
         failed.push(`direct message: ${slackErrorCode(err)}`);
-        this.#log.warn("could not tell the requester", { requestId, error: slackErrorCode(err) });
       });
       if (failed.length > 0) throw new SlackCallError("requestChanged", failed.join("; "));
     });
@@ -119,34 +113,20 @@ class SlackRequestNotifier implements RequestNotifier {
       if (card === undefined || card.request.state !== "pending" || approvers.length === 0) return;
       const approval = this.#messages(requestId).find((m) => m.purpose === PURPOSE.approval);
       const channel = approval?.channel ?? this.#deps.config.channelId;
-      try {
-        const posted = await this.#deps.chat.post(
-          channel,
-          renderRequestMessage({ ...card, remind: approvers }),
-          approval ? { threadTs: approval.ts } : {},
-        );
-        this.#record(requestId, posted, PURPOSE.reminder);
-      } catch (err) {
-        this.#log.warn("could not post a reminder", { requestId, error: slackErrorCode(err) });
-        throw err;
-      }
+      const posted = await this.#deps.chat.post(
+        channel,
+        renderRequestMessage({ ...card, remind: approvers }),
+        approval ? { threadTs: approval.ts } : {},
+      );
+      this.#record(requestId, posted, PURPOSE.reminder);
     });
   }
 
   async #postApproval(card: RequestCardInput): Promise<void> {
     const { request } = card;
-    try {
-      const posted = await this.#deps.chat.post(this.#deps.config.channelId, renderRequestMessage(card));
-      this.#record(request.id, posted, PURPOSE.approval);
-      this.#log.info("request posted for approval", { requestId: request.id, ts: posted.ts });
-    } catch (err) {
-      this.#log.error("could not post a request for approval", {
-        requestId: request.id,
-        channel: this.#deps.config.channelId,
-        error: slackErrorCode(err),
-      });
-      throw err;
-    }
+    const posted = await this.#deps.chat.post(this.#deps.config.channelId, renderRequestMessage(card));
+    this.#record(request.id, posted, PURPOSE.approval);
+    this.#log.info("request posted for approval", { requestId: request.id, ts: posted.ts });
   }
 
   /** Sends the requester one DM per outcome; a recorded `dm:<outcome>` row means it was sent. */

@@ -6,8 +6,8 @@
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
 import type { SlackProfiles } from "../core/requests/flows.ts";
+import { callSlack, slackErrorCode } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { callSlack, slackErrorCode } from "./errors.ts";
 
 export interface ProfilesDeps {
   web: WebClient;
@@ -18,7 +18,6 @@ export interface ProfilesDeps {
 }
 
 export function createSlackProfiles(deps: ProfilesDeps): SlackProfiles {
-  const log = deps.logger.child({ component: "profiles" });
   const cacheMs = deps.cacheMs ?? 10 * 60_000;
   const cache = new Map<string, { email: string | undefined; until: number }>();
 
@@ -35,9 +34,8 @@ export function createSlackProfiles(deps: ProfilesDeps): SlackProfiles {
         cache.set(userId, { email, until: now + cacheMs });
         return email;
       } catch (err) {
-        // Nobody by that id: as good as a member without an e-mail.
+        // Nobody by that id: as good as a member without an e-mail. Anything else: the caller decides.
         if (slackErrorCode(err) === "user_not_found") return undefined;
-        log.warn("could not read a member's Slack profile", { userId, error: slackErrorCode(err) });
         throw err;
       }
     },

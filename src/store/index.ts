@@ -4,6 +4,7 @@
  */
 import type { Database } from "./db.ts";
 import { DirectoryRepository } from "./directory.ts";
+import { guarded, storeErrorFrom } from "./guard.ts";
 import { EventLog } from "./log.ts";
 import { MessageRepository } from "./messages.ts";
 import { RequestRepository } from "./requests.ts";
@@ -31,18 +32,25 @@ export interface Store {
   transaction<T>(fn: () => T): T;
 }
 
-/** Builds the repositories over an open database; their statements are prepared once, here. */
+/**
+ * Builds the repositories over an open database; their statements are prepared once, here. Each
+ * throws `StoreError`s only (src/store/guard.ts).
+ */
 export function createStore(db: Database): Store {
   return {
     db,
-    requests: new RequestRepository(db),
-    votes: new VoteRepository(db),
-    messages: new MessageRepository(db),
-    log: new EventLog(db),
-    directory: new DirectoryRepository(db),
+    requests: guarded(new RequestRepository(db)),
+    votes: guarded(new VoteRepository(db)),
+    messages: guarded(new MessageRepository(db)),
+    log: guarded(new EventLog(db)),
+    directory: guarded(new DirectoryRepository(db)),
     transaction: <T>(fn: () => T): T => {
-      const tx = db.transaction(fn);
-      return db.inTransaction ? tx() : tx.immediate();
+      try {
+        const tx = db.transaction(fn);
+        return db.inTransaction ? tx() : tx.immediate();
+      } catch (err) {
+        throw storeErrorFrom(err);
+      }
     },
   };
 }

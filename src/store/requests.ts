@@ -240,7 +240,7 @@ export class RequestRepository {
   }
 
   /**
-   * Creates a pending request. Throws SQLite's UNIQUE constraint error when an open request for the
+   * Creates a pending request. Throws a `StoreError` of kind `conflict` when an open request for the
    * same organization, principal and kind exists (the caller then points to that one).
    */
   create(input: NewRequest): Request {

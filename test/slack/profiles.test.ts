@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SlackCallError } from "../../src/slack/errors.ts";
+import { SlackCallError } from "../../src/errors.ts";
 import { createSlackProfiles } from "../../src/slack/profiles.ts";
 import { recordingLogger } from "../store/helpers.ts";
 import { ManualClock, startFakeSlack, webClientFor } from "./helpers.ts";

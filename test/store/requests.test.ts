@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { StoreError } from "../../src/errors.ts";
 import type { NewRequest } from "../../src/store/index.ts";
 import { tempStore } from "./helpers.ts";
 
@@ -65,7 +66,7 @@ describe("requests", () => {
     assert.throws(
       () =>
         requests.create(aNewRequest({ principal: { ...first.principal, name: "BEN.YOUNG@vbridge.co.nz" } })),
-      /UNIQUE constraint failed/,
+      (err: unknown) => err instanceof StoreError && err.kind === "conflict",
     );
     assert.ok(requests.close(first.id, { to: "denied", by: "UBOSS", reason: "no" }, at(1)));
     const second = requests.create(aNewRequest());
@@ -204,7 +205,10 @@ describe("votes and messages", () => {
       { requestId: r.id, approver: "UA", at: at(1) },
       { requestId: r.id, approver: "UB", at: at(3) },
     ]);
-    assert.throws(() => votes.add(424242, "UA", at(1)), /FOREIGN KEY/);
+    assert.throws(
+      () => votes.add(424242, "UA", at(1)),
+      (err: unknown) => err instanceof StoreError && err.code === "SQLITE_CONSTRAINT_FOREIGNKEY",
+    );
   });
 
   test("every message showing a request is kept once, and found by channel and ts", (t) => {

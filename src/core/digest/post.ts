@@ -9,7 +9,8 @@
  * failing altogether still posts a digest listing the organizations the bot knows as unavailable.
  */
 
-import { describeError, type JobContext, mapLimit, plural } from "../../jobs/context.ts";
+import { describeError } from "../../errors.ts";
+import { type JobContext, mapLimit, plural } from "../../jobs/context.ts";
 import { renderDigest } from "../../slack/blocks/digest.ts";
 import { type OrganizationRef, type Request, SYSTEM_ACTOR, VB365_ACTOR } from "../requests/types.ts";
 import type { AuditEntry } from "./build.ts";

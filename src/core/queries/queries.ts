@@ -5,10 +5,10 @@
  */
 import type { Clock } from "../../clock.ts";
 import type { ApiVersionSetting } from "../../config.ts";
+import { describeError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { Store } from "../../store/index.ts";
 import type { VboApi, VboHealth } from "../../vbo/api.ts";
-import { isVboError } from "../../vbo/errors.ts";
 import { auditItemPrincipal, findAuditItem } from "../../vbo/principals.ts";
 import type { ApiVersion, AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
 import type { Candidate, Resolver } from "../directory/resolver.ts";
@@ -197,7 +197,7 @@ class QueryService implements Queries {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
       const organization = ref(chosen.organization);
-      const who = await whoInputOf(input.who, this.#deps.profiles);
+      const who = await whoInputOf(input.who, this.#deps.profiles, this.#log);
       if (!who.ok) return who.problem;
       const query = input.who.kind === "mention" ? who.who.value : input.query;
       const found = await this.#deps.resolver.search(organization.id, query);
@@ -250,7 +250,8 @@ class QueryService implements Queries {
     let organizationId: string | undefined;
     let principal: string | undefined;
     try {
-      const who = input.who === undefined ? undefined : await whoInputOf(input.who, this.#deps.profiles);
+      const who =
+        input.who === undefined ? undefined : await whoInputOf(input.who, this.#deps.profiles, this.#log);
       if (who !== undefined && !who.ok) return who.problem;
       const byName = who !== undefined && (who.who.kind === "text" || who.who.kind === "quoted");
       // An organization matters for `--org`, and for turning a name into a UPN.
@@ -299,7 +300,7 @@ class QueryService implements Queries {
       report.vbo.organizations = (await this.#deps.organizations.list()).length;
       report.vbo.reachable = true;
     } catch (err) {
-      report.vbo.error = isVboError(err) ? err.describe() : "unexpected error (see the bot's logs)";
+      report.vbo.error = describeError(err);
       if (!isVboError(err)) this.#log.error("status: unexpected error from VB365", { error: err });
     }
     try {
@@ -310,7 +311,7 @@ class QueryService implements Queries {
     } catch (err) {
       report.notifications = {
         kind: "unknown",
-        error: isVboError(err) ? err.describe() : "unexpected error (see the bot's logs)",
+        error: describeError(err),
       };
     }
     const health = vbo.health();

@@ -10,8 +10,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../../clock.ts";
+import { describeError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import { isVboError } from "../../vbo/errors.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import type { Candidate, Resolver, WhoInput } from "../directory/resolver.ts";
 import type { KnownOrganization, OrganizationChoice, Organizations } from "../organizations.ts";
@@ -191,12 +191,14 @@ export function unavailable(err: unknown): VboUnavailable {
 export async function whoInputOf(
   target: Target,
   profiles: SlackProfiles,
+  logger: Logger,
 ): Promise<{ ok: true; who: WhoInput } | { ok: false; problem: MemberProblem }> {
   if (target.kind !== "mention") return { ok: true, who: target };
   let email: string | undefined;
   try {
     email = await profiles.emailOf(target.userId);
-  } catch {
+  } catch (err) {
+    logger.warn("could not read a member's profile e-mail", { userId: target.userId, error: err });
     return { ok: false, problem: { kind: "slack_unavailable", userId: target.userId } };
   }
   if (email === undefined)
@@ -221,7 +223,7 @@ class CommandService implements Commands {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
       const organization: OrganizationRef = { id: chosen.organization.id, name: chosen.organization.name };
-      const who = await whoInputOf(input.who, this.#deps.profiles);
+      const who = await whoInputOf(input.who, this.#deps.profiles, this.#log);
       if (!who.ok) return who.problem;
 
       const resolution = await this.#deps.resolver.resolve(organization.id, who.who);
@@ -325,7 +327,7 @@ class CommandService implements Commands {
       this.#log.error("posting the digest on demand failed", { actor, error: err });
       return {
         kind: "failed",
-        error: isVboError(err) ? err.describe() : "the digest could not be posted (see the bot's logs)",
+        error: describeError(err),
       };
     }
   }
@@ -354,9 +356,13 @@ class CommandService implements Commands {
         let announced = true;
         try {
           await this.#deps.notifier.requestCreated(result.request.id);
-        } catch {
-          // Logged by the notifier; the next change of the request posts it.
+        } catch (err) {
+          // The request stands; the next change of the request posts it.
           announced = false;
+          this.#log.warn("could not post a request for approval; its next change posts it", {
+            requestId: result.request.id,
+            error: err,
+          });
         }
         return { kind: "created", request: result.request, announced };
       }

@@ -9,10 +9,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock.ts";
+import { describeError, isStoreError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { RequestMessage, Store } from "../../store/index.ts";
 import type { VboApi } from "../../vbo/api.ts";
-import { isVboError } from "../../vbo/errors.ts";
 import { findAuditItem } from "../../vbo/principals.ts";
 import type { AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
 import { type Decision, decide, isPastTtl, type RefusalReason } from "./decide.ts";
@@ -127,11 +127,6 @@ export interface RequestView {
   events: LogEvent[];
 }
 
-/** A VB365 failure as one line safe to store and show in Slack (no stack, no secret). */
-function safeError(err: unknown): string {
-  return isVboError(err) ? err.describe() : "unexpected error while talking to VB365 (see the bot's logs)";
-}
-
 export class RequestService {
   readonly #store: Store;
   readonly #vbo: VboApi;
@@ -213,7 +208,9 @@ export class RequestService {
     } catch (err) {
       // Someone else opened the same request while VB365 was being read: point to theirs.
       const raced = this.#store.requests.findOpen(organization.id, principal, kind);
-      if (raced && isUniqueViolation(err)) return { kind: "duplicate", request: raced, ...ended };
+      if (raced && isStoreError(err) && err.kind === "conflict") {
+        return { kind: "duplicate", request: raced, ...ended };
+      }
       throw err;
     }
   }
@@ -347,7 +344,7 @@ export class RequestService {
       how = await this.#carryOut(claimed);
     } catch (err) {
       const at = this.#clock.now();
-      const error = safeError(err);
+      const error = describeError(err);
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(claimed.applyAttempts, this.#retry));
       this.#store.transaction(() => {
         if (requests.markApplyFailed(requestId, owner, at, error, nextAttemptAt)) {
@@ -456,7 +453,7 @@ export class RequestService {
       if (item) await this.#vbo.removeAuditItems(request.organization.id, [item.id]);
     } catch (err) {
       const at = this.#clock.now();
-      const error = safeError(err);
+      const error = describeError(err);
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(request.expiryAttempts + 1, this.#retry));
       this.#store.transaction(() => {
         if (requests.markAuditExpiryFailed(requestId, owner, at, error, nextAttemptAt)) {
@@ -544,14 +541,4 @@ export class RequestService {
       detail: { requestKind: request.kind, ...detail },
     });
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (
-    typeof err === "object" &&
-    err !== null &&
-    "code" in err &&
-    typeof err.code === "string" &&
-    err.code.startsWith("SQLITE_CONSTRAINT")
-  );
 }

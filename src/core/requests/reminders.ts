@@ -4,7 +4,8 @@
  * carrying its number; after downtime only the latest reminder due is sent, not every one missed.
  */
 
-import { describeError, type JobContext, type JobResult, plural } from "../../jobs/context.ts";
+import { describeError } from "../../errors.ts";
+import { type JobContext, type JobResult, plural } from "../../jobs/context.ts";
 import { isPastTtl } from "./decide.ts";
 import { SYSTEM_ACTOR } from "./types.ts";
 

@@ -3,7 +3,8 @@
  * repeat, so when it fails the request is queued (`job_notifications`) and the next job run tries
  * again: a Slack outage never leaves an approval message showing a state the store left behind.
  */
-import { describeError, type JobContext } from "../../jobs/context.ts";
+import { describeError } from "../../errors.ts";
+import type { JobContext } from "../../jobs/context.ts";
 
 export interface NotifyCounts {
   notified: number;

@@ -9,9 +9,9 @@ import type { Config } from "../../config.ts";
 import type { Queries } from "../../core/queries/queries.ts";
 import type { Commands } from "../../core/requests/flows.ts";
 import type { OutgoingMessage } from "../../core/requests/ports.ts";
+import { callSlack, slackErrorCode } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { renderHome } from "../blocks/home.ts";
-import { callSlack, slackErrorCode } from "../errors.ts";
 
 export interface ListenerDeps {
   commands: Commands;
@@ -44,10 +44,10 @@ export async function respondSafely(
 ): Promise<boolean> {
   if (respond === undefined) return false;
   try {
-    await respond(ephemeral(message, options));
+    await callSlack("response_url", () => respond(ephemeral(message, options)));
     return true;
   } catch (err) {
-    logger.warn("could not answer at the response URL", { error: errorName(err) });
+    logger.warn("could not answer at the response URL", { error: slackErrorCode(err) });
     return false;
   }
 }
@@ -94,8 +94,4 @@ export async function publishHome(deps: ListenerDeps, userId: string): Promise<v
   } catch (err) {
     deps.logger.warn("could not publish the Home tab", { userId, error: slackErrorCode(err) });
   }
-}
-
-function errorName(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : "unknown error";
 }

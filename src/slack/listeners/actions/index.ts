@@ -4,10 +4,10 @@
  * answers the clicker; the request's messages are re-rendered by the core's notifier.
  */
 import type { App, BlockAction, RespondFn } from "@slack/bolt";
+import { callSlack, slackErrorCode } from "../../../errors.ts";
 import { denyModal } from "../../blocks/deny.ts";
 import { ACTION, pickFrom, requestIdFrom } from "../../blocks/ids.ts";
 import { changeReply, decisionReply, denyCheckReply, simpleReply } from "../../blocks/replies.ts";
-import { callSlack, slackErrorCode } from "../../errors.ts";
 import { type ListenerDeps, publishHome, respondSafely, tell } from "../context.ts";
 
 /** The value a click carries: a button's value, or the option picked in a menu. */
