@@ -28,7 +28,7 @@ import { type Approvers, createApprovers } from "./slack/approvers.ts";
 import { createChatOut } from "./slack/chat.ts";
 import { createWebClient, webClientOptions } from "./slack/client.ts";
 import { createRequestNotifier } from "./slack/notifier.ts";
-import { createSlackProfiles } from "./slack/profiles.ts";
+import { createMemberProfiles } from "./slack/profiles.ts";
 import { ChoiceRepository } from "./store/choices.ts";
 import { createStore, openDatabase, type Store } from "./store/index.ts";
 import { NotificationQueue } from "./store/jobs.ts";
@@ -115,7 +115,7 @@ export function createBot(options: BotOptions): Bot {
   const web = createWebClient(config.slack, logger, config.logLevel, options.slackClientOptions);
   const chat = createChatOut(web, logger);
   const approvers = createApprovers({ web, config: config.approvals, clock, logger });
-  const profiles = createSlackProfiles({ web, clock, logger });
+  const profiles = createMemberProfiles({ web, clock, logger });
   const notifier = createRequestNotifier({ web, store, chat, config: config.approvals, clock, logger });
   const requests = new RequestService({
     store,

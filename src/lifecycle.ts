@@ -7,6 +7,7 @@
 import { createBot } from "./bot.ts";
 import { systemClock } from "./clock.ts";
 import { type Config, loadConfig, secretsOf } from "./config.ts";
+import { plural } from "./core/vocabulary.ts";
 import { createJobs, type Jobs } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
@@ -49,7 +50,7 @@ export async function runBot(options: RunOptions): Promise<number> {
   if (!loaded.ok) {
     // Problem lines name variables, never values: config.ts keeps secrets out of them.
     const count = loaded.problems.length;
-    stderr(`${name} cannot start: ${count} configuration problem${count === 1 ? "" : "s"}\n`);
+    stderr(`${name} cannot start: ${plural(count, "configuration problem")}\n`);
     for (const problem of loaded.problems) stderr(`  ${problem}\n`);
     return 1;
   }

@@ -10,7 +10,7 @@ import type { Logger } from "../logger.ts";
 import type { VboApi } from "../vbo/api.ts";
 import { isVboError } from "../vbo/errors.ts";
 import type { Organization } from "../vbo/schemas.ts";
-import type { OrganizationRef } from "./requests/types.ts";
+import type { OrganizationRef } from "./vocabulary.ts";
 
 export interface KnownOrganization extends OrganizationRef {
   /** The Microsoft 365 tenant name, e.g. `vbridge.onmicrosoft.com`. */

@@ -1,8 +1,8 @@
 /** Job: time-bound audits whose time is up are removed from VB365 (no second approval needed). */
 
 import { drainNotifications, notifyChanged } from "../core/requests/views.ts";
+import { plural } from "../core/vocabulary.ts";
 import type { JobContext, JobResult } from "./context.ts";
-import { plural } from "./context.ts";
 
 export async function endTimedAudits(ctx: JobContext, now: Date): Promise<JobResult> {
   const queued = await drainNotifications(ctx);

@@ -1,8 +1,8 @@
 /** Job: pending requests past their time-to-live become expired, and their Slack messages say so. */
 
 import { drainNotifications, notifyChanged } from "../core/requests/views.ts";
+import { plural } from "../core/vocabulary.ts";
 import type { JobContext, JobResult } from "./context.ts";
-import { plural } from "./context.ts";
 
 export async function expireRequests(ctx: JobContext, now: Date): Promise<JobResult> {
   const queued = await drainNotifications(ctx);

@@ -4,8 +4,8 @@
  */
 
 import { drainNotifications, notifyChanged } from "../core/requests/views.ts";
+import { plural } from "../core/vocabulary.ts";
 import type { JobContext, JobResult } from "./context.ts";
-import { plural } from "./context.ts";
 
 export async function retryApplies(ctx: JobContext, now: Date): Promise<JobResult> {
   const queued = await drainNotifications(ctx);

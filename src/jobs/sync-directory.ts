@@ -2,8 +2,10 @@
  * Job: the directory cache of every organization is read again from VB365 (nightly, and on demand
  * through `runNow("sync-directory")`), so `add ben.young` answers from fresh data.
  */
+
+import { plural } from "../core/vocabulary.ts";
 import { describeError } from "../errors.ts";
-import { type JobContext, type JobResult, mapLimit, plural } from "./context.ts";
+import { type JobContext, type JobResult, mapLimit } from "./context.ts";
 
 export async function syncDirectory(ctx: JobContext, _now: Date): Promise<JobResult> {
   const organizations = (await ctx.vbo.listOrganizations()).filter(

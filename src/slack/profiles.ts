@@ -1,11 +1,11 @@
 /**
- * `SlackProfiles` over `users.info` (scope `users:read.email`): a mentioned member's profile e-mail,
+ * `MemberProfiles` over `users.info` (scope `users:read.email`): a mentioned member's profile e-mail,
  * which is how `/vbo-audit add @ben` finds Ben's Microsoft 365 user. Answers are cached briefly, so
  * a burst of commands naming one person asks Slack once.
  */
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
-import type { SlackProfiles } from "../core/requests/flows.ts";
+import type { MemberProfiles } from "../core/directory/who.ts";
 import { callSlack, slackErrorCode } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
@@ -17,7 +17,7 @@ export interface ProfilesDeps {
   cacheMs?: number;
 }
 
-export function createSlackProfiles(deps: ProfilesDeps): SlackProfiles {
+export function createMemberProfiles(deps: ProfilesDeps): MemberProfiles {
   const cacheMs = deps.cacheMs ?? 10 * 60_000;
   const cache = new Map<string, { email: string | undefined; until: number }>();
 

@@ -4,7 +4,7 @@
  * found by `verifyLog` even when someone bypasses the triggers with their own SQLite shell.
  */
 import { createHash } from "node:crypto";
-import type { EventKind, LogEvent, OrganizationRef } from "../core/requests/types.ts";
+import type { EventKind, LogEvent, OrganizationRef } from "../core/vocabulary.ts";
 import type { PrincipalRef } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 

@@ -3,7 +3,8 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
-import type { OrganizationRef, Request, RequestKind, RequestState } from "../core/requests/types.ts";
+import type { Request, RequestKind, RequestState } from "../core/requests/types.ts";
+import type { OrganizationRef } from "../core/vocabulary.ts";
 import type { PrincipalRef } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 

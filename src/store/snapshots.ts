@@ -4,7 +4,7 @@
  * bot's own changes to find drift. A snapshot is replaced as a whole, in one transaction.
  */
 import type { AuditEntry } from "../core/digest/build.ts";
-import type { OrganizationRef } from "../core/requests/types.ts";
+import type { OrganizationRef } from "../core/vocabulary.ts";
 import type { PrincipalType } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 

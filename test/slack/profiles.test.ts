@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SlackCallError } from "../../src/errors.ts";
-import { createSlackProfiles } from "../../src/slack/profiles.ts";
+import { createMemberProfiles } from "../../src/slack/profiles.ts";
 import { recordingLogger } from "../store/helpers.ts";
 import { ManualClock, startFakeSlack, webClientFor } from "./helpers.ts";
 
@@ -13,7 +13,7 @@ test("a member's profile e-mail, cached; none, unknown and Slack failing told ap
     ],
   });
   const clock = new ManualClock();
-  const profiles = createSlackProfiles({
+  const profiles = createMemberProfiles({
     web: webClientFor(fake),
     clock,
     logger: recordingLogger(),

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { EventKind } from "../../src/core/requests/types.ts";
+import type { EventKind } from "../../src/core/vocabulary.ts";
 import { type Store, verifyLog } from "../../src/store/index.ts";
 import { canonicalJson, GENESIS_HASH, hashRow } from "../../src/store/log.ts";
 import { tempDir, tempStore } from "./helpers.ts";

@@ -21,7 +21,7 @@
 import * as z from "zod";
 import type { AuditItem, RestoreEventType, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
 import type { ZonedTime } from "../digest/time.ts";
-import type { OrganizationRef } from "../requests/types.ts";
+import { type OrganizationRef, plural } from "../vocabulary.ts";
 
 export interface AuditedTarget {
   type: "User" | "Group";
@@ -313,7 +313,7 @@ export function joinAnd(items: readonly string[]): string {
  */
 export function describeAccess(summary: AccessSummary, time: ZonedTime): string {
   const verbs = joinAnd(summary.actions.map((a) => VERBS[a] ?? a.toLowerCase()));
-  const items = `${summary.itemCount} item${summary.itemCount === 1 ? "" : "s"}`;
+  const items = plural(summary.itemCount, "item");
   const what = WHAT[summary.sessionType] ?? "data";
   const names = summary.principals.map((p) => p.displayName);
   const owners =

@@ -17,11 +17,11 @@
  * cursor still moves on. After `maxFailures` attempts it is given up, loudly.
  */
 import { createHash } from "node:crypto";
-import { collect, type JobContext, type JobResult, plural } from "../../jobs/context.ts";
+import { collect, type JobContext, type JobResult } from "../../jobs/context.ts";
 import { renderAccessAlert } from "../../slack/blocks/alert.ts";
 import { canonicalJson } from "../../store/log.ts";
 import type { AuditItem, GroupMember, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
-import { type OrganizationRef, VB365_ACTOR } from "../requests/types.ts";
+import { type OrganizationRef, plural, VB365_ACTOR } from "../vocabulary.ts";
 import {
   type AccessSummary,
   type AuditedIndex,

@@ -12,7 +12,8 @@
  */
 import type { AuditItem, PrincipalType } from "../../vbo/schemas.ts";
 import { AccessSummary } from "../access/match.ts";
-import type { LogEvent, OrganizationRef, Request } from "../requests/types.ts";
+import type { Request } from "../requests/types.ts";
+import type { LogEvent, OrganizationRef } from "../vocabulary.ts";
 
 /** An audited principal as the digest and the snapshots keep it. */
 export interface AuditEntry {

@@ -10,9 +10,10 @@
  */
 
 import { describeError } from "../../errors.ts";
-import { type JobContext, mapLimit, plural } from "../../jobs/context.ts";
+import { type JobContext, mapLimit } from "../../jobs/context.ts";
 import { renderDigest } from "../../slack/blocks/digest.ts";
-import { type OrganizationRef, type Request, SYSTEM_ACTOR, VB365_ACTOR } from "../requests/types.ts";
+import type { Request } from "../requests/types.ts";
+import { type OrganizationRef, plural, SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
 import type { AuditEntry } from "./build.ts";
 import {
   accessFromLog,

@@ -11,6 +11,7 @@ import type { Logger } from "../../logger.ts";
 import type { DirectoryRepository, DirectorySync } from "../../store/directory.ts";
 import type { VboApi } from "../../vbo/api.ts";
 import { isVboError, type VboError } from "../../vbo/errors.ts";
+import type { Lookup } from "../vocabulary.ts";
 import {
   type AnswerLimits,
   answerFrom,
@@ -19,12 +20,11 @@ import {
   type LocalAnswer,
   suggestionsFrom,
   toCandidate,
-  type WhoInput,
 } from "./answer.ts";
 import { type DirectoryEntry, entryFromGroup, entryFromUser } from "./entry.ts";
 import { DirectoryIndex } from "./search-index.ts";
 
-export type { Candidate, WhoInput } from "./answer.ts";
+export type { Candidate } from "./answer.ts";
 export type { MatchKind } from "./rank.ts";
 
 export type Resolution =
@@ -67,7 +67,7 @@ export interface ResolverOptions {
 }
 
 export interface Resolver {
-  resolve(organizationId: string, who: WhoInput): Promise<Resolution>;
+  resolve(organizationId: string, who: Lookup): Promise<Resolution>;
   /** Ranked matches of any kind for `find`; the closest names when nothing matches. */
   search(organizationId: string, query: string, limit?: number): Promise<SearchResult>;
   /** Reads every user and group from VB365 and replaces the organization's cache with them. */
@@ -122,7 +122,7 @@ class DirectoryResolver implements Resolver {
     this.#syncRetryMs = options.syncRetryMs ?? 5 * 60_000;
   }
 
-  async resolve(organizationId: string, who: WhoInput): Promise<Resolution> {
+  async resolve(organizationId: string, who: Lookup): Promise<Resolution> {
     if (who.value.trim() === "") return { kind: "none", suggestions: [] };
     const freshness = this.#freshness(organizationId);
     let index = await this.#index(organizationId);
@@ -261,7 +261,7 @@ class DirectoryResolver implements Resolver {
    * every name holding all the words in any order; a bare local part also as a UPN in the
    * organization's most common domains. Throws the first VB365 failure.
    */
-  async #askVbo(organizationId: string, who: WhoInput): Promise<void> {
+  async #askVbo(organizationId: string, who: Lookup): Promise<void> {
     const value = who.value.trim();
     const limit = this.#searchLimit;
     const calls: Array<Promise<DirectoryEntry[]>> = [];
@@ -289,7 +289,7 @@ class DirectoryResolver implements Resolver {
     this.#logger.debug("cached VB365 search results", { organizationId, count: found.length });
   }
 
-  #suggestions(index: DirectoryIndex, who: WhoInput): Candidate[] {
+  #suggestions(index: DirectoryIndex, who: Lookup): Candidate[] {
     return suggestionsFrom(index, who, this.#maxSuggestions);
   }
 }

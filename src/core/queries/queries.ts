@@ -11,20 +11,19 @@ import type { Store } from "../../store/index.ts";
 import type { VboApi, VboHealth } from "../../vbo/api.ts";
 import { auditItemPrincipal, findAuditItem } from "../../vbo/principals.ts";
 import type { ApiVersion, AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
-import type { Candidate, Resolver } from "../directory/resolver.ts";
-import type { KnownOrganization, Organizations } from "../organizations.ts";
 import {
   type MemberProblem,
   type OrganizationProblem,
   organizationOrProblem,
-  type SlackProfiles,
-  type Target,
   unavailable,
   type VboUnavailable,
-  whoInputOf,
-} from "../requests/flows.ts";
+} from "../answers.ts";
+import type { Candidate, Resolver } from "../directory/resolver.ts";
+import { lookupOf, type MemberProfiles } from "../directory/who.ts";
+import type { KnownOrganization, Organizations } from "../organizations.ts";
 import type { ApproverDirectory } from "../requests/lifecycle.ts";
-import type { LogEvent, OrganizationRef, Request, Vote } from "../requests/types.ts";
+import type { Request, Vote } from "../requests/types.ts";
+import type { LogEvent, OrganizationRef, Who } from "../vocabulary.ts";
 
 export interface FoundPrincipal extends Candidate {
   /** Undefined when VB365's audit items could not be read. */
@@ -110,7 +109,7 @@ export interface HomeData {
 export interface QueriesDeps {
   organizations: Organizations;
   resolver: Resolver;
-  profiles: SlackProfiles;
+  profiles: MemberProfiles;
   approvers: ApproverDirectory;
   store: Store;
   vbo: VboApi;
@@ -126,10 +125,10 @@ export interface QueriesDeps {
 }
 
 export interface Queries {
-  find(input: { who: Target; query: string; org?: string | undefined }): Promise<FindOutcome>;
+  find(input: { who: Who; query: string; org?: string | undefined }): Promise<FindOutcome>;
   list(input: { org?: string | undefined }): Promise<ListOutcome>;
   pending(input: { org?: string | undefined }): PendingOutcome;
-  log(input: { who?: Target | undefined; org?: string | undefined }): Promise<LogOutcome>;
+  log(input: { who?: Who | undefined; org?: string | undefined }): Promise<LogOutcome>;
   status(): Promise<StatusReport>;
   home(userId: string): Promise<HomeData>;
   /**
@@ -192,14 +191,14 @@ class QueryService implements Queries {
     this.#logPageSize = deps.logPageSize ?? 25;
   }
 
-  async find(input: { who: Target; query: string; org?: string | undefined }): Promise<FindOutcome> {
+  async find(input: { who: Who; query: string; org?: string | undefined }): Promise<FindOutcome> {
     try {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
       const organization = ref(chosen.organization);
-      const who = await whoInputOf(input.who, this.#deps.profiles, this.#log);
+      const who = await lookupOf(input.who, this.#deps.profiles, this.#log);
       if (!who.ok) return who.problem;
-      const query = input.who.kind === "mention" ? who.who.value : input.query;
+      const query = input.who.kind === "member" ? who.lookup.value : input.query;
       const found = await this.#deps.resolver.search(organization.id, query);
       if (found.kind === "unavailable") return { kind: "vbo_unavailable", error: found.error.describe() };
       let items: AuditItem[] | undefined;
@@ -246,30 +245,32 @@ class QueryService implements Queries {
     return { kind: "open", requests, organization: input.org };
   }
 
-  async log(input: { who?: Target | undefined; org?: string | undefined }): Promise<LogOutcome> {
+  async log(input: { who?: Who | undefined; org?: string | undefined }): Promise<LogOutcome> {
     let organizationId: string | undefined;
     let principal: string | undefined;
     try {
       const who =
-        input.who === undefined ? undefined : await whoInputOf(input.who, this.#deps.profiles, this.#log);
+        input.who === undefined ? undefined : await lookupOf(input.who, this.#deps.profiles, this.#log);
       if (who !== undefined && !who.ok) return who.problem;
-      const byName = who !== undefined && (who.who.kind === "text" || who.who.kind === "quoted");
+      const byName = who !== undefined && (who.lookup.kind === "text" || who.lookup.kind === "quoted");
       // An organization matters for `--org`, and for turning a name into a UPN.
       if (input.org !== undefined || byName) {
         const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
         if (!chosen.ok) return chosen.problem;
         if (input.org !== undefined) organizationId = chosen.organization.id;
         if (who !== undefined && byName) {
-          const resolution = await this.#deps.resolver.resolve(chosen.organization.id, who.who);
+          const resolution = await this.#deps.resolver.resolve(chosen.organization.id, who.lookup);
           if (resolution.kind === "many") {
             return { kind: "ambiguous", candidates: resolution.candidates, total: resolution.total };
           }
           // Someone no longer in the directory may still be in the log under what was typed.
           principal =
-            resolution.kind === "one" ? resolution.principal.name || resolution.principal.id : who.who.value;
+            resolution.kind === "one"
+              ? resolution.principal.name || resolution.principal.id
+              : who.lookup.value;
         }
       }
-      if (who !== undefined && !byName) principal = who.who.value;
+      if (who !== undefined && !byName) principal = who.lookup.value;
     } catch (err) {
       return unavailable(err);
     }

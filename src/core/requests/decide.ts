@@ -3,7 +3,9 @@
  * and when, say what should happen. It reads nothing and changes nothing; `RequestService.act`
  * carries the outcome out (one conditional UPDATE plus its log rows, in one transaction).
  */
-import type { Action, Actor, Policy, Request, Vote } from "./types.ts";
+
+import type { Actor } from "../vocabulary.ts";
+import type { Action, Policy, Request, Vote } from "./types.ts";
 
 export type RefusalReason =
   /** Only approvers may approve or deny. */
@@ -54,7 +56,7 @@ export function decide(
   policy: Policy,
   now: Date,
 ): Decision {
-  const isRequester = actor.slackUserId === request.requester;
+  const isRequester = actor.userId === request.requester;
   const refuse = (reason: RefusalReason): Decision => ({ kind: "refused", reason });
 
   if (action.kind === "cancel") {
@@ -78,8 +80,8 @@ export function decide(
     case "approve": {
       if (isRequester && !policy.allowSelfApproval) return refuse("own_request");
       const approvers = [...new Set(votes.map((v) => v.approver))];
-      if (approvers.includes(actor.slackUserId)) return refuse("already_voted");
-      approvers.push(actor.slackUserId);
+      if (approvers.includes(actor.userId)) return refuse("already_voted");
+      approvers.push(actor.userId);
       const remaining = Math.max(1, policy.requiredApprovals) - approvers.length;
       return remaining <= 0
         ? { kind: "approved", approvers }

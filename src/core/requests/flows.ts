@@ -10,29 +10,25 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../../clock.ts";
-import { describeError, isVboError } from "../../errors.ts";
+import { describeError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
-import type { Candidate, Resolver, WhoInput } from "../directory/resolver.ts";
-import type { KnownOrganization, OrganizationChoice, Organizations } from "../organizations.ts";
+import {
+  type MemberProblem,
+  type OrganizationProblem,
+  organizationOrProblem,
+  unavailable,
+  type VboUnavailable,
+} from "../answers.ts";
+import type { Candidate, Resolver } from "../directory/resolver.ts";
+import { lookupOf, type MemberProfiles } from "../directory/who.ts";
+import type { Organizations } from "../organizations.ts";
+import type { OrganizationRef, Who } from "../vocabulary.ts";
 import { decide } from "./decide.ts";
 import type { ActResult, ApproverDirectory, RequestService } from "./lifecycle.ts";
 import type { DigestPoster, RequestNotifier, RerenderQueue } from "./ports.ts";
 import { reasonWithoutRestOfName } from "./reason.ts";
-import type { Action, OrganizationRef, Request, RequestKind } from "./types.ts";
-
-/** A Slack member's profile e-mail (implemented by the Slack side over `users.info`). */
-export interface SlackProfiles {
-  /** Undefined when the member has none; rejects when Slack cannot be asked. */
-  emailOf(userId: string): Promise<string | undefined>;
-}
-
-/** `<who>` as the command parser hands it over. */
-export type Target =
-  | { kind: "email"; value: string }
-  | { kind: "quoted"; value: string }
-  | { kind: "text"; value: string }
-  | { kind: "mention"; userId: string; label?: string };
+import type { Action, Request, RequestKind } from "./types.ts";
 
 /** A choice among several matching principals, kept server-side until the requester picks. */
 export interface PendingChoice {
@@ -68,20 +64,6 @@ export interface ChoiceStore {
   purge(before: Date): number;
 }
 
-/** Why no organization could be used. */
-export type OrganizationProblem =
-  | { kind: "choose_organization"; organizations: KnownOrganization[] }
-  | { kind: "unknown_organization"; wanted: string; fromConfig: boolean; organizations: KnownOrganization[] }
-  | { kind: "no_organizations" };
-
-/** VB365 could not be asked; `error` is safe to show. Nothing was recorded. */
-export type VboUnavailable = { kind: "vbo_unavailable"; error: string; suggestions?: Candidate[] };
-
-/** A mention whose member cannot be mapped to Microsoft 365. */
-export type MemberProblem =
-  | { kind: "member_without_email"; userId: string }
-  | { kind: "slack_unavailable"; userId: string };
-
 export type ChangeOutcome =
   /** `announced`: false when posting to the approvals channel failed (the request exists; it is retried). */
   | { kind: "created"; request: Request; announced: boolean }
@@ -99,7 +81,7 @@ export type ChangeOutcome =
 
 export interface ChangeInput {
   kind: RequestKind;
-  who: Target;
+  who: Who;
   /** Slack user id. */
   requester: string;
   org?: string | undefined;
@@ -125,7 +107,7 @@ export interface CommandsDeps {
   notifier: RequestNotifier;
   /** Where a background re-render that failed waits for the jobs to try again. */
   rerenders: RerenderQueue;
-  profiles: SlackProfiles;
+  profiles: MemberProfiles;
   choices: ChoiceStore;
   approvers: ApproverDirectory;
   /** The digest on demand; absent until the jobs provide one. */
@@ -157,55 +139,6 @@ export function createCommands(deps: CommandsDeps): Commands {
   return new CommandService(deps);
 }
 
-/** Maps an organization choice to the organization, or to the answer that explains why there is none. */
-export function organizationOrProblem(
-  choice: OrganizationChoice,
-): { ok: true; organization: KnownOrganization } | { ok: false; problem: OrganizationProblem } {
-  switch (choice.kind) {
-    case "chosen":
-      return { ok: true, organization: choice.organization };
-    case "ambiguous":
-      return { ok: false, problem: { kind: "choose_organization", organizations: choice.organizations } };
-    case "unknown":
-      return {
-        ok: false,
-        problem: {
-          kind: "unknown_organization",
-          wanted: choice.wanted,
-          fromConfig: choice.fromConfig,
-          organizations: choice.organizations,
-        },
-      };
-    case "none":
-      return { ok: false, problem: { kind: "no_organizations" } };
-  }
-}
-
-/** A VB365 failure as an answer; anything else is a bug and propagates. */
-export function unavailable(err: unknown): VboUnavailable {
-  if (isVboError(err)) return { kind: "vbo_unavailable", error: err.describe() };
-  throw err;
-}
-
-/** `<who>` as the resolver takes it: a mention becomes its member's profile e-mail. */
-export async function whoInputOf(
-  target: Target,
-  profiles: SlackProfiles,
-  logger: Logger,
-): Promise<{ ok: true; who: WhoInput } | { ok: false; problem: MemberProblem }> {
-  if (target.kind !== "mention") return { ok: true, who: target };
-  let email: string | undefined;
-  try {
-    email = await profiles.emailOf(target.userId);
-  } catch (err) {
-    logger.warn("could not read a member's profile e-mail", { userId: target.userId, error: err });
-    return { ok: false, problem: { kind: "slack_unavailable", userId: target.userId } };
-  }
-  if (email === undefined)
-    return { ok: false, problem: { kind: "member_without_email", userId: target.userId } };
-  return { ok: true, who: { kind: "slackEmail", value: email } };
-}
-
 class CommandService implements Commands {
   readonly #deps: CommandsDeps;
   readonly #log: Logger;
@@ -223,10 +156,10 @@ class CommandService implements Commands {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
       const organization: OrganizationRef = { id: chosen.organization.id, name: chosen.organization.name };
-      const who = await whoInputOf(input.who, this.#deps.profiles, this.#log);
+      const who = await lookupOf(input.who, this.#deps.profiles, this.#log);
       if (!who.ok) return who.problem;
 
-      const resolution = await this.#deps.resolver.resolve(organization.id, who.who);
+      const resolution = await this.#deps.resolver.resolve(organization.id, who.lookup);
       switch (resolution.kind) {
         case "one": {
           // An unquoted name is one word to the parser: the rest of it may have landed in the reason.
@@ -242,7 +175,7 @@ class CommandService implements Commands {
           return {
             kind: "no_match",
             organization,
-            query: who.who.value,
+            query: who.lookup.value,
             suggestions: resolution.suggestions,
           };
         case "unavailable":
@@ -306,7 +239,7 @@ class CommandService implements Commands {
     const decision = decide(
       view.request,
       view.votes,
-      { slackUserId: actor, isApprover },
+      { userId: actor, isApprover },
       { kind: "deny", reason: "(asked in the modal)" },
       this.#deps.requests.policy,
       this.#deps.clock.now(),

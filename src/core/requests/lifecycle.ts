@@ -15,22 +15,14 @@ import type { RequestMessage, Store } from "../../store/index.ts";
 import type { VboApi } from "../../vbo/api.ts";
 import { findAuditItem } from "../../vbo/principals.ts";
 import type { AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
+import { type LogEvent, type OrganizationRef, SYSTEM_ACTOR } from "../vocabulary.ts";
 import { type Decision, decide, isPastTtl, type RefusalReason } from "./decide.ts";
 import { formatDuration, MAX_DURATION_MS } from "./duration.ts";
-import {
-  type Action,
-  type LogEvent,
-  type OrganizationRef,
-  type Policy,
-  type Request,
-  type RequestKind,
-  SYSTEM_ACTOR,
-  type Vote,
-} from "./types.ts";
+import type { Action, Policy, Request, RequestKind, Vote } from "./types.ts";
 
 /** Who may approve: implemented by the Slack side (user ids, user group members). */
 export interface ApproverDirectory {
-  isApprover(slackUserId: string): Promise<boolean>;
+  isApprover(userId: string): Promise<boolean>;
 }
 
 export interface RetryPolicy {
@@ -239,7 +231,7 @@ export class RequestService {
       const decision: Decision = decide(
         request,
         before,
-        { slackUserId: actorSlackId, isApprover },
+        { userId: actorSlackId, isApprover },
         action,
         this.#policy,
         now,

@@ -5,9 +5,9 @@
  */
 
 import { describeError } from "../../errors.ts";
-import { type JobContext, type JobResult, plural } from "../../jobs/context.ts";
+import type { JobContext, JobResult } from "../../jobs/context.ts";
+import { plural, SYSTEM_ACTOR } from "../vocabulary.ts";
 import { isPastTtl } from "./decide.ts";
-import { SYSTEM_ACTOR } from "./types.ts";
 
 const HOUR = 3_600_000;
 

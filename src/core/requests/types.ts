@@ -1,8 +1,9 @@
 /**
- * The vocabulary of the approval workflow, shared by the store, the core and the Slack side.
- * Plain data: no behaviour, no Slack, no SQL.
+ * Requests: what a person asks for, the states it moves through, the votes on it and the policy
+ * that decides it. Plain data: no behaviour, no Slack, no SQL. Words shared with the other features
+ * (organizations, actors, the log) are in ../vocabulary.ts.
  */
-import type { PrincipalRef } from "../../vbo/schemas.ts";
+import type { OrganizationRef, PrincipalRef } from "../vocabulary.ts";
 
 export type RequestKind = "add" | "remove";
 
@@ -20,19 +21,17 @@ export type RequestState =
   | "apply_failed";
 
 /** States in which a request is still in flight: a second request for the same principal points here. */
-export const OPEN_STATES: readonly RequestState[] = ["pending", "approved", "apply_failed"];
+export const OPEN_STATES = ["pending", "approved", "apply_failed"] as const satisfies readonly RequestState[];
 
-export interface OrganizationRef {
-  id: string;
-  name: string;
-}
+/** States in which an approved request waits to be applied to VB365. */
+export const APPLICABLE_STATES = ["approved", "apply_failed"] as const satisfies readonly RequestState[];
 
 export interface Request {
   id: number;
   kind: RequestKind;
   organization: OrganizationRef;
   principal: PrincipalRef;
-  /** Slack user id of the person who asked. */
+  /** Chat user id of the person who asked. */
   requester: string;
   reason: string | null;
   state: RequestState;
@@ -59,7 +58,7 @@ export interface Request {
 
 export interface Vote {
   requestId: number;
-  /** Slack user id of the approver. */
+  /** Chat user id of the approver. */
   approver: string;
   at: Date;
 }
@@ -73,52 +72,5 @@ export interface Policy {
   requestTtlMs: number;
 }
 
-/** Who is acting, as the Slack side knows them. */
-export interface Actor {
-  slackUserId: string;
-  isApprover: boolean;
-}
-
 /** What an actor asks of a pending request. */
 export type Action = { kind: "approve" } | { kind: "deny"; reason: string } | { kind: "cancel" };
-
-/**
- * Kinds of event in the approval log. The database accepts any kind (no migration needed for new
- * ones): add a kind here when a new part of the bot starts logging it.
- */
-export const EVENT_KINDS = [
-  "requested",
-  "voted",
-  "approved",
-  "denied",
-  "expired",
-  "cancelled",
-  "apply_attempted",
-  "apply_succeeded",
-  "apply_failed",
-  "drift_seen",
-  "audit_expired",
-  "audit_expiry_failed",
-  "reminded",
-  "digest_posted",
-  "access_seen",
-] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
-
-/** Actors that are not people: the bot itself, and changes seen in VB365 made outside the bot. */
-export const SYSTEM_ACTOR = "system";
-export const VB365_ACTOR = "vb365";
-
-export interface LogEvent {
-  id: number;
-  at: Date;
-  kind: EventKind;
-  /** A Slack user id, "system" or "vb365". */
-  actor: string;
-  requestId: number | null;
-  organization: OrganizationRef | null;
-  principal: Pick<PrincipalRef, "type" | "id" | "name" | "displayName"> | null;
-  detail: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}

@@ -17,6 +17,7 @@ import type {
 import { formatAge, ZonedTime } from "../../core/digest/time.ts";
 import type { OutgoingMessage } from "../../core/requests/ports.ts";
 import type { Request } from "../../core/requests/types.ts";
+import { plural } from "../../core/vocabulary.ts";
 import {
   type BlockGroup,
   context,
@@ -39,8 +40,6 @@ const LIST_BUDGET = { max: 1_500, min: 300, total: 30_000 };
 /** A section's text stays below Slack's 3,000 with room for the title. */
 const SECTION_BUDGET = LIMITS.sectionText - 100;
 const ORG_BLOCK_PREFIX = "digest-org-";
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** "a, b, c …and N more" within `max` characters. */
 export function joinWithin(items: readonly string[], max: number, separator = ", "): string {

@@ -48,11 +48,6 @@ export function mentionList(userIds: readonly string[]): string {
   return `${mentions.slice(0, -1).join(", ")} and ${mentions.at(-1)}`;
 }
 
-/** `1 approval` / `2 approvals` */
-export function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n} ${n === 1 ? word : words}`;
-}
-
 /**
  * A message's `text` fallback from plain text. Slack parses `text` as mrkdwn too (notifications,
  * screen readers), so user-supplied `<!channel>` or `<url|label>` must be escaped here as well.

@@ -6,9 +6,10 @@
 import type { AnyBlock, HomeView } from "@slack/types";
 import type { HomeData } from "../../core/queries/queries.ts";
 import type { Request } from "../../core/requests/types.ts";
+import { plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND } from "../command/parse.ts";
-import { plural, principalMrkdwn, slackDate, verb } from "./format.ts";
+import { principalMrkdwn, slackDate, verb } from "./format.ts";
 import { context, divider, escapeMrkdwn, header, homeView, inlineCode, section } from "./kit.ts";
 import { requestCardBlocks, stateLine } from "./request.ts";
 

@@ -4,6 +4,7 @@
  * VB365-supplied string is escaped here.
  */
 import type { AnyBlock } from "@slack/types";
+import type { MemberProblem, OrganizationProblem, VboUnavailable } from "../../core/answers.ts";
 import type { Candidate } from "../../core/directory/resolver.ts";
 import type { KnownOrganization } from "../../core/organizations.ts";
 import type {
@@ -15,25 +16,18 @@ import type {
   StatusReport,
 } from "../../core/queries/queries.ts";
 import type { RefusalReason } from "../../core/requests/decide.ts";
-import type {
-  ChangeOutcome,
-  DenyCheck,
-  DigestOutcome,
-  MemberProblem,
-  OrganizationProblem,
-  PendingChoice,
-  VboUnavailable,
-} from "../../core/requests/flows.ts";
+import type { ChangeOutcome, DenyCheck, DigestOutcome, PendingChoice } from "../../core/requests/flows.ts";
 import type { ActResult } from "../../core/requests/lifecycle.ts";
 import type { OutgoingMessage } from "../../core/requests/ports.ts";
-import type { LogEvent, Request, RequestState } from "../../core/requests/types.ts";
+import type { Request, RequestState } from "../../core/requests/types.ts";
+import type { LogEvent } from "../../core/vocabulary.ts";
+import { plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND, usageMrkdwn } from "../command/parse.ts";
 import {
   fallbackFromMrkdwn,
   mentionList,
   plainFallback,
-  plural,
   principalMrkdwn,
   principalPlain,
   slackDate,
@@ -231,7 +225,7 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannel: string): O
     case "no_organizations":
       return organizationProblemReply(outcome);
     case "member_without_email":
-    case "slack_unavailable":
+    case "profile_unavailable":
       return memberProblemReply(outcome);
   }
 }
@@ -370,7 +364,7 @@ export function findReply(outcome: FindOutcome): OutgoingMessage {
     case "vbo_unavailable":
       return unavailableReply(outcome);
     case "member_without_email":
-    case "slack_unavailable":
+    case "profile_unavailable":
       return memberProblemReply(outcome);
     default:
       return organizationProblemReply(outcome);
@@ -449,7 +443,7 @@ export function logReply(outcome: LogOutcome): OutgoingMessage {
     case "vbo_unavailable":
       return unavailableReply(outcome);
     case "member_without_email":
-    case "slack_unavailable":
+    case "profile_unavailable":
       return memberProblemReply(outcome);
     default:
       return organizationProblemReply(outcome);

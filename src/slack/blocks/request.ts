@@ -7,11 +7,11 @@ import type { AnyBlock } from "@slack/types";
 import { formatDuration } from "../../core/requests/duration.ts";
 import type { OutgoingMessage } from "../../core/requests/ports.ts";
 import type { Request, Vote } from "../../core/requests/types.ts";
+import { plural } from "../../core/vocabulary.ts";
 import {
   mentionList,
   plainDate,
   plainFallback,
-  plural,
   principalMrkdwn,
   requestTitlePlain,
   slackDate,

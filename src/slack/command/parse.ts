@@ -7,6 +7,7 @@
  */
 import { boundedDistance } from "../../core/directory/distance.ts";
 import { parseDuration } from "../../core/requests/duration.ts";
+import type { Who } from "../../core/vocabulary.ts";
 import { escapeMrkdwn, inlineCode, truncate } from "../blocks/kit.ts";
 
 export const COMMAND = "/vbo-audit";
@@ -17,12 +18,6 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 export const MIN_AUDIT_FOR_MS = HOUR_MS;
 export const MAX_AUDIT_FOR_MS = 365 * DAY_MS;
-
-export type Who =
-  | { kind: "email"; value: string }
-  | { kind: "mention"; userId: string; label?: string }
-  | { kind: "quoted"; value: string }
-  | { kind: "text"; value: string };
 
 type WithOrg = { org?: string };
 
@@ -190,7 +185,7 @@ function whoFrom(token: Token): Who | ParseError {
   if (mention) {
     const userId = mention[1] as string;
     const label = mention[2] ? decodeEntities(mention[2]) : "";
-    return label ? { kind: "mention", userId, label } : { kind: "mention", userId };
+    return label ? { kind: "member", userId, label } : { kind: "member", userId };
   }
   const mailto = MAILTO.exec(raw);
   if (mailto) return { kind: "email", value: decodeEntities(mailto[1] as string) };
@@ -482,7 +477,7 @@ function forOnlyOnAdd(): string {
 function unknownSubcommand(token: Token): ParseError {
   const shown = inlineCode(truncate(plainFromSlack(token.raw), 40));
   const who = whoFrom(token);
-  if (who.kind === "email" || who.kind === "mention" || who.kind === "quoted") {
+  if (who.kind === "email" || who.kind === "member" || who.kind === "quoted") {
     return error(
       `Start with what to do with ${shown}: ${inlineCode(`${COMMAND} add …`)}, ${inlineCode(`${COMMAND} remove …`)}, ${inlineCode(`${COMMAND} find …`)} or ${inlineCode(`${COMMAND} log …`)}.`,
     );

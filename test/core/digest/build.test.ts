@@ -14,7 +14,8 @@ import {
   type OrganizationInput,
 } from "../../../src/core/digest/build.ts";
 import { formatAge, ZonedTime } from "../../../src/core/digest/time.ts";
-import type { LogEvent, Request } from "../../../src/core/requests/types.ts";
+import type { Request } from "../../../src/core/requests/types.ts";
+import type { LogEvent } from "../../../src/core/vocabulary.ts";
 import type { AuditItem } from "../../../src/vbo/schemas.ts";
 import { aRequest as aRequestWith } from "../../support/builders.ts";
 

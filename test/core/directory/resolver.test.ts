@@ -9,12 +9,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Clock } from "../../../src/clock.ts";
 import { tokenize } from "../../../src/core/directory/normalize.ts";
-import {
-  createResolver,
-  type Resolution,
-  type Resolver,
-  type WhoInput,
-} from "../../../src/core/directory/resolver.ts";
+import { createResolver, type Resolution, type Resolver } from "../../../src/core/directory/resolver.ts";
+import type { Lookup } from "../../../src/core/vocabulary.ts";
 import { silentLogger } from "../../../src/logger.ts";
 import { createSimulator } from "../../../src/sim/server.ts";
 import { SEED, type SimulatorOptions, type VboSimulator } from "../../../src/sim/types.ts";
@@ -107,7 +103,7 @@ function one(resolution: Resolution) {
   return resolution;
 }
 
-const text = (value: string): WhoInput => ({ kind: "text", value });
+const text = (value: string): Lookup => ({ kind: "text", value });
 
 describe("resolver on a 100,000-user directory", () => {
   let w: World;
@@ -166,12 +162,12 @@ describe("resolver on a 100,000-user directory", () => {
   });
 
   test("a Slack member's profile e-mail", async () => {
-    const ben = one(await w.resolver.resolve(ORG, { kind: "slackEmail", value: "Ben.Young@vbridge.co.nz" }));
+    const ben = one(await w.resolver.resolve(ORG, { kind: "memberEmail", value: "Ben.Young@vbridge.co.nz" }));
     assert.equal(ben.principal.id, SEED.benYoung.id);
   });
 
   test("a Slack e-mail on another domain matches nothing but suggests the same local part", async () => {
-    const result = await w.resolver.resolve(ORG, { kind: "slackEmail", value: "ben.young@vbridge.example" });
+    const result = await w.resolver.resolve(ORG, { kind: "memberEmail", value: "ben.young@vbridge.example" });
     assert.equal(result.kind, "none");
     assert.equal(result.kind === "none" && result.suggestions[0]?.principal.id, SEED.benYoung.id);
   });

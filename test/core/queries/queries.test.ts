@@ -9,7 +9,7 @@ import { createOrganizations } from "../../../src/core/organizations.ts";
 import { auditedPrincipals, createQueries, readinessOf } from "../../../src/core/queries/queries.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import { createApprovers } from "../../../src/slack/approvers.ts";
-import { createSlackProfiles } from "../../../src/slack/profiles.ts";
+import { createMemberProfiles } from "../../../src/slack/profiles.ts";
 import type { AuditItem } from "../../../src/vbo/schemas.ts";
 import {
   aRequest,
@@ -37,7 +37,7 @@ async function world(t: TestContext) {
   const queries = createQueries({
     organizations: createOrganizations({ vbo: client, clock, logger, defaultOrganization: ORG.name }),
     resolver,
-    profiles: createSlackProfiles({ web, clock, logger }),
+    profiles: createMemberProfiles({ web, clock, logger }),
     approvers: createApprovers({ web, config: { approverUserIds: [BOSS] }, clock, logger }),
     store,
     vbo: client,

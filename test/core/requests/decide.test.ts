@@ -7,7 +7,8 @@ import {
   pendingDeadline,
   policyFromConfig,
 } from "../../../src/core/requests/decide.ts";
-import type { Action, Actor, Policy, RequestState } from "../../../src/core/requests/types.ts";
+import type { Action, Policy, RequestState } from "../../../src/core/requests/types.ts";
+import type { Actor } from "../../../src/core/vocabulary.ts";
 
 const HOUR = 3_600_000;
 const created = new Date("2026-03-02T09:00:00.000Z");
@@ -32,7 +33,7 @@ describe("decide: stories", () => {
     const d = decide(
       aRequest(),
       [],
-      { slackUserId: OTHER_APPROVER, isApprover: true },
+      { userId: OTHER_APPROVER, isApprover: true },
       { kind: "approve" },
       policy,
       before(policy),
@@ -45,7 +46,7 @@ describe("decide: stories", () => {
     const first = decide(
       aRequest(),
       [],
-      { slackUserId: EARLIER_APPROVER, isApprover: true },
+      { userId: EARLIER_APPROVER, isApprover: true },
       { kind: "approve" },
       policy,
       before(policy),
@@ -54,7 +55,7 @@ describe("decide: stories", () => {
     const second = decide(
       aRequest(),
       [{ approver: EARLIER_APPROVER }],
-      { slackUserId: OTHER_APPROVER, isApprover: true },
+      { userId: OTHER_APPROVER, isApprover: true },
       { kind: "approve" },
       policy,
       before(policy),
@@ -67,7 +68,7 @@ describe("decide: stories", () => {
     const d = decide(
       aRequest(),
       [{ approver: OTHER_APPROVER }],
-      { slackUserId: OTHER_APPROVER, isApprover: true },
+      { userId: OTHER_APPROVER, isApprover: true },
       { kind: "approve" },
       policy,
       before(policy),
@@ -76,7 +77,7 @@ describe("decide: stories", () => {
   });
 
   test("a requester who is an approver cannot approve their own request unless self-approval is on", () => {
-    const self: Actor = { slackUserId: REQUESTER, isApprover: true };
+    const self: Actor = { userId: REQUESTER, isApprover: true };
     const off = aPolicy();
     assert.deepEqual(decide(aRequest(), [], self, { kind: "approve" }, off, before(off)), {
       kind: "refused",
@@ -91,7 +92,7 @@ describe("decide: stories", () => {
 
   test("a denial needs a reason that is not blank, and keeps it trimmed", () => {
     const policy = aPolicy();
-    const approver: Actor = { slackUserId: OTHER_APPROVER, isApprover: true };
+    const approver: Actor = { userId: OTHER_APPROVER, isApprover: true };
     assert.deepEqual(
       decide(aRequest(), [], approver, { kind: "deny", reason: "  \n " }, policy, before(policy)),
       {
@@ -110,7 +111,7 @@ describe("decide: stories", () => {
     assert.equal(pendingDeadline(aRequest(), policy).toISOString(), "2026-03-02T11:00:00.000Z");
     assert.equal(isPastTtl(aRequest(), policy, new Date("2026-03-02T10:59:59.999Z")), false);
     assert.equal(isPastTtl(aRequest(), policy, new Date("2026-03-02T11:00:00.000Z")), true);
-    const approver: Actor = { slackUserId: OTHER_APPROVER, isApprover: true };
+    const approver: Actor = { userId: OTHER_APPROVER, isApprover: true };
     assert.deepEqual(decide(aRequest(), [], approver, { kind: "approve" }, policy, after(policy)), {
       kind: "refused",
       reason: "expired",
@@ -157,11 +158,11 @@ type ActorKind =
   | "approver who voted"
   | "stranger";
 const ACTORS: Record<ActorKind, Actor> = {
-  "requester (approver)": { slackUserId: REQUESTER, isApprover: true },
-  "requester (not approver)": { slackUserId: REQUESTER, isApprover: false },
-  approver: { slackUserId: OTHER_APPROVER, isApprover: true },
-  "approver who voted": { slackUserId: EARLIER_APPROVER, isApprover: true },
-  stranger: { slackUserId: STRANGER, isApprover: false },
+  "requester (approver)": { userId: REQUESTER, isApprover: true },
+  "requester (not approver)": { userId: REQUESTER, isApprover: false },
+  approver: { userId: OTHER_APPROVER, isApprover: true },
+  "approver who voted": { userId: EARLIER_APPROVER, isApprover: true },
+  stranger: { userId: STRANGER, isApprover: false },
 };
 
 interface Case {
@@ -176,7 +177,7 @@ interface Case {
 
 function expected(c: Case): Decision {
   const actor = ACTORS[c.actor];
-  const isRequester = actor.slackUserId === REQUESTER;
+  const isRequester = actor.userId === REQUESTER;
   const votes = c.earlierVote || c.actor === "approver who voted" ? [EARLIER_APPROVER] : [];
   const rules: Array<[boolean, () => Decision]> = [
     // Who may act at all.
@@ -191,14 +192,14 @@ function expected(c: Case): Decision {
     [c.action.kind === "deny" && c.action.reason === "", () => refused("reason_required")],
     [c.action.kind === "deny", () => ({ kind: "denied", reason: "no ticket" })],
     [isRequester && !c.selfApproval, () => refused("own_request")],
-    [votes.includes(actor.slackUserId), () => refused("already_voted")],
-    [votes.length + 1 >= c.quorum, () => ({ kind: "approved", approvers: [...votes, actor.slackUserId] })],
+    [votes.includes(actor.userId), () => refused("already_voted")],
+    [votes.length + 1 >= c.quorum, () => ({ kind: "approved", approvers: [...votes, actor.userId] })],
     [
       true,
       () => ({
         kind: "vote_recorded",
         remaining: c.quorum - votes.length - 1,
-        approvers: [...votes, actor.slackUserId],
+        approvers: [...votes, actor.userId],
       }),
     ],
   ];

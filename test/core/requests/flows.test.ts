@@ -13,7 +13,7 @@ import { SEED } from "../../../src/sim/types.ts";
 import { createApprovers } from "../../../src/slack/approvers.ts";
 import { createChatOut } from "../../../src/slack/chat.ts";
 import { createRequestNotifier } from "../../../src/slack/notifier.ts";
-import { createSlackProfiles } from "../../../src/slack/profiles.ts";
+import { createMemberProfiles } from "../../../src/slack/profiles.ts";
 import { ChoiceRepository } from "../../../src/store/choices.ts";
 import { NotificationQueue } from "../../../src/store/jobs.ts";
 import {
@@ -76,7 +76,7 @@ async function world(t: TestContext, over: Partial<CommandsDeps> = {}) {
     requests,
     notifier,
     rerenders: { enqueue: (id, err) => notifications.enqueue(id, clock.now(), String(err)) },
-    profiles: createSlackProfiles({ web, clock, logger }),
+    profiles: createMemberProfiles({ web, clock, logger }),
     choices,
     approvers,
     clock,
@@ -177,7 +177,7 @@ describe("requestChange", () => {
     const { commands, fake } = await world(t);
     const mention = await commands.requestChange({
       kind: "add",
-      who: { kind: "mention", userId: "U0BEN" },
+      who: { kind: "member", userId: "U0BEN" },
       requester: REQUESTER,
     });
     assert.ok(mention.kind === "created");
@@ -185,7 +185,7 @@ describe("requestChange", () => {
     assert.deepEqual(
       await commands.requestChange({
         kind: "add",
-        who: { kind: "mention", userId: "U0NOMAIL" },
+        who: { kind: "member", userId: "U0NOMAIL" },
         requester: REQUESTER,
       }),
       { kind: "member_without_email", userId: "U0NOMAIL" },
@@ -195,10 +195,10 @@ describe("requestChange", () => {
     assert.deepEqual(
       await commands.requestChange({
         kind: "add",
-        who: { kind: "mention", userId: "U0LATER" },
+        who: { kind: "member", userId: "U0LATER" },
         requester: REQUESTER,
       }),
-      { kind: "slack_unavailable", userId: "U0LATER" },
+      { kind: "profile_unavailable", userId: "U0LATER" },
     );
   });
 

@@ -8,7 +8,8 @@ import { describe, test } from "node:test";
 import type { Candidate } from "../../../src/core/directory/resolver.ts";
 import type { HomeData, OpenRequest } from "../../../src/core/queries/queries.ts";
 import type { ChangeOutcome, PendingChoice } from "../../../src/core/requests/flows.ts";
-import type { LogEvent, Request } from "../../../src/core/requests/types.ts";
+import type { Request } from "../../../src/core/requests/types.ts";
+import type { LogEvent } from "../../../src/core/vocabulary.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import { denyModal } from "../../../src/slack/blocks/deny.ts";
 import { renderHome } from "../../../src/slack/blocks/home.ts";
@@ -225,7 +226,7 @@ describe("replies", () => {
       { kind: "unknown_organization", wanted: HOSTILE, fromConfig: true, organizations: [] },
       { kind: "no_organizations" },
       { kind: "member_without_email", userId: "U0X" },
-      { kind: "slack_unavailable", userId: "U0X" },
+      { kind: "profile_unavailable", userId: "U0X" },
     ];
     for (const outcome of outcomes) assertFits(changeReply(outcome, "C0APPROVALS"));
   });

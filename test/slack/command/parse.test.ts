@@ -56,14 +56,14 @@ describe("parseCommand: commands", () => {
     ],
     [
       "add <@U012AB3CD|ben> needs an audit",
-      { kind: "add", who: { kind: "mention", userId: "U012AB3CD", label: "ben" }, reason: "needs an audit" },
+      { kind: "add", who: { kind: "member", userId: "U012AB3CD", label: "ben" }, reason: "needs an audit" },
     ],
-    ["add <@W012AB3CD>", { kind: "add", who: { kind: "mention", userId: "W012AB3CD" } }],
+    ["add <@W012AB3CD>", { kind: "add", who: { kind: "member", userId: "W012AB3CD" } }],
     [
       "add <@U012AB3CD|ben>, because HR asked",
       {
         kind: "add",
-        who: { kind: "mention", userId: "U012AB3CD", label: "ben" },
+        who: { kind: "member", userId: "U012AB3CD", label: "ben" },
         reason: "because HR asked",
       },
     ],
@@ -134,7 +134,7 @@ describe("parseCommand: commands", () => {
     ],
     [
       "REMOVE <@U1ABC|ben> --org Contoso",
-      { kind: "remove", who: { kind: "mention", userId: "U1ABC", label: "ben" }, org: "Contoso" },
+      { kind: "remove", who: { kind: "member", userId: "U1ABC", label: "ben" }, org: "Contoso" },
     ],
     // find: the whole rest is the query
     ["find ben", { kind: "find", query: "ben", who: { kind: "text", value: "ben" } }],
@@ -144,7 +144,7 @@ describe("parseCommand: commands", () => {
     ['find "Ben Young"', { kind: "find", query: "Ben Young", who: { kind: "quoted", value: "Ben Young" } }],
     [
       "find <@U1ABC|ben>",
-      { kind: "find", query: "@ben", who: { kind: "mention", userId: "U1ABC", label: "ben" } },
+      { kind: "find", query: "@ben", who: { kind: "member", userId: "U1ABC", label: "ben" } },
     ],
     [
       "find ben --org Contoso",
@@ -157,7 +157,7 @@ describe("parseCommand: commands", () => {
       'log "Ben Young" --org Contoso',
       { kind: "log", who: { kind: "quoted", value: "Ben Young" }, org: "Contoso" },
     ],
-    ["log <@U1ABC>", { kind: "log", who: { kind: "mention", userId: "U1ABC" } }],
+    ["log <@U1ABC>", { kind: "log", who: { kind: "member", userId: "U1ABC" } }],
   ];
   for (const [input, expected] of cases) {
     test(JSON.stringify(input), () => {
