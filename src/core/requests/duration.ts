@@ -24,8 +24,26 @@ const UNIT_MS: Record<string, number> = {
   weeks: 604_800_000,
 };
 
-/** The longest time-bound audit accepted: about ten years. */
+/** The longest duration read at all (about ten years): beyond it a number is more likely a typo. */
 export const MAX_DURATION_MS = 3650 * 86_400_000;
+
+/**
+ * How long a time-bound audit may last: the one rule, which the command parser asks about and
+ * `submit` enforces. The texts say the same limits in words.
+ */
+export const AUDIT_FOR = {
+  minMs: 3_600_000,
+  maxMs: 365 * 86_400_000,
+  minText: "1 hour",
+  maxText: "365 days",
+} as const;
+
+/** Why `ms` cannot be a time-bound audit's length; undefined when it can. */
+export function auditForProblem(ms: number): "too_short" | "too_long" | undefined {
+  if (!Number.isFinite(ms) || ms < AUDIT_FOR.minMs) return "too_short";
+  if (ms > AUDIT_FOR.maxMs) return "too_long";
+  return undefined;
+}
 
 /** `30d` → 2592000000; undefined for anything that is not a positive duration in known units. */
 export function parseDuration(text: string): number | undefined {

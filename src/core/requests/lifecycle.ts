@@ -17,7 +17,7 @@ import { findAuditItem } from "../../vbo/principals.ts";
 import type { AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
 import { type LogEvent, type OrganizationRef, SYSTEM_ACTOR } from "../vocabulary.ts";
 import { type Decision, decide, isPastTtl, type RefusalReason } from "./decide.ts";
-import { formatDuration, MAX_DURATION_MS } from "./duration.ts";
+import { AUDIT_FOR, auditForProblem, formatDuration } from "./duration.ts";
 import type { Action, Policy, Request, RequestKind, Vote } from "./types.ts";
 
 /** Who may approve: implemented by the Slack side (user ids, user group members). */
@@ -150,10 +150,10 @@ export class RequestService {
   async submit(input: SubmitInput): Promise<SubmitResult> {
     if (input.auditForMs !== undefined) {
       if (input.kind !== "add") return { kind: "invalid", problem: "only an add can be time-bound" };
-      if (!Number.isFinite(input.auditForMs) || input.auditForMs <= 0 || input.auditForMs > MAX_DURATION_MS) {
+      if (auditForProblem(input.auditForMs) !== undefined) {
         return {
           kind: "invalid",
-          problem: "the audit duration must be positive and at most about ten years",
+          problem: `a time-bound audit lasts from ${AUDIT_FOR.minText} to ${AUDIT_FOR.maxText}`,
         };
       }
     }

@@ -6,18 +6,13 @@
  * Error messages are mrkdwn with every user-supplied fragment escaped, ready for a reply.
  */
 import { boundedDistance } from "../../core/directory/distance.ts";
-import { parseDuration } from "../../core/requests/duration.ts";
+import { AUDIT_FOR, auditForProblem, parseDuration } from "../../core/requests/duration.ts";
 import type { Who } from "../../core/vocabulary.ts";
 import { escapeMrkdwn, inlineCode, truncate } from "../blocks/kit.ts";
 
 export const COMMAND = "/vbo-audit";
 export const MAX_TEXT_LENGTH = 2000;
 export const MAX_REASON_LENGTH = 500;
-
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
-export const MIN_AUDIT_FOR_MS = HOUR_MS;
-export const MAX_AUDIT_FOR_MS = 365 * DAY_MS;
 
 type WithOrg = { org?: string };
 
@@ -66,7 +61,7 @@ export function usageMrkdwn(): string {
       "or a group's name.",
     `${inlineCode("--org <name-or-id>")} picks the organization when VB365 has several. ` +
       `${inlineCode("--for 30d")} ends the audit by itself after hours (${inlineCode("12h")}), days ` +
-      `(${inlineCode("30d")}) or weeks (${inlineCode("2w")}): 1 hour to 365 days.`,
+      `(${inlineCode("30d")}) or weeks (${inlineCode("2w")}): ${AUDIT_FOR.minText} to ${AUDIT_FOR.maxText}.`,
   ].join("\n");
 }
 
@@ -216,8 +211,9 @@ function notAPrincipal(raw: string): ParseError {
 // Durations
 
 /**
- * `--for` as an audit duration: `30d`, `12h`, `2w`, `1w2d` (the units of `core/requests/duration.ts`), from
- * 1 hour to 365 days. A bare number or `m` is refused: minutes or months? Nobody should have to guess.
+ * `--for` as an audit duration: `30d`, `12h`, `2w`, `1w2d` (the units and limits of
+ * `core/requests/duration.ts`). A bare number or `m` is refused: minutes or months? Nobody should
+ * have to guess.
  */
 export function parseAuditFor(text: string): { ok: true; ms: number } | { ok: false; message: string } {
   const example = `${inlineCode("12h")}, ${inlineCode("30d")} or ${inlineCode("2w")}`;
@@ -232,9 +228,14 @@ export function parseAuditFor(text: string): { ok: true; ms: number } | { ok: fa
   if (ms === undefined) {
     return { ok: false, message: `${inlineCode(truncate(text, 30))} is not a duration: use ${example}.` };
   }
-  if (ms < MIN_AUDIT_FOR_MS) return { ok: false, message: "`--for` must be at least 1 hour." };
-  if (ms > MAX_AUDIT_FOR_MS) return { ok: false, message: "`--for` can be at most 365 days." };
-  return { ok: true, ms };
+  switch (auditForProblem(ms)) {
+    case "too_short":
+      return { ok: false, message: `\`--for\` must be at least ${AUDIT_FOR.minText}.` };
+    case "too_long":
+      return { ok: false, message: `\`--for\` can be at most ${AUDIT_FOR.maxText}.` };
+    case undefined:
+      return { ok: true, ms };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

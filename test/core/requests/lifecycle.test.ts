@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, beforeEach, describe, type TestContext, test } from "node:test";
 import type { Clock } from "../../../src/clock.ts";
 import { systemClock } from "../../../src/clock.ts";
+import { AUDIT_FOR } from "../../../src/core/requests/duration.ts";
 import {
   type ApproverDirectory,
   RequestService,
@@ -662,13 +663,26 @@ describe("request lifecycle against the VB365 simulator", () => {
     assert.deepEqual(w.store.requests.listOpen(), []);
   });
 
-  test("invalid submissions: a time-bound removal, a non-positive duration", async (t) => {
+  test("invalid submissions: a time-bound removal, a duration outside the parser's own limits", async (t) => {
     const w = world(t);
     const service = w.service();
     const base = { organization: ORG, principal: ben, requester: REQUESTER };
     assert.equal((await service.submit({ ...base, kind: "remove", auditForMs: DAY })).kind, "invalid");
-    assert.equal((await service.submit({ ...base, kind: "add", auditForMs: 0 })).kind, "invalid");
+    // The same rule `--for` is parsed by (core/requests/duration.ts): 1 hour to 365 days.
+    for (const auditForMs of [0, AUDIT_FOR.minMs - 1, AUDIT_FOR.maxMs + 1, Number.NaN]) {
+      const refused = await service.submit({ ...base, kind: "add", auditForMs });
+      assert.equal(refused.kind, "invalid", `${auditForMs} ms`);
+      assert.ok(refused.kind === "invalid" && refused.problem.includes("from 1 hour to 365 days"));
+    }
     assert.equal(w.sim.stats.total(), 0, "nothing asked of VB365");
+    for (const auditForMs of [AUDIT_FOR.minMs, AUDIT_FOR.maxMs]) {
+      assert.equal((await service.submit({ ...base, kind: "add", auditForMs })).kind, "created");
+      w.store.requests.close(
+        w.store.requests.listOpen()[0]?.id ?? 0,
+        { to: "cancelled", by: BOSS },
+        w.clock.now(),
+      );
+    }
   });
 
   test("the hash chain over a whole day of work verifies, and a tampered row is found", async (t) => {
