@@ -3,7 +3,13 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
-import type { Request, RequestKind, RequestState } from "../core/requests/types.ts";
+import {
+  APPLICABLE_STATES,
+  OPEN_STATES,
+  type Request,
+  type RequestKind,
+  type RequestState,
+} from "../core/requests/types.ts";
 import type { OrganizationRef } from "../core/vocabulary.ts";
 import type { PrincipalRef } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
@@ -41,8 +47,10 @@ const COLUMNS = `id, kind, organization_id, organization_name, principal_type, p
   decided_by, deny_reason, audit_for_ms, audit_expires_at, audit_expired_at, expiry_attempts, applied_at, apply_attempts,
   last_error, next_attempt_at`;
 
-const OPEN = "('pending', 'approved', 'apply_failed')";
-const APPLICABLE = "('approved', 'apply_failed')";
+/** An SQL list of states, from the core's own lists (never restated here). */
+const sqlStates = (states: readonly RequestState[]) => `(${states.map((s) => `'${s}'`).join(", ")})`;
+const OPEN = sqlStates(OPEN_STATES);
+const APPLICABLE = sqlStates(APPLICABLE_STATES);
 
 const iso = (d: Date) => d.toISOString();
 const date = (s: string | null) => (s === null ? null : new Date(s));
