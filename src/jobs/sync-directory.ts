@@ -3,14 +3,13 @@
  * through `runNow("sync-directory")`), so `add ben.young` answers from fresh data.
  */
 
+import { knownOrganizations } from "../core/organizations.ts";
 import { plural } from "../core/vocabulary.ts";
 import { describeError } from "../errors.ts";
 import { type JobContext, type JobResult, mapLimit } from "./context.ts";
 
 export async function syncDirectory(ctx: JobContext, _now: Date): Promise<JobResult> {
-  const organizations = (await ctx.vbo.listOrganizations()).filter(
-    (o): o is typeof o & { id: string } => typeof o.id === "string" && o.id !== "",
-  );
+  const organizations = knownOrganizations(await ctx.vbo.listOrganizations());
   const failures: string[] = [];
   let users = 0;
   let groups = 0;
@@ -21,7 +20,7 @@ export async function syncDirectory(ctx: JobContext, _now: Date): Promise<JobRes
       users += result.users;
       groups += result.groups;
     } catch (err) {
-      failures.push(`${o.name ?? o.id}: ${describeError(err)}`);
+      failures.push(`${o.name}: ${describeError(err)}`);
       ctx.logger.warn("directory sync failed for an organization; the next run tries again", {
         organizationId: o.id,
         error: err,

@@ -21,6 +21,7 @@ import { collect, type JobContext, type JobResult } from "../../jobs/context.ts"
 import { renderAccessAlert } from "../../slack/blocks/alert.ts";
 import { canonicalJson } from "../../store/log.ts";
 import type { AuditItem, GroupMember, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
+import { type KnownOrganization, knownOrganizations, namesOrganization } from "../organizations.ts";
 import { type OrganizationRef, plural, VB365_ACTOR } from "../vocabulary.ts";
 import {
   type AccessSummary,
@@ -44,21 +45,13 @@ export function summaryHash(summary: AccessSummary): string {
 
 /** Per-run caches: organizations, audit lists and group members are read once, when first needed. */
 class RunCache {
-  #organizations: Promise<OrganizationRef[]> | undefined;
-  readonly #officeNames = new Map<string, string>();
+  #organizations: Promise<KnownOrganization[]> | undefined;
   readonly #indexes = new Map<string, Promise<AuditedIndex>>();
 
   constructor(private readonly ctx: JobContext) {}
 
-  organizations(): Promise<OrganizationRef[]> {
-    this.#organizations ??= this.ctx.vbo.listOrganizations().then((list) =>
-      list
-        .filter((o): o is typeof o & { id: string } => typeof o.id === "string" && o.id !== "")
-        .map((o) => {
-          if (o.officeName) this.#officeNames.set(o.id, o.officeName.toLowerCase());
-          return { id: o.id, name: o.name || o.officeName || o.id };
-        }),
-    );
+  organizations(): Promise<KnownOrganization[]> {
+    this.#organizations ??= this.ctx.vbo.listOrganizations().then(knownOrganizations);
     return this.#organizations;
   }
 
@@ -71,10 +64,8 @@ class RunCache {
     const ids = new Set(events.map((e) => e.organizationId?.toLowerCase()).filter(Boolean));
     const byId = all.filter((o) => ids.has(o.id.toLowerCase()));
     if (byId.length > 0) return byId;
-    const name = session.organization?.trim().toLowerCase();
-    const byName = name
-      ? all.filter((o) => o.name.toLowerCase() === name || this.#officeNames.get(o.id) === name)
-      : [];
+    const name = session.organization;
+    const byName = name ? all.filter((o) => namesOrganization(o, name) !== undefined) : [];
     return byName.length > 0 ? byName : all;
   }
 

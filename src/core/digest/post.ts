@@ -12,6 +12,7 @@
 import { describeError } from "../../errors.ts";
 import { type JobContext, mapLimit } from "../../jobs/context.ts";
 import { renderDigest } from "../../slack/blocks/digest.ts";
+import { knownOrganizations } from "../organizations.ts";
 import type { Request } from "../requests/types.ts";
 import { type OrganizationRef, plural, SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
 import type { AuditEntry } from "./build.ts";
@@ -209,9 +210,7 @@ async function readNotifications(ctx: JobContext): Promise<Notifications> {
 /** VB365's organizations; when it cannot list them, those the bot knows of, with the reason. */
 async function readOrganizations(ctx: JobContext): Promise<{ list: OrganizationRef[]; error?: string }> {
   try {
-    const list = (await ctx.vbo.listOrganizations())
-      .filter((o): o is typeof o & { id: string } => typeof o.id === "string" && o.id !== "")
-      .map((o) => ({ id: o.id, name: o.name || o.officeName || o.id }));
+    const list = knownOrganizations(await ctx.vbo.listOrganizations()).map(({ id, name }) => ({ id, name }));
     return { list };
   } catch (err) {
     ctx.logger.warn("digest: VB365 organizations unavailable", { error: err });

@@ -20,7 +20,7 @@ import {
 } from "../answers.ts";
 import type { Candidate, Resolver } from "../directory/resolver.ts";
 import { lookupOf, type MemberProfiles } from "../directory/who.ts";
-import type { KnownOrganization, Organizations } from "../organizations.ts";
+import { type KnownOrganization, namesOrganization, type Organizations } from "../organizations.ts";
 import type { ApproverDirectory } from "../requests/lifecycle.ts";
 import type { Request, Vote } from "../requests/types.ts";
 import type { LogEvent, OrganizationRef, Who } from "../vocabulary.ts";
@@ -232,15 +232,10 @@ class QueryService implements Queries {
 
   pending(input: { org?: string | undefined }): PendingOutcome {
     // The store alone answers: open requests show even while VB365 is down.
-    const wanted = input.org?.trim().toLowerCase();
+    const wanted = input.org;
     const requests = this.#deps.store.requests
       .listOpen()
-      .filter(
-        (r) =>
-          wanted === undefined ||
-          r.organization.id.toLowerCase() === wanted ||
-          r.organization.name.toLowerCase() === wanted,
-      )
+      .filter((r) => wanted === undefined || namesOrganization(r.organization, wanted) !== undefined)
       .map((request) => ({ request, votes: this.#deps.store.votes.list(request.id) }));
     return { kind: "open", requests, organization: input.org };
   }
