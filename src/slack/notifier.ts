@@ -20,6 +20,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
+import { policyFromConfig } from "../core/requests/decide.ts";
 import type { ChatOut, RequestNotifier } from "../core/requests/ports.ts";
 import type { Request, Vote } from "../core/requests/types.ts";
 import { callSlack, SlackCallError, slackErrorCode } from "../errors.ts";
@@ -155,7 +156,7 @@ class SlackRequestNotifier implements RequestNotifier {
       request,
       votes,
       requiredApprovals: this.#deps.config.requiredApprovals,
-      requestTtlMs: Math.round(this.#deps.config.requestTtlHours * 3_600_000),
+      requestTtlMs: policyFromConfig(this.#deps.config).requestTtlMs,
     };
   }
 

@@ -7,6 +7,7 @@ import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "../../config.ts";
 import type { Queries } from "../../core/queries/queries.ts";
+import { policyFromConfig } from "../../core/requests/decide.ts";
 import type { Commands } from "../../core/requests/flows.ts";
 import type { OutgoingMessage } from "../../core/requests/ports.ts";
 import { callSlack, slackErrorCode } from "../../errors.ts";
@@ -87,7 +88,7 @@ export async function publishHome(deps: ListenerDeps, userId: string): Promise<v
   const data = await deps.queries.home(userId);
   const view = renderHome(data, {
     requiredApprovals: deps.approvals.requiredApprovals,
-    requestTtlMs: Math.round(deps.approvals.requestTtlHours * 3_600_000),
+    requestTtlMs: policyFromConfig(deps.approvals).requestTtlMs,
   });
   try {
     await callSlack("views.publish", () => deps.web.views.publish({ user_id: userId, view }));
