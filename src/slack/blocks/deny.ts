@@ -2,7 +2,7 @@
 import type { ModalView } from "@slack/types";
 import type { Request } from "../../core/requests/types.ts";
 import { MAX_REASON_LENGTH } from "../command/parse.ts";
-import { principalMrkdwn, verb } from "./format.ts";
+import { requestTitleMrkdwn } from "./format.ts";
 import { DENY_REASON, VIEW } from "./ids.ts";
 import { escapeMrkdwn, modal, section, textInput } from "./kit.ts";
 
@@ -16,7 +16,7 @@ export function denyModal(request: Request): ModalView {
     close: "Cancel",
     blocks: [
       section(
-        `${verb(request.kind)} ${principalMrkdwn(request.principal)} in *${escapeMrkdwn(request.organization.name)}*, asked by <@${request.requester}>${request.reason ? `: ${escapeMrkdwn(request.reason)}` : ""}`,
+        `${requestTitleMrkdwn(request)}, asked by <@${request.requester}>${request.reason ? `: ${escapeMrkdwn(request.reason)}` : ""}`,
       ),
       textInput({
         blockId: DENY_REASON.blockId,

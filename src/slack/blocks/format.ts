@@ -34,6 +34,21 @@ export function principalPlain(principal: PrincipalRef): string {
   return `${label} (${upn}${principal.type})`;
 }
 
+type Titled = Pick<Request, "id" | "kind" | "principal" | "organization">;
+
+/**
+ * What a request asks, in mrkdwn: `start auditing *Ben Young* \`ben.young@…\` · User in *vBridge*`.
+ * Every title of a request in a message, reply, modal or Home tab card is built on this one.
+ */
+export function requestAskMrkdwn(request: Omit<Titled, "id">): string {
+  return `${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in *${escapeMrkdwn(request.organization.name)}*`;
+}
+
+/** `*#12* start auditing *Ben Young* … in *vBridge*` */
+export function requestTitleMrkdwn(request: Titled): string {
+  return `*#${request.id}* ${requestAskMrkdwn(request)}`;
+}
+
 /** `Request #12: start auditing Ben Young (…) in vBridge`, plain text. */
 export function requestTitlePlain(
   request: Pick<Request, "id" | "kind" | "principal" | "organization">,

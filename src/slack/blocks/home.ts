@@ -9,7 +9,7 @@ import type { Request } from "../../core/requests/types.ts";
 import { plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND } from "../command/parse.ts";
-import { principalMrkdwn, slackDate, verb } from "./format.ts";
+import { principalMrkdwn, requestTitleMrkdwn, slackDate } from "./format.ts";
 import { context, divider, escapeMrkdwn, header, homeView, inlineCode, section } from "./kit.ts";
 import { requestCardBlocks, stateLine } from "./request.ts";
 
@@ -38,9 +38,7 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
     for (const open of data.pending.slice(0, maxCards)) {
       // A card and its buttons go (or stay) together.
       groups.push([
-        section(
-          `*#${open.request.id}* · ${verb(open.request.kind)} ${principalMrkdwn(open.request.principal)}`,
-        ),
+        section(requestTitleMrkdwn(open.request)),
         ...requestCardBlocks({
           request: open.request,
           votes: open.votes,
@@ -86,5 +84,5 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
 }
 
 function myRequestLine(request: Request, requiredApprovals: number): string {
-  return `*#${request.id}* ${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in *${escapeMrkdwn(request.organization.name)}* · ${slackDate(request.createdAt)}\n${stateLine({ request, votes: [], requiredApprovals })}`;
+  return `${requestTitleMrkdwn(request)} · ${slackDate(request.createdAt)}\n${stateLine({ request, votes: [], requiredApprovals })}`;
 }

@@ -30,6 +30,8 @@ import {
   plainFallback,
   principalMrkdwn,
   principalPlain,
+  requestAskMrkdwn,
+  requestTitleMrkdwn,
   slackDate,
   verb,
 } from "./format.ts";
@@ -172,7 +174,7 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannel: string): O
   switch (outcome.kind) {
     case "created": {
       const r = outcome.request;
-      const what = `Request *#${r.id}* to ${verb(r.kind).toLowerCase()} ${principalMrkdwn(r.principal)} in *${escapeMrkdwn(r.organization.name)}*`;
+      const what = `Request *#${r.id}* to ${requestAskMrkdwn(r)}`;
       return outcome.announced
         ? simpleReply(
             `:white_check_mark: ${what} is posted for approval in <#${approvalsChannel}>. You will hear the outcome by direct message.`,
@@ -184,7 +186,7 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannel: string): O
     case "duplicate": {
       const r = outcome.request;
       return simpleReply(
-        `:information_source: Request *#${r.id}* to ${verb(r.kind).toLowerCase()} ${principalMrkdwn(r.principal)} in *${escapeMrkdwn(r.organization.name)}* is already open (${stateWord(r.state)}, asked by <@${r.requester}>): no second request was made.`,
+        `:information_source: Request *#${r.id}* to ${requestAskMrkdwn(r)} is already open (${stateWord(r.state)}, asked by <@${r.requester}>): no second request was made.`,
       );
     }
     case "already_audited":
@@ -403,7 +405,7 @@ export function openRequestLine(open: OpenRequest, requiredApprovals: number): s
       : r.state === "apply_failed"
         ? `approved; applying failed, retrying${r.nextAttemptAt ? ` at ${slackDate(r.nextAttemptAt)}` : ""}`
         : "approved; applying";
-  return `• *#${r.id}* ${verb(r.kind).toLowerCase()} ${principalMrkdwn(r.principal)} in *${escapeMrkdwn(r.organization.name)}* · asked by <@${r.requester}> ${slackDate(r.createdAt)} · ${progress}`;
+  return `• ${requestTitleMrkdwn(r)} · asked by <@${r.requester}> ${slackDate(r.createdAt)} · ${progress}`;
 }
 
 export function pendingReply(outcome: PendingOutcome, requiredApprovals: number): OutgoingMessage {

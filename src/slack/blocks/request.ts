@@ -13,6 +13,7 @@ import {
   plainDate,
   plainFallback,
   principalMrkdwn,
+  requestAskMrkdwn,
   requestTitlePlain,
   slackDate,
   verb,
@@ -189,7 +190,7 @@ export function renderOutcomeMessage(
   outcome: Outcome,
 ): OutgoingMessage {
   const { request } = input;
-  const what = `your request #${request.id} to ${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in ${escapeMrkdwn(request.organization.name)}`;
+  const what = `your request *#${request.id}* to ${requestAskMrkdwn(request)}`;
   const headline: Record<Outcome, string> = {
     approved: `:white_check_mark: ${capitalize(what)} was approved; the bot is applying it to VB365.`,
     applied: `:white_check_mark: ${capitalize(what)} was approved and applied to VB365.`,
