@@ -198,7 +198,10 @@ export function createBot(options: BotOptions): Bot {
     clock,
     logger,
     readiness: () => queries.readiness(),
-    slackEvents: slack.requestListener,
+    slack:
+      slack.requestListener && config.slack.signingSecret
+        ? { events: slack.requestListener, signingSecret: config.slack.signingSecret }
+        : undefined,
   });
   const graceMs = options.shutdownGraceMs ?? 10_000;
 

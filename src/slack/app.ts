@@ -1,8 +1,8 @@
 /**
  * The Bolt app: Socket Mode when an app token is configured (outbound only: the usual choice next
  * to a VB365 server on a private network), HTTP mode otherwise. In HTTP mode the bot's own HTTP
- * server (src/http/server.ts) hands `POST /slack/events` to `requestListener`; Bolt's own server is
- * never started. Listeners live in ./listeners/<kind>/index.ts and only register handlers.
+ * server (src/http/server.ts) verifies `POST /slack/events` and hands it to `requestListener`; Bolt's
+ * own server is never started. Listeners live in ./listeners/<kind>/index.ts and only register handlers.
  */
 import type { RequestListener } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
@@ -29,7 +29,7 @@ export interface SlackAppDeps {
 export interface SlackApp {
   readonly app: App;
   readonly mode: "socket" | "http";
-  /** HTTP mode: what `POST /slack/events` is handed to (after the timestamp check). */
+  /** HTTP mode: what `POST /slack/events` is handed to, once its signature is verified. */
   readonly requestListener: RequestListener | undefined;
   /** Listener runs not finished yet (a command still waiting on VB365, say). */
   inFlight(): number;
@@ -66,6 +66,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       logger,
       // Answer Slack when ack() is called, and let the listener carry on with VB365 afterwards.
       processBeforeResponse: false,
+      // src/http/server.ts verifies every request (src/slack/signing.ts, stricter than Bolt: future
+      // timestamps too) before handing it here; one check, with one owner.
+      signatureVerification: false,
     });
     app = new App({
       token: slack.botToken,
