@@ -13,8 +13,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { sleep } from "../src/clock.ts";
-import type { OutgoingMessage } from "../src/core/requests/ports.ts";
 import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
+import type { OutgoingMessage } from "../src/slack/blocks/kit.ts";
 import { unexpectedErrorReply } from "../src/slack/blocks/replies.ts";
 import { slackLogger } from "../src/slack/client.ts";
 import { answerCommand } from "../src/slack/command/answer.ts";
@@ -217,7 +217,7 @@ async function sendCommands(
  * that is raised, so that the measure is when this app really acks (Slack's limit is counted apart).
  */
 async function startAckAfterApp(world: BenchWorld): Promise<{ server: Server; url: string }> {
-  const { bot, config, logger } = world;
+  const { bot, logger } = world;
   const boltLogger = slackLogger(logger.child({ component: "bench-baseline" }), "warn");
   const receiver = new HTTPReceiver({
     signingSecret: SIGNING_SECRET,
@@ -232,14 +232,7 @@ async function startAckAfterApp(world: BenchWorld): Promise<{ server: Server; ur
     clientOptions: { slackApiUrl: world.fake.apiUrl, retryConfig: { retries: 0 } },
     deferInitialization: true,
   });
-  const deps: ListenerDeps = {
-    commands: bot.commands,
-    queries: bot.queries,
-    web: bot.context.web,
-    approvals: config.approvals,
-    digestChannelId: config.digest.channelId,
-    logger,
-  };
+  const deps: ListenerDeps = { core: bot.core, web: bot.web, logger };
   app.command(COMMAND, async ({ ack, command }) => {
     let reply: OutgoingMessage;
     try {

@@ -86,6 +86,8 @@ export async function createBenchWorld(sim: RunningSimulator): Promise<BenchWorl
     slackClientOptions: { retryConfig: { retries: 0 } },
     // Work still in flight after a section's bounded drain is not waited for long.
     shutdownGraceMs: 2_000,
+    // A section runs what it measures; no schedule fires in between.
+    jobs: false,
   });
 
   let port: number | undefined;

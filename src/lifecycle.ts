@@ -4,15 +4,11 @@
  * approvals an earlier process left unapplied, and shut down gracefully on SIGTERM / SIGINT or an
  * uncaught exception. Unexpected errors become structured log lines; none is swallowed.
  */
-import { createBot } from "./bot.ts";
+import { createBot, SHUTDOWN_GRACE_MS } from "./bot.ts";
 import { systemClock } from "./clock.ts";
 import { type Config, loadConfig, secretsOf } from "./config.ts";
 import { plural } from "./core/vocabulary.ts";
-import { createJobs, type Jobs } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";
-
-/** How long a shutdown waits for work in flight (an apply, a command waiting on VB365) before cancelling it. */
-export const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * Past the grace period (and the bot's short wait for cancelled work to record its outcome), a stop
@@ -67,23 +63,9 @@ export async function runBot(options: RunOptions): Promise<number> {
   process.on("SIGTERM", onSigterm);
   process.on("SIGINT", onSigint);
   try {
-    let jobs: Jobs | undefined;
     let bot: ReturnType<typeof createBot>;
     try {
-      bot = createBot({
-        config,
-        logger,
-        shutdownGraceMs: SHUTDOWN_GRACE_MS,
-        // The digest, reminders, expiry, retries, directory sync and access alerts.
-        jobs: (context) => {
-          jobs = createJobs({
-            ...context,
-            roster: context.approvers,
-            options: { stopTimeoutMs: SHUTDOWN_GRACE_MS },
-          });
-          return jobs;
-        },
-      });
+      bot = createBot({ config, logger, shutdownGraceMs: SHUTDOWN_GRACE_MS });
     } catch (err) {
       logger.error(`${name} could not be set up`, { error: err });
       return 1;
@@ -99,7 +81,7 @@ export async function runBot(options: RunOptions): Promise<number> {
     }
     // An approval whose apply an earlier process did not finish (it was stopped or crashed
     // mid-call) is applied now rather than at the next minute's tick.
-    jobs?.runNow("retry-applies").then(
+    bot.jobs?.runNow("retry-applies").then(
       (result) => logger.info("approved requests left unapplied: checked at start", { ...result }),
       (err: unknown) => logger.error("checking approved requests at start failed", { error: err }),
     );

@@ -8,13 +8,13 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { SHUTDOWN_GRACE_MS } from "../src/lifecycle.ts";
+import { SHUTDOWN_GRACE_MS } from "../src/bot.ts";
 import { SEED } from "../src/sim/types.ts";
 import { textOf } from "./e2e/harness.ts";
 import { createFakeSlack } from "./fakes/slack/index.ts";
-import { tempDir } from "./store/helpers.ts";
 import { postSigned, spawnBot } from "./support/process.ts";
 import { formBody } from "./support/slack-signing.ts";
+import { tempDir } from "./support/store.ts";
 
 const SECRET = "demo-test-signing-secret-0123456789";
 

@@ -27,9 +27,9 @@ import {
   textOf,
 } from "./e2e/harness.ts";
 import { createFakeSlack, type FakeSlack } from "./fakes/slack/index.ts";
-import { tempDir } from "./store/helpers.ts";
 import { type LogLine, postSigned, spawnBot } from "./support/process.ts";
 import { formBody, interactionBody } from "./support/slack-signing.ts";
+import { tempDir } from "./support/store.ts";
 
 const SECRET = "log-test-signing-secret-0123456789abcdef";
 const LEVELS = new Set(["debug", "info", "warn", "error"]);

@@ -9,9 +9,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
+import { SHUTDOWN_GRACE_MS } from "../src/bot.ts";
 import type { Request } from "../src/core/requests/types.ts";
 import type { LogEvent } from "../src/core/vocabulary.ts";
-import { SHUTDOWN_GRACE_MS } from "../src/lifecycle.ts";
 import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import { createStore, verifyLog } from "../src/store/index.ts";
@@ -29,9 +29,9 @@ import {
   textOf,
 } from "./e2e/harness.ts";
 import { createFakeSlack, type FakeMessage, type FakeSlack } from "./fakes/slack/index.ts";
-import { tempDir } from "./store/helpers.ts";
 import { type BotProcess, postSigned, spawnBot } from "./support/process.ts";
 import { formBody, interactionBody } from "./support/slack-signing.ts";
+import { tempDir } from "./support/store.ts";
 
 const SECRET = "shutdown-test-signing-secret-0123456789";
 /** The process must be gone by then: the grace, the short wait for cancelled work, and slack. */

@@ -5,8 +5,19 @@
  */
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
-import type { ChatOut, OutgoingMessage } from "../core/requests/ports.ts";
 import { callSlack, SlackCallError } from "../errors.ts";
+import type { OutgoingMessage } from "./blocks/kit.ts";
+
+/** Posting to Slack channels and updating what was posted. */
+export interface ChatOut {
+  post(
+    channel: string,
+    message: OutgoingMessage,
+    options?: { threadTs?: string },
+  ): Promise<{ channel: string; ts: string }>;
+  update(channel: string, ts: string, message: OutgoingMessage): Promise<void>;
+}
+
 import type { Logger } from "../logger.ts";
 
 export function createChatOut(web: WebClient, logger: Logger): ChatOut {

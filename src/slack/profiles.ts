@@ -5,14 +5,12 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
-import type { MemberProfiles } from "../core/directory/who.ts";
+import type { MemberProfiles } from "../core/directory/ports.ts";
 import { callSlack, slackErrorCode } from "../errors.ts";
-import type { Logger } from "../logger.ts";
 
 export interface ProfilesDeps {
   web: WebClient;
   clock: Clock;
-  logger: Logger;
   /** Default 10 minutes. */
   cacheMs?: number;
 }

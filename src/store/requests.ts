@@ -3,6 +3,8 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
+
+import type { Closing, NewRequest, RequestRecords } from "../core/requests/ports.ts";
 import {
   APPLICABLE_STATES,
   OPEN_STATES,
@@ -10,7 +12,6 @@ import {
   type RequestKind,
   type RequestState,
 } from "../core/requests/types.ts";
-import type { OrganizationRef } from "../core/vocabulary.ts";
 import type { PrincipalRef } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 
@@ -95,25 +96,7 @@ function toRequest(row: RequestRow): Request {
   };
 }
 
-export interface NewRequest {
-  kind: RequestKind;
-  organization: OrganizationRef;
-  principal: PrincipalRef;
-  requester: string;
-  reason: string | null;
-  /** Time-bound adds only. */
-  auditForMs: number | null;
-  at: Date;
-}
-
-/** The end of a pending request's life. */
-export type Closing =
-  | { to: "approved"; by: string }
-  | { to: "denied"; by: string; reason: string }
-  | { to: "cancelled"; by: string }
-  | { to: "expired"; by: string };
-
-export class RequestRepository {
+export class RequestRepository implements RequestRecords {
   readonly #insert;
   readonly #get;
   readonly #findOpen;

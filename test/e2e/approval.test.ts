@@ -68,7 +68,7 @@ describe("approving a request", () => {
 
     const dm = await world.fake.waitFor(() => world.dms(RITA)[0], 5_000, "the requester's DM");
     assert.match(dm.text, /approved and applied to VB365/);
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "applied");
+    assert.equal(world.bot.store.requests.get(id)?.state, "applied");
   });
 
   test("a non-approver's click is refused ephemerally, and nothing changes", async (t) => {
@@ -90,8 +90,8 @@ describe("approving a request", () => {
     assert.equal(refusal.replaceOriginal, false);
     assert.match(refusal.text ?? "", /Only approvers can approve/);
     await world.bot.idle();
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "pending");
-    assert.equal(world.bot.context.store.votes.list(id).length, 0);
+    assert.equal(world.bot.store.requests.get(id)?.state, "pending");
+    assert.equal(world.bot.store.votes.list(id).length, 0);
     assert.equal(posted.versions.length, 1, "the approval message is untouched");
     assert.equal(world.auditPosts(), 0);
   });
@@ -110,7 +110,7 @@ describe("approving a request", () => {
     await world.post(interactionBody(payload));
     const refusal = await world.answer(payload.response_url as string);
     assert.match(refusal.text ?? "", /another approver has to approve it/);
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "pending");
+    assert.equal(world.bot.store.requests.get(id)?.state, "pending");
     assert.equal(benIsAudited(world), false);
   });
 
@@ -211,7 +211,7 @@ describe("approving a request", () => {
     const errors = (await empty.json()) as { response_action: string; errors: Record<string, string> };
     assert.equal(errors.response_action, "errors");
     assert.ok(errors.errors[DENY_REASON.blockId]);
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "pending");
+    assert.equal(world.bot.store.requests.get(id)?.state, "pending");
 
     const submitted = await world.post(
       interactionBody(

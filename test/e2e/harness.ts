@@ -8,13 +8,14 @@ import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
+import { JOB_NAMES, type JobOptions } from "../../src/jobs/scheduler.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
 import { createFakeSlack, type FakeResponse, type FakeSlack } from "../fakes/slack/index.ts";
-import { tempDir } from "../store/helpers.ts";
 import { formBody, interactionBody, signSlackRequest } from "../support/slack-signing.ts";
+import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
 export const APPROVALS = "C0APPROVALS";
@@ -63,6 +64,13 @@ export interface World {
   /** How many POSTs changed audit items in VB365. */
   auditPosts(): number;
 }
+
+const NEVER = "0 0 1 1 *";
+
+/** The real jobs, with no schedule that fires during a test: the test runs them by hand (`runNow`). */
+export const JOBS_BY_HAND: JobOptions = {
+  schedules: Object.fromEntries([...JOB_NAMES, "digest-catch-up"].map((name) => [name, NEVER])),
+};
 
 export interface WorldOptions {
   /** Variables on top of the defaults (an empty value unsets one); a function sees the fake Slack. */
@@ -116,7 +124,9 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
       logger: createLogger({ level: "debug", sink: (line) => logs.push(line) }),
       slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5_000 },
       vboClientOptions: { maxRetries: 0, timeoutMs: 20_000 },
-      retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 },
+      core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 } },
+      // No schedules unless a test asks for jobs (then usually JOBS_BY_HAND).
+      jobs: false,
       shutdownGraceMs: 2_000,
       ...options.bot,
     });
@@ -149,7 +159,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
     },
     post(body, sign = (h) => h) {
       // Slack's clock and the bot's agree, also when a test moves the bot's clock.
-      const now = bot.context.clock.now().getTime() / 1000;
+      const now = bot.clock.now().getTime() / 1000;
       const headers = sign({ ...signSlackRequest(SIGNING_SECRET, body, now) });
       return fetch(`${world.url}/slack/events`, { method: "POST", headers, body });
     },
@@ -174,7 +184,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
       return world.post(interactionBody(fake.blockAction(input)));
     },
     approvalMessage(requestId) {
-      const row = bot.context.store.messages.list(requestId).find((m) => m.purpose === "approval");
+      const row = bot.store.messages.list(requestId).find((m) => m.purpose === "approval");
       return row ? fake.message(row.channel, row.ts) : undefined;
     },
     waitForApprovalMessage(requestId, predicate) {

@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CURSOR_KEY } from "../../src/core/access/watch.ts";
 import { SEED } from "../../src/sim/types.ts";
-import { JobStateRepository } from "../../src/store/jobs.ts";
-import { ALERTS, createWorld, eventsOf, HOUR, ORG, shownText, type World } from "./helpers.ts";
+import { ALERTS, HOUR, ORG } from "../support/actors.ts";
+import { shownText } from "../support/slack.ts";
+import { eventsOf, testWorld, type World } from "../support/world.ts";
 
 const BEN = SEED.benYoung;
 /** Ten minutes after the seeded export ended. */
@@ -29,7 +30,7 @@ function assertSeededExportAlert(text: string): void {
 
 describe("access alerts", () => {
   test("v8: the seeded export is alerted exactly once across two runs and a restart; nothing for others", async (t) => {
-    const w = await createWorld(t, { start: START });
+    const w = await testWorld(t, { start: START });
     auditBen(w);
     const jobs = w.jobs();
     const first = await jobs.runNow("watch-access");
@@ -54,7 +55,7 @@ describe("access alerts", () => {
   });
 
   test("a later event on that session updates the alert instead of posting another", async (t) => {
-    const w = await createWorld(t, { start: START });
+    const w = await testWorld(t, { start: START });
     auditBen(w);
     const jobs = w.jobs();
     await jobs.runNow("watch-access");
@@ -98,7 +99,7 @@ describe("access alerts", () => {
   });
 
   test("v6: no ids in events, the alert comes from names; the same session is still alerted once", async (t) => {
-    const w = await createWorld(t, { start: START, versions: ["v6"] });
+    const w = await testWorld(t, { start: START, sim: { versions: ["v6"] } });
     auditBen(w);
     const jobs = w.jobs();
     await jobs.runNow("watch-access");
@@ -112,7 +113,7 @@ describe("access alerts", () => {
   });
 
   test("no alert for sessions that touch only people who are not audited", async (t) => {
-    const w = await createWorld(t, { start: START });
+    const w = await testWorld(t, { start: START });
     // Only the seeded Executive Team is audited; none of the seeded sessions touch its members.
     const run = await w.jobs().runNow("watch-access");
     assert.equal(run.outcome, "succeeded");
@@ -122,7 +123,7 @@ describe("access alerts", () => {
   });
 
   test("members of an audited group count: auditing Finance alerts Ben's export and Priya's restore", async (t) => {
-    const w = await createWorld(t, { start: "2025-03-12T08:30:00.000Z" });
+    const w = await testWorld(t, { start: "2025-03-12T08:30:00.000Z" });
     w.sim.control.addAuditItem(ORG.id, { type: "Group", ...SEED.groups.finance });
     await w.jobs().runNow("watch-access");
     const texts = w.messages(ALERTS).map((m) => m.text);
@@ -134,9 +135,9 @@ describe("access alerts", () => {
 
   test("a Working session is read again each run until it stops, even once it is outside the window", async (t) => {
     // A one-minute overlap, so that the session soon falls outside the polling window.
-    const w = await createWorld(t, {
+    const w = await testWorld(t, {
       start: "2025-03-11T11:00:00.000Z",
-      jobOptions: { watch: { overlapMs: 60_000 } },
+      core: { watch: { overlapMs: 60_000 } },
     });
     auditBen(w);
     const sessionId = w.sim.control.addRestoreSession({
@@ -185,10 +186,10 @@ describe("access alerts", () => {
   });
 
   test("VB365 or Slack failing: the run fails, nothing is lost, and the alert is posted once later", async (t) => {
-    const w = await createWorld(t, { start: START, jobOptions: { watch: { overlapMs: 60_000 } } });
+    const w = await testWorld(t, { start: START, core: { watch: { overlapMs: 60_000 } } });
     auditBen(w);
     const jobs = w.jobs();
-    const state = new JobStateRepository(w.store.db);
+    const state = w.store.state;
 
     w.sim.faults.failNext(2, 503, { method: "GET", path: /RestoreSessions$/ });
     const down = await jobs.runNow("watch-access");
@@ -214,7 +215,7 @@ describe("access alerts", () => {
   });
 
   test("without ALERTS_CHANNEL_ID the watcher does nothing", async (t) => {
-    const w = await createWorld(t, { start: START, alerts: false });
+    const w = await testWorld(t, { start: START, alerts: false });
     auditBen(w);
     const run = await w.jobs().runNow("watch-access");
     assert.equal(run.outcome, "skipped");

@@ -3,8 +3,9 @@ import { describe, test } from "node:test";
 import { SlackCallError } from "../../src/errors.ts";
 import { section } from "../../src/slack/blocks/kit.ts";
 import { createChatOut } from "../../src/slack/chat.ts";
-import { recordingLogger } from "../store/helpers.ts";
-import { APPROVALS, startFakeSlack, webClientFor } from "./helpers.ts";
+import { APPROVALS } from "../support/actors.ts";
+import { recordingLogger } from "../support/logger.ts";
+import { startFakeSlack, webClientFor } from "../support/slack.ts";
 
 describe("ChatOut over the Web API", () => {
   test("posts a message with its text fallback and blocks, then updates it in place", async (t) => {

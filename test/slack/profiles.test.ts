@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SlackCallError } from "../../src/errors.ts";
 import { createMemberProfiles } from "../../src/slack/profiles.ts";
-import { recordingLogger } from "../store/helpers.ts";
-import { ManualClock, startFakeSlack, webClientFor } from "./helpers.ts";
+import { ManualClock } from "../support/clock.ts";
+import { startFakeSlack, webClientFor } from "../support/slack.ts";
 
 test("a member's profile e-mail, cached; none, unknown and Slack failing told apart", async (t) => {
   const fake = await startFakeSlack(t, {
@@ -16,7 +16,6 @@ test("a member's profile e-mail, cached; none, unknown and Slack failing told ap
   const profiles = createMemberProfiles({
     web: webClientFor(fake),
     clock,
-    logger: recordingLogger(),
     cacheMs: 60_000,
   });
 

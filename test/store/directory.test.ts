@@ -5,7 +5,7 @@ import type { DirectoryEntry } from "../../src/core/directory/entry.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { DirectoryRepository } from "../../src/store/directory.ts";
-import { tempDir } from "./helpers.ts";
+import { tempDir } from "../support/store.ts";
 
 const ORG = "6f144e6f-7f59-475f-8e1d-1bfa0b6bb020";
 const OTHER_ORG = "11111111-2222-3333-4444-555555555555";

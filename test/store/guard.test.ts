@@ -5,7 +5,8 @@ import BetterSqlite3 from "better-sqlite3";
 import { StoreError } from "../../src/errors.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { createStore, openDatabase } from "../../src/store/index.ts";
-import { recordingLogger, tempStore } from "./helpers.ts";
+import { recordingLogger } from "../support/logger.ts";
+import { tempStore } from "../support/store.ts";
 
 const newRequest = () => ({
   kind: "add" as const,

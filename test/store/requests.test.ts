@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { NewRequest } from "../../src/core/requests/ports.ts";
 import { StoreError } from "../../src/errors.ts";
-import type { NewRequest } from "../../src/store/index.ts";
-import { tempStore } from "./helpers.ts";
+import { tempStore } from "../support/store.ts";
 
 const t0 = new Date("2026-03-02T09:00:00.000Z");
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);

@@ -1,6 +1,6 @@
 /**
- * Job: watch VB365's restore sessions for access to audited principals' data (every minute, when
- * `ALERTS_CHANNEL_ID` is set). Polling works on every API version:
+ * The access watcher: VB365's restore sessions, read for access to audited principals' data (a job
+ * runs it every minute when an alerts destination is set). Polling works on every API version:
  *
  * 1. List sessions created since the persisted cursor minus an overlap (late sessions, skewed
  *    clocks), plus sessions known to be Working or whose examination failed (each read through a
@@ -9,19 +9,23 @@
  *    time, details), or while it is Working. Examining reads its events and matches them against
  *    the audited principals of its organization (src/core/access/match.ts; audit lists and group members
  *    are read at most once per run, and only when some session needs them).
- * 3. The first match posts ONE alert for the session; later matching events update that message
- *    (`ChatOut.update`). Each alert and update is logged as `access_seen`. Sessions and alerts are
- *    persisted, so a session is alerted once across runs and restarts.
+ * 3. The first match posts ONE alert for the session (through the `AlertNotifier`); later matching
+ *    events update that alert. Each alert and update is logged as `access_seen`. Sessions and
+ *    alerts are persisted, so a session is alerted once across runs and restarts.
  *
  * A session whose examination fails (VB365 or Slack) is remembered and retried by the next runs; the
  * cursor still moves on. After `maxFailures` attempts it is given up, loudly.
  */
 import { createHash } from "node:crypto";
-import { collect, type JobContext, type JobResult } from "../../jobs/context.ts";
-import { renderAccessAlert } from "../../slack/blocks/alert.ts";
-import { canonicalJson } from "../../store/log.ts";
+import { collect } from "../../async.ts";
+import { canonicalJson } from "../../canonical-json.ts";
+import type { Clock } from "../../clock.ts";
+import type { Logger } from "../../logger.ts";
+import type { VboApi } from "../../vbo/api.ts";
 import type { AuditItem, GroupMember, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
 import { type KnownOrganization, knownOrganizations, namesOrganization } from "../organizations.ts";
+import type { EventLog, Transactions } from "../ports.ts";
+import type { Routing } from "../routing.ts";
 import { type OrganizationRef, plural, VB365_ACTOR } from "../vocabulary.ts";
 import {
   type AccessSummary,
@@ -31,8 +35,74 @@ import {
   createAuditedIndex,
   type MemberRef,
 } from "./match.ts";
+import type { AccessStore, AlertNotifier, KeyValueState } from "./ports.ts";
 
 export const CURSOR_KEY = "watch-access.cursor";
+
+export interface WatchSettings {
+  /** Each poll reaches back this far before the last one, for late sessions and skewed clocks. */
+  overlapMs: number;
+  /** How far back the very first poll looks. */
+  initialLookbackMs: number;
+  /** A Working session is re-read until it stops, for at most this long. */
+  maxSessionAgeMs: number;
+  /** Failed examinations of one session before it is given up. */
+  maxFailures: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+export const DEFAULT_WATCH: WatchSettings = {
+  overlapMs: 15 * MINUTE,
+  initialLookbackMs: 24 * HOUR,
+  maxSessionAgeMs: 7 * 24 * HOUR,
+  maxFailures: 10,
+};
+
+export interface WatchDeps {
+  store: Transactions & {
+    readonly access: AccessStore;
+    readonly state: KeyValueState;
+    readonly log: EventLog;
+  };
+  vbo: VboApi;
+  routing: Routing;
+  notifier: AlertNotifier;
+  clock: Clock;
+  logger: Logger;
+  settings?: Partial<WatchSettings> | undefined;
+}
+
+/** One run of the watcher, as a job records it. */
+export interface WatchResult {
+  outcome: "succeeded" | "failed" | "skipped";
+  detail: string;
+}
+
+export class AccessWatcher {
+  readonly #ctx: WatchContext;
+
+  constructor(deps: WatchDeps) {
+    this.#ctx = {
+      ...deps,
+      logger: deps.logger.child({ component: "access-watcher" }),
+      settings: { ...DEFAULT_WATCH, ...deps.settings },
+    };
+  }
+
+  /** Whether any organization's alerts go anywhere; when none do, there is nothing to watch for. */
+  get enabled(): boolean {
+    return this.#ctx.routing.all().some((r) => r.destinations.alerts !== undefined);
+  }
+
+  /** Polls VB365 once, as of `now`. Never rejects for one session's failure; each is retried later. */
+  async watch(now: Date): Promise<WatchResult> {
+    if (!this.enabled) return { outcome: "skipped", detail: "ALERTS_CHANNEL_ID is not set" };
+    return watchAccess(this.#ctx, now);
+  }
+}
+
+type WatchContext = Omit<WatchDeps, "settings"> & { settings: WatchSettings };
 
 /** What, when it changes, means a session's events must be read again. */
 export function sessionFingerprint(s: RestoreSession): string {
@@ -48,7 +118,7 @@ class RunCache {
   #organizations: Promise<KnownOrganization[]> | undefined;
   readonly #indexes = new Map<string, Promise<AuditedIndex>>();
 
-  constructor(private readonly ctx: JobContext) {}
+  constructor(private readonly ctx: WatchContext) {}
 
   organizations(): Promise<KnownOrganization[]> {
     this.#organizations ??= this.ctx.vbo.listOrganizations().then(knownOrganizations);
@@ -127,12 +197,10 @@ interface RunCounts {
   gaveUp: number;
 }
 
-export async function watchAccess(ctx: JobContext, now: Date): Promise<JobResult> {
-  const channel = ctx.config.alerts.channelId;
-  if (channel === undefined) return { outcome: "skipped", detail: "ALERTS_CHANNEL_ID is not set" };
-  const { access, state } = ctx.repos;
-  const { overlapMs, initialLookbackMs, maxSessionAgeMs, maxFailures } = ctx.settings.watch;
-  const log = ctx.logger.child({ job: "watch-access" });
+async function watchAccess(ctx: WatchContext, now: Date): Promise<WatchResult> {
+  const { access, state } = ctx.store;
+  const { overlapMs, initialLookbackMs, maxSessionAgeMs, maxFailures } = ctx.settings;
+  const log = ctx.logger;
 
   const stored = state.get(CURSOR_KEY);
   const cursor = stored ? new Date(stored) : new Date(now.getTime() - initialLookbackMs);
@@ -179,7 +247,7 @@ export async function watchAccess(ctx: JobContext, now: Date): Promise<JobResult
     if (seen && seen.fingerprint === fingerprint && session.state !== "Working") continue;
     counts.examined++;
     try {
-      const { result, eventCount } = await examine(ctx, cache, session, channel, now);
+      const { result, eventCount } = await examine(ctx, cache, session, now);
       if (result === "posted") counts.posted++;
       if (result === "updated") counts.updated++;
       access.saveSession(
@@ -245,13 +313,12 @@ export async function watchAccess(ctx: JobContext, now: Date): Promise<JobResult
 }
 
 async function examine(
-  ctx: JobContext,
+  ctx: WatchContext,
   cache: RunCache,
   session: RestoreSession,
-  channel: string,
   now: Date,
 ): Promise<{ result: "posted" | "updated" | "none"; eventCount: number }> {
-  const { access } = ctx.repos;
+  const { access } = ctx.store;
   const events = await collect(ctx.vbo.restoreSessionEvents(session.id));
   const organizations = await cache.organizationsOf(session, events);
   const indexes = await Promise.all(organizations.map((o) => cache.index(o)));
@@ -266,7 +333,6 @@ async function examine(
   const hash = summaryHash(summary);
   const existing = access.alert(session.id);
   if (existing && existing.contentHash === hash) return { result: "none", eventCount };
-  const message = renderAccessAlert(summary, { timeZone: ctx.time.timeZone });
   const organization = summary.organization.id
     ? { id: summary.organization.id, name: summary.organization.name }
     : null;
@@ -284,7 +350,11 @@ async function examine(
     });
 
   if (!existing) {
-    const posted = await ctx.chat.post(channel, message);
+    const route = organization ? ctx.routing.of(organization) : ctx.routing.all()[0];
+    const destination = route?.destinations.alerts;
+    // This organization's route sends its alerts nowhere: looked at again when the session changes.
+    if (destination === undefined) return { result: "none", eventCount };
+    const posted = await ctx.notifier.post(summary, destination);
     ctx.store.transaction(() => {
       access.recordAlert({
         sessionId: session.id,
@@ -304,7 +374,7 @@ async function examine(
     });
     return { result: "posted", eventCount };
   }
-  await ctx.chat.update(existing.channel, existing.ts, message);
+  await ctx.notifier.update(existing, summary);
   ctx.store.transaction(() => {
     access.recordAlertUpdate(session.id, hash, summary.itemCount, now);
     logEvent(existing, true);

@@ -1,19 +1,24 @@
 /**
- * Job: the digest. Gathers what src/core/digest/build.ts needs (VB365's organizations, audit lists and
- * e-mail settings; the snapshots, log and requests from the store), posts the rendered messages to
- * `DIGEST_CHANNEL_ID`, then records in one transaction the digest, each organization's new snapshot,
- * a `drift_seen` event per drift and a `digest_posted` event. Nothing is recorded when posting
- * fails, so the next attempt reports the same drift (each drift is logged exactly once).
+ * The digest, posted: gathers what build.ts needs (VB365's organizations, audit lists and e-mail
+ * settings; the snapshots, log and requests from the store), has the `DigestNotifier` post it to
+ * the digest destination, then records in one transaction the digest, each organization's new
+ * snapshot, a `drift_seen` event per drift and a `digest_posted` event. Nothing is recorded when
+ * posting fails, so the next attempt reports the same drift (each drift is logged exactly once).
  *
  * VB365 failing for one organization shows it as unavailable (its old snapshot is kept); VB365
  * failing altogether still posts a digest listing the organizations the bot knows as unavailable.
  */
 
+import { mapLimit } from "../../async.ts";
+import type { Clock } from "../../clock.ts";
 import { describeError } from "../../errors.ts";
-import { type JobContext, mapLimit } from "../../jobs/context.ts";
-import { renderDigest } from "../../slack/blocks/digest.ts";
+import type { Logger } from "../../logger.ts";
+import type { VboApi } from "../../vbo/api.ts";
 import { knownOrganizations } from "../organizations.ts";
+import type { EventLog, Transactions } from "../ports.ts";
+import type { RequestRecords, VoteRecords } from "../requests/ports.ts";
 import type { Request } from "../requests/types.ts";
+import { approvesAnywhere, type Routing } from "../routing.ts";
 import { type OrganizationRef, plural, SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
 import type { AuditEntry } from "./build.ts";
 import {
@@ -26,15 +31,69 @@ import {
   type OrganizationInput,
   type RequestPeople,
 } from "./build.ts";
+import type { DigestNotifier, DigestPoster, DigestStore } from "./ports.ts";
 
 export type DigestTrigger =
   | { kind: "scheduled"; period: string }
   | { kind: "manual"; period: string; requestedBy: string };
 
-export interface DigestOutcome {
+/** A digest that went out: what it said, in how many messages, and its record. */
+export interface PostedDigest {
   digest: Digest;
+  /** Where it went, and in how many messages. */
+  channel: string;
   messages: number;
   digestId: number;
+}
+
+/** What a person who typed `/vbo-audit digest` is told. */
+export type DigestRequestOutcome =
+  | { kind: "posted"; channel: string; messages: number }
+  | { kind: "not_approver" }
+  | { kind: "not_available" }
+  | { kind: "failed"; error: string };
+
+export interface DigestDeps {
+  store: Transactions & {
+    readonly requests: Pick<RequestRecords, "get" | "listOpen" | "listUpdatedSince">;
+    readonly votes: Pick<VoteRecords, "list">;
+    readonly log: EventLog;
+    readonly digests: DigestStore;
+  };
+  vbo: VboApi;
+  routing: Routing;
+  notifier: DigestNotifier;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class DigestService {
+  readonly #deps: DigestDeps;
+
+  constructor(deps: DigestDeps) {
+    this.#deps = { ...deps, logger: deps.logger.child({ component: "digest" }) };
+  }
+
+  /** Gathers, posts and records a digest as of `now`. Rejects when it could not be posted. */
+  post(now: Date, trigger: DigestTrigger): Promise<PostedDigest> {
+    return postDigest(this.#deps, now, trigger);
+  }
+
+  /**
+   * `/vbo-audit digest`: approvers only; `poster` is the digest on demand as the jobs run it (one
+   * at a time, recorded as a run), absent where no jobs run.
+   */
+  async onDemand(actor: string, poster: DigestPoster | undefined): Promise<DigestRequestOutcome> {
+    if (!(await approvesAnywhere(this.#deps.routing, actor))) return { kind: "not_approver" };
+    if (poster === undefined) return { kind: "not_available" };
+    try {
+      const { channel, messages } = await poster.postNow(actor);
+      return { kind: "posted", channel, messages };
+    } catch (err) {
+      this.#deps.logger.error("posting the digest on demand failed", { actor, error: err });
+      return { kind: "failed", error: describeError(err) };
+    }
+  }
 }
 
 /** Without a previous digest, changes through the bot are listed for this long back. */
@@ -42,8 +101,8 @@ const FIRST_DIGEST_LOOKBACK_MS = 24 * 3_600_000;
 /** Organizations read from VB365 at once. */
 const CONCURRENCY = 4;
 
-export async function postDigest(ctx: JobContext, now: Date, trigger: DigestTrigger): Promise<DigestOutcome> {
-  const { digests } = ctx.repos;
+async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): Promise<PostedDigest> {
+  const { digests } = ctx.store;
   const previous = digests.latest();
   const since = previous?.gatheredAt ?? null;
   const listSince = since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS);
@@ -117,13 +176,10 @@ export async function postDigest(ctx: JobContext, now: Date, trigger: DigestTrig
     notifications,
     organizations: inputs,
   });
-  const messages = renderDigest(digest, { timeZone: ctx.time.timeZone });
-  const channel = ctx.config.digest.channelId;
-  const posted: string[] = [];
-  for (const message of messages) {
-    const { ts } = await ctx.chat.post(channel, message);
-    posted.push(ts);
-  }
+  // One digest, to the first route's destination, until routes get a digest of their own each.
+  const destination = ctx.routing.all()[0]?.destinations.digest;
+  if (destination === undefined) throw new Error("no route names a digest destination");
+  const { channel, ts: posted } = await ctx.notifier.post(digest, destination);
 
   const postedAt = ctx.clock.now();
   const digestId = ctx.store.transaction(() => {
@@ -179,11 +235,11 @@ export async function postDigest(ctx: JobContext, now: Date, trigger: DigestTrig
     });
     return record.id;
   });
-  return { digest, messages: posted.length, digestId };
+  return { digest, channel, messages: posted.length, digestId };
 }
 
 /** One line for the run record. */
-export function describeDigest(outcome: DigestOutcome): string {
+export function describeDigest(outcome: PostedDigest): string {
   const t = outcome.digest.totals;
   const parts = [
     `posted ${plural(outcome.messages, "message")}`,
@@ -197,7 +253,7 @@ export function describeDigest(outcome: DigestOutcome): string {
   return parts.join(", ");
 }
 
-async function readNotifications(ctx: JobContext): Promise<Notifications> {
+async function readNotifications(ctx: DigestDeps): Promise<Notifications> {
   try {
     const settings = await ctx.vbo.getAuditEmailSettings();
     return settings.enableNotification === true ? { kind: "on" } : { kind: "off" };
@@ -208,21 +264,21 @@ async function readNotifications(ctx: JobContext): Promise<Notifications> {
 }
 
 /** VB365's organizations; when it cannot list them, those the bot knows of, with the reason. */
-async function readOrganizations(ctx: JobContext): Promise<{ list: OrganizationRef[]; error?: string }> {
+async function readOrganizations(ctx: DigestDeps): Promise<{ list: OrganizationRef[]; error?: string }> {
   try {
     const list = knownOrganizations(await ctx.vbo.listOrganizations()).map(({ id, name }) => ({ id, name }));
     return { list };
   } catch (err) {
     ctx.logger.warn("digest: VB365 organizations unavailable", { error: err });
     const known = new Map<string, OrganizationRef>();
-    for (const o of ctx.repos.digests.snapshotOrganizations()) known.set(o.id, { id: o.id, name: o.name });
+    for (const o of ctx.store.digests.snapshotOrganizations()) known.set(o.id, { id: o.id, name: o.name });
     for (const r of ctx.store.requests.listOpen()) known.set(r.organization.id, r.organization);
     const list = known.size > 0 ? [...known.values()] : [{ id: "", name: "VB365" }];
     return { list, error: describeError(err) };
   }
 }
 
-function peopleLookup(ctx: JobContext): (requestId: number) => RequestPeople | undefined {
+function peopleLookup(ctx: DigestDeps): (requestId: number) => RequestPeople | undefined {
   const cache = new Map<number, RequestPeople | undefined>();
   return (id) => {
     if (!cache.has(id)) {

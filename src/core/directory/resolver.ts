@@ -8,7 +8,6 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../logger.ts";
-import type { DirectoryRepository, DirectorySync } from "../../store/directory.ts";
 import type { VboApi } from "../../vbo/api.ts";
 import { isVboError, type VboError } from "../../vbo/errors.ts";
 import type { Lookup } from "../vocabulary.ts";
@@ -22,6 +21,7 @@ import {
   toCandidate,
 } from "./answer.ts";
 import { type DirectoryEntry, entryFromGroup, entryFromUser } from "./entry.ts";
+import type { DirectoryCache, DirectorySync } from "./ports.ts";
 import { DirectoryIndex } from "./search-index.ts";
 
 export type { Candidate } from "./answer.ts";
@@ -49,7 +49,7 @@ export interface SyncResult {
 
 export interface ResolverOptions {
   vbo: VboApi;
-  directory: DirectoryRepository;
+  directory: DirectoryCache;
   logger: Logger;
   clock: Clock;
   /** A cache older than this is stale: VB365 is asked first. Default 24 hours. */
@@ -94,7 +94,7 @@ type Freshness = "empty" | "stale" | "fresh";
 
 class DirectoryResolver implements Resolver {
   readonly #vbo: VboApi;
-  readonly #directory: DirectoryRepository;
+  readonly #directory: DirectoryCache;
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #maxAgeMs: number;

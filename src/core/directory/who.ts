@@ -1,17 +1,11 @@
 /**
  * From what a person typed (`Who`) to what the directory looks up (`Lookup`): a mentioned member
- * becomes their profile e-mail, read through the `MemberProfiles` port (the Slack side implements
- * it over `users.info`).
+ * becomes their profile e-mail, read through the `MemberProfiles` port.
  */
 import type { Logger } from "../../logger.ts";
 import type { MemberProblem } from "../answers.ts";
 import type { Lookup, Who } from "../vocabulary.ts";
-
-/** A chat member's profile e-mail, which is how a mention names a Microsoft 365 user. */
-export interface MemberProfiles {
-  /** Undefined when the member has none; rejects when the profile cannot be read. */
-  emailOf(userId: string): Promise<string | undefined>;
-}
+import type { MemberProfiles } from "./ports.ts";
 
 export async function lookupOf(
   who: Who,

@@ -7,7 +7,6 @@ import type { Clock } from "../../clock.ts";
 import type { ApiVersionSetting } from "../../config.ts";
 import { describeError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { Store } from "../../store/index.ts";
 import type { VboApi, VboHealth } from "../../vbo/api.ts";
 import { auditItemPrincipal, findAuditItem } from "../../vbo/principals.ts";
 import type { ApiVersion, AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
@@ -18,11 +17,14 @@ import {
   unavailable,
   type VboUnavailable,
 } from "../answers.ts";
+import type { MemberProfiles } from "../directory/ports.ts";
 import type { Candidate, Resolver } from "../directory/resolver.ts";
-import { lookupOf, type MemberProfiles } from "../directory/who.ts";
+import { lookupOf } from "../directory/who.ts";
 import { type KnownOrganization, namesOrganization, type Organizations } from "../organizations.ts";
-import type { ApproverDirectory } from "../requests/lifecycle.ts";
+import type { EventLog, Transactions } from "../ports.ts";
+import type { RequestRecords, VoteRecords } from "../requests/ports.ts";
 import type { Request, Vote } from "../requests/types.ts";
+import { approvesAnywhere, type Routing } from "../routing.ts";
 import type { LogEvent, OrganizationRef, Who } from "../vocabulary.ts";
 
 export interface FoundPrincipal extends Candidate {
@@ -110,8 +112,12 @@ export interface QueriesDeps {
   organizations: Organizations;
   resolver: Resolver;
   profiles: MemberProfiles;
-  approvers: ApproverDirectory;
-  store: Store;
+  routing: Routing;
+  store: Pick<Transactions, "isOpen"> & {
+    readonly requests: Pick<RequestRecords, "listOpen" | "listPending" | "listByRequester">;
+    readonly votes: Pick<VoteRecords, "list">;
+    readonly log: Pick<EventLog, "list">;
+  };
   vbo: VboApi;
   vboSettings: { url: string; apiVersion: ApiVersionSetting };
   clock: Clock;
@@ -319,7 +325,7 @@ class QueryService implements Queries {
         pending: open.filter((r) => r.state === "pending").length,
         waitingToApply: open.length - open.filter((r) => r.state === "pending").length,
       };
-      report.database = { ok: this.#deps.store.db.open };
+      report.database = { ok: this.#deps.store.isOpen() };
     } catch (err) {
       this.#log.error("status: the database failed", { error: err });
       report.database = { ok: false, error: "the database could not be read (see the bot's logs)" };
@@ -332,7 +338,7 @@ class QueryService implements Queries {
 
   async home(userId: string): Promise<HomeData> {
     const { store } = this.#deps;
-    const isApprover = await this.#deps.approvers.isApprover(userId);
+    const isApprover = await approvesAnywhere(this.#deps.routing, userId);
     const pending = isApprover
       ? store.requests.listPending().map((request) => ({ request, votes: store.votes.list(request.id) }))
       : [];
@@ -360,7 +366,7 @@ class QueryService implements Queries {
 
   async readiness(): Promise<Readiness> {
     const { store, vbo } = this.#deps;
-    if (store.db.open && vbo.health().lastCallOk === false) {
+    if (store.isOpen() && vbo.health().lastCallOk === false) {
       // A readiness check must answer quickly: a slow probe finishes in the background.
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -371,7 +377,7 @@ class QueryService implements Queries {
       ]);
       clearTimeout(bound);
     }
-    return readinessOf(store.db.open, vbo.health());
+    return readinessOf(store.isOpen(), vbo.health());
   }
 
   /** One cheap authenticated read, shared by concurrent callers and at most one per interval. */

@@ -33,11 +33,18 @@ export type Decision =
   | { kind: "refused"; reason: RefusalReason };
 
 /** When a pending request stops being decidable. */
-export function pendingDeadline(request: Pick<Request, "createdAt">, policy: Policy): Date {
+export function pendingDeadline(
+  request: Pick<Request, "createdAt">,
+  policy: Pick<Policy, "requestTtlMs">,
+): Date {
   return new Date(request.createdAt.getTime() + policy.requestTtlMs);
 }
 
-export function isPastTtl(request: Pick<Request, "createdAt">, policy: Policy, now: Date): boolean {
+export function isPastTtl(
+  request: Pick<Request, "createdAt">,
+  policy: Pick<Policy, "requestTtlMs">,
+  now: Date,
+): boolean {
   return now.getTime() >= pendingDeadline(request, policy).getTime();
 }
 

@@ -1,18 +1,18 @@
 /**
- * The command flows that change something, one function each, with no Slack in them: ask for a
- * change (`add` / `remove`), pick among several matches, approve or deny, post the digest. Each
- * returns a discriminated union that the Slack side renders; none throws for anything a person can
- * cause or VB365 can do (VB365 failing is an answer: "unreachable, nothing was lost").
+ * The request flows a person starts from chat, one function each, with no Slack in them: ask for a
+ * change (`add` / `remove`), pick among several matches, act on a request (approve, deny, cancel)
+ * and check a denial before asking why. Each returns a discriminated union that the Slack side
+ * renders; none throws for anything a person can cause or VB365 can do (VB365 failing is an
+ * answer: "unreachable, nothing was lost").
  *
  * Flow of a change: organization → `<who>` through the resolver (a mention through the member's
- * Slack profile e-mail) → exactly one principal → `RequestService.submit` → the approvers are told.
+ * profile e-mail) → exactly one principal → `RequestLifecycle.submit` → the approvers are told.
  * Several matches store a server-side choice and create nothing until the same person picks.
+ * Acting records the decision (`RequestLifecycle.record`) and re-renders the request's views.
  */
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../../clock.ts";
-import { describeError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { PrincipalRef } from "../../vbo/schemas.ts";
 import {
   type MemberProblem,
   type OrganizationProblem,
@@ -20,49 +20,19 @@ import {
   unavailable,
   type VboUnavailable,
 } from "../answers.ts";
-import type { Candidate, Resolver } from "../directory/resolver.ts";
-import { lookupOf, type MemberProfiles } from "../directory/who.ts";
+import type { Candidate } from "../directory/answer.ts";
+import type { MemberProfiles } from "../directory/ports.ts";
+import type { Resolver } from "../directory/resolver.ts";
+import { lookupOf } from "../directory/who.ts";
 import type { Organizations } from "../organizations.ts";
-import type { OrganizationRef, Who } from "../vocabulary.ts";
+import type { Routing } from "../routing.ts";
+import type { OrganizationRef, PrincipalRef, Who } from "../vocabulary.ts";
 import { decide } from "./decide.ts";
-import type { ActResult, ApproverDirectory, RequestService } from "./lifecycle.ts";
-import type { DigestPoster, RequestNotifier, RerenderQueue } from "./ports.ts";
+import type { ActResult, RequestLifecycle } from "./lifecycle.ts";
+import type { ChoiceStore, PendingChoice, RequestNotifier } from "./ports.ts";
 import { reasonWithoutRestOfName } from "./reason.ts";
 import type { Action, Request, RequestKind } from "./types.ts";
-
-/** A choice among several matching principals, kept server-side until the requester picks. */
-export interface PendingChoice {
-  id: string;
-  requester: string;
-  kind: RequestKind;
-  organization: OrganizationRef;
-  /** In the order shown; a pick names an index. */
-  candidates: Candidate[];
-  /** How many matched in all (more than shown when the list was cut). */
-  total: number;
-  reason: string | null;
-  auditForMs: number | null;
-  createdAt: Date;
-  expiresAt: Date;
-}
-
-export type TakeResult =
-  | { kind: "taken"; choice: PendingChoice }
-  | { kind: "not_found" }
-  | { kind: "expired" }
-  | { kind: "used" }
-  | { kind: "not_yours"; requester: string };
-
-/** Where pending choices live (src/store/choices.ts). */
-export interface ChoiceStore {
-  save(choice: PendingChoice): void;
-  /** Marks the choice used, only for its requester and before it expires; once. */
-  take(id: string, requester: string, now: Date): TakeResult;
-  /** Makes a taken choice pickable again (the pick could not be carried out). */
-  release(id: string): void;
-  /** Deletes choices that expired before `before`. */
-  purge(before: Date): number;
-}
+import type { RequestViews } from "./views.ts";
 
 export type ChangeOutcome =
   /** `announced`: false when posting to the approvals channel failed (the request exists; it is retried). */
@@ -82,7 +52,7 @@ export type ChangeOutcome =
 export interface ChangeInput {
   kind: RequestKind;
   who: Who;
-  /** Slack user id. */
+  /** Chat user id. */
   requester: string;
   org?: string | undefined;
   reason?: string | undefined;
@@ -94,63 +64,33 @@ export type DenyCheck =
   | { kind: "not_found"; requestId: number }
   | Extract<ActResult, { kind: "refused" }>;
 
-export type DigestOutcome =
-  | { kind: "posted"; messages: number }
-  | { kind: "not_approver" }
-  | { kind: "not_available" }
-  | { kind: "failed"; error: string };
-
-export interface CommandsDeps {
+export interface RequestFlowsDeps {
   organizations: Organizations;
   resolver: Resolver;
-  requests: RequestService;
+  requests: RequestLifecycle;
+  views: RequestViews;
   notifier: RequestNotifier;
-  /** Where a background re-render that failed waits for the jobs to try again. */
-  rerenders: RerenderQueue;
   profiles: MemberProfiles;
   choices: ChoiceStore;
-  approvers: ApproverDirectory;
-  /** The digest on demand; absent until the jobs provide one. */
-  digest?: DigestPoster | undefined;
+  routing: Routing;
   clock: Clock;
   logger: Logger;
   /** How long a choice among several matches stays pickable; default 15 minutes. */
-  choiceTtlMs?: number;
+  choiceTtlMs?: number | undefined;
 }
 
-export interface Commands {
-  requestChange(input: ChangeInput): Promise<ChangeOutcome>;
-  /** The requester picks candidate `index` of a pending choice. */
-  pick(input: { choiceId: string; index: number; actor: string }): Promise<ChangeOutcome>;
-  /**
-   * An approver approves or denies (anyone may try: refusals are answers). The request's messages
-   * are re-rendered in the background (see `idle`), so a modal can be closed at once; a re-render
-   * that fails is queued for the jobs to retry.
-   */
-  decide(requestId: number, actor: string, action: Action): Promise<ActResult>;
-  /** Whether `actor` may deny the request now, before a modal asks them why. Changes nothing. */
-  checkDeny(requestId: number, actor: string): Promise<DenyCheck>;
-  digest(actor: string): Promise<DigestOutcome>;
-  /** Settles once every background re-render started so far has finished. */
-  idle(): Promise<void>;
-}
-
-export function createCommands(deps: CommandsDeps): Commands {
-  return new CommandService(deps);
-}
-
-class CommandService implements Commands {
-  readonly #deps: CommandsDeps;
+export class RequestFlows {
+  readonly #deps: RequestFlowsDeps;
   readonly #log: Logger;
   readonly #choiceTtlMs: number;
-  readonly #background = new Set<Promise<void>>();
 
-  constructor(deps: CommandsDeps) {
+  constructor(deps: RequestFlowsDeps) {
     this.#deps = deps;
-    this.#log = deps.logger.child({ component: "commands" });
+    this.#log = deps.logger.child({ component: "flows" });
     this.#choiceTtlMs = deps.choiceTtlMs ?? 15 * 60_000;
   }
 
+  /** `add` / `remove`: find the principal, then open a request, or ask which of several is meant. */
   async requestChange(input: ChangeInput): Promise<ChangeOutcome> {
     try {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
@@ -190,6 +130,7 @@ class CommandService implements Commands {
     }
   }
 
+  /** The requester picks candidate `index` of a pending choice. */
   async pick(input: { choiceId: string; index: number; actor: string }): Promise<ChangeOutcome> {
     const taken = this.#deps.choices.take(input.choiceId, input.actor, this.#deps.clock.now());
     switch (taken.kind) {
@@ -223,50 +164,38 @@ class CommandService implements Commands {
     return outcome;
   }
 
-  async decide(requestId: number, actor: string, action: Action): Promise<ActResult> {
-    const result = await this.#deps.requests.act(requestId, actor, action);
-    // An "expired" refusal means the request is expired now, maybe by this very click (act ends a
-    // request it finds past its time-to-live): its views must say so. Re-rendering is idempotent.
+  /**
+   * Someone approves, denies or cancels (anyone may try: refusals are answers). The decision is
+   * recorded; the request's messages are re-rendered in the background, so a modal can close at
+   * once; a re-render that fails is queued for the jobs to retry.
+   */
+  async act(requestId: number, actor: string, action: Action): Promise<ActResult> {
+    const result = await this.#deps.requests.record(requestId, actor, action);
+    // An "expired" refusal means the request is expired now, maybe by this very click (record ends
+    // a request it finds past its time-to-live): its views must say so. Re-rendering is idempotent.
     const changed = result.kind === "refused" ? result.reason === "expired" : result.kind !== "not_found";
-    if (changed) this.#inBackground(requestId);
+    if (changed) this.#deps.views.inBackground(requestId);
     return result;
   }
 
+  /** Whether `actor` may deny the request now, before a modal asks them why. Changes nothing. */
   async checkDeny(requestId: number, actor: string): Promise<DenyCheck> {
     const view = this.#deps.requests.view(requestId);
     if (view === undefined) return { kind: "not_found", requestId };
-    const isApprover = await this.#deps.approvers.isApprover(actor);
+    const { policy, approvers } = this.#deps.routing.of(view.request.organization);
+    const isApprover = await approvers.isApprover(actor);
     const decision = decide(
       view.request,
       view.votes,
       { userId: actor, isApprover },
       { kind: "deny", reason: "(asked in the modal)" },
-      this.#deps.requests.policy,
+      policy,
       this.#deps.clock.now(),
     );
     if (decision.kind === "refused") {
       return { kind: "refused", reason: decision.reason, request: view.request, votes: view.votes };
     }
     return { kind: "ok", request: view.request };
-  }
-
-  async digest(actor: string): Promise<DigestOutcome> {
-    if (!(await this.#deps.approvers.isApprover(actor))) return { kind: "not_approver" };
-    if (this.#deps.digest === undefined) return { kind: "not_available" };
-    try {
-      const { messages } = await this.#deps.digest.postNow(actor);
-      return { kind: "posted", messages };
-    } catch (err) {
-      this.#log.error("posting the digest on demand failed", { actor, error: err });
-      return {
-        kind: "failed",
-        error: describeError(err),
-      };
-    }
-  }
-
-  async idle(): Promise<void> {
-    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
   }
 
   async #submit(
@@ -283,7 +212,7 @@ class CommandService implements Commands {
       auditForMs: input.auditForMs,
     });
     // The stale request this one replaces was expired on the way: its views must say so.
-    if (result.expired) this.#inBackground(result.expired.id);
+    if (result.expired) this.#deps.views.inBackground(result.expired.id);
     switch (result.kind) {
       case "created": {
         let announced = true;
@@ -332,27 +261,5 @@ class CommandService implements Commands {
     this.#deps.choices.purge(new Date(now.getTime() - 86_400_000));
     this.#deps.choices.save(choice);
     return choice;
-  }
-
-  #inBackground(requestId: number): void {
-    const task = this.#deps.notifier.requestChanged(requestId).catch((err: unknown) => {
-      // The store has changed already: a view left behind would show a decided request with its
-      // buttons until the next change, so the jobs retry it (requestChanged is safe to repeat).
-      try {
-        this.#deps.rerenders.enqueue(requestId, err);
-        this.#log.warn("re-rendering a request failed; queued for the jobs to retry", {
-          requestId,
-          error: err,
-        });
-      } catch (queueError) {
-        this.#log.error("re-rendering a request failed, and queueing it for a retry failed too", {
-          requestId,
-          error: err,
-          queueError,
-        });
-      }
-    });
-    this.#background.add(task);
-    void task.finally(() => this.#background.delete(task));
   }
 }

@@ -15,7 +15,6 @@ import type {
   OrganizationDigest,
 } from "../../core/digest/build.ts";
 import { formatAge, ZonedTime } from "../../core/digest/time.ts";
-import type { OutgoingMessage } from "../../core/requests/ports.ts";
 import type { Request } from "../../core/requests/types.ts";
 import { plural } from "../../core/vocabulary.ts";
 import {
@@ -27,6 +26,7 @@ import {
   header,
   LIMITS,
   mention,
+  type OutgoingMessage,
   section,
   splitIntoMessages,
 } from "./kit.ts";

@@ -11,11 +11,11 @@ import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND } from "../command/parse.ts";
 import { principalMrkdwn, requestTitleMrkdwn, slackDate } from "./format.ts";
 import { context, divider, escapeMrkdwn, header, homeView, inlineCode, section } from "./kit.ts";
-import { requestCardBlocks, stateLine } from "./request.ts";
+import { type CardPolicy, type PolicyOf, requestCardBlocks, stateLine } from "./request.ts";
 
 export interface HomeOptions {
-  requiredApprovals: number;
-  requestTtlMs: number;
+  /** The policy each request is held to (its route's). */
+  policyOf: PolicyOf;
   /** Cards of pending requests shown before "…and N more". */
   maxPendingCards?: number;
   /** Principals listed per organization. */
@@ -42,8 +42,7 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
         ...requestCardBlocks({
           request: open.request,
           votes: open.votes,
-          requiredApprovals: options.requiredApprovals,
-          requestTtlMs: options.requestTtlMs,
+          policy: options.policyOf(open.request),
         }),
       ]);
     }
@@ -58,7 +57,7 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
 
   groups.push(divider(), section(`*Your requests* (${data.mine.length})`));
   if (data.mine.length === 0) groups.push(context(["You have not asked for anything yet."]));
-  for (const request of data.mine) groups.push(section(myRequestLine(request, options.requiredApprovals)));
+  for (const request of data.mine) groups.push(section(myRequestLine(request, options.policyOf(request))));
 
   groups.push(divider(), section("*Audited now*, read from VB365"));
   for (const entry of data.audited) {
@@ -83,6 +82,6 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
   return homeView({ blocks: groups });
 }
 
-function myRequestLine(request: Request, requiredApprovals: number): string {
-  return `${requestTitleMrkdwn(request)} · ${slackDate(request.createdAt)}\n${stateLine({ request, votes: [], requiredApprovals })}`;
+function myRequestLine(request: Request, policy: CardPolicy): string {
+  return `${requestTitleMrkdwn(request)} · ${slackDate(request.createdAt)}\n${stateLine({ request, votes: [], policy })}`;
 }

@@ -31,6 +31,12 @@ import type {
   StaticSelect,
 } from "@slack/types";
 
+/** A message as the bot sends it: always a plain-text fallback; blocks, when any, inside Slack's limits. */
+export interface OutgoingMessage {
+  text: string;
+  blocks?: unknown[];
+}
+
 export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,

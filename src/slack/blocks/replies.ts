@@ -5,6 +5,7 @@
  */
 import type { AnyBlock } from "@slack/types";
 import type { MemberProblem, OrganizationProblem, VboUnavailable } from "../../core/answers.ts";
+import type { DigestRequestOutcome } from "../../core/digest/post.ts";
 import type { Candidate } from "../../core/directory/resolver.ts";
 import type { KnownOrganization } from "../../core/organizations.ts";
 import type {
@@ -16,12 +17,11 @@ import type {
   StatusReport,
 } from "../../core/queries/queries.ts";
 import type { RefusalReason } from "../../core/requests/decide.ts";
-import type { ChangeOutcome, DenyCheck, DigestOutcome, PendingChoice } from "../../core/requests/flows.ts";
+import type { ChangeOutcome, DenyCheck } from "../../core/requests/flows.ts";
 import type { ActResult } from "../../core/requests/lifecycle.ts";
-import type { OutgoingMessage } from "../../core/requests/ports.ts";
+import type { PendingChoice } from "../../core/requests/ports.ts";
 import type { Request, RequestState } from "../../core/requests/types.ts";
-import type { LogEvent } from "../../core/vocabulary.ts";
-import { plural } from "../../core/vocabulary.ts";
+import { type LogEvent, type OrganizationRef, plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND, usageMrkdwn } from "../command/parse.ts";
 import {
@@ -44,10 +44,12 @@ import {
   escapeMrkdwn,
   inlineCode,
   LIMITS,
+  type OutgoingMessage,
   section,
   staticSelect,
   truncateMrkdwn,
 } from "./kit.ts";
+import type { PolicyOf } from "./request.ts";
 
 /** Up to this many candidates get a button each; more go in one select menu. */
 export const MAX_CANDIDATE_BUTTONS = 5;
@@ -170,11 +172,15 @@ function candidateLines(candidates: readonly Candidate[]): string {
 // ---------------------------------------------------------------------------------------------------
 // add / remove, and a pick among candidates
 
-export function changeReply(outcome: ChangeOutcome, approvalsChannel: string): OutgoingMessage {
+/** Where an organization's requests are posted for approval (its route's channel). */
+export type ApprovalsChannelOf = (organization: OrganizationRef) => string;
+
+export function changeReply(outcome: ChangeOutcome, approvalsChannelOf: ApprovalsChannelOf): OutgoingMessage {
   switch (outcome.kind) {
     case "created": {
       const r = outcome.request;
       const what = `Request *#${r.id}* to ${requestAskMrkdwn(r)}`;
+      const approvalsChannel = approvalsChannelOf(r.organization);
       return outcome.announced
         ? simpleReply(
             `:white_check_mark: ${what} is posted for approval in <#${approvalsChannel}>. You will hear the outcome by direct message.`,
@@ -396,8 +402,9 @@ export function listReply(outcome: ListOutcome): OutgoingMessage {
   );
 }
 
-export function openRequestLine(open: OpenRequest, requiredApprovals: number): string {
+export function openRequestLine(open: OpenRequest, policyOf: PolicyOf): string {
   const { request: r, votes } = open;
+  const { requiredApprovals } = policyOf(r);
   const approvers = [...new Set(votes.map((v) => v.approver))];
   const progress =
     r.state === "pending"
@@ -408,14 +415,14 @@ export function openRequestLine(open: OpenRequest, requiredApprovals: number): s
   return `• ${requestTitleMrkdwn(r)} · asked by <@${r.requester}> ${slackDate(r.createdAt)} · ${progress}`;
 }
 
-export function pendingReply(outcome: PendingOutcome, requiredApprovals: number): OutgoingMessage {
+export function pendingReply(outcome: PendingOutcome, policyOf: PolicyOf): OutgoingMessage {
   const where = outcome.organization ? ` in ${inlineCode(outcome.organization)}` : "";
   if (outcome.requests.length === 0) return simpleReply(`:sparkles: No open requests${where}.`);
   const heading = `*${plural(outcome.requests.length, "open request")}*${where}:`;
   return linesReply(
     `${outcome.requests.length} open requests`,
     [section(heading)],
-    outcome.requests.map((o) => openRequestLine(o, requiredApprovals)),
+    outcome.requests.map((o) => openRequestLine(o, policyOf)),
   );
 }
 
@@ -531,11 +538,11 @@ export function statusReply(report: StatusReport): OutgoingMessage {
   return { text: plainFallback(plain), blocks };
 }
 
-export function digestReply(outcome: DigestOutcome, digestChannel: string): OutgoingMessage {
+export function digestReply(outcome: DigestRequestOutcome): OutgoingMessage {
   switch (outcome.kind) {
     case "posted":
       return simpleReply(
-        `:white_check_mark: The digest is posted in <#${digestChannel}> (${plural(outcome.messages, "message")}).`,
+        `:white_check_mark: The digest is posted in <#${outcome.channel}> (${plural(outcome.messages, "message")}).`,
       );
     case "not_approver":
       return simpleReply(":no_entry_sign: Only approvers can post the digest on demand.");

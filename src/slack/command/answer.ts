@@ -2,7 +2,8 @@
  * `/vbo-audit`: parse the text, make ONE call to the core, render the answer. The caller acks first
  * (before any of this runs) and sends the answer with `respond()`, so VB365 may take its time.
  */
-import type { OutgoingMessage } from "../../core/requests/ports.ts";
+
+import type { OutgoingMessage } from "../blocks/kit.ts";
 import {
   changeReply,
   digestReply,
@@ -14,7 +15,7 @@ import {
   pendingReply,
   statusReply,
 } from "../blocks/replies.ts";
-import type { ListenerDeps } from "../listeners/context.ts";
+import { type ListenerDeps, routeLookups } from "../listeners/context.ts";
 import { parseCommand } from "./parse.ts";
 
 export async function answerCommand(
@@ -23,6 +24,7 @@ export async function answerCommand(
   userId: string,
 ): Promise<OutgoingMessage> {
   const command = parseCommand(text);
+  const { policyOf, approvalsChannelOf } = routeLookups(deps);
   switch (command.kind) {
     case "error":
       return parseErrorReply(command.message);
@@ -30,7 +32,7 @@ export async function answerCommand(
       return helpReply();
     case "add":
       return changeReply(
-        await deps.commands.requestChange({
+        await deps.core.flows.requestChange({
           kind: "add",
           who: command.who,
           requester: userId,
@@ -38,30 +40,32 @@ export async function answerCommand(
           reason: command.reason,
           auditForMs: command.auditFor,
         }),
-        deps.approvals.channelId,
+        approvalsChannelOf,
       );
     case "remove":
       return changeReply(
-        await deps.commands.requestChange({
+        await deps.core.flows.requestChange({
           kind: "remove",
           who: command.who,
           requester: userId,
           org: command.org,
           reason: command.reason,
         }),
-        deps.approvals.channelId,
+        approvalsChannelOf,
       );
     case "find":
-      return findReply(await deps.queries.find({ who: command.who, query: command.query, org: command.org }));
+      return findReply(
+        await deps.core.queries.find({ who: command.who, query: command.query, org: command.org }),
+      );
     case "list":
-      return listReply(await deps.queries.list({ org: command.org }));
+      return listReply(await deps.core.queries.list({ org: command.org }));
     case "pending":
-      return pendingReply(deps.queries.pending({ org: command.org }), deps.approvals.requiredApprovals);
+      return pendingReply(deps.core.queries.pending({ org: command.org }), policyOf);
     case "log":
-      return logReply(await deps.queries.log({ who: command.who, org: command.org }));
+      return logReply(await deps.core.queries.log({ who: command.who, org: command.org }));
     case "status":
-      return statusReply(await deps.queries.status());
+      return statusReply(await deps.core.queries.status());
     case "digest":
-      return digestReply(await deps.commands.digest(userId), deps.digestChannelId);
+      return digestReply(await deps.core.digest.onDemand(userId, deps.digest));
   }
 }

@@ -1,26 +1,35 @@
 /**
- * What every listener gets: the core's services, the Web API client, the settings replies need,
- * and two small helpers that answer the person safely (a failed answer is logged, never thrown).
+ * What every listener gets: the core (its flows, queries, digest and routing), the digest on demand
+ * as the jobs run it, the Web API client, and the helpers that answer the person safely (a failed
+ * answer is logged, never thrown).
  */
 import type { RespondArguments, RespondFn } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
-import type { Config } from "../../config.ts";
-import type { Queries } from "../../core/queries/queries.ts";
-import { policyFromConfig } from "../../core/requests/decide.ts";
-import type { Commands } from "../../core/requests/flows.ts";
-import type { OutgoingMessage } from "../../core/requests/ports.ts";
+import type { DigestPoster } from "../../core/digest/ports.ts";
+import type { Core } from "../../core/index.ts";
+import type { Request } from "../../core/requests/types.ts";
+import type { OrganizationRef } from "../../core/vocabulary.ts";
 import { callSlack, slackErrorCode } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { renderHome } from "../blocks/home.ts";
+import type { OutgoingMessage } from "../blocks/kit.ts";
 
 export interface ListenerDeps {
-  commands: Commands;
-  queries: Queries;
+  core: Pick<Core, "flows" | "queries" | "digest" | "routing" | "idle">;
+  /** The digest on demand, as the jobs run it (one at a time, recorded); absent where no jobs run. */
+  digest?: DigestPoster | undefined;
   web: WebClient;
-  approvals: Config["approvals"];
-  digestChannelId: string;
   logger: Logger;
+}
+
+/** The policy a request is held to, and the channel its organization's requests go to: its route's. */
+export function routeLookups(deps: Pick<ListenerDeps, "core">) {
+  const { routing } = deps.core;
+  return {
+    policyOf: (request: Pick<Request, "organization">) => routing.of(request.organization).policy,
+    approvalsChannelOf: (organization: OrganizationRef) => routing.of(organization).destinations.approvals,
+  };
 }
 
 export interface RespondOptions {
@@ -85,11 +94,8 @@ export async function tell(
 
 /** Renders and publishes someone's Home tab; failures are logged. */
 export async function publishHome(deps: ListenerDeps, userId: string): Promise<void> {
-  const data = await deps.queries.home(userId);
-  const view = renderHome(data, {
-    requiredApprovals: deps.approvals.requiredApprovals,
-    requestTtlMs: policyFromConfig(deps.approvals).requestTtlMs,
-  });
+  const data = await deps.core.queries.home(userId);
+  const view = renderHome(data, { policyOf: routeLookups(deps).policyOf });
   try {
     await callSlack("views.publish", () => deps.web.views.publish({ user_id: userId, view }));
   } catch (err) {

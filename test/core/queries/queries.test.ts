@@ -4,50 +4,21 @@
  */
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
-import { createResolver } from "../../../src/core/directory/resolver.ts";
-import { createOrganizations } from "../../../src/core/organizations.ts";
-import { auditedPrincipals, createQueries, readinessOf } from "../../../src/core/queries/queries.ts";
+import { auditedPrincipals, readinessOf } from "../../../src/core/queries/queries.ts";
 import { SEED } from "../../../src/sim/types.ts";
-import { createApprovers } from "../../../src/slack/approvers.ts";
-import { createMemberProfiles } from "../../../src/slack/profiles.ts";
 import type { AuditItem } from "../../../src/vbo/schemas.ts";
-import {
-  aRequest,
-  BEN,
-  BOSS,
-  ManualClock,
-  REQUESTER,
-  startFakeSlack,
-  storeFor,
-  webClientFor,
-} from "../../slack/helpers.ts";
-import { recordingLogger } from "../../store/helpers.ts";
-import { setup } from "../../vbo/helpers.ts";
-
-const ORG = SEED.organization;
+import { BEN, BOSS, ORG, REQUESTER } from "../../support/actors.ts";
+import { storedRequest } from "../../support/builders.ts";
+import { testWorld } from "../../support/world.ts";
 
 async function world(t: TestContext) {
-  const { sim, client } = await setup(t, {}, { maxRetries: 0 });
-  const fake = await startFakeSlack(t);
-  const web = webClientFor(fake);
-  const store = storeFor(t);
-  const clock = new ManualClock();
-  const logger = recordingLogger();
-  const resolver = createResolver({ vbo: client, directory: store.directory, clock, logger });
-  const queries = createQueries({
-    organizations: createOrganizations({ vbo: client, clock, logger, defaultOrganization: ORG.name }),
-    resolver,
-    profiles: createMemberProfiles({ web, clock, logger }),
-    approvers: createApprovers({ web, config: { approverUserIds: [BOSS] }, clock, logger }),
-    store,
-    vbo: client,
-    vboSettings: { url: sim.url, apiVersion: "auto" },
-    clock,
-    logger,
-    logPageSize: 5,
+  const w = await testWorld(t, {
+    vboClient: { maxRetries: 0 },
+    approvals: { approverUserIds: [BOSS] },
+    core: { queries: { logPageSize: 5 } },
+    start: "2026-03-02T09:00:00.000Z",
   });
-  t.after(() => resolver.idle());
-  return { sim, store, queries, client, clock };
+  return { sim: w.sim, store: w.store, queries: w.core.queries, client: w.vbo, clock: w.clock };
 }
 
 describe("readinessOf", () => {
@@ -125,8 +96,11 @@ describe("queries against the simulator", () => {
 
   test("pending reads the store alone and filters by --org", async (t) => {
     const { queries, store } = await world(t);
-    aRequest(store);
-    aRequest(store, { organization: SEED.contoso, principal: { ...BEN, name: SEED.contosoBenYoung.name } });
+    storedRequest(store);
+    storedRequest(store, {
+      organization: SEED.contoso,
+      principal: { ...BEN, name: SEED.contosoBenYoung.name },
+    });
     assert.equal(queries.pending({}).requests.length, 2);
     assert.equal(queries.pending({ org: "contoso" }).requests.length, 1);
     assert.equal(queries.pending({ org: SEED.organization.id }).requests.length, 1);
@@ -170,7 +144,7 @@ describe("queries against the simulator", () => {
 
   test("status reports version, notifications (off loudly), database and counts", async (t) => {
     const { queries, sim, store } = await world(t);
-    aRequest(store);
+    storedRequest(store);
     const on = await queries.status();
     assert.equal(on.vbo.reachable, true);
     assert.equal(on.vbo.apiVersion, "v8");
@@ -212,7 +186,7 @@ describe("queries against the simulator", () => {
 
   test("home: approvers get the pending queue, everyone their own requests and the audited principals", async (t) => {
     const { queries, store } = await world(t);
-    aRequest(store);
+    storedRequest(store);
     const boss = await queries.home(BOSS);
     assert.equal(boss.isApprover, true);
     assert.equal(boss.pending.length, 1);

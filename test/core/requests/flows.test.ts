@@ -1,90 +1,19 @@
 /**
- * The change-request flows of `Commands`, against the VB365 simulator (real client), a real store,
- * and the fake Slack behind the real notifier, profiles and approvers. Time is a manual clock.
+ * The request flows (`core.flows`), against the VB365 simulator (real client), a real store, and
+ * the fake Slack behind the real notifier, profiles and approvers. Time is a manual clock.
  */
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
-import { createResolver } from "../../../src/core/directory/resolver.ts";
-import { createOrganizations } from "../../../src/core/organizations.ts";
-import { policyFromConfig } from "../../../src/core/requests/decide.ts";
-import { type CommandsDeps, createCommands } from "../../../src/core/requests/flows.ts";
-import { RequestService } from "../../../src/core/requests/lifecycle.ts";
 import { SEED } from "../../../src/sim/types.ts";
-import { createApprovers } from "../../../src/slack/approvers.ts";
-import { createChatOut } from "../../../src/slack/chat.ts";
-import { createRequestNotifier } from "../../../src/slack/notifier.ts";
-import { createMemberProfiles } from "../../../src/slack/profiles.ts";
-import { ChoiceRepository } from "../../../src/store/choices.ts";
-import { NotificationQueue } from "../../../src/store/jobs.ts";
-import {
-  APPROVALS,
-  BOSS,
-  DEPUTY,
-  ManualClock,
-  REQUESTER,
-  STRANGER,
-  startFakeSlack,
-  storeFor,
-  webClientFor,
-} from "../../slack/helpers.ts";
-import { recordingLogger } from "../../store/helpers.ts";
-import { setup } from "../../vbo/helpers.ts";
+import { APPROVALS, BOSS, DEPUTY, MINUTE, ORG, REQUESTER, STRANGER } from "../../support/actors.ts";
+import { testWorld, type WorldOptions } from "../../support/world.ts";
 
-const ORG = SEED.organization;
-const MINUTE = 60_000;
-
-async function world(t: TestContext, over: Partial<CommandsDeps> = {}) {
-  const { sim, client } = await setup(t, {}, { maxRetries: 0 });
-  const fake = await startFakeSlack(t);
-  fake.addUser({ id: "U0BEN", name: "ben", email: SEED.benYoung.name });
-  fake.addUser({ id: "U0NOMAIL", name: "ghost" });
-  const web = webClientFor(fake);
-  const store = storeFor(t);
-  const clock = new ManualClock();
-  const logger = recordingLogger();
-  const approvals = {
-    channelId: APPROVALS,
-    approverUserIds: [BOSS, DEPUTY],
-    requiredApprovals: 1,
-    allowSelfApproval: false,
-    requestTtlHours: 72,
-  };
-  const approvers = createApprovers({ web, config: approvals, clock, logger });
-  const notifier = createRequestNotifier({
-    web,
-    store,
-    chat: createChatOut(web, logger),
-    config: approvals,
-    clock,
-    logger,
-  });
-  const requests = new RequestService({
-    store,
-    vbo: client,
-    approvers,
-    policy: policyFromConfig(approvals),
-    clock,
-    logger,
-  });
-  const resolver = createResolver({ vbo: client, directory: store.directory, clock, logger });
-  await resolver.syncDirectory(ORG.id);
-  const choices = new ChoiceRepository(store.db);
-  const notifications = new NotificationQueue(store.db);
-  const commands = createCommands({
-    organizations: createOrganizations({ vbo: client, clock, logger, defaultOrganization: ORG.name }),
-    resolver,
-    requests,
-    notifier,
-    rerenders: { enqueue: (id, err) => notifications.enqueue(id, clock.now(), String(err)) },
-    profiles: createMemberProfiles({ web, clock, logger }),
-    choices,
-    approvers,
-    clock,
-    logger,
-    ...over,
-  });
-  t.after(() => commands.idle());
-  return { sim, fake, store, clock, commands, requests, choices, notifications };
+async function world(t: TestContext, core: WorldOptions["core"] = {}) {
+  const w = await testWorld(t, { vboClient: { maxRetries: 0 }, core, start: "2026-03-02T09:00:00.000Z" });
+  w.slack.addUser({ id: "U0BEN", name: "ben", email: SEED.benYoung.name });
+  w.slack.addUser({ id: "U0NOMAIL", name: "ghost" });
+  await w.core.resolver.syncDirectory(ORG.id);
+  return { ...w, fake: w.slack, flows: w.core.flows, rerenders: w.store.rerenders };
 }
 
 const addYoung = {
@@ -96,8 +25,8 @@ const addYoung = {
 
 describe("requestChange", () => {
   test("one match: a request is created and posted to the approvals channel", async (t) => {
-    const { commands, fake } = await world(t);
-    const outcome = await commands.requestChange({
+    const { flows, fake } = await world(t);
+    const outcome = await flows.requestChange({
       kind: "add",
       who: { kind: "text", value: "ben.young" },
       requester: REQUESTER,
@@ -108,9 +37,9 @@ describe("requestChange", () => {
   });
 
   test("posting failing still creates the request, reported as not announced", async (t) => {
-    const { commands, fake, store } = await world(t);
+    const { flows, fake, store } = await world(t);
     fake.failNext("chat.postMessage", "channel_not_found");
-    const outcome = await commands.requestChange({
+    const outcome = await flows.requestChange({
       kind: "add",
       who: { kind: "text", value: "ben.young" },
       requester: REQUESTER,
@@ -120,8 +49,8 @@ describe("requestChange", () => {
   });
 
   test("several matches: a choice is stored and no request exists until the requester picks", async (t) => {
-    const { commands, store } = await world(t);
-    const outcome = await commands.requestChange(addYoung);
+    const { flows, store } = await world(t);
+    const outcome = await flows.requestChange(addYoung);
     assert.equal(outcome.kind, "choose_candidate");
     if (outcome.kind !== "choose_candidate") return;
     const names = outcome.choice.candidates.map((c) => c.principal.name);
@@ -129,31 +58,31 @@ describe("requestChange", () => {
     assert.equal(store.requests.listOpen().length, 0);
 
     const index = names.indexOf(SEED.sarahYoung.name);
-    assert.deepEqual(await commands.pick({ choiceId: outcome.choice.id, index, actor: STRANGER }), {
+    assert.deepEqual(await flows.pick({ choiceId: outcome.choice.id, index, actor: STRANGER }), {
       kind: "choice_not_yours",
       requester: REQUESTER,
     });
-    const picked = await commands.pick({ choiceId: outcome.choice.id, index, actor: REQUESTER });
+    const picked = await flows.pick({ choiceId: outcome.choice.id, index, actor: REQUESTER });
     assert.equal(picked.kind, "created");
     const [request] = store.requests.listOpen();
     assert.equal(request?.principal.name, SEED.sarahYoung.name);
     assert.equal(request?.reason, "case 7");
-    assert.deepEqual(await commands.pick({ choiceId: outcome.choice.id, index, actor: REQUESTER }), {
+    assert.deepEqual(await flows.pick({ choiceId: outcome.choice.id, index, actor: REQUESTER }), {
       kind: "choice_gone",
       reason: "used",
     });
   });
 
   test("a choice expires", async (t) => {
-    const { commands, clock, store } = await world(t, { choiceTtlMs: 10 * MINUTE });
-    const outcome = await commands.requestChange(addYoung);
+    const { flows, clock, store } = await world(t, { choiceTtlMs: 10 * MINUTE });
+    const outcome = await flows.requestChange(addYoung);
     assert.ok(outcome.kind === "choose_candidate");
     clock.advance(11 * MINUTE);
-    assert.deepEqual(await commands.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER }), {
+    assert.deepEqual(await flows.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER }), {
       kind: "choice_gone",
       reason: "expired",
     });
-    assert.deepEqual(await commands.pick({ choiceId: "no-such-choice-id", index: 0, actor: REQUESTER }), {
+    assert.deepEqual(await flows.pick({ choiceId: "no-such-choice-id", index: 0, actor: REQUESTER }), {
       kind: "choice_gone",
       reason: "not_found",
     });
@@ -161,21 +90,21 @@ describe("requestChange", () => {
   });
 
   test("VB365 down at the pick: nothing is recorded and the same pick works once it is back", async (t) => {
-    const { commands, sim, store } = await world(t);
-    const outcome = await commands.requestChange(addYoung);
+    const { flows, sim, store } = await world(t);
+    const outcome = await flows.requestChange(addYoung);
     assert.ok(outcome.kind === "choose_candidate");
     sim.faults.failNext(20, 503);
-    const failed = await commands.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER });
+    const failed = await flows.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER });
     assert.equal(failed.kind, "vbo_unavailable");
     assert.equal(store.requests.listOpen().length, 0);
     sim.faults.reset();
-    const retried = await commands.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER });
+    const retried = await flows.pick({ choiceId: outcome.choice.id, index: 0, actor: REQUESTER });
     assert.equal(retried.kind, "created");
   });
 
   test("a mention maps through the profile e-mail; no e-mail and Slack failing are told apart", async (t) => {
-    const { commands, fake } = await world(t);
-    const mention = await commands.requestChange({
+    const { flows, fake } = await world(t);
+    const mention = await flows.requestChange({
       kind: "add",
       who: { kind: "member", userId: "U0BEN" },
       requester: REQUESTER,
@@ -183,7 +112,7 @@ describe("requestChange", () => {
     assert.ok(mention.kind === "created");
     assert.equal(mention.request.principal.name.toLowerCase(), SEED.benYoung.name);
     assert.deepEqual(
-      await commands.requestChange({
+      await flows.requestChange({
         kind: "add",
         who: { kind: "member", userId: "U0NOMAIL" },
         requester: REQUESTER,
@@ -193,7 +122,7 @@ describe("requestChange", () => {
     fake.addUser({ id: "U0LATER", name: "later", email: "later@vbridge.co.nz" });
     fake.failNext("users.info", "ratelimited", { retryAfter: 1 });
     assert.deepEqual(
-      await commands.requestChange({
+      await flows.requestChange({
         kind: "add",
         who: { kind: "member", userId: "U0LATER" },
         requester: REQUESTER,
@@ -203,8 +132,8 @@ describe("requestChange", () => {
   });
 
   test("no match, already audited, not audited, an unknown --org, and an invalid duration are answers", async (t) => {
-    const { commands, store } = await world(t);
-    const none = await commands.requestChange({
+    const { flows, store } = await world(t);
+    const none = await flows.requestChange({
       kind: "add",
       who: { kind: "text", value: "ben.yuong" },
       requester: REQUESTER,
@@ -213,19 +142,19 @@ describe("requestChange", () => {
     assert.ok(none.suggestions.some((s) => s.principal.name === SEED.benYoung.name));
     const exec = { kind: "email", value: SEED.groups.executiveTeam.name } as const;
     assert.equal(
-      (await commands.requestChange({ kind: "add", who: exec, requester: REQUESTER })).kind,
+      (await flows.requestChange({ kind: "add", who: exec, requester: REQUESTER })).kind,
       "already_audited",
     );
     const ben = { kind: "email", value: SEED.benYoung.name } as const;
     assert.equal(
-      (await commands.requestChange({ kind: "remove", who: ben, requester: REQUESTER })).kind,
+      (await flows.requestChange({ kind: "remove", who: ben, requester: REQUESTER })).kind,
       "not_audited",
     );
     assert.equal(
-      (await commands.requestChange({ kind: "add", who: ben, requester: REQUESTER, org: "Fabrikam" })).kind,
+      (await flows.requestChange({ kind: "add", who: ben, requester: REQUESTER, org: "Fabrikam" })).kind,
       "unknown_organization",
     );
-    const invalid = await commands.requestChange({
+    const invalid = await flows.requestChange({
       kind: "add",
       who: ben,
       requester: REQUESTER,
@@ -238,17 +167,17 @@ describe("requestChange", () => {
 
 describe("decide, checkDeny and digest", () => {
   test("approve applies and re-renders in the background; idle() waits for it", async (t) => {
-    const { commands, fake, sim } = await world(t);
-    const created = await commands.requestChange({
+    const { flows, fake, sim, core } = await world(t);
+    const created = await flows.requestChange({
       kind: "add",
       who: { kind: "text", value: "ben.young" },
       requester: REQUESTER,
     });
     assert.ok(created.kind === "created");
-    const result = await commands.decide(created.request.id, BOSS, { kind: "approve" });
+    const result = await flows.act(created.request.id, BOSS, { kind: "approve" });
     assert.equal(result.kind, "approved");
     assert.equal(result.kind === "approved" ? result.apply?.kind : undefined, "applied");
-    await commands.idle();
+    await core.idle();
     const message = fake.messagesIn(APPROVALS)[0];
     assert.ok(message?.versions.some((v) => v.via === "chat.update"));
     assert.ok(
@@ -257,8 +186,8 @@ describe("decide, checkDeny and digest", () => {
   });
 
   test("a re-render that Slack refuses after a click is queued for the jobs to retry", async (t) => {
-    const { commands, fake, notifications } = await world(t);
-    const created = await commands.requestChange({
+    const { flows, fake, rerenders, core } = await world(t);
+    const created = await flows.requestChange({
       kind: "add",
       who: { kind: "text", value: "ben.young" },
       requester: REQUESTER,
@@ -266,47 +195,33 @@ describe("decide, checkDeny and digest", () => {
     assert.ok(created.kind === "created");
     const id = created.request.id;
     fake.failNext("chat.update", "internal_error");
-    assert.equal((await commands.decide(id, BOSS, { kind: "approve" })).kind, "approved");
-    await commands.idle();
+    assert.equal((await flows.act(id, BOSS, { kind: "approve" })).kind, "approved");
+    await core.idle();
     assert.deepEqual(
-      notifications.list().map((q) => q.requestId),
+      rerenders.list().map((q) => q.requestId),
       [id],
     );
-    assert.match(notifications.list()[0]?.lastError ?? "", /internal_error/);
+    assert.match(rerenders.list()[0]?.lastError ?? "", /internal_error/);
     const message = fake.messagesIn(APPROVALS)[0];
     assert.equal(message?.versions.filter((v) => v.via === "chat.update").length, 0, "Slack refused it");
   });
 
   test("checkDeny refuses a non-approver and a decided request, and changes nothing", async (t) => {
-    const { commands, store } = await world(t);
-    const created = await commands.requestChange({
+    const { flows, store } = await world(t);
+    const created = await flows.requestChange({
       kind: "add",
       who: { kind: "text", value: "ben.young" },
       requester: REQUESTER,
     });
     assert.ok(created.kind === "created");
     const id = created.request.id;
-    assert.equal((await commands.checkDeny(id, BOSS)).kind, "ok");
-    const stranger = await commands.checkDeny(id, STRANGER);
+    assert.equal((await flows.checkDeny(id, BOSS)).kind, "ok");
+    const stranger = await flows.checkDeny(id, STRANGER);
     assert.ok(stranger.kind === "refused" && stranger.reason === "not_approver");
     assert.equal(store.log.forRequest(id).length, 1, "only 'requested' in the log");
-    await commands.decide(id, BOSS, { kind: "deny", reason: "no" });
-    const decided = await commands.checkDeny(id, DEPUTY);
+    await flows.act(id, BOSS, { kind: "deny", reason: "no" });
+    const decided = await flows.checkDeny(id, DEPUTY);
     assert.ok(decided.kind === "refused" && decided.reason === "already_decided");
-    assert.deepEqual(await commands.checkDeny(9999, BOSS), { kind: "not_found", requestId: 9999 });
-  });
-
-  test("digest: approvers only; not available without a poster; a failing poster is reported", async (t) => {
-    const without = await world(t);
-    assert.deepEqual(await without.commands.digest(STRANGER), { kind: "not_approver" });
-    assert.deepEqual(await without.commands.digest(BOSS), { kind: "not_available" });
-
-    const failing = await world(t, {
-      digest: {
-        postNow: () => Promise.reject(new Error("boom")),
-      },
-    });
-    const outcome = await failing.commands.digest(BOSS);
-    assert.equal(outcome.kind, "failed");
+    assert.deepEqual(await flows.checkDeny(9999, BOSS), { kind: "not_found", requestId: 9999 });
   });
 });

@@ -1,48 +1,53 @@
 /**
- * The request lifecycle as stories, against the VB365 simulator (real HTTP) through the real VB365
- * client, on a real SQLite file with the real migrations. Time is a manual clock the test moves.
+ * The request lifecycle and the applier as stories, against the VB365 simulator (real HTTP) through
+ * the real VB365 client, on a real SQLite file with the real migrations. Time is a manual clock the
+ * test moves. Each test builds the two units under test (several of them, for races and restarts)
+ * on one store; the whole core is built by test/support/world.ts for the tests of the other parts.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, type TestContext, test } from "node:test";
-import type { Clock } from "../../../src/clock.ts";
-import { systemClock } from "../../../src/clock.ts";
+import { type Clock, systemClock } from "../../../src/clock.ts";
+import { Applier, type RetryPolicy, retryDelayMs } from "../../../src/core/requests/applier.ts";
 import { AUDIT_FOR } from "../../../src/core/requests/duration.ts";
-import {
-  type ApproverDirectory,
-  RequestService,
-  type RetryPolicy,
-  retryDelayMs,
-} from "../../../src/core/requests/lifecycle.ts";
+import { RequestLifecycle } from "../../../src/core/requests/lifecycle.ts";
+import type { Approvers } from "../../../src/core/requests/ports.ts";
 import type { Policy } from "../../../src/core/requests/types.ts";
+import { singleRoute } from "../../../src/core/routing.ts";
 import { silentLogger } from "../../../src/logger.ts";
 import { createSimulator } from "../../../src/sim/server.ts";
 import { SEED, type VboSimulator } from "../../../src/sim/types.ts";
 import { createStore, openDatabase, type Store, verifyLog } from "../../../src/store/index.ts";
 import { createVboClient, type VboClient } from "../../../src/vbo/client.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
-import { tempDir } from "../../store/helpers.ts";
+import {
+  APPROVALS,
+  BOSS,
+  DAY,
+  DEPUTY,
+  DIGEST,
+  HOUR,
+  ORG,
+  REQUESTER,
+  STRANGER,
+} from "../../support/actors.ts";
+import { ManualClock } from "../../support/clock.ts";
+import { tempDir } from "../../support/store.ts";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const ORG = SEED.organization;
-const REQUESTER = "UREQUESTER";
-const BOSS = "UBOSS";
-const DEPUTY = "UDEPUTY";
-const STRANGER = "USTRANGER";
 const ADD_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
 const REMOVE_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems\/remove$/i;
 
 const RETRY: RetryPolicy = { baseDelayMs: 60_000, maxDelayMs: HOUR, leaseMs: 5 * 60_000 };
 
-class ManualClock implements Clock {
-  current = new Date("2026-03-02T09:00:00.000Z");
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
+/** The lifecycle and the applier on one store, as one process holds them. */
+interface Service {
+  submit: RequestLifecycle["submit"];
+  record: RequestLifecycle["record"];
+  expireStale: RequestLifecycle["expireStale"];
+  view: RequestLifecycle["view"];
+  apply: Applier["apply"];
+  retryDue: Applier["retryDue"];
+  endTimedAudits: Applier["endTimedAudits"];
 }
 
 interface World {
@@ -52,7 +57,7 @@ interface World {
   store: Store;
   dbPath: string;
   approvers: Set<string>;
-  service(policy?: Partial<Policy>, store?: Store): RequestService;
+  service(policy?: Partial<Policy>, store?: Store): Service;
   ben: PrincipalRef;
   posts(route: RegExp): number;
 }
@@ -91,6 +96,40 @@ after(async () => {
   await sim.close();
 });
 
+/** The lifecycle and the applier over `store`, deciding by `policy` (over one approval, 72 h). */
+function serviceOn(on: {
+  store: Store;
+  vbo: VboClient;
+  clock: Clock;
+  approvers: Approvers;
+  policy?: Partial<Policy>;
+}): Service {
+  const { store, vbo: client, clock } = on;
+  const applier = new Applier({ store, vbo: client, clock, logger: silentLogger, retry: RETRY });
+  const routing = singleRoute({
+    policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: 72 * HOUR, ...on.policy },
+    approvers: on.approvers,
+    destinations: { approvals: APPROVALS, digest: DIGEST },
+  });
+  const requests = new RequestLifecycle({
+    store,
+    vbo: client,
+    routing,
+    applier,
+    clock,
+    logger: silentLogger,
+  });
+  return {
+    submit: (input) => requests.submit(input),
+    record: (...args) => requests.record(...args),
+    expireStale: (now) => requests.expireStale(now),
+    view: (id) => requests.view(id),
+    apply: (id) => applier.apply(id),
+    retryDue: (now) => applier.retryDue(now),
+    endTimedAudits: (now) => applier.endTimedAudits(now),
+  };
+}
+
 /** A fresh database and clock per test; the simulator is shared, so its audit items are reset. */
 function world(t: TestContext): World {
   sim.faults.reset();
@@ -102,7 +141,10 @@ function world(t: TestContext): World {
   const store = createStore(db);
   const clock = new ManualClock();
   const approvers = new Set([BOSS, DEPUTY]);
-  const directory: ApproverDirectory = { isApprover: async (id) => approvers.has(id) };
+  const directory: Approvers = {
+    isApprover: async (id) => approvers.has(id),
+    members: async () => [...approvers],
+  };
   return {
     sim,
     vbo,
@@ -112,15 +154,7 @@ function world(t: TestContext): World {
     approvers,
     ben,
     service: (policy = {}, over = store) =>
-      new RequestService({
-        store: over,
-        vbo,
-        approvers: directory,
-        clock,
-        logger: silentLogger,
-        retry: RETRY,
-        policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: 72 * HOUR, ...policy },
-      }),
+      serviceOn({ store: over, vbo, clock, approvers: directory, policy }),
     posts: (route) => sim.stats.count("POST", route),
   };
 }
@@ -128,10 +162,7 @@ function world(t: TestContext): World {
 const audited = (name: string) =>
   sim.control.auditItems(ORG.id).some((i) => i.principal.name.toLowerCase() === name.toLowerCase());
 
-async function submitBen(
-  service: RequestService,
-  extra: { auditForMs?: number; kind?: "add" | "remove" } = {},
-) {
+async function submitBen(service: Service, extra: { auditForMs?: number; kind?: "add" | "remove" } = {}) {
   const result = await service.submit({
     kind: extra.kind ?? "add",
     organization: ORG,
@@ -157,7 +188,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     assert.equal(request.state, "pending");
     assert.equal(audited(ben.name), false);
 
-    const result = await service.act(request.id, BOSS, { kind: "approve" });
+    const result = await service.record(request.id, BOSS, { kind: "approve" });
     assert.equal(result.kind, "approved");
     assert.ok(result.kind === "approved");
     assert.equal(result.apply?.kind, "applied");
@@ -186,7 +217,7 @@ describe("request lifecycle against the VB365 simulator", () => {
   test("a crash between approval and apply: the retry routine of the restarted bot applies it once", async (t) => {
     const w = world(t);
     const request = await submitBen(w.service());
-    const approved = await w.service().act(request.id, BOSS, { kind: "approve" }, { apply: false });
+    const approved = await w.service().record(request.id, BOSS, { kind: "approve" }, { apply: false });
     assert.equal(approved.kind, "approved");
     assert.equal(approved.kind === "approved" ? approved.request.state : undefined, "approved");
     assert.equal(audited(ben.name), false, "nothing reached VB365 before the crash");
@@ -213,7 +244,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     const w = world(t);
     const service = w.service();
     const request = await submitBen(service);
-    await service.act(request.id, BOSS, { kind: "approve" }, { apply: false });
+    await service.record(request.id, BOSS, { kind: "approve" }, { apply: false });
     // As if the bot had POSTed and died before recording it.
     sim.control.addAuditItem(ORG.id, {
       type: "User",
@@ -235,7 +266,7 @@ describe("request lifecycle against the VB365 simulator", () => {
 
     // Every call fails for now: the list read before the POST, and the POST itself.
     sim.faults.failNext(100, 503, { path: /AuditItems/i });
-    const first = await service.act(request.id, BOSS, { kind: "approve" });
+    const first = await service.record(request.id, BOSS, { kind: "approve" });
     assert.ok(first.kind === "approved");
     assert.equal(first.apply?.kind, "failed");
     assert.equal(first.request.state, "apply_failed");
@@ -290,7 +321,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     const service = w.service();
     const request = await submitBen(service);
     sim.faults.dropNext(1, { method: "POST", path: /AuditItems$/i, when: "after" });
-    const result = await service.act(request.id, BOSS, { kind: "approve" });
+    const result = await service.record(request.id, BOSS, { kind: "approve" });
     assert.ok(result.kind === "approved");
     assert.equal(result.apply?.kind, "applied");
     assert.equal(result.apply?.kind === "applied" ? result.apply.how : undefined, "readback");
@@ -305,7 +336,9 @@ describe("request lifecycle against the VB365 simulator", () => {
     const service = w.service();
     const request = await submitBen(service);
 
-    const results = await Promise.all(clickers.map((c) => service.act(request.id, c, { kind: "approve" })));
+    const results = await Promise.all(
+      clickers.map((c) => service.record(request.id, c, { kind: "approve" })),
+    );
     const approved = results.filter((r) => r.kind === "approved");
     assert.equal(approved.length, 1);
     for (const r of results.filter((x) => x.kind !== "approved")) {
@@ -330,7 +363,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     const service = w.service();
     const other = w.service(); // a second instance on the same store, as a job would hold
     const request = await submitBen(service);
-    await service.act(request.id, BOSS, { kind: "approve" }, { apply: false });
+    await service.record(request.id, BOSS, { kind: "approve" }, { apply: false });
     sim.faults.setLatency(50, { path: /AuditItems/i });
     const results = await Promise.all([
       service.apply(request.id),
@@ -352,8 +385,8 @@ describe("request lifecycle against the VB365 simulator", () => {
     const b = w.service({}, createStore(second));
     const request = await submitBen(a);
     const results = await Promise.all([
-      a.act(request.id, BOSS, { kind: "approve" }),
-      b.act(request.id, DEPUTY, { kind: "deny", reason: "no ticket" }),
+      a.record(request.id, BOSS, { kind: "approve" }),
+      b.record(request.id, DEPUTY, { kind: "deny", reason: "no ticket" }),
     ]);
     const winners = results.filter((r) => r.kind !== "refused");
     assert.equal(winners.length, 1);
@@ -368,16 +401,16 @@ describe("request lifecycle against the VB365 simulator", () => {
     const service = w.service({ requiredApprovals: 2 });
     const request = await submitBen(service);
 
-    const first = await service.act(request.id, BOSS, { kind: "approve" });
+    const first = await service.record(request.id, BOSS, { kind: "approve" });
     assert.equal(first.kind, "vote_recorded");
     assert.equal(first.kind === "vote_recorded" ? first.remaining : undefined, 1);
     assert.equal(first.kind === "vote_recorded" ? first.request.state : undefined, "pending");
     assert.equal(w.posts(ADD_POST), 0);
 
-    const again = await service.act(request.id, BOSS, { kind: "approve" });
+    const again = await service.record(request.id, BOSS, { kind: "approve" });
     assert.equal(again.kind === "refused" ? again.reason : again.kind, "already_voted");
 
-    const second = await service.act(request.id, DEPUTY, { kind: "approve" });
+    const second = await service.record(request.id, DEPUTY, { kind: "approve" });
     assert.ok(second.kind === "approved");
     assert.equal(second.request.state, "applied");
     assert.deepEqual(
@@ -393,14 +426,14 @@ describe("request lifecycle against the VB365 simulator", () => {
     w.approvers.add(REQUESTER);
     const strict = w.service();
     const request = await submitBen(strict);
-    const refused = await strict.act(request.id, REQUESTER, { kind: "approve" });
+    const refused = await strict.record(request.id, REQUESTER, { kind: "approve" });
     assert.equal(refused.kind === "refused" ? refused.reason : refused.kind, "own_request");
     assert.equal(w.store.requests.get(request.id)?.state, "pending");
     assert.deepEqual(w.store.votes.list(request.id), []);
     assert.deepEqual(kindsOf(w.store, request.id), ["requested"]);
 
     const lenient = w.service({ allowSelfApproval: true });
-    const approved = await lenient.act(request.id, REQUESTER, { kind: "approve" });
+    const approved = await lenient.record(request.id, REQUESTER, { kind: "approve" });
     assert.equal(approved.kind, "approved");
     assert.equal(audited(ben.name), true);
   });
@@ -409,30 +442,30 @@ describe("request lifecycle against the VB365 simulator", () => {
     const w = world(t);
     const service = w.service();
     const request = await submitBen(service);
-    const stranger = await service.act(request.id, STRANGER, { kind: "approve" });
+    const stranger = await service.record(request.id, STRANGER, { kind: "approve" });
     assert.equal(stranger.kind === "refused" ? stranger.reason : stranger.kind, "not_approver");
-    const strangerCancel = await service.act(request.id, STRANGER, { kind: "cancel" });
+    const strangerCancel = await service.record(request.id, STRANGER, { kind: "cancel" });
     assert.equal(
       strangerCancel.kind === "refused" ? strangerCancel.reason : strangerCancel.kind,
       "not_requester",
     );
-    const blank = await service.act(request.id, BOSS, { kind: "deny", reason: "   " });
+    const blank = await service.record(request.id, BOSS, { kind: "deny", reason: "   " });
     assert.equal(blank.kind === "refused" ? blank.reason : blank.kind, "reason_required");
     assert.deepEqual(kindsOf(w.store, request.id), ["requested"]);
 
-    const cancelled = await service.act(request.id, REQUESTER, { kind: "cancel" });
+    const cancelled = await service.record(request.id, REQUESTER, { kind: "cancel" });
     assert.equal(cancelled.kind, "cancelled");
     assert.equal(w.store.requests.get(request.id)?.state, "cancelled");
-    const late = await service.act(request.id, BOSS, { kind: "approve" });
+    const late = await service.record(request.id, BOSS, { kind: "approve" });
     assert.equal(late.kind === "refused" ? late.reason : late.kind, "already_decided");
 
     const again = await submitBen(service);
-    const denied = await service.act(again.id, BOSS, { kind: "deny", reason: "no ticket" });
+    const denied = await service.record(again.id, BOSS, { kind: "deny", reason: "no ticket" });
     assert.ok(denied.kind === "denied");
     assert.equal(denied.request.denyReason, "no ticket");
     assert.equal(denied.request.decidedBy, BOSS);
     assert.equal(w.posts(ADD_POST), 0);
-    assert.equal(await service.act(9999, BOSS, { kind: "approve" }).then((r) => r.kind), "not_found");
+    assert.equal(await service.record(9999, BOSS, { kind: "approve" }).then((r) => r.kind), "not_found");
   });
 
   test("expiry by time-to-live: stale pending requests expire, are logged, and can no longer be approved", async (t) => {
@@ -461,7 +494,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     assert.equal(last?.kind, "expired");
     assert.equal(last?.actor, "system");
 
-    const click = await service.act(stale.id, BOSS, { kind: "approve" });
+    const click = await service.record(stale.id, BOSS, { kind: "approve" });
     assert.equal(click.kind === "refused" ? click.reason : click.kind, "expired");
     // The principal is free for a new request.
     const fresh = await submitBen(service);
@@ -474,7 +507,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     const service = w.service({ requestTtlMs: HOUR });
     const request = await submitBen(service);
     w.clock.advance(HOUR);
-    const click = await service.act(request.id, BOSS, { kind: "approve" });
+    const click = await service.record(request.id, BOSS, { kind: "approve" });
     assert.ok(click.kind === "refused");
     assert.equal(click.reason, "expired");
     assert.equal(click.request.state, "expired");
@@ -523,18 +556,18 @@ describe("request lifecycle against the VB365 simulator", () => {
     const service = w.service();
     const request = await submitBen(service, { auditForMs: 30 * DAY });
     w.clock.advance(HOUR);
-    const approved = await service.act(request.id, BOSS, { kind: "approve" });
+    const approved = await service.record(request.id, BOSS, { kind: "approve" });
     assert.ok(approved.kind === "approved");
     const appliedAt = w.clock.now().getTime();
     assert.equal(approved.request.auditExpiresAt?.getTime(), appliedAt + 30 * DAY);
     assert.equal(audited(ben.name), true);
 
     w.clock.advance(30 * DAY - 1);
-    assert.deepEqual(await service.expireTimeBoundAudits(), []);
+    assert.deepEqual(await service.endTimedAudits(), []);
     assert.equal(audited(ben.name), true);
 
     w.clock.advance(1);
-    const ended = await service.expireTimeBoundAudits();
+    const ended = await service.endTimedAudits();
     assert.deepEqual(
       ended.map((r) => r.kind),
       ["removed"],
@@ -548,7 +581,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     assert.equal(w.store.requests.get(request.id)?.auditExpiredAt?.getTime(), w.clock.now().getTime());
 
     w.clock.advance(DAY);
-    assert.deepEqual(await service.expireTimeBoundAudits(), [], "exactly once");
+    assert.deepEqual(await service.endTimedAudits(), [], "exactly once");
     assert.equal(w.posts(REMOVE_POST), 1);
   });
 
@@ -556,20 +589,20 @@ describe("request lifecycle against the VB365 simulator", () => {
     const w = world(t);
     const service = w.service();
     const request = await submitBen(service, { auditForMs: DAY });
-    await service.act(request.id, BOSS, { kind: "approve" });
+    await service.record(request.id, BOSS, { kind: "approve" });
     w.clock.advance(DAY);
     sim.faults.failNext(100, 500, { path: /AuditItems/i });
-    const failed = await service.expireTimeBoundAudits();
+    const failed = await service.endTimedAudits();
     assert.deepEqual(
       failed.map((r) => r.kind),
       ["failed"],
     );
     assert.equal(audited(ben.name), true);
     sim.faults.reset();
-    assert.deepEqual(await service.expireTimeBoundAudits(), [], "waits for its backoff");
+    assert.deepEqual(await service.endTimedAudits(), [], "waits for its backoff");
     w.clock.advance(retryDelayMs(1, RETRY));
     assert.deepEqual(
-      (await service.expireTimeBoundAudits()).map((r) => r.kind),
+      (await service.endTimedAudits()).map((r) => r.kind),
       ["removed"],
     );
     assert.equal(audited(ben.name), false);
@@ -580,15 +613,15 @@ describe("request lifecycle against the VB365 simulator", () => {
     const w = world(t);
     const service = w.service();
     const timed = await submitBen(service, { auditForMs: DAY });
-    await service.act(timed.id, BOSS, { kind: "approve" });
+    await service.record(timed.id, BOSS, { kind: "approve" });
     const removal = await submitBen(service, { kind: "remove" });
-    await service.act(removal.id, BOSS, { kind: "approve" });
+    await service.record(removal.id, BOSS, { kind: "approve" });
     const permanent = await submitBen(service);
-    await service.act(permanent.id, BOSS, { kind: "approve" });
+    await service.record(permanent.id, BOSS, { kind: "approve" });
     assert.equal(audited(ben.name), true);
 
     w.clock.advance(DAY);
-    const results = await service.expireTimeBoundAudits();
+    const results = await service.endTimedAudits();
     assert.deepEqual(
       results.map((r) => (r.kind === "superseded" ? [r.kind, r.by] : [r.kind])),
       [["superseded", permanent.id]],
@@ -615,7 +648,7 @@ describe("request lifecycle against the VB365 simulator", () => {
       displayName: ben.displayName,
     });
     const request = await submitBen(service, { kind: "remove" });
-    const result = await service.act(request.id, BOSS, { kind: "approve" });
+    const result = await service.record(request.id, BOSS, { kind: "approve" });
     assert.ok(result.kind === "approved");
     assert.equal(result.request.state, "applied");
     assert.equal(audited(ben.name), false);
@@ -636,7 +669,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     assert.equal(duplicate.kind, "duplicate");
     assert.equal(duplicate.kind === "duplicate" ? duplicate.request.id : undefined, first.id);
 
-    await service.act(first.id, BOSS, { kind: "approve" });
+    await service.record(first.id, BOSS, { kind: "approve" });
     const already = await service.submit({
       kind: "add",
       organization: ORG,
@@ -689,11 +722,11 @@ describe("request lifecycle against the VB365 simulator", () => {
     const w = world(t);
     const service = w.service({ requiredApprovals: 2 });
     const request = await submitBen(service, { auditForMs: DAY });
-    await service.act(request.id, STRANGER, { kind: "approve" });
-    await service.act(request.id, BOSS, { kind: "approve" });
-    await service.act(request.id, DEPUTY, { kind: "approve" });
+    await service.record(request.id, STRANGER, { kind: "approve" });
+    await service.record(request.id, BOSS, { kind: "approve" });
+    await service.record(request.id, DEPUTY, { kind: "approve" });
     w.clock.advance(DAY);
-    await service.expireTimeBoundAudits();
+    await service.endTimedAudits();
     const rows = w.store.log.list({ limit: 1000 }).length;
     assert.ok(rows >= 7);
     assert.deepEqual(verifyLog(w.store.db), { ok: true, rows });
@@ -711,8 +744,8 @@ describe("request lifecycle against the VB365 simulator", () => {
     const w = world(t);
     const service = w.service();
     const request = await submitBen(service);
-    service.recordMessage(request.id, "C0APPROVALS", "1700000000.000100", "approval");
-    service.recordMessage(request.id, "C0APPROVALS", "1700000000.000100", "approval");
+    w.store.messages.add(request.id, "C0APPROVALS", "1700000000.000100", "approval", w.clock.now());
+    w.store.messages.add(request.id, "C0APPROVALS", "1700000000.000100", "approval", w.clock.now());
     const view = service.view(request.id);
     assert.equal(view?.request.id, request.id);
     assert.deepEqual(
@@ -753,13 +786,12 @@ for (const version of ["v6", "v7", "v8"] as const) {
     });
     const db = openDatabase(":memory:", { logger: silentLogger });
     t.after(() => db.close());
-    const service = new RequestService({
+    const service = serviceOn({
       store: createStore(db),
       vbo: client,
-      approvers: { isApprover: async (id) => id === BOSS },
       clock: new ManualClock(),
-      logger: silentLogger,
-      policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: DAY },
+      approvers: { isApprover: async (id) => id === BOSS, members: async () => [BOSS] },
+      policy: { requestTtlMs: DAY },
     });
     const principal: PrincipalRef = {
       type: "User",
@@ -772,7 +804,7 @@ for (const version of ["v6", "v7", "v8"] as const) {
     for (const kind of ["add", "remove"] as const) {
       const submitted = await service.submit({ kind, organization: ORG, principal, requester: REQUESTER });
       assert.ok(submitted.kind === "created", `${kind}: ${submitted.kind}`);
-      const result = await service.act(submitted.request.id, BOSS, { kind: "approve" });
+      const result = await service.record(submitted.request.id, BOSS, { kind: "approve" });
       assert.ok(result.kind === "approved");
       assert.equal(result.request.state, "applied", `${kind} on ${version}`);
       assert.equal(inVbo(), kind === "add");

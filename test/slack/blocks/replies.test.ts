@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Candidate } from "../../../src/core/directory/resolver.ts";
 import type { HomeData, OpenRequest } from "../../../src/core/queries/queries.ts";
-import type { ChangeOutcome, PendingChoice } from "../../../src/core/requests/flows.ts";
+import type { ChangeOutcome } from "../../../src/core/requests/flows.ts";
+import type { PendingChoice } from "../../../src/core/requests/ports.ts";
 import type { Request } from "../../../src/core/requests/types.ts";
 import type { LogEvent } from "../../../src/core/vocabulary.ts";
 import { SEED } from "../../../src/sim/types.ts";
@@ -29,7 +30,7 @@ import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/b
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
 import { checkMessage, checkView } from "../../fakes/slack/validate.ts";
 import { aRequest as aRequestWith } from "../../support/builders.ts";
-import { buttonsIn, shownText } from "../helpers.ts";
+import { buttonsIn, shownText } from "../../support/slack.ts";
 
 const ORG = SEED.organization;
 const LONG = "Ŝ".repeat(300);
@@ -119,7 +120,11 @@ describe("request messages", () => {
       at: new Date(),
     }));
     for (const over of states) {
-      const input = { request: aRequest(over), votes, requiredApprovals: 20, requestTtlMs: 3_600_000 };
+      const input = {
+        request: aRequest(over),
+        votes,
+        policy: { requiredApprovals: 20, requestTtlMs: 3_600_000 },
+      };
       assertFits(renderRequestMessage(input));
       assertFits(renderRequestMessage({ ...input, remind: votes.map((v) => v.approver) }));
       assertFits(renderOutcomeMessage(input, "applied"));
@@ -129,7 +134,7 @@ describe("request messages", () => {
   test("hostile text is escaped everywhere it is shown", () => {
     const request = aRequest({ reason: HOSTILE, principal: principal(1, HOSTILE) });
     const shown = parsedText(
-      renderRequestMessage({ request, votes: [], requiredApprovals: 1, requestTtlMs: 1 }),
+      renderRequestMessage({ request, votes: [], policy: { requiredApprovals: 1, requestTtlMs: 1 } }),
     );
     assert.ok(shown.includes("&lt;!channel&gt;"));
     assert.ok(!shown.includes("<!channel>"));
@@ -186,7 +191,10 @@ describe("replies", () => {
       request: aRequest({ id: i }),
       votes: [],
     }));
-    const pending = pendingReply({ kind: "open", requests: open }, 2);
+    const pending = pendingReply({ kind: "open", requests: open }, () => ({
+      requiredApprovals: 2,
+      requestTtlMs: 3_600_000,
+    }));
     assertFits(pending);
     assert.match(shownText(pending), /300 open requests/);
 
@@ -228,7 +236,7 @@ describe("replies", () => {
       { kind: "member_without_email", userId: "U0X" },
       { kind: "profile_unavailable", userId: "U0X" },
     ];
-    for (const outcome of outcomes) assertFits(changeReply(outcome, "C0APPROVALS"));
+    for (const outcome of outcomes) assertFits(changeReply(outcome, () => "C0APPROVALS"));
   });
 
   test("status shouts when audit notifications are off", () => {
@@ -261,7 +269,7 @@ describe("the Home tab", () => {
       })),
       organizationsOmitted: 2,
     };
-    const view = renderHome(data, { requiredApprovals: 2, requestTtlMs: 3_600_000 });
+    const view = renderHome(data, { policyOf: () => ({ requiredApprovals: 2, requestTtlMs: 3_600_000 }) });
     const verdict = checkView(view, "home");
     assert.ok(verdict.ok, verdict.ok ? "" : verdict.messages.join("\n"));
     assert.ok(view.blocks.length <= 100);

@@ -8,7 +8,7 @@ import { callSlack, slackErrorCode } from "../../../errors.ts";
 import { denyModal } from "../../blocks/deny.ts";
 import { ACTION, pickFrom, requestIdFrom } from "../../blocks/ids.ts";
 import { changeReply, decisionReply, denyCheckReply, simpleReply } from "../../blocks/replies.ts";
-import { type ListenerDeps, publishHome, respondSafely, tell } from "../context.ts";
+import { type ListenerDeps, publishHome, respondSafely, routeLookups, tell } from "../context.ts";
 
 /** The value a click carries: a button's value, or the option picked in a menu. */
 function clickedValue(body: BlockAction): string | undefined {
@@ -31,11 +31,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       await ack();
       const requestId = requestIdFrom(clickedValue(body));
       if (requestId === undefined) return;
-      const result = await deps.commands.decide(requestId, body.user.id, { kind: "approve" });
+      const result = await deps.core.flows.act(requestId, body.user.id, { kind: "approve" });
       const reply = decisionReply(result);
       if (reply) await tell(deps, target(body, respond), reply);
       if (fromHome(body)) {
-        await deps.commands.idle();
+        await deps.core.idle();
         await publishHome(deps, body.user.id);
       }
     },
@@ -48,7 +48,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const requestId = requestIdFrom(clickedValue(body));
       if (requestId === undefined) return;
       // Checked before the modal opens: nobody should write a reason only to be refused.
-      const check = await deps.commands.checkDeny(requestId, body.user.id);
+      const check = await deps.core.flows.checkDeny(requestId, body.user.id);
       if (check.kind !== "ok") {
         await tell(deps, target(body, respond), denyCheckReply(check));
         return;
@@ -80,10 +80,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await ack();
     const parsed = pickFrom(clickedValue(body));
     if (parsed === undefined) return;
-    const outcome = await deps.commands.pick({ ...parsed, actor: body.user.id });
+    const outcome = await deps.core.flows.pick({ ...parsed, actor: body.user.id });
     // The list is replaced by the result, unless the person should be able to pick again.
     const keep = outcome.kind === "vbo_unavailable" || outcome.kind === "choice_not_yours";
-    await respondSafely(respond, changeReply(outcome, deps.approvals.channelId), deps.logger, {
+    await respondSafely(respond, changeReply(outcome, routeLookups(deps).approvalsChannelOf), deps.logger, {
       replace_original: !keep,
     });
   };

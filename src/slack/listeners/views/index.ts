@@ -23,7 +23,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       return;
     }
     // No VB365 call in a denial: this answers well inside Slack's 3 seconds.
-    const result = await deps.commands.decide(requestId, body.user.id, { kind: "deny", reason });
+    const result = await deps.core.flows.act(requestId, body.user.id, { kind: "deny", reason });
     if (result.kind === "refused") {
       await fieldError(refusalText(result.reason, result.request));
       return;

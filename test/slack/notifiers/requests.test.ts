@@ -4,51 +4,19 @@
  */
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
-import type { Config } from "../../src/config.ts";
-import { ACTION } from "../../src/slack/blocks/ids.ts";
-import { createChatOut } from "../../src/slack/chat.ts";
-import { createRequestNotifier, PURPOSE } from "../../src/slack/notifier.ts";
-import type { Store } from "../../src/store/index.ts";
-import type { FakeSlack } from "../fakes/slack/index.ts";
-import { recordingLogger } from "../store/helpers.ts";
-import {
-  APPROVALS,
-  aRequest,
-  BOSS,
-  buttonsIn,
-  DEPUTY,
-  ManualClock,
-  REQUESTER,
-  shownText,
-  startFakeSlack,
-  storeFor,
-  webClientFor,
-} from "./helpers.ts";
+import type { Config } from "../../../src/config.ts";
+import { ACTION } from "../../../src/slack/blocks/ids.ts";
+import { PURPOSE } from "../../../src/slack/notifiers/requests.ts";
+import type { Store } from "../../../src/store/index.ts";
+import type { FakeSlack } from "../../fakes/slack/index.ts";
+import { APPROVALS, BOSS, DEPUTY, REQUESTER } from "../../support/actors.ts";
+import { storedRequest } from "../../support/builders.ts";
+import { buttonsIn, shownText } from "../../support/slack.ts";
+import { testWorld } from "../../support/world.ts";
 
-const approvals = (over: Partial<Config["approvals"]> = {}): Config["approvals"] => ({
-  channelId: APPROVALS,
-  approverUserIds: [BOSS, DEPUTY],
-  requiredApprovals: 1,
-  allowSelfApproval: false,
-  requestTtlHours: 72,
-  ...over,
-});
-
-async function world(t: TestContext, config: Partial<Config["approvals"]> = {}) {
-  const fake = await startFakeSlack(t);
-  const store = storeFor(t);
-  const clock = new ManualClock();
-  const logs = recordingLogger();
-  const web = webClientFor(fake);
-  const notifier = createRequestNotifier({
-    web,
-    store,
-    chat: createChatOut(web, logs),
-    config: approvals(config),
-    clock,
-    logger: logs,
-  });
-  return { fake, store, clock, logs, notifier };
+async function world(t: TestContext, approvals: Partial<Config["approvals"]> = {}) {
+  const w = await testWorld(t, { approvals, start: "2026-03-02T09:00:00.000Z" });
+  return { fake: w.slack, store: w.store, clock: w.clock, logs: w.logger, notifier: w.notifier };
 }
 
 function approvalMessage(fake: FakeSlack) {
@@ -75,7 +43,7 @@ function apply(store: Store, id: number, at: Date) {
 describe("posting a request for approval", () => {
   test("posts who asked, for whom, where, why and Approve/Deny buttons carrying only the id", async (t) => {
     const { fake, store, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
 
     const message = approvalMessage(fake);
@@ -104,7 +72,7 @@ describe("posting a request for approval", () => {
 
   test("user-supplied text is escaped, so a reason cannot ping a channel or inject a link", async (t) => {
     const { fake, store, notifier } = await world(t);
-    const request = aRequest(store, { reason: "<!channel> see <https://evil.example|here> & more" });
+    const request = storedRequest(store, { reason: "<!channel> see <https://evil.example|here> & more" });
     await notifier.requestCreated(request.id);
     const text = shownText(approvalMessage(fake));
     assert.ok(text.includes("&lt;!channel&gt; see &lt;https://evil.example|here&gt; &amp; more"));
@@ -113,14 +81,14 @@ describe("posting a request for approval", () => {
 
   test("posting twice for one request posts once", async (t) => {
     const { fake, store, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await Promise.all([notifier.requestCreated(request.id), notifier.requestCreated(request.id)]);
     assert.equal(fake.messagesIn(APPROVALS).length, 1);
   });
 
   test("a failed post rejects; the next change posts it while the request is still pending", async (t) => {
     const { fake, store, notifier, logs } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     fake.failNext("chat.postMessage", "ratelimited", { retryAfter: 1 });
     await assert.rejects(notifier.requestCreated(request.id), /chat\.postMessage failed: ratelimited/);
     assert.equal(fake.messagesIn(APPROVALS).length, 0);
@@ -138,7 +106,7 @@ describe("posting a request for approval", () => {
 describe("re-rendering after a change", () => {
   test("quorum progress names who approved so far", async (t) => {
     const { fake, store, clock, notifier } = await world(t, { requiredApprovals: 2 });
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     store.votes.add(request.id, BOSS, clock.now());
     await notifier.requestChanged(request.id);
@@ -151,7 +119,7 @@ describe("re-rendering after a change", () => {
 
   test("applied: the message shows the outcome, who and when, without buttons; the requester is told once", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     approve(store, request.id, BOSS, clock.now());
     apply(store, request.id, clock.now());
@@ -174,7 +142,7 @@ describe("re-rendering after a change", () => {
 
   test("apply failed: the message says so and when it retries; the later success updates it and DMs again", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     approve(store, request.id, BOSS, clock.now());
     const at = clock.now();
@@ -205,7 +173,7 @@ describe("re-rendering after a change", () => {
 
   test("denied: the reason is shown and sent to the requester", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     assert.ok(
       store.requests.close(request.id, { to: "denied", by: BOSS, reason: "no case number" }, clock.now()),
@@ -220,7 +188,7 @@ describe("re-rendering after a change", () => {
 
   test("a chat.update refused by Slack is reported to the caller; the next change re-renders", async (t) => {
     const { fake, store, clock, notifier, logs } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     approve(store, request.id, BOSS, clock.now());
     fake.failNext("chat.update", "ratelimited", { retryAfter: 1 });
@@ -240,7 +208,7 @@ describe("re-rendering after a change", () => {
 
   test("a failed DM is sent by the next call, once", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     assert.ok(store.requests.close(request.id, { to: "denied", by: BOSS, reason: "no" }, clock.now()));
     fake.failNext("conversations.open", "ratelimited", { retryAfter: 1 });
@@ -253,7 +221,7 @@ describe("re-rendering after a change", () => {
 
   test("concurrent calls for one state send one DM", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     assert.ok(store.requests.close(request.id, { to: "denied", by: BOSS, reason: "no" }, clock.now()));
     await Promise.all(Array.from({ length: 5 }, () => notifier.requestChanged(request.id)));
@@ -264,7 +232,7 @@ describe("re-rendering after a change", () => {
 describe("reminders", () => {
   test("nudge the named approvers in the request's thread, and are re-rendered with it", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     await notifier.remind(request.id, [BOSS, DEPUTY]);
 
@@ -282,7 +250,7 @@ describe("reminders", () => {
 
   test("a request no longer pending is not reminded of", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
-    const request = aRequest(store);
+    const request = storedRequest(store);
     await notifier.requestCreated(request.id);
     assert.ok(store.requests.close(request.id, { to: "cancelled", by: REQUESTER }, clock.now()));
     await notifier.remind(request.id, [BOSS]);

@@ -1,48 +1,15 @@
 /**
- * Fixtures for tests of the Slack side: the fake Slack (real HTTP), a Web API client pointed at it
- * with retries off, a real SQLite store with the real migrations, a clock the test moves, and a
- * builder for stored requests with partial overrides.
+ * The fake Slack (a real HTTP server on 127.0.0.1) with the stories' people and channels, a Web API
+ * client pointed at it, and readers of what a message shows.
  */
 import type { TestContext } from "node:test";
 import { WebClient } from "@slack/web-api";
-import type { Clock } from "../../src/clock.ts";
-import type { Request } from "../../src/core/requests/types.ts";
-import { SEED } from "../../src/sim/types.ts";
-import type { NewRequest, Store } from "../../src/store/index.ts";
-import type { PrincipalRef } from "../../src/vbo/schemas.ts";
 import { createFakeSlack, type FakeSlack, type FakeSlackOptions } from "../fakes/slack/index.ts";
-import { recordingLogger, tempStore } from "../store/helpers.ts";
-
-export const APPROVALS = "C0APPROVALS";
-export const DIGEST = "C0DIGEST";
-export const REQUESTER = "U0REQUESTER";
-export const BOSS = "U0BOSS";
-export const DEPUTY = "U0DEPUTY";
-export const STRANGER = "U0STRANGER";
-
-export const BEN: PrincipalRef = {
-  type: "User",
-  id: SEED.benYoung.id,
-  name: SEED.benYoung.name,
-  displayName: SEED.benYoung.displayName,
-};
-
-export class ManualClock implements Clock {
-  current: Date;
-  constructor(start = "2026-03-02T09:00:00.000Z") {
-    this.current = new Date(start);
-  }
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
+import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, REQUESTER, STRANGER } from "./actors.ts";
 
 export async function startFakeSlack(t: TestContext, options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const fake = await createFakeSlack({
-    channels: [APPROVALS, DIGEST],
+    channels: [APPROVALS, DIGEST, ALERTS],
     users: [
       { id: REQUESTER, name: "rita", email: "rita@example.com" },
       { id: BOSS, name: "boss", email: "boss@example.com" },
@@ -62,24 +29,6 @@ export function webClientFor(fake: FakeSlack): WebClient {
     retryConfig: { retries: 0 },
     timeout: 5_000,
     rejectRateLimitedCalls: true,
-  });
-}
-
-export function storeFor(t: TestContext): Store {
-  return tempStore(t, recordingLogger());
-}
-
-/** A stored pending request, with any field of its creation overridden. */
-export function aRequest(store: Store, overrides: Partial<NewRequest> = {}): Request {
-  return store.requests.create({
-    kind: "add",
-    organization: SEED.organization,
-    principal: BEN,
-    requester: REQUESTER,
-    reason: "legal hold #4411",
-    auditForMs: null,
-    at: new Date("2026-03-02T09:00:00.000Z"),
-    ...overrides,
   });
 }
 

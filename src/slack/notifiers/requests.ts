@@ -1,6 +1,7 @@
 /**
- * `RequestNotifier` over Slack: the approval message in `APPROVALS_CHANNEL_ID`, its re-rendering
- * after every change, reminders, and the requester's direct message once per outcome.
+ * `RequestNotifier` over Slack: the approval message in the approvals channel of the request's
+ * route, its re-rendering after every change, reminders, and the requester's direct message once
+ * per outcome.
  *
  * The store is the truth and every message a view of it. Each posted message is recorded
  * (`request_messages`) with a purpose: `approval` (the channel post), `reminder` (a nudge in its
@@ -15,29 +16,38 @@
  * that could not be posted.
  *
  * deps: `web` (conversations.open for DMs), `store` (requests, votes, messages), `chat` (posting and
- * updating, see chat.ts), `config` (the `approvals` section: channel, quorum, TTL), `clock`, `logger`.
+ * updating, see chat.ts), `routing` (each request's channel and policy), `clock`, `logger`.
  */
 import type { WebClient } from "@slack/web-api";
-import type { Clock } from "../clock.ts";
-import type { Config } from "../config.ts";
-import { policyFromConfig } from "../core/requests/decide.ts";
-import type { ChatOut, RequestNotifier } from "../core/requests/ports.ts";
-import type { Request, Vote } from "../core/requests/types.ts";
-import { callSlack, SlackCallError, slackErrorCode } from "../errors.ts";
-import type { Logger } from "../logger.ts";
-import type { RequestMessage, Store } from "../store/index.ts";
+import type { Clock } from "../../clock.ts";
+import type {
+  MessageRecords,
+  RequestMessage,
+  RequestNotifier,
+  RequestRecords,
+  VoteRecords,
+} from "../../core/requests/ports.ts";
+import type { Request, Vote } from "../../core/requests/types.ts";
+import type { Routing } from "../../core/routing.ts";
+import { callSlack, SlackCallError, slackErrorCode } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
 import {
   outcomeOf,
   type RequestCardInput,
   renderOutcomeMessage,
   renderRequestMessage,
-} from "./blocks/request.ts";
+} from "../blocks/request.ts";
+import type { ChatOut } from "../chat.ts";
 
 export interface RequestNotifierDeps {
   web: WebClient;
-  store: Store;
+  store: {
+    readonly requests: Pick<RequestRecords, "get">;
+    readonly votes: Pick<VoteRecords, "list">;
+    readonly messages: MessageRecords;
+  };
   chat: ChatOut;
-  config: Config["approvals"];
+  routing: Routing;
   clock: Clock;
   logger: Logger;
 }
@@ -113,7 +123,8 @@ class SlackRequestNotifier implements RequestNotifier {
       const card = this.#card(requestId);
       if (card === undefined || card.request.state !== "pending" || approvers.length === 0) return;
       const approval = this.#messages(requestId).find((m) => m.purpose === PURPOSE.approval);
-      const channel = approval?.channel ?? this.#deps.config.channelId;
+      const channel =
+        approval?.channel ?? this.#deps.routing.of(card.request.organization).destinations.approvals;
       const posted = await this.#deps.chat.post(
         channel,
         renderRequestMessage({ ...card, remind: approvers }),
@@ -125,7 +136,8 @@ class SlackRequestNotifier implements RequestNotifier {
 
   async #postApproval(card: RequestCardInput): Promise<void> {
     const { request } = card;
-    const posted = await this.#deps.chat.post(this.#deps.config.channelId, renderRequestMessage(card));
+    const channel = this.#deps.routing.of(request.organization).destinations.approvals;
+    const posted = await this.#deps.chat.post(channel, renderRequestMessage(card));
     this.#record(request.id, posted, PURPOSE.approval);
     this.#log.info("request posted for approval", { requestId: request.id, ts: posted.ts });
   }
@@ -152,12 +164,7 @@ class SlackRequestNotifier implements RequestNotifier {
     const request: Request | undefined = this.#deps.store.requests.get(requestId);
     if (request === undefined) return undefined;
     const votes: Vote[] = this.#deps.store.votes.list(requestId);
-    return {
-      request,
-      votes,
-      requiredApprovals: this.#deps.config.requiredApprovals,
-      requestTtlMs: policyFromConfig(this.#deps.config).requestTtlMs,
-    };
+    return { request, votes, policy: this.#deps.routing.of(request.organization).policy };
   }
 
   #messages(requestId: number): RequestMessage[] {
