@@ -61,6 +61,9 @@ const CASES: Record<string, (env: Env) => Promise<void>> = {
     await hit("ServiceInstance_Get");
     await hit("ServiceInstance_Get", { token: null, status: 401 });
   },
+  Health_Get: async ({ hit }) => {
+    await hit("Health_Get", { token: null });
+  },
   AuditEmailSettings_Get: async ({ hit }) => {
     await hit("AuditEmailSettings_Get");
   },

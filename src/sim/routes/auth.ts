@@ -1,7 +1,7 @@
 /**
  * `POST /token` (password and refresh grants, form-encoded or JSON, throttled), `POST
- * /token/logout` (v7+), and `GET /ServiceInstance`, which answers 401 without a token: that 401
- * is how clients learn a version is served.
+ * /token/logout` (v7+), `GET /ServiceInstance`, which answers 401 without a token: that 401
+ * is how clients learn a version is served, and v8's anonymous `GET /Health`.
  */
 import { badRequest, empty, isRecord, json, type RequestContext, SimHttpError } from "../http.ts";
 import type { SimState } from "../state.ts";
@@ -109,5 +109,20 @@ export const authRoutes: Route[] = [
     method: "GET",
     path: "ServiceInstance",
     handle: (_ctx, state) => json({ installationId: state.installationId, version: state.productVersion }),
+  },
+  {
+    // What the server's own dependencies report; anonymous, like the real one.
+    method: "GET",
+    path: "Health",
+    versions: ["v8"],
+    anonymous: true,
+    handle: () =>
+      json({
+        status: "Healthy",
+        entries: {
+          nats: { status: "Healthy", description: null },
+          postgresql: { status: "Healthy", description: null },
+        },
+      }),
   },
 ];
