@@ -29,6 +29,14 @@ interface Token {
   renewAt: number;
 }
 
+/**
+ * v7+: without `disable_antiforgery_token` the server pairs the tokens with a browser cookie and
+ * refuses a refresh that comes without it; both grants must say so, or every refresh fails and
+ * falls back to a password login that `/token`'s throttling soon refuses.
+ */
+const antiforgeryOptOut = (version: ApiVersion): Record<string, string> =>
+  version === "v6" ? {} : { disable_antiforgery_token: "true" };
+
 export class TokenManager {
   readonly #o: TokenManagerOptions;
   #token: Token | undefined;
@@ -81,6 +89,7 @@ export class TokenManager {
           await this.#grant(version, "refreshToken", {
             grant_type: "refresh_token",
             refresh_token: previous.refresh,
+            ...antiforgeryOptOut(version),
           }),
         );
       } catch (err) {
@@ -100,8 +109,7 @@ export class TokenManager {
         grant_type: "password",
         username: this.#o.username,
         password: this.#o.password,
-        // v7+: without it the refresh grant may demand a browser's antiforgery cookie.
-        ...(version === "v6" ? {} : { disable_antiforgery_token: "true" }),
+        ...antiforgeryOptOut(version),
       }),
     );
     this.#o.logger.info("vbo logged in", { version, user: this.#o.username });

@@ -67,6 +67,11 @@ async function token(ctx: RequestContext, state: SimState) {
     }
     userName = state.username;
   } else if (grantType === "refresh_token") {
+    // v7+ pairs tokens with an antiforgery cookie unless the client opts out; a refresh without
+    // either is refused, as a real server refuses it.
+    if (ctx.version !== "v6" && values.get("disable_antiforgery_token")?.toLowerCase() !== "true") {
+      throw invalidGrant("The antiforgery token is missing or invalid.");
+    }
     const refresh = values.get("refresh_token");
     userName = refresh ? state.tokens.redeem(refresh) : undefined;
     if (!userName) throw invalidGrant("The refresh token is invalid or expired.");
