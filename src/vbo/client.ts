@@ -75,6 +75,12 @@ export function createVboClient(options: VboClientOptions): VboClient {
 /** Failures after which a POST may or may not have applied. */
 const AMBIGUOUS_STATUS: ReadonlySet<number> = new Set([502, 503, 504]);
 const DEFAULT_SEARCH_LIMIT = 100;
+/**
+ * v6 defaults `extendedView` to true, which makes the server ask its backup proxies for each
+ * organization's connection settings: slow, and useless to the bot. Later versions default to
+ * false; sending it everywhere keeps one behaviour.
+ */
+const NOT_EXTENDED = { extendedView: "false" } as const;
 
 const Schemas = {
   organizations: z.array(Organization),
@@ -289,14 +295,18 @@ class HttpVboClient implements VboClient {
       const version = await this.#versions.get();
       if (version !== "v8") {
         return this.#json(
-          { operation: "listOrganizations", method: "GET", url: (v) => this.#url(v, "/Organizations") },
+          {
+            operation: "listOrganizations",
+            method: "GET",
+            url: (v) => this.#url(v, "/Organizations", NOT_EXTENDED),
+          },
           Schemas.organizations,
         );
       }
       // v8 pages the organizations.
       const all: Organization[] = [];
       for await (const page of walkPages<Organization>({
-        first: this.#url(version, "/Organizations"),
+        first: this.#url(version, "/Organizations", NOT_EXTENDED),
         reuseSetId: false,
         fetch: (url) =>
           this.#json({ operation: "listOrganizations", method: "GET", url }, Schemas.organizationPage),
@@ -313,7 +323,7 @@ class HttpVboClient implements VboClient {
         {
           operation: "getOrganization",
           method: "GET",
-          url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}`),
+          url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}`, NOT_EXTENDED),
         },
         Organization,
       ),

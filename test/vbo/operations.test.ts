@@ -136,6 +136,15 @@ describe("organizations", () => {
       assert.equal((await client.getOrganization(org)).name, SEED.organization.name);
     });
   }
+
+  test("v6: asks with extendedView=false, which v6 would otherwise default to true and ask its proxies", async (t) => {
+    const { client, sim } = await setup(t, { versions: ["v6"] });
+    const orgs = await client.listOrganizations();
+    const one = await client.getOrganization(org);
+    // The simulator adds the proxies' connection settings only to an extended view.
+    for (const o of [...orgs, one]) assert.equal("exchangeOnlineSettings" in o, false, String(o.name));
+    assert.equal(sim.stats.count("GET", /\/v6\/Organizations$/i), 1);
+  });
 });
 
 describe("audit items", () => {
