@@ -63,7 +63,7 @@ export function chooseOrganization(
 
 export function toKnownOrganization(org: Organization): KnownOrganization | undefined {
   if (!org.id) return undefined;
-  return { id: org.id, name: org.name || org.officeName || org.id, officeName: org.officeName };
+  return { id: org.id, name: org.name || org.officeName || org.id, officeName: org.officeName ?? undefined };
 }
 
 export interface Organizations {

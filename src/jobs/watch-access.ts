@@ -124,7 +124,7 @@ function memberRef(m: GroupMember): MemberRef {
       id = last;
     }
   }
-  return { id, login: m.login, displayName: m.name };
+  return { id, login: m.login ?? undefined, displayName: m.name ?? undefined };
 }
 
 interface RunCounts {

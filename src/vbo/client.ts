@@ -20,19 +20,20 @@ import type {
 } from "./api.ts";
 import { TokenManager } from "./auth.ts";
 import { isVboError, VboError } from "./errors.ts";
+import { ItemReader, type SkippedItems, type TolerantList } from "./items.ts";
 import { clampPageSize, walkPages } from "./paging.ts";
-import { findAuditItem } from "./principals.ts";
+import { findAuditItem, sameAuditItemId } from "./principals.ts";
 import {
   type ApiVersion,
   AuditEmailSettings,
-  AuditItem,
+  type AuditItem,
   ChangeFeed,
   Group,
   GroupMember,
   Organization,
   type Page,
+  PageFrame,
   type PrincipalRef,
-  pageOf,
   RestoreSession,
   RestoreSessionEvent,
   User,
@@ -82,16 +83,19 @@ const DEFAULT_SEARCH_LIMIT = 100;
  */
 const NOT_EXTENDED = { extendedView: "false" } as const;
 
-const Schemas = {
-  organizations: z.array(Organization),
-  organizationPage: pageOf(Organization),
-  userPage: pageOf(User),
-  groupPage: pageOf(Group),
-  memberPage: pageOf(GroupMember),
-  auditItems: z.array(AuditItem),
-  sessionPage: pageOf(RestoreSession),
-  eventPage: pageOf(RestoreSessionEvent),
-} as const;
+/** A list answered as a plain JSON array (its items are checked one by one). */
+const AnyList = z.array(z.unknown());
+
+/** Each tolerant list's item schema. */
+const ITEM = {
+  organizations: Organization,
+  users: User,
+  groups: Group,
+  members: GroupMember,
+  restoreSessions: RestoreSession,
+  restoreEvents: RestoreSessionEvent,
+} as const satisfies Record<TolerantList, z.ZodType>;
+type ItemOf<L extends TolerantList> = z.output<(typeof ITEM)[L]>;
 
 type Query = Record<string, string | number | undefined>;
 
@@ -119,11 +123,13 @@ class HttpVboClient implements VboClient {
   readonly #tokens: TokenManager;
   /** GETs on their way, by URL, so that identical concurrent reads share one request. */
   readonly #readsInFlight = new Map<string, Promise<Reply>>();
+  readonly #items: ItemReader;
   #health: VboHealth = { lastCallOk: null };
 
   constructor(o: VboClientOptions) {
     this.#base = new URL(o.baseUrl.replace(/\/+$/, ""));
     this.#logger = o.logger.child({ component: "vbo" });
+    this.#items = new ItemReader(this.#logger);
     this.#clock = o.clock;
     this.#password = o.password;
     this.#ownDispatcher = o.dispatcher ? undefined : new Agent({ ...AGENT_DEFAULTS });
@@ -263,20 +269,28 @@ class HttpVboClient implements VboClient {
     };
   }
 
-  async *#pages<T>(
+  /** One page of a tolerant list: the frame checked, then each item on its own. */
+  async #page<L extends TolerantList>(list: L, operation: string, url: URL): Promise<Page<ItemOf<L>>> {
+    const frame = await this.#json({ operation, method: "GET", url }, PageFrame);
+    // TypeScript cannot follow a generic key through the table; the entry is the schema of L.
+    const schema = ITEM[list] as unknown as z.ZodType<ItemOf<L>>;
+    return { ...frame, results: this.#items.tolerant(list, operation, frame.results, schema) };
+  }
+
+  async *#pages<L extends TolerantList>(
+    list: L,
     operation: string,
     path: string,
     query: Query,
-    schema: z.ZodType<Page<T>>,
     pageSize: number | undefined,
     reuseSetId: boolean,
-  ): AsyncGenerator<T[], void, undefined> {
+  ): AsyncGenerator<Array<ItemOf<L>>, void, undefined> {
     const version = await this.#track(() => this.#versions.get());
-    yield* walkPages<T>({
+    yield* walkPages<ItemOf<L>>({
       first: this.#url(version, path, query),
       pageSize,
       reuseSetId,
-      fetch: (url) => this.#track(() => this.#json({ operation, method: "GET", url }, schema)),
+      fetch: (url) => this.#track(() => this.#page(list, operation, url)),
     });
   }
 
@@ -290,26 +304,27 @@ class HttpVboClient implements VboClient {
     return { ...this.#health };
   }
 
+  skippedItems(): SkippedItems {
+    return this.#items.skipped();
+  }
+
   listOrganizations(): Promise<Organization[]> {
     return this.#track(async () => {
       const version = await this.#versions.get();
+      const operation = "listOrganizations";
       if (version !== "v8") {
-        return this.#json(
-          {
-            operation: "listOrganizations",
-            method: "GET",
-            url: (v) => this.#url(v, "/Organizations", NOT_EXTENDED),
-          },
-          Schemas.organizations,
+        const list = await this.#json(
+          { operation, method: "GET", url: (v) => this.#url(v, "/Organizations", NOT_EXTENDED) },
+          AnyList,
         );
+        return this.#items.tolerant("organizations", operation, list, Organization);
       }
       // v8 pages the organizations.
       const all: Organization[] = [];
       for await (const page of walkPages<Organization>({
         first: this.#url(version, "/Organizations", NOT_EXTENDED),
         reuseSetId: false,
-        fetch: (url) =>
-          this.#json({ operation: "listOrganizations", method: "GET", url }, Schemas.organizationPage),
+        fetch: (url) => this.#page("organizations", operation, url),
       })) {
         all.push(...page);
       }
@@ -332,50 +347,36 @@ class HttpVboClient implements VboClient {
 
   searchUsers(organizationId: string, query: UserQuery): Promise<User[]> {
     return this.#track(async () => {
-      const page = await this.#json(
-        {
-          operation: "searchUsers",
-          method: "GET",
-          url: (v) =>
-            this.#url(v, `/Organizations/${enc(organizationId)}/Users`, {
-              userName: query.userName,
-              displayName: query.displayName,
-              limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
-            }),
-        },
-        Schemas.userPage,
-      );
-      return page.results;
+      const version = await this.#versions.get();
+      const url = this.#url(version, `/Organizations/${enc(organizationId)}/Users`, {
+        userName: query.userName,
+        displayName: query.displayName,
+        limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
+      });
+      return (await this.#page("users", "searchUsers", url)).results;
     });
   }
 
   searchGroups(organizationId: string, query: GroupQuery): Promise<Group[]> {
     return this.#track(async () => {
-      const page = await this.#json(
-        {
-          operation: "searchGroups",
-          method: "GET",
-          url: (v) =>
-            this.#url(v, `/Organizations/${enc(organizationId)}/Groups`, {
-              displayName: query.displayName,
-              groupName: query.groupName,
-              limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
-            }),
-        },
-        Schemas.groupPage,
-      );
-      return page.results;
+      const version = await this.#versions.get();
+      const url = this.#url(version, `/Organizations/${enc(organizationId)}/Groups`, {
+        displayName: query.displayName,
+        groupName: query.groupName,
+        limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
+      });
+      return (await this.#page("groups", "searchGroups", url)).results;
     });
   }
 
   userPages(organizationId: string, options?: PageOptions): AsyncIterable<User[]> {
     const path = `/Organizations/${enc(organizationId)}/Users`;
-    return this.#pages("userPages", path, {}, Schemas.userPage, options?.pageSize, true);
+    return this.#pages("users", "userPages", path, {}, options?.pageSize, true);
   }
 
   groupPages(organizationId: string, options?: PageOptions): AsyncIterable<Group[]> {
     const path = `/Organizations/${enc(organizationId)}/Groups`;
-    return this.#pages("groupPages", path, {}, Schemas.groupPage, options?.pageSize, true);
+    return this.#pages("groups", "groupPages", path, {}, options?.pageSize, true);
   }
 
   getUser(organizationId: string, userId: string): Promise<User> {
@@ -406,22 +407,23 @@ class HttpVboClient implements VboClient {
 
   groupMembers(organizationId: string, groupId: string): AsyncIterable<GroupMember[]> {
     const path = `/Organizations/${enc(organizationId)}/Groups/${enc(groupId)}/Members`;
-    return this.#pages("groupMembers", path, {}, Schemas.memberPage, undefined, true);
+    return this.#pages("members", "groupMembers", path, {}, undefined, true);
   }
 
   listAuditItems(organizationId: string): Promise<AuditItem[]> {
     return this.#track(() => this.#auditItems(organizationId, "listAuditItems"));
   }
 
-  #auditItems(organizationId: string, operation: string): Promise<AuditItem[]> {
-    return this.#json(
+  async #auditItems(organizationId: string, operation: string): Promise<AuditItem[]> {
+    const list = await this.#json(
       {
         operation,
         method: "GET",
         url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}/AuditItems`),
       },
-      Schemas.auditItems,
+      AnyList,
     );
+    return this.#items.auditItems(list, operation);
   }
 
   addAuditItems(organizationId: string, principals: PrincipalRef[]): Promise<Confirmation> {
@@ -441,7 +443,7 @@ class HttpVboClient implements VboClient {
     if (itemIds.length === 0) return Promise.resolve("response");
     return this.#track(() =>
       this.#change(organizationId, "removeAuditItems", "/AuditItems/remove", { itemIds }, (items) =>
-        itemIds.every((id) => !items.some((item) => item.id === id)),
+        itemIds.every((id) => !items.some((item) => sameAuditItemId(item.id, id))),
       ),
     );
   }
@@ -533,12 +535,27 @@ class HttpVboClient implements VboClient {
       startTimeFrom: window.from.toISOString(),
       startTimeTo: window.to?.toISOString(),
     };
-    return this.#pages("restoreSessions", "/RestoreSessions", query, Schemas.sessionPage, undefined, false);
+    return this.#pages("restoreSessions", "restoreSessions", "/RestoreSessions", query, undefined, false);
+  }
+
+  getRestoreSession(sessionId: string): Promise<RestoreSession | undefined> {
+    return this.#track(async () => {
+      const operation = "getRestoreSession";
+      const reply = await this.#send({
+        operation,
+        method: "GET",
+        url: (v) => this.#url(v, `/RestoreSessions/${enc(sessionId)}`),
+      });
+      // Gone: VB365 forgets sessions after its retention.
+      if (reply.status === 404) return undefined;
+      if (!isSuccess(reply.status)) throw failure(reply, operation, this.#secrets());
+      return decode(reply, RestoreSession, operation);
+    });
   }
 
   restoreSessionEvents(sessionId: string): AsyncIterable<RestoreSessionEvent[]> {
     const path = `/RestoreSessions/${enc(sessionId)}/Events`;
-    return this.#pages("restoreSessionEvents", path, {}, Schemas.eventPage, undefined, false);
+    return this.#pages("restoreEvents", "restoreSessionEvents", path, {}, undefined, false);
   }
 
   changes(from: string, options: { limit?: number; timeoutSeconds?: number } = {}): Promise<ChangeFeed> {

@@ -262,7 +262,7 @@ export function failure(reply: Reply, operation: string, secrets: readonly strin
     const json: unknown = JSON.parse(reply.text);
     const info = ExceptionInfo.safeParse(json);
     if (info.success) {
-      message = info.data.message;
+      message = info.data.message ?? undefined;
       errorCode = info.data.errorCode ?? undefined;
     }
     // OAuth-style errors from /token.

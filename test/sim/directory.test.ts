@@ -17,7 +17,7 @@ async function walk<T>(get: (path: string) => Promise<{ json<P>(): P }>, first: 
     const page: Page<T> = (await get(path)).json<Page<T>>();
     pages.push(page);
     items.push(...page.results);
-    path = page._links?.next?.href;
+    path = page._links?.next?.href ?? undefined;
   }
   return { items, pages };
 }
