@@ -8,6 +8,7 @@ import type { EmailSettings, SimOrganization } from "./model.ts";
 import { ResultSets } from "./paging.ts";
 import { ChangeFeed, RestoreStore } from "./restore.ts";
 import { seedEmailSettings, seedOrganizations, seedRestoreSessions } from "./seed.ts";
+import type { FieldMode } from "./shape.ts";
 import type { Stats } from "./stats.ts";
 
 export interface StateOptions {
@@ -21,6 +22,7 @@ export interface StateOptions {
   organizations: number;
   usersPerOrganization: number;
   stats: Stats;
+  fieldMode: FieldMode;
 }
 
 export class SimState {
@@ -39,6 +41,7 @@ export class SimState {
   readonly sets = new ResultSets();
   readonly stats: Stats;
   readonly installationId = randomUuid();
+  readonly fieldMode: FieldMode;
 
   constructor(options: StateOptions) {
     this.versions = new Set(options.versions);
@@ -46,6 +49,7 @@ export class SimState {
     this.password = options.password;
     this.clock = options.clock;
     this.stats = options.stats;
+    this.fieldMode = options.fieldMode;
     this.tokens = new TokenStore(options.clock, options.tokenLifetimeSeconds);
     this.tokenQuota = options.tokenRateLimit ? new RateLimiter(options.tokenRateLimit) : undefined;
     this.organizations = seedOrganizations(options);

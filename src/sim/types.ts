@@ -5,6 +5,7 @@
  */
 import type { Clock } from "../clock.ts";
 import type { ApiVersion, ExceptionInfo } from "../vbo/schemas.ts";
+import type { FieldMode } from "./shape.ts";
 
 export interface SimulatorOptions {
   /** Versions served; a path of another version answers 404. Default: v6, v7 and v8. */
@@ -29,6 +30,11 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Time as the server sees it (token expiry, session times). */
   clock?: Clock;
+  /**
+   * How fields without a value are written: `realistic` (default) writes every field the version
+   * declares, null where nullable, as ASP.NET does; `sparse` leaves them out.
+   */
+  fields?: FieldMode;
 }
 
 export interface FaultMatch {
