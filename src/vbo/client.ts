@@ -287,6 +287,7 @@ class HttpVboClient implements VboClient {
   ): AsyncGenerator<Array<ItemOf<L>>, void, undefined> {
     const version = await this.#track(() => this.#versions.get());
     yield* walkPages<ItemOf<L>>({
+      operation,
       first: this.#url(version, path, query),
       pageSize,
       reuseSetId,
@@ -322,6 +323,7 @@ class HttpVboClient implements VboClient {
       // v8 pages the organizations.
       const all: Organization[] = [];
       for await (const page of walkPages<Organization>({
+        operation,
         first: this.#url(version, "/Organizations", NOT_EXTENDED),
         reuseSetId: false,
         fetch: (url) => this.#page("organizations", operation, url),
