@@ -69,6 +69,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     usersPerOrganization: options.usersPerOrganization ?? 10,
     stats,
     fieldMode: options.fields ?? "realistic",
+    productVersion: options.productVersion,
+    operatorAuthenticationOnly: options.operatorAuthenticationOnly ?? false,
   });
   const faults = new Faults(options.latencyMs ?? 0, () => state.tokens.expireAll());
   const router = new Router();

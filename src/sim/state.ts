@@ -23,6 +23,8 @@ export interface StateOptions {
   usersPerOrganization: number;
   stats: Stats;
   fieldMode: FieldMode;
+  productVersion?: string | undefined;
+  operatorAuthenticationOnly: boolean;
 }
 
 export class SimState {
@@ -42,6 +44,8 @@ export class SimState {
   readonly stats: Stats;
   readonly installationId = randomUuid();
   readonly fieldMode: FieldMode;
+  readonly operatorAuthenticationOnly: boolean;
+  readonly #productVersion: string | undefined;
 
   constructor(options: StateOptions) {
     this.versions = new Set(options.versions);
@@ -50,6 +54,8 @@ export class SimState {
     this.clock = options.clock;
     this.stats = options.stats;
     this.fieldMode = options.fieldMode;
+    this.operatorAuthenticationOnly = options.operatorAuthenticationOnly;
+    this.#productVersion = options.productVersion;
     this.tokens = new TokenStore(options.clock, options.tokenLifetimeSeconds);
     this.tokenQuota = options.tokenRateLimit ? new RateLimiter(options.tokenRateLimit) : undefined;
     this.organizations = seedOrganizations(options);
@@ -68,6 +74,7 @@ export class SimState {
 
   /** The product version ServiceInstance reports: that of the newest API served. */
   get productVersion(): string {
+    if (this.#productVersion !== undefined) return this.#productVersion;
     if (this.versions.has("v8")) return "8.1.0.305";
     if (this.versions.has("v7")) return "7.1.0.1401";
     return "6.1.0.222";

@@ -35,6 +35,14 @@ export interface SimulatorOptions {
    * declares, null where nullable, as ASP.NET does; `sparse` leaves them out.
    */
   fields?: FieldMode;
+  /** The build `ServiceInstance` reports; default that of the newest version served (8.1, 7.1, 6.1). */
+  productVersion?: string;
+  /**
+   * The REST API set to restore operator authentication only: an administrator's password grant
+   * is refused with 403. (What a real server answers is not documented; this is the assumption the
+   * bot's message is built on.)
+   */
+  operatorAuthenticationOnly?: boolean;
 }
 
 export interface FaultMatch {

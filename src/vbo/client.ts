@@ -36,6 +36,7 @@ import {
   type PrincipalRef,
   RestoreSession,
   RestoreSessionEvent,
+  ServiceInstance,
   User,
 } from "./schemas.ts";
 import { AGENT_DEFAULTS } from "./tls.ts";
@@ -156,10 +157,10 @@ class HttpVboClient implements VboClient {
       transport: this.#transport,
       urlFor,
       logger: this.#logger,
+      confirm: (candidate) => this.#buildNumber(candidate),
     });
     this.#tokens = new TokenManager({
       transport: this.#transport,
-      version: () => this.#versions.get(),
       urlFor,
       username: o.username,
       password: o.password,
@@ -181,6 +182,18 @@ class HttpVboClient implements VboClient {
     return [this.#password, ...this.#tokens.secrets()];
   }
 
+  /** Logs in at `version` and reads the server's build number (the login's error, if it fails). */
+  async #buildNumber(version: ApiVersion): Promise<string | undefined> {
+    const url = this.#url(version, "/ServiceInstance");
+    const reply = await this.#sendWithToken({ operation: "detectVersion", method: "GET", url }, url, version);
+    if (!isSuccess(reply.status)) return undefined;
+    try {
+      return decode(reply, ServiceInstance, "detectVersion").version ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Sends a call. Identical GETs in flight at the same moment share one request: a burst of
    * commands that all read the same audit list asks VB365 once, instead of queueing behind the
@@ -189,16 +202,16 @@ class HttpVboClient implements VboClient {
   async #send(call: Call): Promise<Reply> {
     const version = await this.#versions.get();
     const url = typeof call.url === "function" ? call.url(version) : call.url;
-    if (call.method !== "GET") return this.#sendWithToken(call, url);
+    if (call.method !== "GET") return this.#sendWithToken(call, url, version);
     const shared = this.#readsInFlight.get(url.href);
     if (shared !== undefined) return shared;
-    const read = this.#sendWithToken(call, url).finally(() => this.#readsInFlight.delete(url.href));
+    const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(url.href));
     this.#readsInFlight.set(url.href, read);
     return read;
   }
 
   /** Sends a call with the bearer token; after a 401 renews the token and sends it once more. */
-  async #sendWithToken(call: Call, url: URL): Promise<Reply> {
+  async #sendWithToken(call: Call, url: URL, version: ApiVersion): Promise<Reply> {
     const attempt = (token: string) =>
       this.#transport.send({
         operation: call.operation,
@@ -214,13 +227,13 @@ class HttpVboClient implements VboClient {
         retryable: call.method === "GET",
         ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
       });
-    const token = await this.#tokens.accessToken();
+    const token = await this.#tokens.accessToken(version);
     const reply = await attempt(token);
     if (reply.status !== 401) return reply;
     this.#logger.info("vbo refused the access token; renewing it and trying once more", {
       operation: call.operation,
     });
-    return attempt(await this.#tokens.renewAfterRejection(token));
+    return attempt(await this.#tokens.renewAfterRejection(token, version));
   }
 
   async #json<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>> {

@@ -72,7 +72,8 @@ export async function* walkPages<T>(walk: PageWalk<T>): AsyncGenerator<T[], void
     if (pages >= maxPages) throw broken(`did not end after ${maxPages} pages`);
 
     const link = nextLink(page, walk.first);
-    const next = link && keepsFilters(link, walk.first, setId) ? link : withParam(url, "offset", String(offset));
+    const next =
+      link && keepsFilters(link, walk.first, setId) ? link : withParam(url, "offset", String(offset));
     if (setId !== undefined && next.searchParams.get("setId") === null) next.searchParams.set("setId", setId);
     if (visited.has(next.href)) throw broken("leads back to a page already read");
     visited.add(next.href);

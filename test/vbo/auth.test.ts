@@ -49,7 +49,8 @@ describe("logging in", () => {
     );
     assert.equal(results.length, 50);
     assert.equal(tokenRequests(), 1);
-    assert.equal(sim.stats.count("GET", /\/v8\/ServiceInstance$/i), 1);
+    // One anonymous probe, and one read of the build number once logged in.
+    assert.equal(sim.stats.count("GET", /\/v8\/ServiceInstance$/i), 2);
     assert.equal(sim.stats.count("GET", /\/Users$/i), 50);
   });
 });

@@ -59,6 +59,13 @@ async function token(ctx: RequestContext, state: SimState) {
     );
   }
   let userName: string | undefined;
+  if (grantType === "password" && state.operatorAuthenticationOnly) {
+    throw new SimHttpError(
+      403,
+      "The REST API is configured for restore operator authentication only.",
+      "ResourceAccessDenied",
+    );
+  }
   if (grantType === "password") {
     const okUser = values.get("username")?.toLowerCase() === state.username.toLowerCase();
     // Never echo what was sent: the message is the same whatever was wrong.
