@@ -171,6 +171,34 @@ describe("audit items", () => {
     });
   }
 
+  for (const version of ["v6", "v7", "v8"] as const) {
+    test(`${version}: a group without mail is recognised in the audit list, also when reading back`, async (t) => {
+      const { client, sim } = await setup(t, { versions: [version] });
+      const [found] = await client.searchGroups(org, { displayName: "Legal Hold*" });
+      assert.ok(found);
+      assert.ok(!found.name, "VB365 gives it no mail");
+      // As the resolver names it: a mail-less group goes by its display name.
+      const legal: PrincipalRef = {
+        type: "Group",
+        id: found.id,
+        name: "Legal Hold Reviewers",
+        displayName: "Legal Hold Reviewers",
+      };
+      assert.equal(findAuditItem(await client.listAuditItems(org), legal), undefined);
+
+      // The answer to the add is lost after it applied: the read-back must see the group.
+      sim.faults.dropNext(1, { method: "POST", path: /\/AuditItems$/i, when: "after" });
+      assert.equal(await client.addAuditItems(org, [legal]), "readback");
+      const items = await client.listAuditItems(org);
+      const item = findAuditItem(items, legal);
+      assert.ok(item, "found by its id, though the list spells the id's GUIDs in upper case");
+      assert.notEqual(item.group?.id, legal.id);
+      assert.equal(sim.control.auditItems(org).filter((i) => i.principal.id === found.id).length, 1);
+      // Someone else's mail-less group is not it.
+      assert.equal(findAuditItem(items, { ...legal, id: SEED.groups.itSecurity.id }), undefined);
+    });
+  }
+
   test("audit items made on the console are found by UPN although their ids differ", async (t) => {
     const { client, sim } = await setup(t);
     sim.control.addAuditItem(org, { type: "User", ...SEED.benYoung });
