@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { Logger as SlackLogger } from "@slack/logger";
 import { SocketModeClient } from "@slack/socket-mode";
 import { WebSocket } from "ws";
-import { createFakeSlack, type FakeSlack } from "./index.ts";
+import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 
 const silent: SlackLogger = {
   debug: () => {},

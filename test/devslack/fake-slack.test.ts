@@ -12,8 +12,8 @@ import {
   section,
   splitIntoMessages,
   textInput,
-} from "../../../src/slack/blocks/kit.ts";
-import { createFakeSlack, type FakeSlack } from "./index.ts";
+} from "../../src/slack/blocks/kit.ts";
+import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 
 const APPROVALS = "C0APPROVALS";
 const BEN = { id: "U0BEN", name: "ben", realName: "Ben Young", email: "ben.young@vbridge.co.nz" };

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { App, type Logger, LogLevel } from "@slack/bolt";
-import { createFakeSlack, type FakeSlack } from "./index.ts";
+import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 
 const silent: Logger = {
   debug: () => {},
