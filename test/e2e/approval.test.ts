@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { interactionBody } from "../../src/devslack/signing.ts";
 import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
-import { interactionBody } from "../support/slack-signing.ts";
 import {
   APPROVALS,
   BEN,

@@ -8,13 +8,14 @@ import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
+import type { ResponseUrlReply } from "../../src/devslack/index.ts";
+import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
-import { createFakeSlack, type FakeResponse, type FakeSlack } from "../fakes/slack/index.ts";
 import { tempDir } from "../store/helpers.ts";
-import { formBody, interactionBody, signSlackRequest } from "../support/slack-signing.ts";
+import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
 export const APPROVALS = "C0APPROVALS";
@@ -45,9 +46,9 @@ export interface World {
   /** Types `/vbo-audit <text>` and returns the HTTP answer and the response URL to watch. */
   command(userId: string, text: string): Promise<{ http: Response; responseUrl: string }>;
   /** The answer at a response URL (waits for it). */
-  answer(responseUrl: string): Promise<FakeResponse>;
+  answer(responseUrl: string): Promise<ResponseUrlReply>;
   /** `/vbo-audit <text>`, then its answer. */
-  ask(userId: string, text: string): Promise<FakeResponse>;
+  ask(userId: string, text: string): Promise<ResponseUrlReply>;
   /** Clicks a button (or picks in a menu) on what the user sees. */
   click(input: Parameters<FakeSlack["blockAction"]>[0]): Promise<Response>;
   /** The approval message of a request, as the fake holds it. */

@@ -13,6 +13,7 @@ import type { RequestNotifier } from "../../src/core/ports.ts";
 import { RequestService } from "../../src/core/requests.ts";
 import { createResolver, type Resolver } from "../../src/core/resolver.ts";
 import type { Request } from "../../src/core/types.ts";
+import type { DevSlack, PostedMessage } from "../../src/devslack/index.ts";
 import type { JobOptions } from "../../src/jobs/context.ts";
 import { createJobs, type Jobs } from "../../src/jobs/scheduler.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -24,7 +25,6 @@ import { createRequestNotifier } from "../../src/slack/notifier.ts";
 import { createStore, openDatabase, type Store } from "../../src/store/index.ts";
 import { createVboClient, type VboClient } from "../../src/vbo/client.ts";
 import type { ApiVersion, PrincipalRef } from "../../src/vbo/schemas.ts";
-import type { FakeMessage, FakeSlack } from "../fakes/slack/index.ts";
 import {
   APPROVALS,
   BOSS,
@@ -60,7 +60,7 @@ export interface WorldOptions {
 export interface World {
   sim: VboSimulator;
   vbo: VboClient;
-  slack: FakeSlack;
+  slack: DevSlack;
   clock: ManualClock;
   store: Store;
   approvers: Approvers;
@@ -79,7 +79,7 @@ export interface World {
     who: PrincipalRef,
     options?: { apply?: boolean; auditForMs?: number },
   ): Promise<number>;
-  messages(channel: string): FakeMessage[];
+  messages(channel: string): PostedMessage[];
 }
 
 export async function createWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {

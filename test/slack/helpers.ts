@@ -7,10 +7,10 @@ import type { TestContext } from "node:test";
 import { WebClient } from "@slack/web-api";
 import type { Clock } from "../../src/clock.ts";
 import type { Request } from "../../src/core/types.ts";
+import { createDevSlack, type DevSlack, type DevSlackOptions } from "../../src/devslack/index.ts";
 import { SEED } from "../../src/sim/types.ts";
 import type { NewRequest, Store } from "../../src/store/index.ts";
 import type { PrincipalRef } from "../../src/vbo/schemas.ts";
-import { createFakeSlack, type FakeSlack, type FakeSlackOptions } from "../fakes/slack/index.ts";
 import { recordingLogger, tempStore } from "../store/helpers.ts";
 
 export const APPROVALS = "C0APPROVALS";
@@ -40,8 +40,8 @@ export class ManualClock implements Clock {
   }
 }
 
-export async function startFakeSlack(t: TestContext, options: FakeSlackOptions = {}): Promise<FakeSlack> {
-  const fake = await createFakeSlack({
+export async function startFakeSlack(t: TestContext, options: DevSlackOptions = {}): Promise<DevSlack> {
+  const fake = await createDevSlack({
     channels: [APPROVALS, DIGEST],
     users: [
       { id: REQUESTER, name: "rita", email: "rita@example.com" },
@@ -56,7 +56,7 @@ export async function startFakeSlack(t: TestContext, options: FakeSlackOptions =
 }
 
 /** A Web API client for the fake: no retries, a short timeout, so a refusal shows at once. */
-export function webClientFor(fake: FakeSlack): WebClient {
+export function webClientFor(fake: DevSlack): WebClient {
   return new WebClient(fake.botToken, {
     slackApiUrl: fake.apiUrl,
     retryConfig: { retries: 0 },

@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import type { Config } from "../../src/config.ts";
+import type { DevSlack } from "../../src/devslack/index.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
 import { createChatOut } from "../../src/slack/chat.ts";
 import { createRequestNotifier, PURPOSE } from "../../src/slack/notifier.ts";
 import type { Store } from "../../src/store/index.ts";
-import type { FakeSlack } from "../fakes/slack/index.ts";
 import { recordingLogger } from "../store/helpers.ts";
 import {
   APPROVALS,
@@ -51,13 +51,13 @@ async function world(t: TestContext, config: Partial<Config["approvals"]> = {}) 
   return { fake, store, clock, logs, notifier };
 }
 
-function approvalMessage(fake: FakeSlack) {
+function approvalMessage(fake: DevSlack) {
   const [message] = fake.messagesIn(APPROVALS);
   assert.ok(message, "the request was posted to the approvals channel");
   return message;
 }
 
-function dmsTo(fake: FakeSlack, userId: string) {
+function dmsTo(fake: DevSlack, userId: string) {
   const channel = fake.dmChannelOf(userId);
   return channel === undefined ? [] : fake.messagesIn(channel);
 }

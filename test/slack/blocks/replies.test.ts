@@ -9,6 +9,7 @@ import type { ChangeOutcome, PendingChoice } from "../../../src/core/commands.ts
 import type { HomeData, OpenRequest } from "../../../src/core/queries.ts";
 import type { Candidate } from "../../../src/core/resolver.ts";
 import type { LogEvent, Request } from "../../../src/core/types.ts";
+import { checkMessage, checkView } from "../../../src/devslack/validate/index.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import { denyModal } from "../../../src/slack/blocks/deny.ts";
 import { renderHome } from "../../../src/slack/blocks/home.ts";
@@ -26,7 +27,6 @@ import {
 } from "../../../src/slack/blocks/replies.ts";
 import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/blocks/request.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
-import { checkMessage, checkView } from "../../fakes/slack/validate.ts";
 import { aRequest as aRequestWith } from "../../support/builders.ts";
 import { buttonsIn, shownText } from "../helpers.ts";
 
