@@ -40,7 +40,7 @@ export interface Exchange {
 const ref = (pointer: string, root: string) =>
   pointer.replace(/^#\/components\/schemas\//, `${root}#/definitions/`);
 
-function convert(node: Json, root: string): Json {
+export function convert(node: Json, root: string): Json {
   if (Array.isArray(node)) return node.map((n) => convert(n, root));
   if (node === null || typeof node !== "object") return node;
   const src = node as Record<string, Json>;
