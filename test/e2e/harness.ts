@@ -12,6 +12,7 @@ import type { ResponseUrlReply } from "../../src/devslack/index.ts";
 import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
+import type { FieldMode } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
 import { tempDir } from "../store/helpers.ts";
@@ -21,6 +22,8 @@ export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
 export const APPROVALS = "C0APPROVALS";
 export const DIGEST = "C0DIGEST";
 export const COMMANDS_CHANNEL = "C0GENERAL";
+/** Exists in the fake Slack; the watcher posts there when a test sets ALERTS_CHANNEL_ID to it. */
+export const ALERTS = "C0ALERTS";
 export const RITA = "U0RITA"; // asks for things
 export const BOSS = "U0BOSS"; // approver
 export const DEPUTY = "U0DEPUTY"; // approver
@@ -71,13 +74,15 @@ export interface WorldOptions {
   bot?: Partial<BotOptions>;
   /** Extra fake Slack users / groups. */
   usergroups?: Record<string, string[]>;
+  /** How the simulator writes fields without a value; default realistic (as a real server). */
+  fields?: FieldMode;
 }
 
 export async function startWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {
-  const sim = await createSimulator({ tokenRateLimit: false });
+  const sim = await createSimulator({ tokenRateLimit: false, fields: options.fields ?? "realistic" });
   t.after(() => sim.close());
   const fake = await createFakeSlack({
-    channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
+    channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL, ALERTS],
     users: [
       { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
       { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
