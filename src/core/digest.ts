@@ -196,6 +196,8 @@ export interface DigestInput {
   trigger: { kind: "scheduled"; period: string } | { kind: "manual"; requestedBy: string };
   notifications: Notifications;
   organizations: readonly OrganizationInput[];
+  /** Remarks for the end of the digest (items VB365 sent that the bot had to skip, say). */
+  notes?: readonly string[];
 }
 
 export interface OrganizationDigest {
@@ -222,6 +224,7 @@ export interface Digest {
   trigger: DigestInput["trigger"];
   notifications: Notifications;
   organizations: OrganizationDigest[];
+  notes: string[];
   totals: {
     organizations: number;
     unavailable: number;
@@ -246,6 +249,7 @@ export function buildDigest(input: DigestInput): Digest {
     trigger: input.trigger,
     notifications: input.notifications,
     organizations,
+    notes: [...(input.notes ?? [])],
     totals: {
       organizations: organizations.length,
       unavailable: sum((o) => (o.available ? 0 : 1)),

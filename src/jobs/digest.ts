@@ -22,6 +22,7 @@ import {
 } from "../core/digest.ts";
 import { type OrganizationRef, type Request, SYSTEM_ACTOR, VB365_ACTOR } from "../core/types.ts";
 import { renderDigest } from "../slack/blocks/digest.ts";
+import { type SkippedItems, TOLERANT_LISTS, type TolerantList } from "../vbo/items.ts";
 import { describeError, type JobContext, mapLimit, plural } from "./context.ts";
 
 export type DigestTrigger =
@@ -47,6 +48,7 @@ export async function postDigest(ctx: JobContext, now: Date, trigger: DigestTrig
 
   const notifications = await readNotifications(ctx);
   const organizations = await readOrganizations(ctx);
+  const skipped = skippedSince(ctx);
 
   // One read of the log covers both windows: since the oldest snapshot, and since the previous digest.
   const snapshots = new Map(organizations.list.map((o) => [o.id, digests.snapshot(o.id)]));
@@ -113,6 +115,7 @@ export async function postDigest(ctx: JobContext, now: Date, trigger: DigestTrig
         : { kind: "scheduled", period: trigger.period },
     notifications,
     organizations: inputs,
+    notes: skipped.note === undefined ? [] : [skipped.note],
   });
   const messages = renderDigest(digest, { timeZone: ctx.time.timeZone });
   const channel = ctx.config.digest.channelId;
@@ -158,6 +161,7 @@ export async function postDigest(ctx: JobContext, now: Date, trigger: DigestTrig
         });
       }
     }
+    ctx.repos.state.set(SKIPPED_KEY, JSON.stringify(skipped.now), postedAt);
     ctx.store.log.append({
       kind: "digest_posted",
       actor: trigger.kind === "manual" ? trigger.requestedBy : SYSTEM_ACTOR,
@@ -219,6 +223,43 @@ async function readOrganizations(ctx: JobContext): Promise<{ list: OrganizationR
     const list = known.size > 0 ? [...known.values()] : [{ id: "", name: "VB365" }];
     return { list, error: describeError(err) };
   }
+}
+
+const SKIPPED_KEY = "digest.skipped-items";
+
+const LIST_WORDS: Record<TolerantList, [string, string]> = {
+  organizations: ["organization", "organizations"],
+  users: ["user", "users"],
+  groups: ["group", "groups"],
+  members: ["group member", "group members"],
+  restoreSessions: ["restore session", "restore sessions"],
+  restoreEvents: ["restore session event", "restore session events"],
+};
+
+/**
+ * Items of VB365's lists the client skipped since the previous digest (they did not fit the API),
+ * as one note. The client counts since it started; the digest keeps the count it last reported.
+ */
+function skippedSince(ctx: JobContext): { now: SkippedItems; note?: string } {
+  const now = ctx.vbo.skippedItems();
+  let before: Partial<SkippedItems> = {};
+  try {
+    before = JSON.parse(ctx.repos.state.get(SKIPPED_KEY) ?? "{}") as Partial<SkippedItems>;
+  } catch {
+    // A damaged record only makes this note count from the bot's start.
+  }
+  const parts: string[] = [];
+  for (const list of TOLERANT_LISTS) {
+    const last = before[list] ?? 0;
+    // Fewer than last time: the bot restarted and counts afresh.
+    const n = now[list] >= last ? now[list] - last : now[list];
+    if (n > 0) parts.push(plural(n, ...LIST_WORDS[list]));
+  }
+  if (parts.length === 0) return { now };
+  return {
+    now,
+    note: `VB365 sent ${parts.join(", ")} that did not fit its API since the last digest; the bot skipped them (details in its log).`,
+  };
 }
 
 function peopleLookup(ctx: JobContext): (requestId: number) => RequestPeople | undefined {
