@@ -10,6 +10,8 @@ import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import type { ResponseUrlReply } from "../../src/devslack/index.ts";
 import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
+import { JOB_NAMES } from "../../src/jobs/context.ts";
+import { createJobs, type Jobs } from "../../src/jobs/scheduler.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
 import type { FieldMode } from "../../src/sim/shape.ts";
@@ -200,6 +202,43 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
     auditPosts: () => sim.stats.count("POST", AUDIT_POST),
   };
   return world;
+}
+
+/** A cron expression that never fires during a test. */
+export const NEVER = "0 0 1 1 *";
+
+/**
+ * The real jobs, run by hand (`jobs().runNow(…)`): pass `bot` to `startWorld`, with `env` carrying
+ * `DIGEST_CRON: NEVER`. No schedule fires during the test.
+ */
+export function jobsByHand(): { bot: Partial<BotOptions>; jobs: () => Jobs } {
+  let built: Jobs | undefined;
+  const schedules = Object.fromEntries([...JOB_NAMES, "digest-catch-up"].map((name) => [name, NEVER]));
+  return {
+    bot: {
+      jobs: (context) => {
+        built = createJobs({ ...context, roster: context.approvers, options: { schedules } });
+        return built;
+      },
+    },
+    jobs: () => {
+      assert.ok(built, "the bot has started its jobs");
+      return built;
+    },
+  };
+}
+
+/** `approver` clicks Approve on the approval message of request `id`; the HTTP answer is 200. */
+export async function clickApprove(world: World, approver: string, id: number): Promise<void> {
+  const posted = world.approvalMessage(id);
+  assert.ok(posted, `the approval message of request ${id}`);
+  const click = await world.click({
+    userId: approver,
+    actionId: ACTION.approve,
+    value: String(id),
+    on: { message: { channel: APPROVALS, ts: posted.ts } },
+  });
+  assert.equal(click.status, 200);
 }
 
 /** The id of the newest request, from the approvals channel's newest message's Approve button. */

@@ -5,8 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Jobs } from "../../src/jobs/scheduler.ts";
-import { createJobs } from "../../src/jobs/scheduler.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
 import { NotificationQueue } from "../../src/store/jobs.ts";
 import {
@@ -14,6 +12,8 @@ import {
   BEN,
   BOSS,
   findButton,
+  jobsByHand,
+  NEVER,
   ORG,
   RITA,
   requestIdOfLatest,
@@ -103,32 +103,9 @@ describe("VB365 failing", () => {
 
 describe("Slack failing", () => {
   test("an update refused after an approval click is queued, and the next retry-applies run re-renders it", async (t) => {
-    let jobs: Jobs | undefined;
-    const never = "0 0 1 1 *";
-    const world = await startWorld(t, {
-      env: { DIGEST_CRON: never },
-      bot: {
-        // The real jobs, run by hand: no schedule fires during the test.
-        jobs: (context) => {
-          jobs = createJobs({
-            ...context,
-            roster: context.approvers,
-            options: {
-              schedules: {
-                "digest-catch-up": never,
-                "expire-requests": never,
-                "remind-approvers": never,
-                "retry-applies": never,
-                "end-timed-audits": never,
-                "sync-directory": never,
-                "watch-access": never,
-              },
-            },
-          });
-          return jobs;
-        },
-      },
-    });
+    const byHand = jobsByHand();
+    const world = await startWorld(t, { env: { DIGEST_CRON: NEVER }, bot: byHand.bot });
+    const jobs = byHand.jobs();
     await world.ask(RITA, "add ben.young legal hold");
     const id = requestIdOfLatest(world);
     const posted = world.approvalMessage(id);

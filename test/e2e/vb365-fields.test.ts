@@ -6,16 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Jobs } from "../../src/jobs/scheduler.ts";
-import { createJobs } from "../../src/jobs/scheduler.ts";
 import { FIELD_MODES } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
-import { ACTION } from "../../src/slack/blocks/ids.ts";
 import {
   ALERTS,
-  APPROVALS,
   BEN,
   BOSS,
+  clickApprove,
+  jobsByHand,
+  NEVER,
   ORG,
   RITA,
   requestIdOfLatest,
@@ -24,50 +23,21 @@ import {
   type World,
 } from "./harness.ts";
 
-const NEVER = "0 0 1 1 *";
-
 async function approve(world: World, id: number): Promise<void> {
-  const posted = world.approvalMessage(id);
-  assert.ok(posted);
-  const click = await world.click({
-    userId: BOSS,
-    actionId: ACTION.approve,
-    value: String(id),
-    on: { message: { channel: APPROVALS, ts: posted.ts } },
-  });
-  assert.equal(click.status, 200);
+  await clickApprove(world, BOSS, id);
   await world.waitForApprovalMessage(id, (text) => /Audit item added in VB365/.test(text));
 }
 
 for (const fields of FIELD_MODES) {
   describe(`VB365 writing ${fields} fields`, () => {
     test("approvals apply, a mail-less group is known as audited, and one access alert is posted", async (t) => {
-      let jobs: Jobs | undefined;
+      const byHand = jobsByHand();
       const world = await startWorld(t, {
         fields,
         env: { ALERTS_CHANNEL_ID: ALERTS, DIGEST_CRON: NEVER },
-        bot: {
-          // The real jobs, run by hand: no schedule fires during the test.
-          jobs: (context) => {
-            jobs = createJobs({
-              ...context,
-              roster: context.approvers,
-              options: {
-                schedules: {
-                  "digest-catch-up": NEVER,
-                  "expire-requests": NEVER,
-                  "remind-approvers": NEVER,
-                  "retry-applies": NEVER,
-                  "end-timed-audits": NEVER,
-                  "sync-directory": NEVER,
-                  "watch-access": NEVER,
-                },
-              },
-            });
-            return jobs;
-          },
-        },
+        bot: byHand.bot,
       });
+      const jobs = byHand.jobs();
 
       // Ben: asked, approved, applied once.
       assert.match(
@@ -113,7 +83,6 @@ for (const fields of FIELD_MODES) {
           },
         ],
       });
-      assert.ok(jobs);
       const run = await jobs.runNow("watch-access");
       assert.equal(run.outcome, "succeeded", run.detail);
       await jobs.runNow("watch-access");
