@@ -199,6 +199,43 @@ describe("audit items", () => {
     });
   }
 
+  test("an audit list with an item the bot cannot identify is refused whole, with the reason", async (t) => {
+    const { client, sim } = await setup(t);
+    const good = {
+      id: `8c7b6a59-4837-4261-9f0e-d1c2b3a4f5e6${SEED.benYoung.id}`,
+      type: "User",
+      user: { ...SEED.benYoung },
+    };
+    for (const bad of [
+      { id: 5, type: "User" },
+      { type: "User", user: { name: "x@vbridge.co.nz" } },
+    ]) {
+      sim.faults.failNext(1, 200, {
+        method: "GET",
+        path: /\/AuditItems$/i,
+        rawBody: JSON.stringify([good, bad]),
+        contentType: "application/json",
+      });
+      await assert.rejects(client.listAuditItems(org), (err: unknown) => {
+        assert.ok(isVboError(err));
+        assert.equal(err.kind, "invalid_response");
+        assert.match(err.message, /cannot identify \(item 1/);
+        return true;
+      });
+    }
+    // A type the bot does not know (not a user or group) is left out, not refused.
+    sim.faults.failNext(1, 200, {
+      method: "GET",
+      path: /\/AuditItems$/i,
+      rawBody: JSON.stringify([good, { id: "9d8c7b6a-0000-4000-8000-000000000001site", type: "Site" }]),
+      contentType: "application/json",
+    });
+    assert.deepEqual(
+      (await client.listAuditItems(org)).map((i) => i.type),
+      ["User"],
+    );
+  });
+
   test("audit items made on the console are found by UPN although their ids differ", async (t) => {
     const { client, sim } = await setup(t);
     sim.control.addAuditItem(org, { type: "User", ...SEED.benYoung });
