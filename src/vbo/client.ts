@@ -2,7 +2,8 @@
  * The VB365 REST client: every operation of `VboApi` over undici, for API v6, v7 and v8.
  *
  * Layers, each in its own file: `transport.ts` (one exchange: timeout, retries, error mapping),
- * `version.ts` (which `/vN/`), `auth.ts` (the shared token), `paging.ts` (large pages, one setId).
+ * `version.ts` (which `/vN/`), `auth.ts` (the shared token), `paging.ts` (large pages, one setId),
+ * `items.ts` (lists read item by item).
  * This file adds the operations, the 401 retry, the read-back after an ambiguous POST, and health.
  */
 import { Agent, type Dispatcher } from "undici";
