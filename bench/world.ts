@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Bot, createBot } from "../src/bot.ts";
 import { type Config, loadConfig, secretsOf } from "../src/config.ts";
+import { createDevSlack, type DevSlack } from "../src/devslack/index.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
 import type { RunningSimulator } from "../src/sim/server.ts";
 import { SEED } from "../src/sim/types.ts";
-import { createFakeSlack, type FakeSlack } from "../test/fakes/slack/index.ts";
 
 export const SIGNING_SECRET = "bench-signing-secret-0123456789abcdef";
 export const APPROVALS = "C0APPROVALS";
@@ -22,7 +22,7 @@ export const USER = "U0BENCHUSER";
 
 export interface BenchWorld {
   bot: Bot;
-  fake: FakeSlack;
+  fake: DevSlack;
   config: Config;
   /** The bot's logger, for parts the benchmark adds beside it (the baseline's Bolt app). */
   logger: Logger;
@@ -35,7 +35,7 @@ export interface BenchWorld {
 }
 
 export async function createBenchWorld(sim: RunningSimulator): Promise<BenchWorld> {
-  const fake = await createFakeSlack({
+  const fake = await createDevSlack({
     channels: [APPROVALS, DIGEST, GENERAL],
     users: [
       { id: APPROVER, name: "boss", email: "boss@vbridge.co.nz" },

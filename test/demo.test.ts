@@ -9,11 +9,11 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { SHUTDOWN_GRACE_MS } from "../src/bot.ts";
+import { createDevSlack } from "../src/devslack/index.ts";
+import { formBody } from "../src/devslack/signing.ts";
 import { SEED } from "../src/sim/types.ts";
 import { textOf } from "./e2e/harness.ts";
-import { createFakeSlack } from "./fakes/slack/index.ts";
 import { postSigned, spawnBot } from "./support/process.ts";
-import { formBody } from "./support/slack-signing.ts";
 import { tempDir } from "./support/store.ts";
 
 const SECRET = "demo-test-signing-secret-0123456789";
@@ -31,7 +31,7 @@ test("the demo needs only Slack settings: ready, answers `list` from its simulat
       "",
     ].join("\n"),
   );
-  const fake = await createFakeSlack({ channels: ["C0APPROVALS", "C0DIGEST", "C0GENERAL"] });
+  const fake = await createDevSlack({ channels: ["C0APPROVALS", "C0DIGEST", "C0GENERAL"] });
   t.after(() => fake.close());
   const bot = spawnBot(
     t,

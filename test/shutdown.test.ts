@@ -12,6 +12,8 @@ import BetterSqlite3 from "better-sqlite3";
 import { SHUTDOWN_GRACE_MS } from "../src/bot.ts";
 import type { Request } from "../src/core/requests/types.ts";
 import type { LogEvent } from "../src/core/vocabulary.ts";
+import { createDevSlack, type DevSlack, type PostedMessage } from "../src/devslack/index.ts";
+import { formBody, interactionBody } from "../src/devslack/signing.ts";
 import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import { createStore, verifyLog } from "../src/store/index.ts";
@@ -28,9 +30,7 @@ import {
   RITA,
   textOf,
 } from "./e2e/harness.ts";
-import { createFakeSlack, type FakeMessage, type FakeSlack } from "./fakes/slack/index.ts";
 import { type BotProcess, postSigned, spawnBot } from "./support/process.ts";
-import { formBody, interactionBody } from "./support/slack-signing.ts";
 import { tempDir } from "./support/store.ts";
 
 const SECRET = "shutdown-test-signing-secret-0123456789";
@@ -39,7 +39,7 @@ const EXIT_WITHIN_MS = SHUTDOWN_GRACE_MS + 5_000;
 
 interface Scene {
   sim: RunningSimulator;
-  fake: FakeSlack;
+  fake: DevSlack;
   dbPath: string;
   spawn(): BotProcess;
 }
@@ -48,7 +48,7 @@ async function scene(t: TestContext): Promise<Scene> {
   const dir = tempDir(t, "vbo-audit-shutdown-");
   const sim = await createSimulator({ tokenRateLimit: false });
   t.after(() => sim.close());
-  const fake = await createFakeSlack({
+  const fake = await createDevSlack({
     channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
     users: [
       { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
@@ -77,7 +77,7 @@ async function scene(t: TestContext): Promise<Scene> {
 }
 
 /** `/vbo-audit add ben.young …` by Rita, then the approval message it posts. */
-async function requestBen(s: Scene, url: string): Promise<{ id: number; message: FakeMessage }> {
+async function requestBen(s: Scene, url: string): Promise<{ id: number; message: PostedMessage }> {
   const fields = s.fake.slashCommand({
     userId: RITA,
     text: "add ben.young legal hold #4411",
@@ -92,7 +92,7 @@ async function requestBen(s: Scene, url: string): Promise<{ id: number; message:
   return { id: Number(findButton(message.blocks, ACTION.approve)), message };
 }
 
-async function approve(s: Scene, url: string, id: number, message: FakeMessage): Promise<void> {
+async function approve(s: Scene, url: string, id: number, message: PostedMessage): Promise<void> {
   const payload = s.fake.blockAction({
     userId: BOSS,
     actionId: ACTION.approve,

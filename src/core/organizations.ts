@@ -77,7 +77,7 @@ export function namesOrganization(
 
 export function toKnownOrganization(org: Organization): KnownOrganization | undefined {
   if (!org.id) return undefined;
-  return { id: org.id, name: org.name || org.officeName || org.id, officeName: org.officeName };
+  return { id: org.id, name: org.name || org.officeName || org.id, officeName: org.officeName ?? undefined };
 }
 
 /** VB365's organizations as the bot knows them; one without an id cannot be addressed and is left out. */

@@ -3,7 +3,6 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
-
 import type { Closing, NewRequest, RequestRecords } from "../core/requests/ports.ts";
 import {
   APPLICABLE_STATES,
@@ -12,6 +11,7 @@ import {
   type RequestKind,
   type RequestState,
 } from "../core/requests/types.ts";
+import { principalKey as keyOf, samePrincipal } from "../vbo/principals.ts";
 import type { PrincipalRef } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 
@@ -57,12 +57,11 @@ const iso = (d: Date) => d.toISOString();
 const date = (s: string | null) => (s === null ? null : new Date(s));
 
 /**
- * What identifies a principal across VB365's id formats: the lower-cased UPN (users) or name
- * (groups); the id only when there is no name.
+ * The stored `principal_key` (one open request per principal, enforced by the database). Whether
+ * two principals are the same is decided in one place, src/vbo/principals.ts.
  */
 export function principalKey(principal: Pick<PrincipalRef, "name" | "id">): string {
-  const name = principal.name.trim().toLowerCase();
-  return name !== "" ? name : `id:${principal.id}`;
+  return keyOf(principal);
 }
 
 function toRequest(row: RequestRow): Request {
@@ -145,11 +144,11 @@ export class RequestRepository implements RequestRecords {
          @audit_for_ms)`,
     );
     this.#get = db.prepare<[number], RequestRow>(`SELECT ${COLUMNS} FROM requests WHERE id = ?`);
-    this.#findOpen = db.prepare<[string, string, string, string | null], RequestRow>(
+    // Candidates by organization; `samePrincipal` picks the principal (open requests are few).
+    this.#findOpen = db.prepare<[string, string], RequestRow>(
       `SELECT ${COLUMNS} FROM requests
        WHERE organization_id = ? AND kind = ? AND state IN ${OPEN}
-         AND (principal_key = ? OR (principal_msid IS NOT NULL AND lower(principal_msid) = lower(?)))
-       ORDER BY id LIMIT 1`,
+       ORDER BY id`,
     );
     this.#listOpen = db.prepare<[], RequestRow>(
       `SELECT ${COLUMNS} FROM requests WHERE state IN ${OPEN} ORDER BY created_at, id`,
@@ -183,8 +182,8 @@ export class RequestRepository implements RequestRecords {
     );
     this.#laterApplied = db.prepare<[string, string, number], RequestRow>(
       `SELECT ${COLUMNS} FROM requests
-       WHERE organization_id = ? AND principal_key = ? AND id > ? AND state = 'applied'
-       ORDER BY id DESC LIMIT 1`,
+       WHERE organization_id = ? AND principal_type = ? AND id > ? AND state = 'applied'
+       ORDER BY id DESC`,
     );
     this.#touchPending = db.prepare<[string, number]>(
       "UPDATE requests SET updated_at = ? WHERE id = ? AND state = 'pending'",
@@ -267,8 +266,10 @@ export class RequestRepository implements RequestRecords {
 
   /** The open (pending, approved or apply_failed) request for this principal and kind, if any. */
   findOpen(organizationId: string, principal: PrincipalRef, kind: RequestKind): Request | undefined {
-    const row = this.#findOpen.get(organizationId, kind, principalKey(principal), principal.msid ?? null);
-    return row === undefined ? undefined : toRequest(row);
+    return this.#findOpen
+      .all(organizationId, kind)
+      .map(toRequest)
+      .find((r) => samePrincipal(r.principal, principal));
   }
 
   /** Pending, approved and apply_failed requests, oldest first. */
@@ -307,8 +308,10 @@ export class RequestRepository implements RequestRecords {
 
   /** The newest applied request for the same principal made after `afterId`, if any. */
   findLaterApplied(request: Pick<Request, "id" | "organization" | "principal">): Request | undefined {
-    const row = this.#laterApplied.get(request.organization.id, principalKey(request.principal), request.id);
-    return row === undefined ? undefined : toRequest(row);
+    return this.#laterApplied
+      .all(request.organization.id, request.principal.type, request.id)
+      .map(toRequest)
+      .find((r) => samePrincipal(r.principal, request.principal));
   }
 
   /** Bumps `updated_at` of a pending request; false when it is no longer pending. */

@@ -4,12 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { interactionBody } from "../../src/devslack/signing.ts";
 import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
-import { interactionBody } from "../support/slack-signing.ts";
 import {
   APPROVALS,
   BEN,
   BOSS,
+  clickApprove,
   DEPUTY,
   findButton,
   ORG,
@@ -48,13 +49,7 @@ describe("approving a request", () => {
     assert.equal(findButton(posted.blocks, ACTION.deny), String(id));
     assert.ok(posted.text.length > 0, "a text fallback");
 
-    const click = await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    assert.equal(click.status, 200);
+    await clickApprove(world, BOSS, id);
 
     const updated = await world.waitForApprovalMessage(
       id,

@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { ResponseUrlReply } from "../../src/devslack/index.ts";
+import { interactionBody } from "../../src/devslack/signing.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
-import type { FakeResponse } from "../fakes/slack/index.ts";
-import { interactionBody } from "../support/slack-signing.ts";
 import {
   APPROVALS,
   AUDIT_REMOVE,
@@ -27,7 +27,7 @@ import {
 
 const EXEC = SEED.groups.executiveTeam;
 
-function pickButtons(response: FakeResponse): Array<{ value: string; line: string }> {
+function pickButtons(response: ResponseUrlReply): Array<{ value: string; line: string }> {
   const out: Array<{ value: string; line: string }> = [];
   for (const block of (response.blocks ?? []) as Array<Record<string, unknown>>) {
     const accessory = block.accessory as Record<string, unknown> | undefined;

@@ -8,8 +8,8 @@ import { describe, test } from "node:test";
 import type { Clock } from "../../src/clock.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
 import {
-  APPROVALS,
   BOSS,
+  clickApprove,
   findButton,
   RITA,
   requestIdOfLatest,
@@ -54,15 +54,7 @@ async function showsExpired(world: World, id: number): Promise<void> {
 describe("a pending request expired on the spot", () => {
   test("an approver's click on it: the message shows it expired without buttons; the requester is told once", async (t) => {
     const { world, id } = await expiredWorld(t);
-    const posted = world.approvalMessage(id);
-    assert.ok(posted);
-    const click = await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    assert.equal(click.status, 200);
+    await clickApprove(world, BOSS, id);
     await showsExpired(world, id);
     await world.bot.idle();
     // The expiry job has nothing left to do for it, so nothing else would ever re-render it.

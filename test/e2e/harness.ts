@@ -8,19 +8,23 @@ import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
+import type { ResponseUrlReply } from "../../src/devslack/index.ts";
+import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
 import { JOB_NAMES, type JobOptions } from "../../src/jobs/scheduler.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
+import type { FieldMode } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
-import { createFakeSlack, type FakeResponse, type FakeSlack } from "../fakes/slack/index.ts";
-import { formBody, interactionBody, signSlackRequest } from "../support/slack-signing.ts";
+import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
 export const APPROVALS = "C0APPROVALS";
 export const DIGEST = "C0DIGEST";
 export const COMMANDS_CHANNEL = "C0GENERAL";
+/** Exists in the fake Slack; the watcher posts there when a test sets ALERTS_CHANNEL_ID to it. */
+export const ALERTS = "C0ALERTS";
 export const RITA = "U0RITA"; // asks for things
 export const BOSS = "U0BOSS"; // approver
 export const DEPUTY = "U0DEPUTY"; // approver
@@ -46,9 +50,9 @@ export interface World {
   /** Types `/vbo-audit <text>` and returns the HTTP answer and the response URL to watch. */
   command(userId: string, text: string): Promise<{ http: Response; responseUrl: string }>;
   /** The answer at a response URL (waits for it). */
-  answer(responseUrl: string): Promise<FakeResponse>;
+  answer(responseUrl: string): Promise<ResponseUrlReply>;
   /** `/vbo-audit <text>`, then its answer. */
-  ask(userId: string, text: string): Promise<FakeResponse>;
+  ask(userId: string, text: string): Promise<ResponseUrlReply>;
   /** Clicks a button (or picks in a menu) on what the user sees. */
   click(input: Parameters<FakeSlack["blockAction"]>[0]): Promise<Response>;
   /** The approval message of a request, as the fake holds it. */
@@ -65,9 +69,10 @@ export interface World {
   auditPosts(): number;
 }
 
-const NEVER = "0 0 1 1 *";
+/** A cron expression that never fires during a test. */
+export const NEVER = "0 0 1 1 *";
 
-/** The real jobs, with no schedule that fires during a test: the test runs them by hand (`runNow`). */
+/** The real jobs, with no schedule that fires during a test: the test runs them by hand (`world.bot.jobs`). */
 export const JOBS_BY_HAND: JobOptions = {
   schedules: Object.fromEntries([...JOB_NAMES, "digest-catch-up"].map((name) => [name, NEVER])),
 };
@@ -78,13 +83,15 @@ export interface WorldOptions {
   bot?: Partial<BotOptions>;
   /** Extra fake Slack users / groups. */
   usergroups?: Record<string, string[]>;
+  /** How the simulator writes fields without a value; default realistic (as a real server). */
+  fields?: FieldMode;
 }
 
 export async function startWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {
-  const sim = await createSimulator({ tokenRateLimit: false });
+  const sim = await createSimulator({ tokenRateLimit: false, fields: options.fields ?? "realistic" });
   t.after(() => sim.close());
   const fake = await createFakeSlack({
-    channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
+    channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL, ALERTS],
     users: [
       { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
       { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
@@ -204,6 +211,19 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
     auditPosts: () => sim.stats.count("POST", AUDIT_POST),
   };
   return world;
+}
+
+/** `approver` clicks Approve on the approval message of request `id`; the HTTP answer is 200. */
+export async function clickApprove(world: World, approver: string, id: number): Promise<void> {
+  const posted = world.approvalMessage(id);
+  assert.ok(posted, `the approval message of request ${id}`);
+  const click = await world.click({
+    userId: approver,
+    actionId: ACTION.approve,
+    value: String(id),
+    on: { message: { channel: APPROVALS, ts: posted.ts } },
+  });
+  assert.equal(click.status, 200);
 }
 
 /** The id of the newest request, from the approvals channel's newest message's Approve button. */

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { formBody, interactionBody, signSlackRequest } from "../support/slack-signing.ts";
+import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
 import { COMMANDS_CHANNEL, RITA, SIGNING_SECRET, startWorld, type World } from "./harness.ts";
 
 function addBody(world: World): { body: string; responseUrl: string } {

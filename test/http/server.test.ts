@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, type TestContext, test } from "node:test";
 import type { Readiness } from "../../src/core/queries/queries.ts";
+import { signSlackRequest } from "../../src/devslack/signing.ts";
 import { createHttpServer, SLACK_EVENTS_PATH } from "../../src/http/server.ts";
 import { silentLogger } from "../../src/logger.ts";
-import { signSlackRequest } from "../support/slack-signing.ts";
 
 const NOW = new Date("2026-03-02T09:00:00Z");
 const SECRET = "http-test-signing-secret-0123456789";

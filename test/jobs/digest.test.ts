@@ -154,6 +154,39 @@ describe("the digest", () => {
     );
   });
 
+  test("items VB365 sent that the bot had to skip are noted once, in the next digest", async (t) => {
+    const w = await testWorld(t, { start: "2025-03-11T09:30:00.000Z" });
+    const jobs = w.jobs();
+    await jobs.digest.postNow(BOSS);
+    assert.doesNotMatch(shownText(w.messages(DIGEST).at(-1) ?? {}), /did not fit/);
+    // One session of the page is not a session at all (a number for an id); the other is fine.
+    const good = {
+      id: SEED.restoreSessions.benExport,
+      type: "Vex",
+      creationTime: "2025-03-11T09:40:00Z",
+      state: "Stopped",
+      result: "Success",
+    };
+    w.sim.faults.failNext(1, 200, {
+      method: "GET",
+      path: /\/RestoreSessions$/,
+      rawBody: JSON.stringify({ offset: 0, limit: 30, results: [{ ...good, id: 5 }, good] }),
+      contentType: "application/json",
+    });
+    w.clock.current = new Date("2025-03-11T09:50:00.000Z");
+    const watched = await jobs.runNow("watch-access");
+    assert.equal(watched.outcome, "succeeded", watched.detail);
+    assert.match(watched.detail, /1 session listed/);
+    w.clock.current = new Date("2025-03-12T09:00:00.000Z");
+    assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
+    assert.match(
+      shownText(w.messages(DIGEST).at(-1) ?? {}),
+      /VB365 sent 1 restore session that did not fit its API since the last digest; the bot skipped them/,
+    );
+    await jobs.digest.postNow(BOSS);
+    assert.doesNotMatch(shownText(w.messages(DIGEST).at(-1) ?? {}), /did not fit/, "said once");
+  });
+
   test("a restart never posts the same digest twice", async (t) => {
     const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     assert.equal((await w.jobs().runNow("digest")).outcome, "succeeded");

@@ -28,10 +28,49 @@ function assertSeededExportAlert(text: string): void {
   assert.match(text, /09:42–09:44/);
 }
 
+/** The seeded export's events as the simulator sends them, undecoded. */
+async function rawEvents(w: World): Promise<Array<Record<string, unknown>>> {
+  const token = await fetch(`${w.sim.url}/v8/token`, {
+    method: "POST",
+    body: new URLSearchParams({ grant_type: "password", username: w.sim.username, password: w.sim.password }),
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+  const page = await fetch(`${w.sim.url}/v8/RestoreSessions/${SEED.restoreSessions.benExport}/Events`, {
+    headers: { authorization: `Bearer ${token.access_token}` },
+  }).then((r) => r.json() as Promise<{ results: Array<Record<string, unknown>> }>);
+  return page.results;
+}
+
 describe("access alerts", () => {
-  test("v8: the seeded export is alerted exactly once across two runs and a restart; nothing for others", async (t) => {
-    const w = await testWorld(t, { start: START });
+  test("v8, as a real server writes events (siteId, teamId, groupId: null): alerted exactly once", async (t) => {
+    const w = await testWorld(t, { start: START, sim: { fields: "realistic" } });
     auditBen(w);
+    const events = await rawEvents(w);
+    assert.ok(events.length > 0);
+    for (const e of events) {
+      for (const id of ["siteId", "teamId", "groupId", "backedUpOrganizationId"]) {
+        assert.equal(e[id], null, `${id} is sent as null`);
+      }
+    }
+    const jobs = w.jobs();
+    const first = await jobs.runNow("watch-access");
+    assert.equal(first.outcome, "succeeded", first.detail);
+    assert.match(first.detail, /1 alert posted/);
+    w.clock.advance(60_000);
+    assert.match((await jobs.runNow("watch-access")).detail, /0 alerts posted, 0 updated/);
+    const alerts = w.messages(ALERTS);
+    assert.equal(alerts.length, 1);
+    assertSeededExportAlert(alerts[0]?.text ?? "");
+    assert.equal(eventsOf(w.store, "access_seen").length, 1);
+  });
+
+  test("v8: the seeded export is alerted exactly once across two runs and a restart; nothing for others", async (t) => {
+    // The sparse simulator: fields without a value are absent rather than null.
+    const w = await testWorld(t, { start: START, sim: { fields: "sparse" } });
+    auditBen(w);
+    assert.equal(
+      (await rawEvents(w)).some((e) => "siteId" in e),
+      false,
+    );
     const jobs = w.jobs();
     const first = await jobs.runNow("watch-access");
     assert.equal(first.outcome, "succeeded", first.detail);
@@ -179,10 +218,14 @@ describe("access alerts", () => {
         userId: BEN.id,
       },
     ]);
+    w.sim.stats.reset();
     const run = await jobs.runNow("watch-access");
     assert.match(run.detail, /1 updated/);
     assert.match(alertOf()?.text ?? "", /tom baker viewed and restored 2 items from Ben Young's mailbox/);
     assert.equal(w.messages(ALERTS).length, 2);
+    // Outside the polling window, it was read again by its id, not found again by its time.
+    assert.equal(w.sim.stats.count("GET", /^\/v8\/RestoreSessions\/\{id\}$/), 1);
+    assert.equal(w.sim.stats.count("GET", /^\/v8\/RestoreSessions$/), 1, "one listing: the window itself");
   });
 
   test("VB365 or Slack failing: the run fails, nothing is lost, and the alert is posted once later", async (t) => {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { formBody, signSlackRequest } from "../../src/devslack/signing.ts";
 import {
   checkSlackTimestamp,
   SIGNATURE_TOLERANCE_SECONDS,
   verifySlackSignature,
 } from "../../src/slack/signing.ts";
-import { formBody, signSlackRequest } from "../support/slack-signing.ts";
 
 // Slack's published example (api.slack.com, "Verifying requests from Slack").
 const vector = {

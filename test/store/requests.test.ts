@@ -60,6 +60,24 @@ describe("requests", () => {
     assert.equal(requests.findOpen("another-org", byName, "add"), undefined);
   });
 
+  test("a group without mail is found by its id in another form, and two such groups stay apart", (t) => {
+    const { requests } = tempStore(t);
+    const id = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d00000000-0000-0000-0000-000000000000AQUAAAAAAAUVAAAA";
+    // The resolver names a mail-less group by its display name; the name is not an identity.
+    const legal = { type: "Group" as const, id, name: "Legal", displayName: "Legal" };
+    const created = requests.create(aNewRequest({ principal: legal }));
+    assert.equal(
+      requests.findOpen(org.id, { ...legal, id: id.toUpperCase(), name: "" }, "add")?.id,
+      created.id,
+    );
+    const otherLegal = {
+      ...legal,
+      id: "0b0b0b0b-1c1c-4d4d-8e8e-9f9f9f9f9f9f00000000-0000-0000-0000-000000000000",
+    };
+    assert.equal(requests.findOpen(org.id, otherLegal, "add"), undefined);
+    assert.notEqual(requests.create(aNewRequest({ principal: otherLegal })).id, created.id);
+  });
+
   test("the database refuses a second open request for the same principal and kind, not a closed one", (t) => {
     const { requests } = tempStore(t);
     const first = requests.create(aNewRequest());

@@ -1,14 +1,14 @@
 /**
- * The fake Slack (a real HTTP server on 127.0.0.1) with the stories' people and channels, a Web API
- * client pointed at it, and readers of what a message shows.
+ * The Slack stand-in (src/devslack, a real HTTP server on 127.0.0.1) with the stories' people and
+ * channels, a Web API client pointed at it, and readers of what a message shows.
  */
 import type { TestContext } from "node:test";
 import { WebClient } from "@slack/web-api";
-import { createFakeSlack, type FakeSlack, type FakeSlackOptions } from "../fakes/slack/index.ts";
+import { createDevSlack, type DevSlack, type DevSlackOptions } from "../../src/devslack/index.ts";
 import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, REQUESTER, STRANGER } from "./actors.ts";
 
-export async function startFakeSlack(t: TestContext, options: FakeSlackOptions = {}): Promise<FakeSlack> {
-  const fake = await createFakeSlack({
+export async function startFakeSlack(t: TestContext, options: DevSlackOptions = {}): Promise<DevSlack> {
+  const fake = await createDevSlack({
     channels: [APPROVALS, DIGEST, ALERTS],
     users: [
       { id: REQUESTER, name: "rita", email: "rita@example.com" },
@@ -23,7 +23,7 @@ export async function startFakeSlack(t: TestContext, options: FakeSlackOptions =
 }
 
 /** A Web API client for the fake: no retries, a short timeout, so a refusal shows at once. */
-export function webClientFor(fake: FakeSlack): WebClient {
+export function webClientFor(fake: DevSlack): WebClient {
   return new WebClient(fake.botToken, {
     slackApiUrl: fake.apiUrl,
     retryConfig: { retries: 0 },

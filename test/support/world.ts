@@ -17,6 +17,7 @@ import type { Approvers, RequestNotifier } from "../../src/core/requests/ports.t
 import type { Request } from "../../src/core/requests/types.ts";
 import type { Routing } from "../../src/core/routing.ts";
 import type { PrincipalRef } from "../../src/core/vocabulary.ts";
+import type { DevSlack, DevSlackOptions, PostedMessage } from "../../src/devslack/index.ts";
 import { createJobs, type JobOptions, type Jobs } from "../../src/jobs/scheduler.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createSimulator } from "../../src/sim/server.ts";
@@ -29,7 +30,6 @@ import { createRequestNotifier } from "../../src/slack/notifiers/requests.ts";
 import { createMemberProfiles } from "../../src/slack/profiles.ts";
 import type { Store } from "../../src/store/index.ts";
 import { createVboClient, type VboClient, type VboClientOptions } from "../../src/vbo/client.ts";
-import type { FakeMessage, FakeSlack, FakeSlackOptions } from "../fakes/slack/index.ts";
 import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, HOUR, ORG, REQUESTER } from "./actors.ts";
 import { ManualClock } from "./clock.ts";
 import { type RecordingLogger, recordingLogger } from "./logger.ts";
@@ -58,13 +58,13 @@ export interface WorldOptions {
   defaultOrganization?: string | undefined;
   core?: Omit<CoreSettings, "vbo" | "defaultOrganization">;
   jobOptions?: JobOptions;
-  slack?: FakeSlackOptions;
+  slack?: DevSlackOptions;
 }
 
 export interface World {
   sim: VboSimulator;
   vbo: VboClient;
-  slack: FakeSlack;
+  slack: DevSlack;
   web: WebClient;
   clock: ManualClock;
   logger: RecordingLogger;
@@ -87,7 +87,7 @@ export interface World {
     who: PrincipalRef,
     options?: { apply?: boolean; auditForMs?: number },
   ): Promise<number>;
-  messages(channel: string): FakeMessage[];
+  messages(channel: string): PostedMessage[];
 }
 
 export async function testWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {

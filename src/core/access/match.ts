@@ -235,7 +235,7 @@ export function buildAccessSummary(input: AlertInput): AccessSummary | null {
   const real = matched.filter((m) => m.event.type !== undefined && m.event.type !== "None");
   const counted = real.length > 0 ? real : matched;
   const actions = ACTION_ORDER.filter((a) => counted.some((m) => (m.event.type ?? "None") === a));
-  const distinct = (values: Array<string | undefined>) => [
+  const distinct = (values: Array<string | null | undefined>) => [
     ...new Set(values.filter((v): v is string => !!v?.trim()).map((v) => v.trim())),
   ];
   const principals = new Map<string, Touched>();

@@ -3,8 +3,8 @@
  * runs it every minute when an alerts destination is set). Polling works on every API version:
  *
  * 1. List sessions created since the persisted cursor minus an overlap (late sessions, skewed
- *    clocks), plus sessions known to be Working or whose examination failed (each read through a
- *    narrow time window around its creation, since the API has no filter by id).
+ *    clocks), plus sessions known to be Working or whose examination failed, each read again by
+ *    its id (`GET /RestoreSessions/{id}`: how a server filters by time is not documented).
  * 2. A session is examined when it is new, when what was seen of it changed (state, eTag, end
  *    time, details), or while it is Working. Examining reads its events and matches them against
  *    the audited principals of its organization (src/core/access/match.ts; audit lists and group members
@@ -185,7 +185,7 @@ function memberRef(m: GroupMember): MemberRef {
       id = last;
     }
   }
-  return { id, login: m.login, displayName: m.name };
+  return { id, login: m.login ?? undefined, displayName: m.name ?? undefined };
 }
 
 interface RunCounts {
@@ -216,16 +216,11 @@ async function watchAccess(ctx: WatchContext, now: Date): Promise<WatchResult> {
     gaveUp: 0,
   };
 
-  // Working and failed sessions from before the window: fetched one by one through a narrow window.
+  // Working and failed sessions from before the window: read again one by one, by id.
   for (const known of access.toRevisit(new Date(now.getTime() - maxSessionAgeMs))) {
     if (sessions.has(known.sessionId)) continue;
-    const around = known.creationTime.getTime();
     try {
-      const found = (
-        await collect(
-          ctx.vbo.restoreSessions({ from: new Date(around - 1_000), to: new Date(around + 1_000) }),
-        )
-      ).find((s) => s.id.toLowerCase() === known.sessionId);
+      const found = await ctx.vbo.getRestoreSession(known.sessionId);
       if (found) sessions.set(known.sessionId, found);
       else access.saveSession({ ...known, state: "Gone", fingerprint: "gone" }, now);
     } catch (err) {

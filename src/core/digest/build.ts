@@ -10,6 +10,7 @@
  * VB365 has beyond it was added outside the bot; what it lacks was removed outside the bot. Each
  * drift is reported once: after a digest the snapshot becomes VB365's current list.
  */
+import { principalKey, samePrincipal } from "../../vbo/principals.ts";
 import type { AuditItem, PrincipalType } from "../../vbo/schemas.ts";
 import { AccessSummary } from "../access/match.ts";
 import type { Request } from "../requests/types.ts";
@@ -28,13 +29,9 @@ export interface AuditEntry {
   auditItemId?: string | undefined;
 }
 
-/**
- * What identifies a principal across VB365's id forms: type plus lower-cased UPN / mail, else the
- * lower-cased id (audit items may carry an id whose case differs from `/Users`).
- */
+/** The snapshots' key of a principal: its type and `principalKey` (src/vbo/principals.ts). */
 export function auditKey(p: { type: PrincipalType; name?: string | null | undefined; id: string }): string {
-  const name = p.name?.trim().toLowerCase();
-  return `${p.type}:${name ? name : `id:${p.id.trim().toLowerCase()}`}`;
+  return `${p.type}:${principalKey(p)}`;
 }
 
 /** VB365's audit items as entries (items without their user or group are skipped). */
@@ -131,9 +128,19 @@ export function computeDrift(
     else expected.delete(key);
   }
   const now = new Map(current.map((e) => [e.key, e]));
-  const drift: DriftItem[] = [];
-  for (const [key, entry] of now) if (!expected.has(key)) drift.push({ change: "added", entry });
-  for (const [key, entry] of expected) if (!now.has(key)) drift.push({ change: "removed", entry });
+  const added = [...now].filter(([key]) => !expected.has(key)).map(([, e]) => e);
+  const removed = [...expected].filter(([key]) => !now.has(key)).map(([, e]) => e);
+  // Keys differ when one side knew a principal by another form (an id where the other had an
+  // address, say): what `samePrincipal` pairs up did not change. The leftovers are few.
+  const unchanged = new Set<AuditEntry>();
+  for (const a of added) {
+    const twin = removed.find((r) => !unchanged.has(r) && samePrincipal(r, a));
+    if (twin) unchanged.add(twin).add(a);
+  }
+  const drift: DriftItem[] = [
+    ...added.filter((e) => !unchanged.has(e)).map((entry) => ({ change: "added" as const, entry })),
+    ...removed.filter((e) => !unchanged.has(e)).map((entry) => ({ change: "removed" as const, entry })),
+  ];
   return drift.sort((a, b) => byName(a.entry, b.entry));
 }
 
@@ -190,6 +197,8 @@ export interface DigestInput {
   trigger: { kind: "scheduled"; period: string } | { kind: "manual"; requestedBy: string };
   notifications: Notifications;
   organizations: readonly OrganizationInput[];
+  /** Remarks for the end of the digest (items VB365 sent that the bot had to skip, say). */
+  notes?: readonly string[];
 }
 
 export interface OrganizationDigest {
@@ -216,6 +225,7 @@ export interface Digest {
   trigger: DigestInput["trigger"];
   notifications: Notifications;
   organizations: OrganizationDigest[];
+  notes: string[];
   totals: {
     organizations: number;
     unavailable: number;
@@ -240,6 +250,7 @@ export function buildDigest(input: DigestInput): Digest {
     trigger: input.trigger,
     notifications: input.notifications,
     organizations,
+    notes: [...(input.notes ?? [])],
     totals: {
       organizations: organizations.length,
       unavailable: sum((o) => (o.available ? 0 : 1)),

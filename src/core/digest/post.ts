@@ -14,6 +14,8 @@ import type { Clock } from "../../clock.ts";
 import { describeError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { VboApi } from "../../vbo/api.ts";
+import { type SkippedItems, TOLERANT_LISTS, type TolerantList } from "../../vbo/items.ts";
+import type { KeyValueState } from "../access/ports.ts";
 import { knownOrganizations } from "../organizations.ts";
 import type { EventLog, Transactions } from "../ports.ts";
 import type { RequestRecords, VoteRecords } from "../requests/ports.ts";
@@ -59,6 +61,8 @@ export interface DigestDeps {
     readonly votes: Pick<VoteRecords, "list">;
     readonly log: EventLog;
     readonly digests: DigestStore;
+    /** What the previous digest reported of the items VB365 sent that the client skipped. */
+    readonly state: KeyValueState;
   };
   vbo: VboApi;
   routing: Routing;
@@ -109,6 +113,7 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
 
   const notifications = await readNotifications(ctx);
   const organizations = await readOrganizations(ctx);
+  const skipped = skippedSince(ctx);
 
   // One read of the log covers both windows: since the oldest snapshot, and since the previous digest.
   const snapshots = new Map(organizations.list.map((o) => [o.id, digests.snapshot(o.id)]));
@@ -175,6 +180,7 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
         : { kind: "scheduled", period: trigger.period },
     notifications,
     organizations: inputs,
+    notes: skipped.note === undefined ? [] : [skipped.note],
   });
   // One digest, to the first route's destination, until routes get a digest of their own each.
   const destination = ctx.routing.all()[0]?.destinations.digest;
@@ -217,6 +223,7 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
         });
       }
     }
+    ctx.store.state.set(SKIPPED_KEY, JSON.stringify(skipped.now), postedAt);
     ctx.store.log.append({
       kind: "digest_posted",
       actor: trigger.kind === "manual" ? trigger.requestedBy : SYSTEM_ACTOR,
@@ -276,6 +283,43 @@ async function readOrganizations(ctx: DigestDeps): Promise<{ list: OrganizationR
     const list = known.size > 0 ? [...known.values()] : [{ id: "", name: "VB365" }];
     return { list, error: describeError(err) };
   }
+}
+
+const SKIPPED_KEY = "digest.skipped-items";
+
+const LIST_WORDS: Record<TolerantList, [string, string]> = {
+  organizations: ["organization", "organizations"],
+  users: ["user", "users"],
+  groups: ["group", "groups"],
+  members: ["group member", "group members"],
+  restoreSessions: ["restore session", "restore sessions"],
+  restoreEvents: ["restore session event", "restore session events"],
+};
+
+/**
+ * Items of VB365's lists the client skipped since the previous digest (they did not fit the API),
+ * as one note. The client counts since it started; the digest keeps the count it last reported.
+ */
+function skippedSince(ctx: DigestDeps): { now: SkippedItems; note?: string } {
+  const now = ctx.vbo.skippedItems();
+  let before: Partial<SkippedItems> = {};
+  try {
+    before = JSON.parse(ctx.store.state.get(SKIPPED_KEY) ?? "{}") as Partial<SkippedItems>;
+  } catch {
+    // A damaged record only makes this note count from the bot's start.
+  }
+  const parts: string[] = [];
+  for (const list of TOLERANT_LISTS) {
+    const last = before[list] ?? 0;
+    // Fewer than last time: the bot restarted and counts afresh.
+    const n = now[list] >= last ? now[list] - last : now[list];
+    if (n > 0) parts.push(plural(n, ...LIST_WORDS[list]));
+  }
+  if (parts.length === 0) return { now };
+  return {
+    now,
+    note: `VB365 sent ${parts.join(", ")} that did not fit its API since the last digest; the bot skipped them (details in its log).`,
+  };
 }
 
 function peopleLookup(ctx: DigestDeps): (requestId: number) => RequestPeople | undefined {

@@ -276,6 +276,9 @@ export function renderDigest(digest: Digest, options: DigestRenderOptions): Outg
   digest.organizations.forEach((o, i) => {
     groups.push(organizationBlocks(o, i, time, listBudget, digest.since));
   });
+  if (digest.notes.length > 0) {
+    groups.push([divider(), context(digest.notes.map((n) => `:information_source: ${escapeMrkdwn(n)}`))]);
+  }
 
   const pages = splitIntoMessages(groups, {
     head: (index, count) => [

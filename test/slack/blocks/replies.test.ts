@@ -11,6 +11,7 @@ import type { ChangeOutcome } from "../../../src/core/requests/flows.ts";
 import type { PendingChoice } from "../../../src/core/requests/ports.ts";
 import type { Request } from "../../../src/core/requests/types.ts";
 import type { LogEvent } from "../../../src/core/vocabulary.ts";
+import { checkMessage, checkView } from "../../../src/devslack/validate/index.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import { denyModal } from "../../../src/slack/blocks/deny.ts";
 import { renderHome } from "../../../src/slack/blocks/home.ts";
@@ -28,7 +29,6 @@ import {
 } from "../../../src/slack/blocks/replies.ts";
 import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/blocks/request.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
-import { checkMessage, checkView } from "../../fakes/slack/validate.ts";
 import { aRequest as aRequestWith } from "../../support/builders.ts";
 import { buttonsIn, shownText } from "../../support/slack.ts";
 

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import type { Config } from "../../../src/config.ts";
+import type { DevSlack } from "../../../src/devslack/index.ts";
 import { ACTION } from "../../../src/slack/blocks/ids.ts";
 import { PURPOSE } from "../../../src/slack/notifiers/requests.ts";
 import type { Store } from "../../../src/store/index.ts";
-import type { FakeSlack } from "../../fakes/slack/index.ts";
 import { APPROVALS, BOSS, DEPUTY, REQUESTER } from "../../support/actors.ts";
 import { storedRequest } from "../../support/builders.ts";
 import { buttonsIn, shownText } from "../../support/slack.ts";
@@ -19,13 +19,13 @@ async function world(t: TestContext, approvals: Partial<Config["approvals"]> = {
   return { fake: w.slack, store: w.store, clock: w.clock, logs: w.logger, notifier: w.notifier };
 }
 
-function approvalMessage(fake: FakeSlack) {
+function approvalMessage(fake: DevSlack) {
   const [message] = fake.messagesIn(APPROVALS);
   assert.ok(message, "the request was posted to the approvals channel");
   return message;
 }
 
-function dmsTo(fake: FakeSlack, userId: string) {
+function dmsTo(fake: DevSlack, userId: string) {
   const channel = fake.dmChannelOf(userId);
   return channel === undefined ? [] : fake.messagesIn(channel);
 }

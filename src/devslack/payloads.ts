@@ -1,5 +1,5 @@
 /**
- * The payloads Slack sends to an app, shaped as Slack shapes them, for tests that play the user:
+ * The payloads Slack sends to an app, shaped as Slack shapes them, for whoever plays the member:
  * a slash command, a button click or menu pick, a modal submission, the Home tab being opened.
  * The same payload goes over HTTP (signed, form-encoded) or inside a Socket Mode envelope.
  */
@@ -76,7 +76,7 @@ export function findElement(blocks: unknown, actionId: string, value?: string): 
     }
   }
   throw new Error(
-    `fake Slack: no element with action_id ${actionId}${value === undefined ? "" : ` and value ${value}`} on screen; there are: ${seen.join(", ") || "none"}`,
+    `Slack stand-in: no element with action_id ${actionId}${value === undefined ? "" : ` and value ${value}`} on screen; there are: ${seen.join(", ") || "none"}`,
   );
 }
 
@@ -100,13 +100,13 @@ export function actionOf(found: FoundElement, actionTs: string, selectedValue?: 
     const option = options.find((o) => o.value === selectedValue);
     if (!option) {
       throw new Error(
-        `fake Slack: ${String(element.action_id)} has no option ${String(selectedValue)}; options: ${options.map((o) => String(o.value)).join(", ")}`,
+        `Slack stand-in: ${String(element.action_id)} has no option ${String(selectedValue)}; options: ${options.map((o) => String(o.value)).join(", ")}`,
       );
     }
     action.selected_option = option;
     return action;
   }
-  throw new Error(`fake Slack: clicking a ${String(element.type)} is not simulated`);
+  throw new Error(`Slack stand-in: clicking a ${String(element.type)} is not simulated`);
 }
 
 function allOptions(element: Json): Json[] {
@@ -178,7 +178,7 @@ export function stateValues(
     out[blockId] = { [actionId]: state };
   }
   if (remaining.size > 0) {
-    throw new Error(`fake Slack: the view has no input with action_id ${[...remaining].join(", ")}`);
+    throw new Error(`Slack stand-in: the view has no input with action_id ${[...remaining].join(", ")}`);
   }
   return out;
 }

@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Logger as SlackLogger } from "@slack/logger";
 import { SocketModeClient } from "@slack/socket-mode";
 import { WebSocket } from "ws";
-import { createFakeSlack, type FakeSlack } from "./index.ts";
-
-const silent: SlackLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => "error" as never,
-  setName: () => {},
-};
+import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
+import { silentSlackLogger as silent } from "./helpers.ts";
 
 describe("fake Slack Socket Mode", () => {
   let fake: FakeSlack;

@@ -6,18 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { App, type Logger, LogLevel } from "@slack/bolt";
-import { createFakeSlack, type FakeSlack } from "./index.ts";
-
-const silent: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
+import { App } from "@slack/bolt";
+import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
+import { silentSlackLogger as silent } from "./helpers.ts";
 
 describe("a Bolt app in Socket Mode against the fake", () => {
   let fake: FakeSlack;

@@ -1,7 +1,7 @@
 /**
- * Socket Mode on the fake Slack: `apps.connections.open` hands out a single-use `ws://` URL on the
- * same 127.0.0.1 server; a client that connects gets Slack's `hello`, then whatever envelopes the
- * test sends, and must acknowledge each with `{ envelope_id, payload? }`.
+ * Socket Mode on the fake Slack (test-only: it needs `ws`): `apps.connections.open` hands out a
+ * single-use `ws://` URL on the same 127.0.0.1 server; a client that connects gets Slack's `hello`,
+ * then whatever envelopes the test sends, and must acknowledge each with `{ envelope_id, payload? }`.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";

@@ -1,6 +1,7 @@
 /**
- * Signs test requests the way Slack does, for end-to-end tests of `POST /slack/events`.
- * Written independently of src/slack/signing.ts so that a bug there cannot hide itself.
+ * Signs requests to the bot the way Slack does, so the tests, the benchmark and the playground reach
+ * `POST /slack/events` through the bot's real verification. Written independently of
+ * src/slack/signing.ts (the bot's own check) so that a bug there cannot hide itself.
  */
 import { createHmac } from "node:crypto";
 
