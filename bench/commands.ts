@@ -14,12 +14,11 @@ import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { sleep } from "../src/clock.ts";
 import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
-import type { OutgoingMessage } from "../src/slack/blocks/kit.ts";
-import { unexpectedErrorReply } from "../src/slack/blocks/replies.ts";
 import { slackLogger } from "../src/slack/client.ts";
 import { answerCommand } from "../src/slack/command/answer.ts";
 import { COMMAND } from "../src/slack/command/parse.ts";
 import { ephemeral, type ListenerDeps } from "../src/slack/listeners/context.ts";
+import { guardCommand } from "../src/slack/listeners/guard.ts";
 import { type Sender, type SendResult, startSender } from "./sender.ts";
 import { ms, type Row, ratio, summarize } from "./stats.ts";
 import { type BenchWorld, createBenchWorld, GENERAL, reportLogged, SIGNING_SECRET, USER } from "./world.ts";
@@ -233,16 +232,13 @@ async function startAckAfterApp(world: BenchWorld): Promise<{ server: Server; ur
     deferInitialization: true,
   });
   const deps: ListenerDeps = { core: bot.core, web: bot.web, logger };
-  app.command(COMMAND, async ({ ack, command }) => {
-    let reply: OutgoingMessage;
-    try {
-      reply = await answerCommand(deps, command.text, command.user_id);
-    } catch (err) {
-      logger.error("bench baseline: the command failed unexpectedly", { error: err });
-      reply = unexpectedErrorReply();
-    }
-    await ack(ephemeral(reply));
-  });
+  // The bot's own guard: a failure acks with its answer, as the bot would.
+  app.command(
+    COMMAND,
+    guardCommand(deps, async ({ ack, command }) => {
+      await ack(ephemeral(await answerCommand(deps, command.text, command.user_id)));
+    }),
+  );
   await app.init();
   // Like the bot's own server: `/healthz` answered here, Slack's requests handed to Bolt.
   const server = createServer((req, res) => {

@@ -2,7 +2,8 @@
  * The Bolt app: Socket Mode when an app token is configured (outbound only: the usual choice next
  * to a VB365 server on a private network), HTTP mode otherwise. In HTTP mode the bot's own HTTP
  * server (src/http/server.ts) verifies `POST /slack/events` and hands it to `requestListener`; Bolt's
- * own server is never started. Listeners live in ./listeners/<kind>/index.ts and only register handlers.
+ * own server is never started. Listeners live in ./listeners/<kind>/index.ts and only register handlers,
+ * each through one guard (listeners/guard.ts) that answers the person whatever fails.
  */
 import type { RequestListener } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
@@ -81,7 +82,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   }
 
   let running = 0;
-  app.use(async ({ body, next }) => {
+  app.use(async ({ body, context, next }) => {
     running++;
     const started = performance.now();
     let failed = false;
@@ -92,17 +93,21 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       throw err;
     } finally {
       running--;
-      // One line per thing a person did in Slack: what, who, and how long the bot took over it.
+      // One line per thing a person did in Slack: what, who, and how long the bot took over it. A
+      // failure was logged by the listener's guard (listeners/guard.ts); its reference ties the two.
+      const ref = typeof context.failedRef === "string" ? context.failedRef : undefined;
       log.info("slack request handled", {
         ...describeSlackRequest(body),
         durationMs: Math.round(performance.now() - started),
-        ...(failed ? { failed } : {}),
+        ...(failed || ref ? { failed: true } : {}),
+        ...(ref ? { ref } : {}),
       });
     }
   });
+  // Listeners never throw (their guard answers and logs); this is for Bolt's own failures.
   app.error(async (error) => {
     const original = (error as { original?: unknown }).original;
-    log.error("a Slack listener failed", {
+    log.error("Bolt failed outside a listener", {
       error: { name: error.name, message: error.message, code: (error as { code?: unknown }).code },
       ...(original instanceof Error ? { cause: { name: original.name, message: original.message } } : {}),
     });

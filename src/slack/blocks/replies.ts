@@ -102,12 +102,6 @@ export function parseErrorReply(message: string): OutgoingMessage {
   return simpleReply(`:grey_question: ${message}`);
 }
 
-export function unexpectedErrorReply(): OutgoingMessage {
-  return simpleReply(
-    ":x: Something went wrong inside the bot; the details are in its logs. Nothing you asked for was lost: try again in a moment.",
-  );
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Problems shared by many commands
 

@@ -1,7 +1,8 @@
 /**
  * Buttons and menus: Approve, Deny (opens the reason modal), and the pick among several matches.
  * Each handler acks at once, reads ids from the action (never state), makes one core call and
- * answers the clicker; the request's messages are re-rendered by the core's notifier.
+ * answers the clicker; the request's messages are re-rendered by the core's notifier. A failure is
+ * answered by the guard (../guard.ts).
  */
 import type { App, BlockAction, RespondFn } from "@slack/bolt";
 import { callSlack, slackErrorCode } from "../../../errors.ts";
@@ -9,6 +10,7 @@ import { denyModal } from "../../blocks/deny.ts";
 import { ACTION, pickFrom, requestIdFrom } from "../../blocks/ids.ts";
 import { changeReply, decisionReply, denyCheckReply, simpleReply } from "../../blocks/replies.ts";
 import { type ListenerDeps, publishHome, respondSafely, routeLookups, tell } from "../context.ts";
+import { guardAction } from "../guard.ts";
 
 /** The value a click carries: a button's value, or the option picked in a menu. */
 function clickedValue(body: BlockAction): string | undefined {
@@ -27,7 +29,7 @@ function target(body: BlockAction, respond: RespondFn | undefined) {
 export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction>(
     { type: "block_actions", action_id: ACTION.approve },
-    async ({ ack, body, respond }) => {
+    guardAction(deps, async ({ ack, body, respond }) => {
       await ack();
       const requestId = requestIdFrom(clickedValue(body));
       if (requestId === undefined) return;
@@ -38,12 +40,12 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         await deps.core.idle();
         await publishHome(deps, body.user.id);
       }
-    },
+    }),
   );
 
   app.action<BlockAction>(
     { type: "block_actions", action_id: ACTION.deny },
-    async ({ ack, body, respond }) => {
+    guardAction(deps, async ({ ack, body, respond }) => {
       await ack();
       const requestId = requestIdFrom(clickedValue(body));
       if (requestId === undefined) return;
@@ -65,18 +67,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           simpleReply(":warning: Slack did not open the form for a reason in time: click Deny again."),
         );
       }
-    },
+    }),
   );
 
-  const pick = async ({
-    ack,
-    body,
-    respond,
-  }: {
-    ack: () => Promise<void>;
-    body: BlockAction;
-    respond: RespondFn;
-  }) => {
+  const pick = guardAction(deps, async ({ ack, body, respond }) => {
     await ack();
     const parsed = pickFrom(clickedValue(body));
     if (parsed === undefined) return;
@@ -86,7 +80,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await respondSafely(respond, changeReply(outcome, routeLookups(deps).approvalsChannelOf), deps.logger, {
       replace_original: !keep,
     });
-  };
+  });
   app.action<BlockAction>({ type: "block_actions", action_id: ACTION.pick }, pick);
   app.action<BlockAction>({ type: "block_actions", action_id: ACTION.pickSelect }, pick);
 }

@@ -5,10 +5,14 @@
  */
 import type { App } from "@slack/bolt";
 import type { ListenerDeps } from "../context.ts";
+import { guardOptions } from "../guard.ts";
 
 export function registerOptions(app: App, deps: ListenerDeps): void {
-  app.options(/.*/, async ({ ack, body }) => {
-    deps.logger.info("options request for a menu the bot does not serve", { actionId: body.action_id });
-    await ack({ options: [] });
-  });
+  app.options(
+    /.*/,
+    guardOptions(deps, async ({ ack, body }) => {
+      deps.logger.info("options request for a menu the bot does not serve", { actionId: body.action_id });
+      await ack({ options: [] });
+    }),
+  );
 }
