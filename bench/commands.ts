@@ -16,7 +16,7 @@ import { sleep } from "../src/clock.ts";
 import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
 import { slackLogger } from "../src/slack/client.ts";
 import { answerCommand } from "../src/slack/command/answer.ts";
-import { COMMAND } from "../src/slack/command/parse.ts";
+import { COMMAND } from "../src/slack/command/syntax.ts";
 import { ephemeral, type ListenerDeps } from "../src/slack/listeners/context.ts";
 import { guardCommand } from "../src/slack/listeners/guard.ts";
 import { type Sender, type SendResult, startSender } from "./sender.ts";

@@ -1,7 +1,7 @@
 /** The modal that asks an approver why they deny a request. */
 import type { ModalView } from "@slack/types";
 import type { Request } from "../../core/requests/types.ts";
-import { MAX_REASON_LENGTH } from "../command/parse.ts";
+import { MAX_REASON_LENGTH } from "../command/syntax.ts";
 import { requestTitleMrkdwn } from "./format.ts";
 import { DENY_REASON, VIEW } from "./ids.ts";
 import { escapeMrkdwn, modal, section, textInput } from "./kit.ts";

@@ -8,7 +8,7 @@ import type { HomeData } from "../../core/queries/queries.ts";
 import type { Request } from "../../core/requests/types.ts";
 import { plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
-import { COMMAND } from "../command/parse.ts";
+import { COMMAND } from "../command/syntax.ts";
 import { principalMrkdwn, requestTitleMrkdwn, slackDate } from "./format.ts";
 import { context, divider, escapeMrkdwn, header, homeView, inlineCode, section } from "./kit.ts";
 import { type CardPolicy, type PolicyOf, requestCardBlocks, stateLine } from "./request.ts";

@@ -23,7 +23,7 @@ import type { PendingChoice } from "../../core/requests/ports.ts";
 import type { Request, RequestState } from "../../core/requests/types.ts";
 import { type LogEvent, type OrganizationRef, plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
-import { COMMAND, usageMrkdwn } from "../command/parse.ts";
+import { COMMAND, usageMrkdwn } from "../command/syntax.ts";
 import {
   fallbackFromMrkdwn,
   mentionList,

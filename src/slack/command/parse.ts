@@ -1,211 +1,24 @@
 /**
- * A pure parser for the text of `/vbo-audit`: Slack sends it with `should_escape: true`, so mentions
- * arrive as `<@U123|ben>`, e-mail addresses as `<mailto:a@b|a@b>` and `&`, `<`, `>` as entities.
- * Everything the user may get wrong answers with a message that says how to get it right.
- *
- * Error messages are mrkdwn with every user-supplied fragment escaped, ready for a reply.
+ * A pure parser for the text of `/vbo-audit` (syntax.ts says what it parses into, tokens.ts how the
+ * text is cut up). Everything the user may get wrong answers with a message that says how to get it
+ * right: mrkdwn with every user-supplied fragment escaped, ready for a reply.
  */
 import { boundedDistance } from "../../core/directory/distance.ts";
 import { AUDIT_FOR, auditForProblem, parseDuration } from "../../core/requests/duration.ts";
 import type { Who } from "../../core/vocabulary.ts";
-import { escapeMrkdwn, inlineCode, truncate } from "../blocks/kit.ts";
-
-export const COMMAND = "/vbo-audit";
-export const MAX_TEXT_LENGTH = 2000;
-export const MAX_REASON_LENGTH = 500;
-
-type WithOrg = { org?: string };
-
-export type Command =
-  | ({ kind: "help" } & WithOrg)
-  | ({ kind: "find"; query: string; who: Who } & WithOrg)
-  | ({ kind: "add"; who: Who; reason?: string; auditFor?: number } & WithOrg)
-  | ({ kind: "remove"; who: Who; reason?: string } & WithOrg)
-  | ({ kind: "list" } & WithOrg)
-  | ({ kind: "pending" } & WithOrg)
-  | ({ kind: "log"; who?: Who } & WithOrg)
-  | ({ kind: "status" } & WithOrg)
-  | ({ kind: "digest" } & WithOrg);
-
-export type ParseError = { kind: "error"; message: string };
-export type ParseResult = Command | ParseError;
-export type Subcommand = Command["kind"];
-
-/** The one description of the command: the help reply and the manifest's usage hint come from it. */
-export const USAGE: ReadonlyArray<{ kind: Subcommand; syntax: string; does: string }> = [
-  { kind: "add", syntax: "add <who> [reason…] [--for 30d]", does: "ask to start auditing a user or group" },
-  { kind: "remove", syntax: "remove <who> [reason…]", does: "ask to stop auditing them" },
-  { kind: "find", syntax: "find <query>", does: "matching users and groups, each marked audited or not" },
-  { kind: "list", syntax: "list", does: "who is audited now, read from VB365" },
-  { kind: "pending", syntax: "pending", does: "requests waiting for approval" },
-  { kind: "log", syntax: "log [who]", does: "the approval log, newest first" },
-  { kind: "status", syntax: "status", does: "VB365 connection, API version, audit e-mail notifications" },
-  { kind: "digest", syntax: "digest", does: "post the digest now (approvers only)" },
-  { kind: "help", syntax: "help", does: "this message" },
-];
-
-export const SUBCOMMANDS: readonly Subcommand[] = USAGE.map((u) => u.kind);
-
-/** The manifest's `usage_hint` (test/manifest.test.ts checks manifest.yml carries exactly this). */
-export const USAGE_HINT =
-  "add ben.young [reason] | remove … | find … | list | pending | log | status | digest | help";
-
-/** The help reply, in mrkdwn. */
-export function usageMrkdwn(): string {
-  const lines = USAGE.map((u) => `• ${inlineCode(`${COMMAND} ${u.syntax}`)}: ${u.does}`);
-  return [
-    `*${COMMAND}* puts Veeam Backup for Microsoft 365 audit items behind an approval.`,
-    ...lines,
-    `*${escapeMrkdwn("<who>")}* is an e-mail or UPN (${inlineCode("ben.young@example.com")}), its local part ` +
-      `(${inlineCode("ben.young")}), a display name in quotes (${inlineCode('"Ben Young"')}), an @mention, ` +
-      "or a group's name.",
-    `${inlineCode("--org <name-or-id>")} picks the organization when VB365 has several. ` +
-      `${inlineCode("--for 30d")} ends the audit by itself after hours (${inlineCode("12h")}), days ` +
-      `(${inlineCode("30d")}) or weeks (${inlineCode("2w")}): ${AUDIT_FOR.minText} to ${AUDIT_FOR.maxText}.`,
-  ].join("\n");
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Tokens
-
-interface Token {
-  /** The text as typed (quotes included). */
-  raw: string;
-  /** For a quoted token, what is inside the quotes; otherwise `raw`. */
-  value: string;
-  quoted: boolean;
-  start: number;
-  end: number;
-}
-
-// Straight quotes and the curly ones Slack's clients and phones substitute.
-const QUOTES = new Set(['"', "“", "”", "„", "‟"]);
-const SPACE = /\s/;
-
-function tokenize(text: string): Token[] | ParseError {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (SPACE.test(text[i] as string)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    if (QUOTES.has(text[i] as string)) {
-      const close = findQuote(text, i + 1);
-      if (close < 0) return unterminated(text, start);
-      tokens.push({
-        raw: text.slice(start, close + 1),
-        value: text.slice(start + 1, close),
-        quoted: true,
-        start,
-        end: close + 1,
-      });
-      i = close + 1;
-      continue;
-    }
-    // A word: up to whitespace, keeping `<…>` tokens whole (a mention's label may hold spaces) and
-    // `--org="Contoso Ltd"` whole.
-    while (i < text.length && !SPACE.test(text[i] as string)) {
-      const ch = text[i] as string;
-      if (ch === "<") {
-        const close = text.indexOf(">", i);
-        i = close < 0 ? i + 1 : close + 1;
-      } else if (QUOTES.has(ch) && text[i - 1] === "=") {
-        const close = findQuote(text, i + 1);
-        if (close < 0) return unterminated(text, i);
-        i = close + 1;
-      } else {
-        i++;
-      }
-    }
-    tokens.push({ raw: text.slice(start, i), value: text.slice(start, i), quoted: false, start, end: i });
-  }
-  return tokens;
-}
-
-function findQuote(text: string, from: number): number {
-  for (let j = from; j < text.length; j++) if (QUOTES.has(text[j] as string)) return j;
-  return -1;
-}
-
-function unterminated(text: string, at: number): ParseError {
-  const fragment = truncate(text.slice(at).replace(/\s+/g, " "), 40);
-  return error(
-    `There is an opening quote without a closing one: ${inlineCode(fragment)}. Close it, e.g. ${inlineCode(`${COMMAND} add "Ben Young" reason`)}.`,
-  );
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Slack formatting
-
-const ENTITY = /&(amp|lt|gt);/g;
-const ENTITY_CHARS: Record<string, string> = { amp: "&", lt: "<", gt: ">" };
-
-function decodeEntities(text: string): string {
-  return text.replace(ENTITY, (_, name: string) => ENTITY_CHARS[name] ?? "");
-}
-
-/** Slack's `<…>` tokens rendered as plain text (no live mentions or pings) and entities decoded. */
-export function plainFromSlack(text: string): string {
-  const plain = text.replace(/<([^<>]*)>/g, (_, inner: string) => {
-    const bar = inner.indexOf("|");
-    const target = bar < 0 ? inner : inner.slice(0, bar);
-    const label = bar < 0 ? "" : inner.slice(bar + 1);
-    if (target.startsWith("@")) return label ? `@${label.replace(/^@/, "")}` : target;
-    if (target.startsWith("#")) return label ? `#${label}` : target;
-    if (target.startsWith("!subteam^")) return label || `@${target.slice(9)}`;
-    if (target.startsWith("!date^")) return label;
-    if (target.startsWith("!")) return `@${target.slice(1)}`;
-    if (target.startsWith("mailto:")) return label || target.slice(7);
-    return label && label !== target ? `${label} (${target})` : target;
-  });
-  return decodeEntities(plain);
-}
-
-const MENTION = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>[,.;:!?]*$/;
-const MAILTO = /^<mailto:([^|>]+)(?:\|[^>]*)?>[,.;:!?]*$/;
-const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>".]+$/;
-
-/** The `<who>` of a command, from one token. */
-function whoFrom(token: Token): Who | ParseError {
-  if (token.quoted) {
-    const value = plainFromSlack(token.value).trim().replace(/\s+/g, " ");
-    if (value === "")
-      return error(`The quotes are empty: put a name between them, e.g. ${inlineCode('"Ben Young"')}.`);
-    return EMAIL.test(value) ? { kind: "email", value } : { kind: "quoted", value };
-  }
-  const raw = token.raw;
-  const mention = MENTION.exec(raw);
-  if (mention) {
-    const userId = mention[1] as string;
-    const label = mention[2] ? decodeEntities(mention[2]) : "";
-    return label ? { kind: "member", userId, label } : { kind: "member", userId };
-  }
-  const mailto = MAILTO.exec(raw);
-  if (mailto) return { kind: "email", value: decodeEntities(mailto[1] as string) };
-  if (raw.startsWith("<")) return notAPrincipal(raw);
-  const value = decodeEntities(raw).replace(/[,;:]+$/, "");
-  if (value === "")
-    return error("Name a user or group: an e-mail, its local part, a quoted name or an @mention.");
-  return EMAIL.test(value) ? { kind: "email", value } : { kind: "text", value };
-}
-
-function notAPrincipal(raw: string): ParseError {
-  const shown = inlineCode(plainFromSlack(raw));
-  const inner = raw.slice(1);
-  const why = inner.startsWith("#")
-    ? "is a Slack channel"
-    : inner.startsWith("!subteam^")
-      ? "is a Slack user group, not a Microsoft 365 group"
-      : inner.startsWith("!")
-        ? "is a Slack broadcast mention"
-        : "is a link";
-  return error(
-    `${shown} ${why}. Name a Microsoft 365 user or group: an e-mail (${inlineCode("ben.young@example.com")}), ` +
-      `a local part (${inlineCode("ben.young")}), a quoted name (${inlineCode('"Ben Young"')}) or an @mention of a person.`,
-  );
-}
+import { inlineCode, truncate } from "../blocks/kit.ts";
+import {
+  COMMAND,
+  parseError as error,
+  MAX_REASON_LENGTH,
+  MAX_TEXT_LENGTH,
+  type ParseError,
+  type ParseResult,
+  SUBCOMMANDS,
+  type Subcommand,
+  type WithOrg,
+} from "./syntax.ts";
+import { plainFromSlack, QUOTES, type Token, tokenize, whoFrom } from "./tokens.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Durations
@@ -286,10 +99,6 @@ function suggest(word: string): Subcommand | undefined {
 const FLAG = /^(--|—|–)([A-Za-z][\w-]*)(?:=([\s\S]*))?$/;
 const FLAGS = ["org", "for"] as const;
 type FlagName = (typeof FLAGS)[number];
-
-function error(message: string): ParseError {
-  return { kind: "error", message };
-}
 
 function isKnownFlag(name: string): name is FlagName {
   return (FLAGS as readonly string[]).includes(name);

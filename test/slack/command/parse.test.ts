@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parseAuditFor, parseCommand } from "../../../src/slack/command/parse.ts";
 import {
   type Command,
   MAX_REASON_LENGTH,
   MAX_TEXT_LENGTH,
   type ParseResult,
-  parseAuditFor,
-  parseCommand,
-  plainFromSlack,
   SUBCOMMANDS,
   USAGE_HINT,
   usageMrkdwn,
-} from "../../../src/slack/command/parse.ts";
+} from "../../../src/slack/command/syntax.ts";
+import { plainFromSlack } from "../../../src/slack/command/tokens.ts";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

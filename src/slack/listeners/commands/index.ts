@@ -4,7 +4,7 @@
  */
 import type { App } from "@slack/bolt";
 import { answerCommand } from "../../command/answer.ts";
-import { COMMAND } from "../../command/parse.ts";
+import { COMMAND } from "../../command/syntax.ts";
 import { type ListenerDeps, respondSafely } from "../context.ts";
 import { guardCommand } from "../guard.ts";
 
