@@ -18,7 +18,8 @@ import { entryFromGroup, entryFromUser, toPrincipal } from "../../src/core/direc
 import { auditedPrincipals, type FoundPrincipal } from "../../src/core/queries/queries.ts";
 import { renderAccessAlert } from "../../src/slack/blocks/alert.ts";
 import { renderDigest } from "../../src/slack/blocks/digest.ts";
-import { findReply, listReply } from "../../src/slack/blocks/replies.ts";
+import { findReply } from "../../src/slack/blocks/replies/find.ts";
+import { listReply } from "../../src/slack/blocks/replies/list.ts";
 import { createVboClient, type VboClient } from "../../src/vbo/client.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
 import { embeddedPrincipalId, findAuditItem } from "../../src/vbo/principals.ts";

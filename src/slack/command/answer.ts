@@ -4,17 +4,14 @@
  */
 
 import type { OutgoingMessage } from "../blocks/kit.ts";
-import {
-  changeReply,
-  digestReply,
-  findReply,
-  helpReply,
-  listReply,
-  logReply,
-  parseErrorReply,
-  pendingReply,
-  statusReply,
-} from "../blocks/replies.ts";
+import { changeReply } from "../blocks/replies/change.ts";
+import { digestReply } from "../blocks/replies/digest.ts";
+import { findReply } from "../blocks/replies/find.ts";
+import { helpReply, parseErrorReply } from "../blocks/replies/help.ts";
+import { listReply } from "../blocks/replies/list.ts";
+import { logReply } from "../blocks/replies/log.ts";
+import { pendingReply } from "../blocks/replies/pending.ts";
+import { statusReply } from "../blocks/replies/status.ts";
 import { type ListenerDeps, routeLookups } from "../listeners/context.ts";
 import { parseCommand } from "./parse.ts";
 

@@ -19,14 +19,14 @@ import { ACTION, pickFrom } from "../../../src/slack/blocks/ids.ts";
 import {
   candidatesReply,
   changeReply,
-  findReply,
-  listReply,
-  logReply,
   MAX_CANDIDATE_BUTTONS,
-  pendingReply,
-  simpleReply,
-  statusReply,
-} from "../../../src/slack/blocks/replies.ts";
+} from "../../../src/slack/blocks/replies/change.ts";
+import { simpleReply } from "../../../src/slack/blocks/replies/common.ts";
+import { findReply } from "../../../src/slack/blocks/replies/find.ts";
+import { listReply } from "../../../src/slack/blocks/replies/list.ts";
+import { logReply } from "../../../src/slack/blocks/replies/log.ts";
+import { pendingReply } from "../../../src/slack/blocks/replies/pending.ts";
+import { statusReply } from "../../../src/slack/blocks/replies/status.ts";
 import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/blocks/request.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
 import { aRequest as aRequestWith } from "../../support/builders.ts";

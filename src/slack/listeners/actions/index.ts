@@ -8,7 +8,9 @@ import type { App, BlockAction, RespondFn } from "@slack/bolt";
 import { callSlack, slackErrorCode } from "../../../errors.ts";
 import { denyModal } from "../../blocks/deny.ts";
 import { ACTION, pickFrom, requestIdFrom } from "../../blocks/ids.ts";
-import { changeReply, decisionReply, denyCheckReply, simpleReply } from "../../blocks/replies.ts";
+import { changeReply } from "../../blocks/replies/change.ts";
+import { simpleReply } from "../../blocks/replies/common.ts";
+import { decisionReply, denyCheckReply } from "../../blocks/replies/decision.ts";
 import { type ListenerDeps, publishHome, respondSafely, routeLookups, tell } from "../context.ts";
 import { guardAction } from "../guard.ts";
 

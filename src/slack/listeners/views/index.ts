@@ -6,7 +6,7 @@
  */
 import type { App } from "@slack/bolt";
 import { DENY_REASON, requestIdFrom, VIEW } from "../../blocks/ids.ts";
-import { refusalText } from "../../blocks/replies.ts";
+import { refusalText } from "../../blocks/replies/decision.ts";
 import type { ListenerDeps } from "../context.ts";
 import { guardView } from "../guard.ts";
 
