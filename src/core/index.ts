@@ -15,6 +15,7 @@ import { DigestService } from "./digest/post.ts";
 import type { DirectoryCache, MemberProfiles } from "./directory/ports.ts";
 import { createResolver, type Resolver, type ResolverOptions } from "./directory/resolver.ts";
 import { createOrganizations, type Organizations } from "./organizations.ts";
+import type { HealthDeps } from "./queries/health.ts";
 import { createQueries, type Queries, type QueriesDeps } from "./queries/queries.ts";
 import { Applier, type RetryPolicy } from "./requests/applier.ts";
 import { RequestFlows } from "./requests/flows.ts";
@@ -47,7 +48,9 @@ export interface CoreSettings {
   resolver?: Omit<ResolverOptions, "vbo" | "directory" | "logger" | "clock"> | undefined;
   /** How long a choice among several matches stays pickable; default 15 minutes. */
   choiceTtlMs?: number | undefined;
-  queries?: Pick<QueriesDeps, "logPageSize" | "homeOrganizations" | "readinessProbeMs"> | undefined;
+  queries?:
+    | (Pick<QueriesDeps, "logPageSize" | "homeOrganizations"> & Pick<HealthDeps, "readinessProbeMs">)
+    | undefined;
 }
 
 export interface CoreDeps {

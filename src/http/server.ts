@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Clock } from "../clock.ts";
-import type { Readiness } from "../core/queries/queries.ts";
+import type { Readiness } from "../core/queries/health.ts";
 import type { Logger } from "../logger.ts";
 import { checkSlackTimestamp, type SignatureCheck, verifySlackSignature } from "../slack/signing.ts";
 

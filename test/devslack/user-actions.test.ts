@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { actions, button, modal, section, textInput } from "../../src/slack/blocks/kit.ts";
+import { actions, button, section, textInput } from "../../src/slack/blocks/kit.ts";
+import { modal } from "../../src/slack/blocks/surfaces.ts";
 import { APPROVALS, BEN, BOSS, openStandIn, postJson as post } from "./helpers.ts";
 
 const { fake, slack } = await openStandIn();

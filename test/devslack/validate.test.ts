@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  actions,
-  button,
-  context,
-  fitBlocks,
-  modal,
-  section,
-  splitIntoMessages,
-  textInput,
-} from "../../src/slack/blocks/kit.ts";
+import { actions, button, context, section, textInput } from "../../src/slack/blocks/kit.ts";
+import { fitBlocks, modal, splitIntoMessages } from "../../src/slack/blocks/surfaces.ts";
 import { APPROVALS, openStandIn, refusal, sections } from "./helpers.ts";
 
 const { fake, slack } = await openStandIn();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { header, modal, section, textInput } from "../../src/slack/blocks/kit.ts";
+import { header, section, textInput } from "../../src/slack/blocks/kit.ts";
+import { modal } from "../../src/slack/blocks/surfaces.ts";
 import { BEN, BOSS, openStandIn, refusal, sections } from "./helpers.ts";
 
 const { fake, slack, clock } = await openStandIn();

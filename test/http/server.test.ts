@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, type TestContext, test } from "node:test";
-import type { Readiness } from "../../src/core/queries/queries.ts";
+import type { Readiness } from "../../src/core/queries/health.ts";
 import { signSlackRequest } from "../../src/devslack/signing.ts";
 import { createHttpServer, SLACK_EVENTS_PATH } from "../../src/http/server.ts";
 import { silentLogger } from "../../src/logger.ts";

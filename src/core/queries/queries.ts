@@ -5,11 +5,11 @@
  */
 import type { Clock } from "../../clock.ts";
 import type { ApiVersionSetting } from "../../config.ts";
-import { describeError, isVboError } from "../../errors.ts";
+import { isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { VboApi, VboHealth } from "../../vbo/api.ts";
+import type { VboApi } from "../../vbo/api.ts";
 import { auditItemPrincipal, findAuditItem } from "../../vbo/principals.ts";
-import type { ApiVersion, AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
+import type { AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
 import {
   type MemberProblem,
   type OrganizationProblem,
@@ -26,6 +26,7 @@ import type { RequestRecords, VoteRecords } from "../requests/ports.ts";
 import type { Request, Vote } from "../requests/types.ts";
 import { approvesAnywhere, type Routing } from "../routing.ts";
 import type { LogEvent, OrganizationRef, Who } from "../vocabulary.ts";
+import { createHealth, type Health, type HealthDeps } from "./health.ts";
 
 export interface FoundPrincipal extends Candidate {
   /** Undefined when VB365's audit items could not be read. */
@@ -73,28 +74,6 @@ export type LogOutcome =
   | OrganizationProblem
   | MemberProblem;
 
-export type Readiness = { ready: true } | { ready: false; reason: string };
-
-export interface StatusReport {
-  vbo: {
-    url: string;
-    setting: ApiVersionSetting;
-    reachable: boolean;
-    error?: string | undefined;
-    apiVersion?: ApiVersion | undefined;
-    lastSuccessAt?: Date | undefined;
-    organizations?: number | undefined;
-  };
-  /** Audit e-mail notifications: without them audit items alert nobody. */
-  notifications:
-    | { kind: "on"; to?: string | undefined }
-    | { kind: "off" }
-    | { kind: "unknown"; error: string };
-  database: { ok: boolean; error?: string | undefined };
-  requests: { pending: number; waitingToApply: number };
-  readiness: Readiness;
-}
-
 export interface HomeData {
   userId: string;
   isApprover: boolean;
@@ -126,32 +105,14 @@ export interface QueriesDeps {
   logPageSize?: number;
   /** Organizations whose audited principals the Home tab reads; default 10. */
   homeOrganizations?: number;
-  /** While VB365's last call failed, `readiness()` asks VB365 again at most this often; default 5 s. */
-  readinessProbeMs?: number;
 }
 
-export interface Queries {
+export interface Queries extends Health {
   find(input: { who: Who; query: string; org?: string | undefined }): Promise<FindOutcome>;
   list(input: { org?: string | undefined }): Promise<ListOutcome>;
   pending(input: { org?: string | undefined }): PendingOutcome;
   log(input: { who?: Who | undefined; org?: string | undefined }): Promise<LogOutcome>;
-  status(): Promise<StatusReport>;
   home(userId: string): Promise<HomeData>;
-  /**
-   * For `/readyz`: the database is open and the last VB365 call succeeded (or none was needed).
-   * After a failure it asks VB365 again (rate-limited), so readiness comes back with VB365 even
-   * when nothing else is calling it.
-   */
-  readiness(): Promise<Readiness>;
-}
-
-/** Pure: ready when the database is open and VB365's last call did not fail. */
-export function readinessOf(databaseOpen: boolean, health: VboHealth): Readiness {
-  if (!databaseOpen) return { ready: false, reason: "the database is not open" };
-  if (health.lastCallOk === false) {
-    return { ready: false, reason: `the last VB365 call failed: ${health.lastError ?? "unknown error"}` };
-  }
-  return { ready: true };
 }
 
 /** Pure: audit items split into users and groups, sorted by display name. */
@@ -178,18 +139,26 @@ export function auditedPrincipals(
   return { organization, users: users.sort(byName), groups: groups.sort(byName) };
 }
 
-export function createQueries(deps: QueriesDeps): Queries {
-  return new QueryService(deps);
+export function createQueries(deps: QueriesDeps & HealthDeps): Queries {
+  const health = createHealth(deps);
+  const queries = new QueryService(deps);
+  return {
+    find: (input) => queries.find(input),
+    list: (input) => queries.list(input),
+    pending: (input) => queries.pending(input),
+    log: (input) => queries.log(input),
+    home: (userId) => queries.home(userId),
+    status: () => health.status(),
+    readiness: () => health.readiness(),
+  };
 }
 
 const ref = (o: KnownOrganization): OrganizationRef => ({ id: o.id, name: o.name });
 
-class QueryService implements Queries {
+class QueryService {
   readonly #deps: QueriesDeps;
   readonly #log: Logger;
   readonly #logPageSize: number;
-  #lastProbeAt = Number.NEGATIVE_INFINITY;
-  #probe: Promise<void> | undefined;
 
   constructor(deps: QueriesDeps) {
     this.#deps = deps;
@@ -288,54 +257,6 @@ class QueryService implements Queries {
     };
   }
 
-  async status(): Promise<StatusReport> {
-    const { vbo } = this.#deps;
-    const report: StatusReport = {
-      vbo: { url: this.#deps.vboSettings.url, setting: this.#deps.vboSettings.apiVersion, reachable: false },
-      notifications: { kind: "unknown", error: "not checked" },
-      database: { ok: true },
-      requests: { pending: 0, waitingToApply: 0 },
-      readiness: { ready: true },
-    };
-    try {
-      report.vbo.apiVersion = await vbo.apiVersion();
-      report.vbo.organizations = (await this.#deps.organizations.list()).length;
-      report.vbo.reachable = true;
-    } catch (err) {
-      report.vbo.error = describeError(err);
-      if (!isVboError(err)) this.#log.error("status: unexpected error from VB365", { error: err });
-    }
-    try {
-      const settings = await vbo.getAuditEmailSettings();
-      report.notifications = settings.enableNotification
-        ? { kind: "on", to: settings.to || undefined }
-        : { kind: "off" };
-    } catch (err) {
-      report.notifications = {
-        kind: "unknown",
-        error: describeError(err),
-      };
-    }
-    const health = vbo.health();
-    report.vbo.lastSuccessAt = health.lastSuccessAt;
-    report.vbo.apiVersion ??= health.version;
-    try {
-      const open = this.#deps.store.requests.listOpen();
-      report.requests = {
-        pending: open.filter((r) => r.state === "pending").length,
-        waitingToApply: open.length - open.filter((r) => r.state === "pending").length,
-      };
-      report.database = { ok: this.#deps.store.isOpen() };
-    } catch (err) {
-      this.#log.error("status: the database failed", { error: err });
-      report.database = { ok: false, error: "the database could not be read (see the bot's logs)" };
-    }
-    report.readiness = report.database.ok
-      ? await this.readiness()
-      : { ready: false, reason: "the database failed" };
-    return report;
-  }
-
   async home(userId: string): Promise<HomeData> {
     const { store } = this.#deps;
     const isApprover = await approvesAnywhere(this.#deps.routing, userId);
@@ -362,39 +283,5 @@ class QueryService implements Queries {
       audited = [{ error: unavailable(err).error }];
     }
     return { userId, isApprover, pending, mine, audited, organizationsOmitted };
-  }
-
-  async readiness(): Promise<Readiness> {
-    const { store, vbo } = this.#deps;
-    if (store.isOpen() && vbo.health().lastCallOk === false) {
-      // A readiness check must answer quickly: a slow probe finishes in the background.
-      let bound: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.#probeVbo(),
-        new Promise<void>((resolve) => {
-          bound = setTimeout(resolve, 3_000);
-        }),
-      ]);
-      clearTimeout(bound);
-    }
-    return readinessOf(store.isOpen(), vbo.health());
-  }
-
-  /** One cheap authenticated read, shared by concurrent callers and at most one per interval. */
-  #probeVbo(): Promise<void> {
-    const now = this.#deps.clock.now().getTime();
-    if (this.#probe === undefined && now - this.#lastProbeAt >= (this.#deps.readinessProbeMs ?? 5_000)) {
-      this.#lastProbeAt = now;
-      this.#probe = this.#deps.vbo
-        .listOrganizations()
-        .then(
-          () => this.#log.info("VB365 answers again"),
-          () => undefined, // the client recorded the failure; readiness reports it
-        )
-        .finally(() => {
-          this.#probe = undefined;
-        });
-    }
-    return this.#probe ?? Promise.resolve();
   }
 }

@@ -4,7 +4,8 @@ import type { Request } from "../../core/requests/types.ts";
 import { MAX_REASON_LENGTH } from "../command/syntax.ts";
 import { requestTitleMrkdwn } from "./format.ts";
 import { DENY_REASON, VIEW } from "./ids.ts";
-import { escapeMrkdwn, modal, section, textInput } from "./kit.ts";
+import { escapeMrkdwn, section, textInput } from "./kit.ts";
+import { modal } from "./surfaces.ts";
 
 export function denyModal(request: Request): ModalView {
   return modal({

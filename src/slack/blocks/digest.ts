@@ -18,7 +18,6 @@ import { formatAge, ZonedTime } from "../../core/digest/time.ts";
 import type { Request } from "../../core/requests/types.ts";
 import { plural } from "../../core/vocabulary.ts";
 import {
-  type BlockGroup,
   context,
   divider,
   escapeMrkdwn,
@@ -28,8 +27,8 @@ import {
   mention,
   type OutgoingMessage,
   section,
-  splitIntoMessages,
 } from "./kit.ts";
+import { type BlockGroup, splitIntoMessages } from "./surfaces.ts";
 
 export interface DigestRenderOptions {
   timeZone: string;

@@ -7,7 +7,8 @@
 import type { HomeView } from "@slack/types";
 import type { FailureKind } from "../../errors.ts";
 import { fallbackFromMrkdwn } from "./format.ts";
-import { homeView, inlineCode, type OutgoingMessage, section } from "./kit.ts";
+import { inlineCode, type OutgoingMessage, section } from "./kit.ts";
+import { homeView } from "./surfaces.ts";
 
 /** What happened, and what it means for what the person asked: one sentence each, plain text. */
 const WORDS: Record<FailureKind, { what: string; meaning: string }> = {

@@ -10,8 +10,9 @@ import { plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND } from "../command/syntax.ts";
 import { principalMrkdwn, requestTitleMrkdwn, slackDate } from "./format.ts";
-import { context, divider, escapeMrkdwn, header, homeView, inlineCode, section } from "./kit.ts";
+import { context, divider, escapeMrkdwn, header, inlineCode, section } from "./kit.ts";
 import { type CardPolicy, type PolicyOf, requestCardBlocks, stateLine } from "./request.ts";
+import { homeView } from "./surfaces.ts";
 
 export interface HomeOptions {
   /** The policy each request is held to (its route's). */

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
-import { auditedPrincipals, readinessOf } from "../../../src/core/queries/queries.ts";
+import { readinessOf } from "../../../src/core/queries/health.ts";
+import { auditedPrincipals } from "../../../src/core/queries/queries.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import type { AuditItem } from "../../../src/vbo/schemas.ts";
 import { BEN, BOSS, ORG, REQUESTER } from "../../support/actors.ts";

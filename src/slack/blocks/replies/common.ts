@@ -11,7 +11,6 @@ import type { RequestState } from "../../../core/requests/types.ts";
 import { COMMAND } from "../../command/syntax.ts";
 import { fallbackFromMrkdwn, plainFallback, principalMrkdwn } from "../format.ts";
 import {
-  blocksTextLength,
   context,
   escapeMrkdwn,
   inlineCode,
@@ -20,6 +19,7 @@ import {
   section,
   truncateMrkdwn,
 } from "../kit.ts";
+import { blocksTextLength } from "../surfaces.ts";
 
 /**
  * A one-section reply. `mrkdwnText` (already escaped) is also the fallback: Slack reads `text` as

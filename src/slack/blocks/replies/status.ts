@@ -1,6 +1,6 @@
 /** `/vbo-audit status`: the VB365 connection, audit notifications, the database and readiness. */
 import type { AnyBlock } from "@slack/types";
-import type { StatusReport } from "../../../core/queries/queries.ts";
+import type { StatusReport } from "../../../core/queries/health.ts";
 import { plainFallback, slackDate } from "../format.ts";
 import { context, escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
 
