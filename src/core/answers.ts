@@ -51,3 +51,6 @@ export type MemberProblem =
   | { kind: "member_without_email"; userId: string }
   /** Their profile could not be read just now. */
   | { kind: "profile_unavailable"; userId: string };
+
+/** Every reason a flow could not go on that the person can do something about. */
+export type Problem = VboUnavailable | OrganizationProblem | MemberProblem;

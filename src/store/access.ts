@@ -79,17 +79,7 @@ export class AccessWatchRepository implements AccessStore {
       `SELECT ${SESSION_COLUMNS} FROM access_sessions WHERE session_id = ?`,
     );
     this.#upsertSession = db.prepare<
-      [
-        {
-          session_id: string;
-          organization: string | null;
-          creation_time: string;
-          state: string;
-          fingerprint: string | null;
-          event_count: number;
-          at: string;
-        },
-      ]
+      [Omit<SessionRow, "failures" | "first_seen_at" | "last_seen_at"> & { at: string }]
     >(
       `INSERT INTO access_sessions (session_id, organization, creation_time, state, fingerprint, event_count,
          failures, first_seen_at, last_seen_at)

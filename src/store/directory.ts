@@ -4,16 +4,9 @@
  * a restart does not need a full sync before it can answer.
  */
 import type { DirectoryEntry } from "../core/directory/entry.ts";
+import type { DirectorySync } from "../core/directory/ports.ts";
 import type { PrincipalType } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
-
-export interface DirectorySync {
-  organizationId: string;
-  syncedAt: Date;
-  users: number;
-  groups: number;
-  durationMs: number;
-}
 
 interface EntryRow {
   type: PrincipalType;

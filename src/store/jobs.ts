@@ -99,18 +99,7 @@ export class JobRunRepository {
     this.#ofPeriod = db.prepare<[string, string], RunRow>(
       `SELECT ${RUN_COLUMNS} FROM job_runs WHERE job = ? AND period = ? ORDER BY id`,
     );
-    this.#insert = db.prepare<
-      [
-        {
-          job: string;
-          period: string;
-          exclusive: number;
-          owner: string;
-          started_at: string;
-          lease_until: string;
-        },
-      ]
-    >(
+    this.#insert = db.prepare<[Omit<RunRow, "id" | "finished_at" | "outcome" | "detail">]>(
       `INSERT INTO job_runs (job, period, exclusive, owner, started_at, lease_until)
        VALUES (@job, @period, @exclusive, @owner, @started_at, @lease_until)`,
     );

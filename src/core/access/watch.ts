@@ -238,6 +238,12 @@ async function watchAccess(ctx: WatchContext, now: Date): Promise<WatchResult> {
   );
   for (const session of ordered) {
     const fingerprint = sessionFingerprint(session);
+    const known = {
+      sessionId: session.id,
+      organization: session.organization ?? null,
+      creationTime: new Date(session.creationTime),
+      state: session.state,
+    };
     const seen = access.session(session.id);
     if (seen && seen.fingerprint === fingerprint && session.state !== "Working") continue;
     counts.examined++;
@@ -245,40 +251,12 @@ async function watchAccess(ctx: WatchContext, now: Date): Promise<WatchResult> {
       const { result, eventCount } = await examine(ctx, cache, session, now);
       if (result === "posted") counts.posted++;
       if (result === "updated") counts.updated++;
-      access.saveSession(
-        {
-          sessionId: session.id,
-          organization: session.organization ?? null,
-          creationTime: new Date(session.creationTime),
-          state: session.state,
-          fingerprint,
-          eventCount,
-        },
-        now,
-      );
+      access.saveSession({ ...known, fingerprint, eventCount }, now);
     } catch (err) {
-      const failed = access.markFailed(
-        {
-          sessionId: session.id,
-          organization: session.organization ?? null,
-          creationTime: new Date(session.creationTime),
-          state: session.state,
-        },
-        now,
-      );
+      const failed = access.markFailed(known, now);
       if (failed.failures >= maxFailures) {
         // Stop retrying: a session that fails this often would otherwise be read every minute forever.
-        access.saveSession(
-          {
-            sessionId: session.id,
-            organization: session.organization ?? null,
-            creationTime: new Date(session.creationTime),
-            state: session.state,
-            fingerprint,
-            eventCount: 0,
-          },
-          now,
-        );
+        access.saveSession({ ...known, fingerprint, eventCount: 0 }, now);
         counts.gaveUp++;
         log.error("giving up on a restore session after repeated failures; it was not alerted", {
           sessionId: session.id,

@@ -11,9 +11,9 @@ import type { VboApi } from "../../vbo/api.ts";
 import { auditItemPrincipal, findAuditItem } from "../../vbo/principals.ts";
 import type { AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
 import {
-  type MemberProblem,
   type OrganizationProblem,
   organizationOrProblem,
+  type Problem,
   unavailable,
   type VboUnavailable,
 } from "../answers.ts";
@@ -35,9 +35,7 @@ export interface FoundPrincipal extends Candidate {
 
 export type FindOutcome =
   | { kind: "found"; organization: OrganizationRef; query: string; matches: FoundPrincipal[]; total: number }
-  | VboUnavailable
-  | OrganizationProblem
-  | MemberProblem;
+  | Problem;
 
 export interface AuditedPrincipals {
   organization: OrganizationRef;
@@ -70,9 +68,7 @@ export type LogOutcome =
     }
   /** `log <who>` matched several principals: name one of them. */
   | { kind: "ambiguous"; candidates: Candidate[]; total: number }
-  | VboUnavailable
-  | OrganizationProblem
-  | MemberProblem;
+  | Problem;
 
 export interface HomeData {
   userId: string;
@@ -158,12 +154,10 @@ const ref = (o: KnownOrganization): OrganizationRef => ({ id: o.id, name: o.name
 class QueryService {
   readonly #deps: QueriesDeps;
   readonly #log: Logger;
-  readonly #logPageSize: number;
 
   constructor(deps: QueriesDeps) {
     this.#deps = deps;
     this.#log = deps.logger.child({ component: "queries" });
-    this.#logPageSize = deps.logPageSize ?? 25;
   }
 
   async find(input: { who: Who; query: string; org?: string | undefined }): Promise<FindOutcome> {
@@ -216,6 +210,7 @@ class QueryService {
   }
 
   async log(input: { who?: Who | undefined; org?: string | undefined }): Promise<LogOutcome> {
+    const pageSize = this.#deps.logPageSize ?? 25;
     let organizationId: string | undefined;
     let principal: string | undefined;
     try {
@@ -245,14 +240,14 @@ class QueryService {
       return unavailable(err);
     }
     const events = this.#deps.store.log.list({
-      limit: this.#logPageSize + 1,
+      limit: pageSize + 1,
       ...(organizationId === undefined ? {} : { organizationId }),
       ...(principal === undefined ? {} : { principal }),
     });
     return {
       kind: "log",
-      events: events.slice(0, this.#logPageSize),
-      more: events.length > this.#logPageSize,
+      events: events.slice(0, pageSize),
+      more: events.length > pageSize,
       principal,
     };
   }

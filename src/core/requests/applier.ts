@@ -15,7 +15,7 @@ import type { VboApi } from "../../vbo/api.ts";
 import { findAuditItem } from "../../vbo/principals.ts";
 import { SYSTEM_ACTOR } from "../vocabulary.ts";
 import { formatDuration } from "./duration.ts";
-import { logRequestEvent } from "./events.ts";
+import { type RequestEventWriter, requestEvents } from "./events.ts";
 import type { RequestStore } from "./ports.ts";
 import { APPLICABLE_STATES, type Request } from "./types.ts";
 
@@ -68,18 +68,14 @@ export interface ApplierDeps {
 }
 
 export class Applier {
-  readonly #store: RequestStore;
-  readonly #vbo: VboApi;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
+  readonly #deps: Omit<ApplierDeps, "retry">;
   readonly #retry: RetryPolicy;
+  readonly #log: RequestEventWriter;
 
   constructor(deps: ApplierDeps) {
-    this.#store = deps.store;
-    this.#vbo = deps.vbo;
-    this.#clock = deps.clock;
-    this.#logger = deps.logger.child({ component: "applier" });
+    this.#deps = { ...deps, logger: deps.logger.child({ component: "applier" }) };
     this.#retry = { ...DEFAULT_RETRY, ...deps.retry };
+    this.#log = requestEvents(deps.store.log);
   }
 
   /**
@@ -90,10 +86,10 @@ export class Applier {
    * call tries now, whatever the backoff says; `retryDue` respects it.
    */
   async apply(requestId: number): Promise<ApplyResult> {
-    const { requests } = this.#store;
+    const { requests } = this.#deps.store;
     const owner = randomUUID();
-    const now = this.#clock.now();
-    const claimed = this.#store.transaction(() => {
+    const now = this.#deps.clock.now();
+    const claimed = this.#deps.store.transaction(() => {
       if (!requests.claimApply(requestId, owner, now, new Date(now.getTime() + this.#retry.leaseMs))) {
         return undefined;
       }
@@ -108,7 +104,7 @@ export class Applier {
       return applicable ? { kind: "busy", request } : { kind: "not_applicable", request };
     }
 
-    const log = this.#logger.child({ requestId, kind: claimed.kind, attempt: claimed.applyAttempts });
+    const log = this.#deps.logger.child({ requestId, kind: claimed.kind, attempt: claimed.applyAttempts });
     let how: "response" | "readback" | "already_done";
     // Real time, for the log: how long VB365 took over this attempt.
     const started = performance.now();
@@ -116,10 +112,10 @@ export class Applier {
     try {
       how = await this.#carryOut(claimed);
     } catch (err) {
-      const at = this.#clock.now();
+      const at = this.#deps.clock.now();
       const error = describeError(err);
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(claimed.applyAttempts, this.#retry));
-      this.#store.transaction(() => {
+      this.#deps.store.transaction(() => {
         if (requests.markApplyFailed(requestId, owner, at, error, nextAttemptAt)) {
           this.#log(claimed, "apply_failed", SYSTEM_ACTOR, at, {
             attempt: claimed.applyAttempts,
@@ -134,9 +130,9 @@ export class Applier {
       return { kind: "failed", request: requests.getOrThrow(requestId), error, nextAttemptAt };
     }
 
-    const at = this.#clock.now();
+    const at = this.#deps.clock.now();
     const expiresAt = claimed.auditForMs === null ? null : new Date(at.getTime() + claimed.auditForMs);
-    const recorded = this.#store.transaction(() => {
+    const recorded = this.#deps.store.transaction(() => {
       if (!requests.markApplied(requestId, owner, at, expiresAt)) return false;
       this.#log(claimed, "apply_succeeded", SYSTEM_ACTOR, at, {
         attempt: claimed.applyAttempts,
@@ -157,9 +153,9 @@ export class Applier {
    * A job calls this; it is also what finishes an approval interrupted by a crash. `now` selects
    * what is due; the attempts themselves use the applier's clock.
    */
-  async retryDue(now: Date = this.#clock.now()): Promise<ApplyResult[]> {
+  async retryDue(now: Date = this.#deps.clock.now()): Promise<ApplyResult[]> {
     const results: ApplyResult[] = [];
-    for (const request of this.#store.requests.listDueForApply(now)) {
+    for (const request of this.#deps.store.requests.listDueForApply(now)) {
       results.push(await this.apply(request.id));
     }
     return results;
@@ -171,18 +167,18 @@ export class Applier {
    * request. When a later request for the same principal was applied since, that one decides, and
    * VB365 is left alone.
    */
-  async endTimedAudits(now: Date = this.#clock.now()): Promise<ExpiryResult[]> {
+  async endTimedAudits(now: Date = this.#deps.clock.now()): Promise<ExpiryResult[]> {
     const results: ExpiryResult[] = [];
-    for (const due of this.#store.requests.listAuditExpiriesDue(now)) {
+    for (const due of this.#deps.store.requests.listAuditExpiriesDue(now)) {
       results.push(await this.#expireAudit(due.id));
     }
     return results;
   }
 
   async #expireAudit(requestId: number): Promise<ExpiryResult> {
-    const { requests } = this.#store;
+    const { requests } = this.#deps.store;
     const owner = randomUUID();
-    const now = this.#clock.now();
+    const now = this.#deps.clock.now();
     const lease = new Date(now.getTime() + this.#retry.leaseMs);
     if (!requests.claimAuditExpiry(requestId, owner, now, lease)) {
       return { kind: "busy", request: requests.getOrThrow(requestId) };
@@ -195,7 +191,7 @@ export class Applier {
 
     const later = requests.findLaterApplied(request);
     if (later) {
-      this.#store.transaction(() => {
+      this.#deps.store.transaction(() => {
         if (requests.markAuditExpired(requestId, owner, now)) {
           this.#log(request, "audit_expired", SYSTEM_ACTOR, now, {
             ...ended,
@@ -209,14 +205,17 @@ export class Applier {
 
     let alreadyGone: boolean;
     try {
-      const item = findAuditItem(await this.#vbo.listAuditItems(request.organization.id), request.principal);
+      const item = findAuditItem(
+        await this.#deps.vbo.listAuditItems(request.organization.id),
+        request.principal,
+      );
       alreadyGone = item === undefined;
-      if (item) await this.#vbo.removeAuditItems(request.organization.id, [item.id]);
+      if (item) await this.#deps.vbo.removeAuditItems(request.organization.id, [item.id]);
     } catch (err) {
-      const at = this.#clock.now();
+      const at = this.#deps.clock.now();
       const error = describeError(err);
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(request.expiryAttempts + 1, this.#retry));
-      this.#store.transaction(() => {
+      this.#deps.store.transaction(() => {
         if (requests.markAuditExpiryFailed(requestId, owner, at, error, nextAttemptAt)) {
           this.#log(request, "audit_expiry_failed", SYSTEM_ACTOR, at, {
             ...ended,
@@ -225,12 +224,15 @@ export class Applier {
           });
         }
       });
-      this.#logger.warn("removing an expired time-bound audit failed; will retry", { requestId, error: err });
+      this.#deps.logger.warn("removing an expired time-bound audit failed; will retry", {
+        requestId,
+        error: err,
+      });
       return { kind: "failed", request: requests.getOrThrow(requestId), error, nextAttemptAt };
     }
 
-    const at = this.#clock.now();
-    this.#store.transaction(() => {
+    const at = this.#deps.clock.now();
+    this.#deps.store.transaction(() => {
       if (requests.markAuditExpired(requestId, owner, at)) {
         this.#log(request, "audit_expired", SYSTEM_ACTOR, at, {
           ...ended,
@@ -239,29 +241,19 @@ export class Applier {
         });
       }
     });
-    this.#logger.info("time-bound audit ended", { requestId, alreadyGone });
+    this.#deps.logger.info("time-bound audit ended", { requestId, alreadyGone });
     return { kind: "removed", request: requests.getOrThrow(requestId), alreadyGone };
   }
 
   /** Adds, or removes, the audit item; "already there" / "already gone" counts as done. */
   async #carryOut(request: Request): Promise<"response" | "readback" | "already_done"> {
     const orgId = request.organization.id;
-    const item = findAuditItem(await this.#vbo.listAuditItems(orgId), request.principal);
+    const item = findAuditItem(await this.#deps.vbo.listAuditItems(orgId), request.principal);
     if (request.kind === "add") {
       if (item) return "already_done";
-      return this.#vbo.addAuditItems(orgId, [request.principal]);
+      return this.#deps.vbo.addAuditItems(orgId, [request.principal]);
     }
     if (!item) return "already_done";
-    return this.#vbo.removeAuditItems(orgId, [item.id]);
-  }
-
-  #log(
-    request: Request,
-    kind: Parameters<typeof logRequestEvent>[2],
-    actor: string,
-    at: Date,
-    detail: Record<string, unknown>,
-  ): void {
-    logRequestEvent(this.#store.log, request, kind, actor, at, detail);
+    return this.#deps.vbo.removeAuditItems(orgId, [item.id]);
   }
 }

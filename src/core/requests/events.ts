@@ -21,3 +21,16 @@ export function logRequestEvent(
     detail: { requestKind: request.kind, ...detail },
   });
 }
+
+/** `logRequestEvent` bound to one log: what the lifecycle and the applier each hold. */
+export type RequestEventWriter = (
+  request: Request,
+  kind: EventKind,
+  actor: string,
+  at: Date,
+  detail: Record<string, unknown>,
+) => void;
+
+export function requestEvents(log: EventLog): RequestEventWriter {
+  return (request, kind, actor, at, detail) => logRequestEvent(log, request, kind, actor, at, detail);
+}

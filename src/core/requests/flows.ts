@@ -13,13 +13,7 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../logger.ts";
-import {
-  type MemberProblem,
-  type OrganizationProblem,
-  organizationOrProblem,
-  unavailable,
-  type VboUnavailable,
-} from "../answers.ts";
+import { organizationOrProblem, type Problem, unavailable } from "../answers.ts";
 import type { Candidate } from "../directory/answer.ts";
 import type { MemberProfiles } from "../directory/ports.ts";
 import type { Resolver } from "../directory/resolver.ts";
@@ -45,9 +39,7 @@ export type ChangeOutcome =
   | { kind: "no_match"; organization: OrganizationRef; query: string; suggestions: Candidate[] }
   | { kind: "choice_gone"; reason: "not_found" | "expired" | "used" }
   | { kind: "choice_not_yours"; requester: string }
-  | VboUnavailable
-  | OrganizationProblem
-  | MemberProblem;
+  | Problem;
 
 export interface ChangeInput {
   kind: RequestKind;

@@ -19,7 +19,7 @@ import { type LogEvent, type OrganizationRef, type PrincipalRef, SYSTEM_ACTOR } 
 import type { Applier, ApplyResult } from "./applier.ts";
 import { type Decision, decide, isPastTtl, type RefusalReason } from "./decide.ts";
 import { AUDIT_FOR, auditForProblem, formatDuration } from "./duration.ts";
-import { logRequestEvent } from "./events.ts";
+import { type RequestEventWriter, requestEvents } from "./events.ts";
 import type { RequestMessage, RequestStore } from "./ports.ts";
 import type { Action, Request, RequestKind, Vote } from "./types.ts";
 
@@ -79,20 +79,12 @@ export interface RequestView {
 }
 
 export class RequestLifecycle {
-  readonly #store: RequestStore;
-  readonly #vbo: VboApi;
-  readonly #routing: Routing;
-  readonly #applier: Applier;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
+  readonly #deps: LifecycleDeps;
+  readonly #log: RequestEventWriter;
 
   constructor(deps: LifecycleDeps) {
-    this.#store = deps.store;
-    this.#vbo = deps.vbo;
-    this.#routing = deps.routing;
-    this.#applier = deps.applier;
-    this.#clock = deps.clock;
-    this.#logger = deps.logger.child({ component: "requests" });
+    this.#deps = { ...deps, logger: deps.logger.child({ component: "requests" }) };
+    this.#log = requestEvents(deps.store.log);
   }
 
   /**
@@ -111,29 +103,29 @@ export class RequestLifecycle {
       }
     }
     const { organization, principal, kind } = input;
-    const existing = this.#store.requests.findOpen(organization.id, principal, kind);
+    const existing = this.#deps.store.requests.findOpen(organization.id, principal, kind);
     // A pending request past its time-to-live no longer stands in the way: it is ended below rather
     // than the requester pointed at something nobody can approve.
     const stale =
       existing?.state === "pending" &&
-      isPastTtl(existing, this.#routing.of(organization).policy, this.#clock.now());
+      isPastTtl(existing, this.#deps.routing.of(organization).policy, this.#deps.clock.now());
     if (existing && !stale) return { kind: "duplicate", request: existing };
 
     // Read before expiring: when VB365 fails nothing is recorded, and the expiry job (which
     // re-renders what it expires) still finds the stale request pending.
-    const item = findAuditItem(await this.#vbo.listAuditItems(organization.id), principal);
+    const item = findAuditItem(await this.#deps.vbo.listAuditItems(organization.id), principal);
     let ended: { expired?: Request } = {};
-    if (existing && this.#expireIfStale(existing, this.#clock.now())) {
-      ended = { expired: this.#store.requests.getOrThrow(existing.id) };
+    if (existing && this.#expireIfStale(existing, this.#deps.clock.now())) {
+      ended = { expired: this.#deps.store.requests.getOrThrow(existing.id) };
     }
     if (kind === "add" && item) return { kind: "already_audited", auditItem: item, ...ended };
     if (kind === "remove" && !item) return { kind: "not_audited", ...ended };
 
-    const now = this.#clock.now();
+    const now = this.#deps.clock.now();
     const reason = input.reason?.trim() ? input.reason.trim() : null;
     try {
-      const request = this.#store.transaction(() => {
-        const created = this.#store.requests.create({
+      const request = this.#deps.store.transaction(() => {
+        const created = this.#deps.store.requests.create({
           kind,
           organization,
           principal,
@@ -150,11 +142,15 @@ export class RequestLifecycle {
         });
         return created;
       });
-      this.#logger.info("request submitted", { requestId: request.id, kind, requester: input.requester });
+      this.#deps.logger.info("request submitted", {
+        requestId: request.id,
+        kind,
+        requester: input.requester,
+      });
       return { kind: "created", request, ...ended };
     } catch (err) {
       // Someone else opened the same request while VB365 was being read: point to theirs.
-      const raced = this.#store.requests.findOpen(organization.id, principal, kind);
+      const raced = this.#deps.store.requests.findOpen(organization.id, principal, kind);
       if (raced && isStoreError(err) && err.kind === "conflict") {
         return { kind: "duplicate", request: raced, ...ended };
       }
@@ -175,14 +171,14 @@ export class RequestLifecycle {
     action: Action,
     options: { apply?: boolean } = {},
   ): Promise<ActResult> {
-    const found = this.#store.requests.get(requestId);
+    const found = this.#deps.store.requests.get(requestId);
     if (found === undefined) return { kind: "not_found", requestId };
-    const { policy, approvers } = this.#routing.of(found.organization);
+    const { policy, approvers } = this.#deps.routing.of(found.organization);
     const isApprover = await approvers.isApprover(actorId);
-    const now = this.#clock.now();
-    const { requests, votes } = this.#store;
+    const now = this.#deps.clock.now();
+    const { requests, votes } = this.#deps.store;
 
-    const result = this.#store.transaction((): ActResult => {
+    const result = this.#deps.store.transaction((): ActResult => {
       const request = requests.getOrThrow(requestId);
       const before = votes.list(requestId);
       const decision: Decision = decide(
@@ -242,7 +238,7 @@ export class RequestLifecycle {
       }
     });
 
-    this.#logger.info("request acted on", {
+    this.#deps.logger.info("request acted on", {
       requestId,
       actor: actorId,
       action: action.kind,
@@ -250,7 +246,7 @@ export class RequestLifecycle {
       ...(result.kind === "refused" ? { refusal: result.reason } : {}),
     });
     if (result.kind !== "approved" || options.apply === false) return result;
-    const applied = await this.#applier.apply(requestId);
+    const applied = await this.#deps.applier.apply(requestId);
     return {
       ...result,
       apply: applied,
@@ -259,52 +255,43 @@ export class RequestLifecycle {
   }
 
   /** Moves pending requests past their time-to-live to expired (logged, actor "system"). */
-  expireStale(now: Date = this.#clock.now()): Request[] {
+  expireStale(now: Date = this.#deps.clock.now()): Request[] {
     // Every request past the shortest time-to-live of any route; each is then held to its own.
-    const shortest = Math.min(...this.#routing.all().map((r) => r.policy.requestTtlMs));
+    const shortest = Math.min(...this.#deps.routing.all().map((r) => r.policy.requestTtlMs));
     const cutoff = new Date(now.getTime() - shortest);
     const expired: Request[] = [];
-    for (const request of this.#store.requests.listStalePending(cutoff)) {
-      if (this.#expireIfStale(request, now)) expired.push(this.#store.requests.getOrThrow(request.id));
+    for (const request of this.#deps.store.requests.listStalePending(cutoff)) {
+      if (this.#expireIfStale(request, now)) expired.push(this.#deps.store.requests.getOrThrow(request.id));
     }
     if (expired.length > 0)
-      this.#logger.info("pending requests expired", { requestIds: expired.map((r) => r.id) });
+      this.#deps.logger.info("pending requests expired", { requestIds: expired.map((r) => r.id) });
     return expired;
   }
 
   /** Everything a view of one request shows. */
   view(requestId: number): RequestView | undefined {
-    const request = this.#store.requests.get(requestId);
+    const request = this.#deps.store.requests.get(requestId);
     if (request === undefined) return undefined;
     return {
       request,
-      votes: this.#store.votes.list(requestId),
-      messages: this.#store.messages.list(requestId),
-      events: this.#store.log.forRequest(requestId),
+      votes: this.#deps.store.votes.list(requestId),
+      messages: this.#deps.store.messages.list(requestId),
+      events: this.#deps.store.log.forRequest(requestId),
     };
   }
 
   /** Expires a pending request past its time-to-live (logged); false when it was not. */
   #expireIfStale(request: Request, now: Date): boolean {
-    const { policy } = this.#routing.of(request.organization);
+    const { policy } = this.#deps.routing.of(request.organization);
     if (!isPastTtl(request, policy, now)) return false;
-    return this.#store.transaction(() => {
-      if (!this.#store.requests.close(request.id, { to: "expired", by: SYSTEM_ACTOR }, now)) return false;
+    return this.#deps.store.transaction(() => {
+      if (!this.#deps.store.requests.close(request.id, { to: "expired", by: SYSTEM_ACTOR }, now))
+        return false;
       this.#log(request, "expired", SYSTEM_ACTOR, now, {
         ttl: formatDuration(policy.requestTtlMs),
         createdAt: request.createdAt.toISOString(),
       });
       return true;
     });
-  }
-
-  #log(
-    request: Request,
-    kind: Parameters<typeof logRequestEvent>[2],
-    actor: string,
-    at: Date,
-    detail: Record<string, unknown>,
-  ): void {
-    logRequestEvent(this.#store.log, request, kind, actor, at, detail);
   }
 }

@@ -28,25 +28,15 @@ export async function answerCommand(
     case "help":
       return helpReply();
     case "add":
-      return changeReply(
-        await deps.core.flows.requestChange({
-          kind: "add",
-          who: command.who,
-          requester: userId,
-          org: command.org,
-          reason: command.reason,
-          auditForMs: command.auditFor,
-        }),
-        approvalsChannelOf,
-      );
     case "remove":
       return changeReply(
         await deps.core.flows.requestChange({
-          kind: "remove",
+          kind: command.kind,
           who: command.who,
           requester: userId,
           org: command.org,
           reason: command.reason,
+          auditForMs: command.kind === "add" ? command.auditFor : undefined,
         }),
         approvalsChannelOf,
       );

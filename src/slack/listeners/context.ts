@@ -3,7 +3,7 @@
  * as the jobs run it, the Web API client, and the helpers that answer the person safely (a failed
  * answer is logged, never thrown).
  */
-import type { RespondArguments, RespondFn } from "@slack/bolt";
+import type { BlockAction, RespondArguments, RespondFn } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { DigestPoster } from "../../core/digest/ports.ts";
@@ -60,6 +60,11 @@ export async function respondSafely(
     logger.warn("could not answer at the response URL", { error: slackErrorCode(err) });
     return false;
   }
+}
+
+/** Who clicked, and where to answer them: the click's response URL, when it came from a message. */
+export function clicker(body: BlockAction, respond: RespondFn | undefined) {
+  return { userId: body.user.id, respond, responseUrl: body.response_url };
 }
 
 /**

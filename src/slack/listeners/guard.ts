@@ -8,7 +8,6 @@
 import type {
   AllMiddlewareArgs,
   BlockAction,
-  RespondFn,
   SlackActionMiddlewareArgs,
   SlackCommandMiddlewareArgs,
   SlackEventMiddlewareArgs,
@@ -19,7 +18,7 @@ import type {
 import { callSlack, failureKind, newErrorRef, slackErrorCode } from "../../errors.ts";
 import { failureHome, failureReply, failureText } from "../blocks/failure.ts";
 import type { ListenerDeps } from "./context.ts";
-import { respondSafely, tell } from "./context.ts";
+import { clicker, respondSafely, tell } from "./context.ts";
 
 type Args<T> = T & AllMiddlewareArgs;
 
@@ -47,104 +46,97 @@ function record(
   return failure;
 }
 
-/** Tracks whether the handler acknowledged, so a failure after the ack does not ack twice. */
-function tracked<A extends (...args: never[]) => Promise<void>>(ack: A): { ack: A; done: () => boolean } {
-  let acked = false;
-  const wrapped = (async (...args: Parameters<A>) => {
-    acked = true;
-    await ack(...args);
-  }) as A;
-  return { ack: wrapped, done: () => acked };
+/**
+ * Runs `handler`; when it throws, logs once and `answer`s the person. `acked` tells the answer
+ * whether the handler had acknowledged already (Slack takes one acknowledgement per request).
+ */
+function guard<A extends { ack: (...args: never[]) => Promise<void>; context: Record<string, unknown> }>(
+  deps: ListenerDeps,
+  where: (args: A) => { listener: string; userId: string | undefined },
+  answer: (args: A, failure: Failure, acked: boolean) => Promise<void>,
+  handler: (args: A) => Promise<void>,
+): (args: A) => Promise<void> {
+  return async (args) => {
+    let acked = false;
+    const ack = (async (...ackArgs: Parameters<A["ack"]>) => {
+      acked = true;
+      await args.ack(...ackArgs);
+    }) as A["ack"];
+    try {
+      await handler({ ...args, ack });
+    } catch (err) {
+      await answer({ ...args, ack }, record(deps, err, where(args), args.context), acked);
+    }
+  };
 }
 
 /** A slash command: acked empty, answered at its response URL. */
-export function guardCommand(
+export const guardCommand = (
   deps: ListenerDeps,
   handler: (args: Args<SlackCommandMiddlewareArgs>) => Promise<void>,
-) {
-  return async (args: Args<SlackCommandMiddlewareArgs>) => {
-    const acking = tracked(args.ack);
-    try {
-      await handler({ ...args, ack: acking.ack });
-    } catch (err) {
-      if (!acking.done()) await acking.ack();
-      const where = { listener: `command ${args.command.command}`, userId: args.command.user_id };
-      const failure = record(deps, err, where, args.context);
-      await respondSafely(args.respond, failureReply(failure.kind, failure.ref), deps.logger);
-    }
-  };
-}
+) =>
+  guard<Args<SlackCommandMiddlewareArgs>>(
+    deps,
+    ({ command }) => ({ listener: `command ${command.command}`, userId: command.user_id }),
+    async ({ ack, respond }, failure, acked) => {
+      if (!acked) await ack();
+      await respondSafely(respond, failureReply(failure.kind, failure.ref), deps.logger);
+    },
+    handler,
+  );
 
 /** A click: answered where it was clicked (the response URL), or by DM for a Home tab click. */
-export function guardAction(
+export const guardAction = (
   deps: ListenerDeps,
   handler: (args: Args<SlackActionMiddlewareArgs<BlockAction>>) => Promise<void>,
-) {
-  return async (args: Args<SlackActionMiddlewareArgs<BlockAction>>) => {
-    const acking = tracked(args.ack);
-    try {
-      await handler({ ...args, ack: acking.ack });
-    } catch (err) {
-      if (!acking.done()) await acking.ack();
-      const { body } = args;
-      const where = { listener: `action ${body.actions[0]?.action_id ?? "?"}`, userId: body.user.id };
-      const failure = record(deps, err, where, args.context);
-      const respond: RespondFn | undefined = args.respond;
-      await tell(
-        deps,
-        { userId: body.user.id, respond, responseUrl: body.response_url },
-        failureReply(failure.kind, failure.ref),
-      );
-    }
-  };
-}
+) =>
+  guard<Args<SlackActionMiddlewareArgs<BlockAction>>>(
+    deps,
+    ({ body }) => ({ listener: `action ${body.actions[0]?.action_id ?? "?"}`, userId: body.user.id }),
+    async ({ ack, body, respond }, failure, acked) => {
+      if (!acked) await ack();
+      await tell(deps, clicker(body, respond), failureReply(failure.kind, failure.ref));
+    },
+    handler,
+  );
 
 /**
  * A modal submission: still open, it shows the failure on its first input, so the person can
  * submit again; already closed (the handler had acked), they are told by DM.
  */
-export function guardView(
+export const guardView = (
   deps: ListenerDeps,
   handler: (args: Args<SlackViewMiddlewareArgs<ViewSubmitAction>>) => Promise<void>,
-) {
-  return async (args: Args<SlackViewMiddlewareArgs<ViewSubmitAction>>) => {
-    const acking = tracked(args.ack);
-    try {
-      await handler({ ...args, ack: acking.ack });
-    } catch (err) {
-      const { body, view } = args;
-      const where = { listener: `view ${view.callback_id}`, userId: body.user.id };
-      const failure = record(deps, err, where, args.context);
+) =>
+  guard<Args<SlackViewMiddlewareArgs<ViewSubmitAction>>>(
+    deps,
+    ({ body, view }) => ({ listener: `view ${view.callback_id}`, userId: body.user.id }),
+    async ({ ack, body, view }, failure, acked) => {
       const blockId = firstInputBlock(view);
-      if (!acking.done() && blockId !== undefined) {
-        await acking.ack({
-          response_action: "errors",
-          errors: { [blockId]: failureText(failure.kind, failure.ref) },
-        });
+      if (!acked && blockId !== undefined) {
+        const errors = { [blockId]: failureText(failure.kind, failure.ref) };
+        await ack({ response_action: "errors", errors });
         return;
       }
-      if (!acking.done()) await acking.ack();
+      if (!acked) await ack();
       await tell(deps, { userId: body.user.id }, failureReply(failure.kind, failure.ref));
-    }
-  };
-}
+    },
+    handler,
+  );
 
-/** An options request: answered at once with no options, whatever happened. */
-export function guardOptions(
+/** An options request: answered with no options, whatever happened. */
+export const guardOptions = (
   deps: ListenerDeps,
   handler: (args: Args<SlackOptionsMiddlewareArgs>) => Promise<void>,
-) {
-  return async (args: Args<SlackOptionsMiddlewareArgs>) => {
-    const acking = tracked(args.ack);
-    try {
-      await handler({ ...args, ack: acking.ack });
-    } catch (err) {
-      const where = { listener: `options ${args.body.action_id}`, userId: args.body.user?.id };
-      record(deps, err, where, args.context);
-      if (!acking.done()) await acking.ack({ options: [] });
-    }
-  };
-}
+) =>
+  guard<Args<SlackOptionsMiddlewareArgs>>(
+    deps,
+    ({ body }) => ({ listener: `options ${body.action_id}`, userId: body.user?.id }),
+    async ({ ack }, _failure, acked) => {
+      if (!acked) await ack({ options: [] });
+    },
+    handler,
+  );
 
 /** The Home tab opened: a failure shows on the tab itself (Bolt acks events by itself). */
 export function guardHomeOpened(
@@ -157,16 +149,14 @@ export function guardHomeOpened(
     } catch (err) {
       const userId = args.event.user;
       const failure = record(deps, err, { listener: "event app_home_opened", userId }, args.context);
-      try {
-        await callSlack("views.publish", () =>
-          deps.web.views.publish({ user_id: userId, view: failureHome(failure.kind, failure.ref) }),
-        );
-      } catch (publishError) {
-        deps.logger.warn("could not show the failure on the Home tab", {
-          ref: failure.ref,
-          error: slackErrorCode(publishError),
-        });
-      }
+      const view = failureHome(failure.kind, failure.ref);
+      await callSlack("views.publish", () => deps.web.views.publish({ user_id: userId, view })).catch(
+        (publishError: unknown) =>
+          deps.logger.warn("could not show the failure on the Home tab", {
+            ref: failure.ref,
+            error: slackErrorCode(publishError),
+          }),
+      );
     }
   };
 }

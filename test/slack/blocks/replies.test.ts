@@ -16,16 +16,13 @@ import { SEED } from "../../../src/sim/types.ts";
 import { denyModal } from "../../../src/slack/blocks/deny.ts";
 import { renderHome } from "../../../src/slack/blocks/home.ts";
 import { ACTION, pickFrom } from "../../../src/slack/blocks/ids.ts";
-import {
-  candidatesReply,
-  changeReply,
-  MAX_CANDIDATE_BUTTONS,
-} from "../../../src/slack/blocks/replies/change.ts";
+import { changeReply } from "../../../src/slack/blocks/replies/change.ts";
 import { simpleReply } from "../../../src/slack/blocks/replies/common.ts";
 import { findReply } from "../../../src/slack/blocks/replies/find.ts";
 import { listReply } from "../../../src/slack/blocks/replies/list.ts";
 import { logReply } from "../../../src/slack/blocks/replies/log.ts";
 import { pendingReply } from "../../../src/slack/blocks/replies/pending.ts";
+import { candidatesReply, MAX_CANDIDATE_BUTTONS } from "../../../src/slack/blocks/replies/pick.ts";
 import { statusReply } from "../../../src/slack/blocks/replies/status.ts";
 import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/blocks/request.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";

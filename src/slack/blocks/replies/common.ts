@@ -4,7 +4,7 @@
  * cannot be mapped, a candidate's line). Pure; every user- or VB365-supplied string is escaped here.
  */
 import type { AnyBlock } from "@slack/types";
-import type { MemberProblem, OrganizationProblem, VboUnavailable } from "../../../core/answers.ts";
+import type { MemberProblem, OrganizationProblem, Problem, VboUnavailable } from "../../../core/answers.ts";
 import type { Candidate } from "../../../core/directory/resolver.ts";
 import type { KnownOrganization } from "../../../core/organizations.ts";
 import type { RequestState } from "../../../core/requests/types.ts";
@@ -114,6 +114,19 @@ export function memberProblemReply(problem: MemberProblem): OutgoingMessage {
         `:warning: Slack did not give the bot <@${problem.userId}>'s profile e-mail just now. ` +
           "Try again in a moment, or name them by e-mail or UPN. Nothing was recorded.",
       );
+}
+
+/** Why a flow could not go on, in the words the person needs: the one answer to each problem. */
+export function problemReply(problem: Problem): OutgoingMessage {
+  switch (problem.kind) {
+    case "vbo_unavailable":
+      return unavailableReply(problem);
+    case "member_without_email":
+    case "profile_unavailable":
+      return memberProblemReply(problem);
+    default:
+      return organizationProblemReply(problem);
+  }
 }
 
 export function candidateLine(c: Candidate): string {

@@ -2,14 +2,7 @@ import type { FindOutcome } from "../../../core/queries/queries.ts";
 import { plural } from "../../../core/vocabulary.ts";
 import { escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
 
-import {
-  candidateLine,
-  linesReply,
-  memberProblemReply,
-  organizationProblemReply,
-  simpleReply,
-  unavailableReply,
-} from "./common.ts";
+import { candidateLine, linesReply, problemReply, simpleReply } from "./common.ts";
 
 export function findReply(outcome: FindOutcome): OutgoingMessage {
   switch (outcome.kind) {
@@ -39,12 +32,7 @@ export function findReply(outcome: FindOutcome): OutgoingMessage {
         lines,
       );
     }
-    case "vbo_unavailable":
-      return unavailableReply(outcome);
-    case "member_without_email":
-    case "profile_unavailable":
-      return memberProblemReply(outcome);
     default:
-      return organizationProblemReply(outcome);
+      return problemReply(outcome);
   }
 }

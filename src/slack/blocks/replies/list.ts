@@ -4,11 +4,11 @@ import type { PrincipalRef } from "../../../vbo/schemas.ts";
 import { principalMrkdwn } from "../format.ts";
 import { escapeMrkdwn, type OutgoingMessage, section } from "../kit.ts";
 
-import { linesReply, organizationProblemReply, simpleReply, unavailableReply } from "./common.ts";
+import { linesReply, problemReply, simpleReply } from "./common.ts";
 
 export function listReply(outcome: ListOutcome): OutgoingMessage {
   if (outcome.kind !== "audited") {
-    return outcome.kind === "vbo_unavailable" ? unavailableReply(outcome) : organizationProblemReply(outcome);
+    return problemReply(outcome);
   }
   const org = escapeMrkdwn(outcome.organization.name);
   const summary = `${plural(outcome.users.length, "user")} and ${plural(outcome.groups.length, "group")}`;

@@ -3,14 +3,7 @@ import type { LogEvent } from "../../../core/vocabulary.ts";
 import { principalMrkdwn, slackDate, verb } from "../format.ts";
 import { context, escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
 
-import {
-  candidateLines,
-  linesReply,
-  memberProblemReply,
-  organizationProblemReply,
-  simpleReply,
-  unavailableReply,
-} from "./common.ts";
+import { candidateLines, linesReply, problemReply, simpleReply } from "./common.ts";
 
 export function logReply(outcome: LogOutcome): OutgoingMessage {
   switch (outcome.kind) {
@@ -37,13 +30,8 @@ export function logReply(outcome: LogOutcome): OutgoingMessage {
           candidateLines(outcome.candidates.slice(0, 10)) +
           (outcome.total > 10 ? `\n…and ${outcome.total - 10} more` : ""),
       );
-    case "vbo_unavailable":
-      return unavailableReply(outcome);
-    case "member_without_email":
-    case "profile_unavailable":
-      return memberProblemReply(outcome);
     default:
-      return organizationProblemReply(outcome);
+      return problemReply(outcome);
   }
 }
 

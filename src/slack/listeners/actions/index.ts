@@ -11,7 +11,7 @@ import { ACTION, pickFrom, requestIdFrom } from "../../blocks/ids.ts";
 import { changeReply } from "../../blocks/replies/change.ts";
 import { simpleReply } from "../../blocks/replies/common.ts";
 import { decisionReply, denyCheckReply } from "../../blocks/replies/decision.ts";
-import { type ListenerDeps, publishHome, respondSafely, routeLookups, tell } from "../context.ts";
+import { clicker, type ListenerDeps, publishHome, respondSafely, routeLookups, tell } from "../context.ts";
 import { guardAction } from "../guard.ts";
 
 /** The value a click carries: a button's value, or the option picked in a menu. */
@@ -24,20 +24,23 @@ function clickedValue(body: BlockAction): string | undefined {
 
 const fromHome = (body: BlockAction) => body.view?.type === "home";
 
-function target(body: BlockAction, respond: RespondFn | undefined) {
-  return { userId: body.user.id, respond, responseUrl: body.response_url };
-}
-
 export function registerActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction>(
-    { type: "block_actions", action_id: ACTION.approve },
+  /** A click on a request's button: acked at once, and handled only when it names a request. */
+  const requestClick = (
+    handle: (requestId: number, args: { body: BlockAction; respond: RespondFn }) => Promise<void>,
+  ) =>
     guardAction(deps, async ({ ack, body, respond }) => {
       await ack();
       const requestId = requestIdFrom(clickedValue(body));
-      if (requestId === undefined) return;
+      if (requestId !== undefined) await handle(requestId, { body, respond });
+    });
+
+  app.action<BlockAction>(
+    { type: "block_actions", action_id: ACTION.approve },
+    requestClick(async (requestId, { body, respond }) => {
       const result = await deps.core.flows.act(requestId, body.user.id, { kind: "approve" });
       const reply = decisionReply(result);
-      if (reply) await tell(deps, target(body, respond), reply);
+      if (reply) await tell(deps, clicker(body, respond), reply);
       if (fromHome(body)) {
         await deps.core.idle();
         await publishHome(deps, body.user.id);
@@ -47,14 +50,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction>(
     { type: "block_actions", action_id: ACTION.deny },
-    guardAction(deps, async ({ ack, body, respond }) => {
-      await ack();
-      const requestId = requestIdFrom(clickedValue(body));
-      if (requestId === undefined) return;
+    requestClick(async (requestId, { body, respond }) => {
       // Checked before the modal opens: nobody should write a reason only to be refused.
       const check = await deps.core.flows.checkDeny(requestId, body.user.id);
       if (check.kind !== "ok") {
-        await tell(deps, target(body, respond), denyCheckReply(check));
+        await tell(deps, clicker(body, respond), denyCheckReply(check));
         return;
       }
       try {
@@ -65,7 +65,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         deps.logger.warn("could not open the deny modal", { requestId, error: slackErrorCode(err) });
         await tell(
           deps,
-          target(body, respond),
+          clicker(body, respond),
           simpleReply(":warning: Slack did not open the form for a reason in time: click Deny again."),
         );
       }
