@@ -21,10 +21,10 @@ import {
   APPROVALS,
   BEN_SLACK,
   BOSS,
+  botEnvironment,
   COMMANDS_CHANNEL,
   DIGEST,
   findButton,
-  ORG,
   RITA,
   textOf,
 } from "./e2e/harness.ts";
@@ -113,21 +113,13 @@ describe("the process's logs", () => {
     const bot = spawnBot(
       t,
       "main",
-      {
-        SLACK_BOT_TOKEN: fake.botToken,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        PORT: "0",
-        VBO_URL: proxy.url,
-        VBO_USERNAME: sim.username,
-        VBO_PASSWORD: sim.password,
-        VBO_ORGANIZATION: ORG.name,
-        DATABASE_PATH: join(dir, "data", "vbo-audit.sqlite"),
-        APPROVALS_CHANNEL_ID: APPROVALS,
-        DIGEST_CHANNEL_ID: DIGEST,
-        APPROVER_USER_IDS: BOSS,
-        LOG_LEVEL: "debug",
-      },
+      botEnvironment({
+        slack: fake,
+        // Through the recording proxy, which sees the tokens the bot is given.
+        vbo: { url: proxy.url, username: sim.username, password: sim.password },
+        secret: SECRET,
+        databasePath: join(dir, "data", "vbo-audit.sqlite"),
+      }),
       dir,
     );
     const { url } = await bot.started();

@@ -23,6 +23,7 @@ import {
   BEN,
   BEN_SLACK,
   BOSS,
+  botEnvironment,
   COMMANDS_CHANNEL,
   DIGEST,
   findButton,
@@ -58,21 +59,7 @@ async function scene(t: TestContext): Promise<Scene> {
   });
   t.after(() => fake.close());
   const dbPath = join(dir, "data", "vbo-audit.sqlite");
-  const env = {
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: "0",
-    VBO_URL: sim.url,
-    VBO_USERNAME: sim.username,
-    VBO_PASSWORD: sim.password,
-    VBO_ORGANIZATION: ORG.name,
-    DATABASE_PATH: dbPath,
-    APPROVALS_CHANNEL_ID: APPROVALS,
-    DIGEST_CHANNEL_ID: DIGEST,
-    APPROVER_USER_IDS: BOSS,
-    LOG_LEVEL: "debug",
-  };
+  const env = botEnvironment({ slack: fake, vbo: sim, secret: SECRET, databasePath: dbPath });
   return { sim, fake, dbPath, spawn: () => spawnBot(t, "main", env, dir) };
 }
 

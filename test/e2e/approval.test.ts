@@ -11,13 +11,16 @@ import {
   BEN,
   BOSS,
   clickApprove,
+  clickOnRequest,
   DEPUTY,
   findButton,
   ORG,
+  openDenyModal,
   RITA,
   requestIdOfLatest,
   STRANGER,
   startWorld,
+  submitDenyReason,
   textOf,
   type World,
 } from "./harness.ts";
@@ -71,14 +74,7 @@ describe("approving a request", () => {
     const id = await askToAddBen(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    const payload = world.fake.blockAction({
-      userId: STRANGER,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    const responseUrl = payload.response_url as string;
-    assert.equal((await world.post(interactionBody(payload))).status, 200);
+    const responseUrl = await clickOnRequest(world, STRANGER, ACTION.approve, id);
 
     const refusal = await world.answer(responseUrl);
     assert.equal(refusal.responseType, "ephemeral");
@@ -96,14 +92,7 @@ describe("approving a request", () => {
     const id = await askToAddBen(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    const payload = world.fake.blockAction({
-      userId: RITA,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    await world.post(interactionBody(payload));
-    const refusal = await world.answer(payload.response_url as string);
+    const refusal = await world.answer(await clickOnRequest(world, RITA, ACTION.approve, id));
     assert.match(refusal.text ?? "", /another approver has to approve it/);
     assert.equal(world.bot.store.requests.get(id)?.state, "pending");
     assert.equal(benIsAudited(world), false);
@@ -116,12 +105,7 @@ describe("approving a request", () => {
     const id = await askToAddBen(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    await world.click({
-      userId: RITA,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, RITA, ACTION.approve, id);
     await world.waitForApprovalMessage(id, (text) => text.includes("applied to VB365"));
     assert.ok(benIsAudited(world));
   });
@@ -181,42 +165,18 @@ describe("approving a request", () => {
   test("deny opens a modal; an empty reason is a field error; a reason denies, shows and DMs it", async (t) => {
     const world = await startWorld(t);
     const id = await askToAddBen(world);
-    const posted = world.approvalMessage(id);
-    assert.ok(posted);
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.deny,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    const modal = await world.fake.waitFor(() => world.fake.views.modals[0], 5_000, "the deny modal");
+    const modal = await openDenyModal(world, BOSS, id);
     assert.equal(modal.userId, BOSS);
     assert.equal(modal.view.private_metadata, String(id));
 
-    const empty = await world.post(
-      interactionBody(
-        world.fake.viewSubmission({
-          userId: BOSS,
-          viewId: modal.id,
-          values: { [DENY_REASON.actionId]: "   " },
-        }),
-      ),
-    );
+    const empty = await submitDenyReason(world, BOSS, modal.id, "   ");
     assert.equal(empty.status, 200);
     const errors = (await empty.json()) as { response_action: string; errors: Record<string, string> };
     assert.equal(errors.response_action, "errors");
     assert.ok(errors.errors[DENY_REASON.blockId]);
     assert.equal(world.bot.store.requests.get(id)?.state, "pending");
 
-    const submitted = await world.post(
-      interactionBody(
-        world.fake.viewSubmission({
-          userId: BOSS,
-          viewId: modal.id,
-          values: { [DENY_REASON.actionId]: "no case number <@U0RITA>" },
-        }),
-      ),
-    );
+    const submitted = await submitDenyReason(world, BOSS, modal.id, "no case number <@U0RITA>");
     assert.equal(submitted.status, 200);
     assert.equal(await submitted.text(), "", "the modal closes");
     const denied = await world.waitForApprovalMessage(id, (text) => text.includes("*Denied*"));
@@ -233,14 +193,7 @@ describe("approving a request", () => {
     const id = await askToAddBen(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    const payload = world.fake.blockAction({
-      userId: STRANGER,
-      actionId: ACTION.deny,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    await world.post(interactionBody(payload));
-    const refusal = await world.answer(payload.response_url as string);
+    const refusal = await world.answer(await clickOnRequest(world, STRANGER, ACTION.deny, id));
     assert.match(refusal.text ?? "", /Only approvers/);
     assert.equal(world.fake.views.modals.length, 0);
   });

@@ -15,6 +15,7 @@ import {
   BEN,
   BEN_SLACK,
   BOSS,
+  clickOnRequest,
   findButton,
   JOBS_BY_HAND,
   ORG,
@@ -23,9 +24,26 @@ import {
   STRANGER,
   startWorld,
   textOf,
+  type World,
 } from "./harness.ts";
 
 const EXEC = SEED.groups.executiveTeam;
+
+/**
+ * `userId` picks from the list of candidates in `answer`: a button's `value`, or a menu's
+ * `selectedValue`. Resolves with the bot's answer to the pick.
+ */
+async function pickFrom(
+  world: World,
+  userId: string,
+  answer: ResponseUrlReply,
+  picked: { value: string } | { selectedValue: string },
+): Promise<ResponseUrlReply> {
+  const actionId = "value" in picked ? ACTION.pick : ACTION.pickSelect;
+  const click = world.fake.blockAction({ userId, actionId, ...picked, on: { response: answer } });
+  await world.post(interactionBody(click));
+  return world.answer(click.response_url as string);
+}
 
 function pickButtons(response: ResponseUrlReply): Array<{ value: string; line: string }> {
   const out: Array<{ value: string; line: string }> = [];
@@ -52,25 +70,11 @@ describe("naming who to audit", () => {
     assert.equal(world.fake.messagesIn(APPROVALS).length, 0);
 
     // Someone else cannot pick for Rita.
-    const foreign = world.fake.blockAction({
-      userId: STRANGER,
-      actionId: ACTION.pick,
-      value: ben.value,
-      on: { response: answer },
-    });
-    await world.post(interactionBody(foreign));
-    const refused = await world.answer(foreign.response_url as string);
+    const refused = await pickFrom(world, STRANGER, answer, { value: ben.value });
     assert.match(refused.text ?? "", /Only <@U0RITA> can pick/);
     assert.equal(world.bot.store.requests.listOpen().length, 0);
 
-    const pick = world.fake.blockAction({
-      userId: RITA,
-      actionId: ACTION.pick,
-      value: ben.value,
-      on: { response: answer },
-    });
-    await world.post(interactionBody(pick));
-    const result = await world.answer(pick.response_url as string);
+    const result = await pickFrom(world, RITA, answer, { value: ben.value });
     assert.equal(result.replaceOriginal, true, "the list is replaced by the result");
     assert.match(result.text ?? "", /posted for approval/);
     const open = world.bot.store.requests.listOpen();
@@ -80,14 +84,7 @@ describe("naming who to audit", () => {
     assert.ok(textOf(world.fake.messagesIn(APPROVALS)[0]).includes("Ben Young"));
 
     // A second click on the same list does not make a second request.
-    const again = world.fake.blockAction({
-      userId: RITA,
-      actionId: ACTION.pick,
-      value: ben.value,
-      on: { response: answer },
-    });
-    await world.post(interactionBody(again));
-    assert.match((await world.answer(again.response_url as string)).text ?? "", /already made/);
+    assert.match((await pickFrom(world, RITA, answer, { value: ben.value })).text ?? "", /already made/);
     assert.equal(world.bot.store.requests.listOpen().length, 1);
   });
 
@@ -108,14 +105,8 @@ describe("naming who to audit", () => {
     const third = options.find((o) => o.text.text.includes("kim.park3@vbridge.co.nz"));
     assert.ok(third);
 
-    const pick = world.fake.blockAction({
-      userId: RITA,
-      actionId: ACTION.pickSelect,
-      selectedValue: third.value,
-      on: { response: answer },
-    });
-    await world.post(interactionBody(pick));
-    assert.match((await world.answer(pick.response_url as string)).text ?? "", /posted for approval/);
+    const picked = await pickFrom(world, RITA, answer, { selectedValue: third.value });
+    assert.match(picked.text ?? "", /posted for approval/);
     assert.equal(world.bot.store.requests.listOpen()[0]?.principal.name, "kim.park3@vbridge.co.nz");
   });
 
@@ -173,12 +164,7 @@ describe("removing an audit item", () => {
     const posted = world.approvalMessage(id);
     assert.ok(posted);
     assert.ok(textOf(posted).includes("Stop auditing"));
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, BOSS, ACTION.approve, id);
     const done = await world.waitForApprovalMessage(id, (text) =>
       text.includes("Audit item removed from VB365"),
     );

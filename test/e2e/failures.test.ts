@@ -7,15 +7,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
-import { interactionBody } from "../../src/devslack/signing.ts";
 import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
 import {
-  APPROVALS,
   BOSS,
+  clickOnRequest,
   findButton,
+  openDenyModal,
   RITA,
   requestIdOfLatest,
   startWorld,
+  submitDenyReason,
   textOf,
   type World,
 } from "./harness.ts";
@@ -48,29 +49,19 @@ function refIn(text: string, world: World): string {
   return ref;
 }
 
-async function pendingRequest(world: World): Promise<{ id: number; ts: string }> {
+async function pendingRequest(world: World): Promise<number> {
   await world.ask(RITA, "add ben.young legal hold #4411");
-  const id = requestIdOfLatest(world);
-  const posted = world.approvalMessage(id);
-  assert.ok(posted);
-  return { id, ts: posted.ts };
+  return requestIdOfLatest(world);
 }
 
 describe("the database failing", () => {
   test("during an Approve click: the approver is told nothing was recorded, with a reference", async (t) => {
     const world = await startWorld(t);
-    const { id, ts } = await pendingRequest(world);
+    const id = await pendingRequest(world);
     refuse(world, "votes", "INSERT");
 
-    const payload = world.fake.blockAction({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts } },
-    });
-    const http = await world.post(interactionBody(payload));
-    assert.equal(http.status, 200, "Slack got its acknowledgement");
-    const answer = await world.answer(payload.response_url as string);
+    const responseUrl = await clickOnRequest(world, BOSS, ACTION.approve, id);
+    const answer = await world.answer(responseUrl);
     assert.equal(answer.responseType, "ephemeral", "only the approver sees it");
     const text = textOf(answer);
     assert.match(text, /database failed, so this was not recorded/);
@@ -85,25 +76,11 @@ describe("the database failing", () => {
 
   test("during the deny modal's submission: the form says so, stays open, and nothing is denied", async (t) => {
     const world = await startWorld(t);
-    const { id, ts } = await pendingRequest(world);
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.deny,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts } },
-    });
-    const modal = await world.fake.waitFor(() => world.fake.views.modals[0], 5_000, "the deny modal");
+    const id = await pendingRequest(world);
+    const modal = await openDenyModal(world, BOSS, id);
     refuse(world, "requests", "UPDATE");
 
-    const submitted = await world.post(
-      interactionBody(
-        world.fake.viewSubmission({
-          userId: BOSS,
-          viewId: modal.id,
-          values: { [DENY_REASON.actionId]: "no case number" },
-        }),
-      ),
-    );
+    const submitted = await submitDenyReason(world, BOSS, modal.id, "no case number");
     assert.equal(submitted.status, 200, "Slack got its acknowledgement");
     const answer = (await submitted.json()) as { response_action: string; errors: Record<string, string> };
     assert.equal(answer.response_action, "errors", "the modal stays open, so the approver can submit again");

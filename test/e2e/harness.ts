@@ -15,20 +15,15 @@ import { createLogger } from "../../src/logger.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
 import type { FieldMode } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
-import { ACTION } from "../../src/slack/blocks/ids.ts";
+import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
+import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER } from "../support/actors.ts";
 import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
-export const APPROVALS = "C0APPROVALS";
-export const DIGEST = "C0DIGEST";
+export { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER };
 export const COMMANDS_CHANNEL = "C0GENERAL";
-/** Exists in the fake Slack; the watcher posts there when a test sets ALERTS_CHANNEL_ID to it. */
-export const ALERTS = "C0ALERTS";
 export const RITA = "U0RITA"; // asks for things
-export const BOSS = "U0BOSS"; // approver
-export const DEPUTY = "U0DEPUTY"; // approver
-export const STRANGER = "U0STRANGER"; // neither
 export const BEN_SLACK = "U0BEN"; // Ben Young's Slack account
 export const ORG = SEED.organization;
 export const BEN = SEED.benYoung;
@@ -69,6 +64,33 @@ export interface World {
   auditPosts(): number;
 }
 
+/**
+ * The environment of a bot on the fake Slack and a simulated VB365 (HTTP mode, any free port, debug
+ * logs), for the bot in this process and for the bot spawned as `npm start` would run it.
+ */
+export function botEnvironment(on: {
+  slack: { botToken: string; apiUrl: string };
+  vbo: { url: string; username: string; password: string };
+  secret: string;
+  databasePath: string;
+}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: on.slack.botToken,
+    SLACK_SIGNING_SECRET: on.secret,
+    SLACK_API_URL: on.slack.apiUrl,
+    PORT: "0",
+    VBO_URL: on.vbo.url,
+    VBO_USERNAME: on.vbo.username,
+    VBO_PASSWORD: on.vbo.password,
+    VBO_ORGANIZATION: ORG.name,
+    DATABASE_PATH: on.databasePath,
+    APPROVALS_CHANNEL_ID: APPROVALS,
+    DIGEST_CHANNEL_ID: DIGEST,
+    APPROVER_USER_IDS: BOSS,
+    LOG_LEVEL: "debug",
+  };
+}
+
 /** A cron expression that never fires during a test. */
 export const NEVER = "0 0 1 1 *";
 
@@ -105,19 +127,8 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
   const dbPath = join(tempDir(t, "vbo-audit-e2e-"), "data", "vbo-audit.sqlite");
 
   const loaded = loadConfig({
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: "0",
-    VBO_URL: sim.url,
-    VBO_USERNAME: sim.username,
-    VBO_PASSWORD: sim.password,
-    VBO_ORGANIZATION: ORG.name,
-    DATABASE_PATH: dbPath,
-    APPROVALS_CHANNEL_ID: APPROVALS,
+    ...botEnvironment({ slack: fake, vbo: sim, secret: SIGNING_SECRET, databasePath: dbPath }),
     APPROVER_USER_IDS: `${BOSS},${DEPUTY}`,
-    DIGEST_CHANNEL_ID: DIGEST,
-    LOG_LEVEL: "debug",
     ...(typeof options.env === "function" ? options.env(fake) : options.env),
   });
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.problems.join("; "));
@@ -213,17 +224,47 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
   return world;
 }
 
-/** `approver` clicks Approve on the approval message of request `id`; the HTTP answer is 200. */
-export async function clickApprove(world: World, approver: string, id: number): Promise<void> {
+/**
+ * `userId` clicks a request's button (`actionId`) on its approval message; Slack's request is
+ * answered 200. Resolves with the response URL the bot answers the click at.
+ */
+export async function clickOnRequest(
+  world: World,
+  userId: string,
+  actionId: string,
+  id: number,
+): Promise<string> {
   const posted = world.approvalMessage(id);
   assert.ok(posted, `the approval message of request ${id}`);
-  const click = await world.click({
-    userId: approver,
-    actionId: ACTION.approve,
+  const payload = world.fake.blockAction({
+    userId,
+    actionId,
     value: String(id),
     on: { message: { channel: APPROVALS, ts: posted.ts } },
   });
-  assert.equal(click.status, 200);
+  assert.equal((await world.post(interactionBody(payload))).status, 200);
+  return payload.response_url as string;
+}
+
+/** `approver` clicks Approve on the approval message of request `id`. */
+export async function clickApprove(world: World, approver: string, id: number): Promise<void> {
+  await clickOnRequest(world, approver, ACTION.approve, id);
+}
+
+/** `approver` clicks Deny on request `id`; resolves with the modal that asks why. */
+export async function openDenyModal(world: World, approver: string, id: number) {
+  await clickOnRequest(world, approver, ACTION.deny, id);
+  return world.fake.waitFor(() => world.fake.views.modals[0], 5_000, "the deny modal");
+}
+
+/** `approver` submits the deny modal with `reason`; resolves with Slack's HTTP answer (field errors, or empty). */
+export function submitDenyReason(world: World, approver: string, modalId: string, reason: string) {
+  const submission = world.fake.viewSubmission({
+    userId: approver,
+    viewId: modalId,
+    values: { [DENY_REASON.actionId]: reason },
+  });
+  return world.post(interactionBody(submission));
 }
 
 /** The id of the newest request, from the approvals channel's newest message's Approve button. */

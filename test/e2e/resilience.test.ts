@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
 import {
-  APPROVALS,
   BEN,
   BOSS,
+  clickOnRequest,
   findButton,
   JOBS_BY_HAND,
   ORG,
@@ -30,12 +30,7 @@ describe("VB365 failing", () => {
     assert.ok(posted);
 
     world.sim.faults.failNext(1_000, 503);
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, BOSS, ACTION.approve, id);
     const failed = await world.waitForApprovalMessage(id, (text) =>
       text.includes("applying to VB365 failed"),
     );
@@ -109,12 +104,7 @@ describe("Slack failing", () => {
     const queue = world.bot.store.rerenders;
 
     world.fake.failNext("chat.update", "ratelimited");
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, BOSS, ACTION.approve, id);
     const queued = await world.fake.waitFor(() => queue.list()[0], 10_000, "the re-render queued");
     await world.bot.idle();
     assert.equal(queued.requestId, id);
@@ -165,12 +155,7 @@ describe("a restart", () => {
     assert.ok(posted);
 
     await world.restart();
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, BOSS, ACTION.approve, id);
     const applied = await world.waitForApprovalMessage(id, (text) =>
       text.includes("Audit item added in VB365"),
     );

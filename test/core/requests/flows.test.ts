@@ -4,6 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
+import type { ChangeInput, RequestFlows } from "../../../src/core/requests/flows.ts";
+import type { Who } from "../../../src/core/vocabulary.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import { APPROVALS, BOSS, DEPUTY, MINUTE, ORG, REQUESTER, STRANGER } from "../../support/actors.ts";
 import { testWorld, type WorldOptions } from "../../support/world.ts";
@@ -16,6 +18,10 @@ async function world(t: TestContext, core: WorldOptions["core"] = {}) {
   return { ...w, fake: w.slack, flows: w.core.flows, rerenders: w.store.rerenders };
 }
 
+/** REQUESTER asks to start auditing `who`. */
+const add = (flows: RequestFlows, who: Who, more: Partial<ChangeInput> = {}) =>
+  flows.requestChange({ kind: "add", who, requester: REQUESTER, ...more });
+
 const addYoung = {
   kind: "add",
   who: { kind: "text", value: "young" },
@@ -26,11 +32,7 @@ const addYoung = {
 describe("requestChange", () => {
   test("one match: a request is created and posted to the approvals channel", async (t) => {
     const { flows, fake } = await world(t);
-    const outcome = await flows.requestChange({
-      kind: "add",
-      who: { kind: "text", value: "ben.young" },
-      requester: REQUESTER,
-    });
+    const outcome = await add(flows, { kind: "text", value: "ben.young" });
     assert.equal(outcome.kind, "created");
     assert.ok(outcome.kind === "created" && outcome.announced);
     assert.equal(fake.messagesIn(APPROVALS).length, 1);
@@ -39,11 +41,7 @@ describe("requestChange", () => {
   test("posting failing still creates the request, reported as not announced", async (t) => {
     const { flows, fake, store } = await world(t);
     fake.failNext("chat.postMessage", "channel_not_found");
-    const outcome = await flows.requestChange({
-      kind: "add",
-      who: { kind: "text", value: "ben.young" },
-      requester: REQUESTER,
-    });
+    const outcome = await add(flows, { kind: "text", value: "ben.young" });
     assert.ok(outcome.kind === "created" && !outcome.announced);
     assert.equal(store.requests.listOpen().length, 1);
   });
@@ -104,47 +102,28 @@ describe("requestChange", () => {
 
   test("a mention maps through the profile e-mail; no e-mail and Slack failing are told apart", async (t) => {
     const { flows, fake } = await world(t);
-    const mention = await flows.requestChange({
-      kind: "add",
-      who: { kind: "member", userId: "U0BEN" },
-      requester: REQUESTER,
-    });
+    const mention = await add(flows, { kind: "member", userId: "U0BEN" });
     assert.ok(mention.kind === "created");
     assert.equal(mention.request.principal.name.toLowerCase(), SEED.benYoung.name);
-    assert.deepEqual(
-      await flows.requestChange({
-        kind: "add",
-        who: { kind: "member", userId: "U0NOMAIL" },
-        requester: REQUESTER,
-      }),
-      { kind: "member_without_email", userId: "U0NOMAIL" },
-    );
+    assert.deepEqual(await add(flows, { kind: "member", userId: "U0NOMAIL" }), {
+      kind: "member_without_email",
+      userId: "U0NOMAIL",
+    });
     fake.addUser({ id: "U0LATER", name: "later", email: "later@vbridge.co.nz" });
     fake.failNext("users.info", "ratelimited", { retryAfter: 1 });
-    assert.deepEqual(
-      await flows.requestChange({
-        kind: "add",
-        who: { kind: "member", userId: "U0LATER" },
-        requester: REQUESTER,
-      }),
-      { kind: "profile_unavailable", userId: "U0LATER" },
-    );
+    assert.deepEqual(await add(flows, { kind: "member", userId: "U0LATER" }), {
+      kind: "profile_unavailable",
+      userId: "U0LATER",
+    });
   });
 
   test("no match, already audited, not audited, an unknown --org, and an invalid duration are answers", async (t) => {
     const { flows, store } = await world(t);
-    const none = await flows.requestChange({
-      kind: "add",
-      who: { kind: "text", value: "ben.yuong" },
-      requester: REQUESTER,
-    });
+    const none = await add(flows, { kind: "text", value: "ben.yuong" });
     assert.ok(none.kind === "no_match");
     assert.ok(none.suggestions.some((s) => s.principal.name === SEED.benYoung.name));
     const exec = { kind: "email", value: SEED.groups.executiveTeam.name } as const;
-    assert.equal(
-      (await flows.requestChange({ kind: "add", who: exec, requester: REQUESTER })).kind,
-      "already_audited",
-    );
+    assert.equal((await add(flows, exec)).kind, "already_audited");
     const ben = { kind: "email", value: SEED.benYoung.name } as const;
     assert.equal(
       (await flows.requestChange({ kind: "remove", who: ben, requester: REQUESTER })).kind,
@@ -168,11 +147,7 @@ describe("requestChange", () => {
 describe("decide, checkDeny and digest", () => {
   test("approve applies and re-renders in the background; idle() waits for it", async (t) => {
     const { flows, fake, sim, core } = await world(t);
-    const created = await flows.requestChange({
-      kind: "add",
-      who: { kind: "text", value: "ben.young" },
-      requester: REQUESTER,
-    });
+    const created = await add(flows, { kind: "text", value: "ben.young" });
     assert.ok(created.kind === "created");
     const result = await flows.act(created.request.id, BOSS, { kind: "approve" });
     assert.equal(result.kind, "approved");
@@ -187,11 +162,7 @@ describe("decide, checkDeny and digest", () => {
 
   test("a re-render that Slack refuses after a click is queued for the jobs to retry", async (t) => {
     const { flows, fake, rerenders, core } = await world(t);
-    const created = await flows.requestChange({
-      kind: "add",
-      who: { kind: "text", value: "ben.young" },
-      requester: REQUESTER,
-    });
+    const created = await add(flows, { kind: "text", value: "ben.young" });
     assert.ok(created.kind === "created");
     const id = created.request.id;
     fake.failNext("chat.update", "internal_error");
@@ -208,11 +179,7 @@ describe("decide, checkDeny and digest", () => {
 
   test("checkDeny refuses a non-approver and a decided request, and changes nothing", async (t) => {
     const { flows, store } = await world(t);
-    const created = await flows.requestChange({
-      kind: "add",
-      who: { kind: "text", value: "ben.young" },
-      requester: REQUESTER,
-    });
+    const created = await add(flows, { kind: "text", value: "ben.young" });
     assert.ok(created.kind === "created");
     const id = created.request.id;
     assert.equal((await flows.checkDeny(id, BOSS)).kind, "ok");
