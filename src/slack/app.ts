@@ -2,7 +2,7 @@
  * The Bolt app: Socket Mode when an app token is configured (outbound only: the usual choice next
  * to a VB365 server on a private network), HTTP mode otherwise. In HTTP mode the bot's own HTTP
  * server (src/http/server.ts) verifies `POST /slack/events` and hands it to `requestListener`; Bolt's
- * own server is never started. Listeners live in ./listeners/<kind>/index.ts and only register handlers,
+ * own server is never started. Listeners live in ./listeners/<kind>.ts and only register handlers,
  * each through one guard (listeners/guard.ts) that answers the person whatever fails.
  */
 import type { RequestListener } from "node:http";
@@ -11,12 +11,12 @@ import type { WebClientOptions } from "@slack/web-api";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { slackLogger } from "./client.ts";
-import { registerActions } from "./listeners/actions/index.ts";
-import { registerCommands } from "./listeners/commands/index.ts";
+import { registerActions } from "./listeners/actions.ts";
+import { registerCommands } from "./listeners/commands.ts";
 import type { ListenerDeps } from "./listeners/context.ts";
-import { registerEvents } from "./listeners/events/index.ts";
-import { registerOptions } from "./listeners/options/index.ts";
-import { registerViews } from "./listeners/views/index.ts";
+import { registerEvents } from "./listeners/events.ts";
+import { registerOptions } from "./listeners/options.ts";
+import { registerViews } from "./listeners/views.ts";
 
 export interface SlackAppDeps {
   slack: Config["slack"];

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Clock } from "../../../src/clock.ts";
 import { tokenize } from "../../../src/core/directory/normalize.ts";
 import { createResolver, type Resolution, type Resolver } from "../../../src/core/directory/resolver.ts";
 import type { Lookup } from "../../../src/core/vocabulary.ts";
@@ -18,6 +17,7 @@ import { type Database, openDatabase } from "../../../src/store/db.ts";
 import { DirectoryRepository } from "../../../src/store/directory.ts";
 import { createVboClient, type VboClient } from "../../../src/vbo/client.ts";
 import { isVboError } from "../../../src/vbo/errors.ts";
+import { ManualClock } from "../../support/clock.ts";
 
 const ORG = SEED.organization.id;
 const HOUR = 3_600_000;
@@ -27,7 +27,7 @@ interface World {
   client: VboClient;
   db: Database;
   dbPath: string;
-  clock: Clock & { advance(ms: number): void };
+  clock: ManualClock;
   resolver: Resolver;
   /** A second resolver over the same database, as after a restart. */
   restart(): Resolver;
@@ -38,13 +38,7 @@ interface World {
 
 async function world(simOptions: SimulatorOptions = {}): Promise<World> {
   const sim = await createSimulator({ tokenRateLimit: false, ...simOptions });
-  let now = new Date("2025-03-03T09:00:00Z").getTime();
-  const clock = {
-    now: () => new Date(now),
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
+  const clock = new ManualClock("2025-03-03T09:00:00Z");
   const client = createVboClient({
     baseUrl: sim.url,
     username: sim.username,

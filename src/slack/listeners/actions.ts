@@ -2,17 +2,17 @@
  * Buttons and menus: Approve, Deny (opens the reason modal), and the pick among several matches.
  * Each handler acks at once, reads ids from the action (never state), makes one core call and
  * answers the clicker; the request's messages are re-rendered by the core's notifier. A failure is
- * answered by the guard (../guard.ts).
+ * answered by the guard (guard.ts).
  */
 import type { App, BlockAction, RespondFn } from "@slack/bolt";
-import { callSlack, slackErrorCode } from "../../../errors.ts";
-import { denyModal } from "../../blocks/deny.ts";
-import { ACTION, pickFrom, requestIdFrom } from "../../blocks/ids.ts";
-import { changeReply } from "../../blocks/replies/change.ts";
-import { simpleReply } from "../../blocks/replies/common.ts";
-import { decisionReply, denyCheckReply } from "../../blocks/replies/decision.ts";
-import { clicker, type ListenerDeps, publishHome, respondSafely, routeLookups, tell } from "../context.ts";
-import { guardAction } from "../guard.ts";
+import { callSlack, slackErrorCode } from "../../errors.ts";
+import { denyModal } from "../blocks/deny.ts";
+import { ACTION, pickFrom, requestIdFrom } from "../blocks/ids.ts";
+import { changeReply } from "../blocks/replies/change.ts";
+import { simpleReply } from "../blocks/replies/common.ts";
+import { decisionReply, denyCheckReply } from "../blocks/replies/decision.ts";
+import { clicker, type ListenerDeps, publishHome, respondSafely, routeLookups, tell } from "./context.ts";
+import { guardAction } from "./guard.ts";
 
 /** The value a click carries: a button's value, or the option picked in a menu. */
 function clickedValue(body: BlockAction): string | undefined {

@@ -2,13 +2,13 @@
  * Modal submissions: the deny reason. An empty reason, or a refusal (someone decided first, the
  * request expired), is answered in the form itself (`response_action: "errors"`), so the approver
  * sees why; otherwise the modal closes and the request's messages are re-rendered. A failure is
- * shown in the form too, by the guard (../guard.ts).
+ * shown in the form too, by the guard (guard.ts).
  */
 import type { App } from "@slack/bolt";
-import { DENY_REASON, requestIdFrom, VIEW } from "../../blocks/ids.ts";
-import { refusalText } from "../../blocks/replies/decision.ts";
-import type { ListenerDeps } from "../context.ts";
-import { guardView } from "../guard.ts";
+import { DENY_REASON, requestIdFrom, VIEW } from "../blocks/ids.ts";
+import { refusalText } from "../blocks/replies/decision.ts";
+import type { ListenerDeps } from "./context.ts";
+import { guardView } from "./guard.ts";
 
 export function registerViews(app: App, deps: ListenerDeps): void {
   app.view(

@@ -4,8 +4,8 @@
  * (an old message, a hand-made call) from hanging until Bolt gives up after 3 seconds.
  */
 import type { App } from "@slack/bolt";
-import type { ListenerDeps } from "../context.ts";
-import { guardOptions } from "../guard.ts";
+import type { ListenerDeps } from "./context.ts";
+import { guardOptions } from "./guard.ts";
 
 export function registerOptions(app: App, deps: ListenerDeps): void {
   app.options(

@@ -1,12 +1,12 @@
 /**
  * Slash commands: `/vbo-audit`. Ack at once (empty), then one core call, then an ephemeral answer.
- * A failure is answered by the guard (../guard.ts).
+ * A failure is answered by the guard (guard.ts).
  */
 import type { App } from "@slack/bolt";
-import { answerCommand } from "../../command/answer.ts";
-import { COMMAND } from "../../command/syntax.ts";
-import { type ListenerDeps, respondSafely } from "../context.ts";
-import { guardCommand } from "../guard.ts";
+import { answerCommand } from "../command/answer.ts";
+import { COMMAND } from "../command/syntax.ts";
+import { type ListenerDeps, respondSafely } from "./context.ts";
+import { guardCommand } from "./guard.ts";
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(
