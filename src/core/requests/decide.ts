@@ -1,6 +1,6 @@
 /**
  * The approval policy as one pure function: given a request, its votes, who is acting, what they ask
- * and when, say what should happen. It reads nothing and changes nothing; `RequestService.act`
+ * and when, say what should happen. It reads nothing and changes nothing; `RequestLifecycle.record`
  * carries the outcome out (one conditional UPDATE plus its log rows, in one transaction).
  */
 
