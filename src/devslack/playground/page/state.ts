@@ -20,6 +20,8 @@ export const page = {
   notices: [] as Notice[],
   /** What the VB365 buttons did, newest last. */
   controlLog: [] as string[],
+  /** Per person and conversation, how many items they have seen there (for unread counts). */
+  seen: {} as Record<string, number>,
   /** The modal on screen (id and view), so that typing is not lost to a refresh. */
   renderedModal: "",
   /** A command is being sent: keep the pane scrolled to the bottom for its answer. */

@@ -78,16 +78,18 @@ export function renderSidebar(snap: Snapshot): void {
         `<span class="person-role">${escapeHtml(p.role)}</span></span></button>`,
     )
     .join("");
-  const link = (id: string, label: string, count: number) =>
-    `<button class="conversation${id === page.open ? " active" : ""}" data-conversation="${escapeHtml(id)}">` +
-    `${label}${count > 0 && id !== page.open ? `<span class="count">${count}</span>` : ""}</button>`;
-  const channels = snap.conversations.filter((c) => c.kind === "channel");
-  $("#channels").innerHTML = channels
-    .map((c) => link(c.id, `<span class="hash">#</span>${escapeHtml(c.name)}`, 0))
+  // Unread: what arrived since this person last had the conversation open (bold; DMs count).
+  const unread = (id: string) => (snap.items[id]?.length ?? 0) - (page.seen[`${page.as} ${id}`] ?? 0);
+  const link = (id: string, label: string, count: number, badge = false) =>
+    `<button class="conversation${id === page.open ? " active" : ""}${count > 0 ? " unread" : ""}" data-conversation="${escapeHtml(id)}">` +
+    `${label}${count > 0 && badge ? `<span class="count">${count}</span>` : ""}</button>`;
+  $("#channels").innerHTML = snap.conversations
+    .filter((c) => c.kind === "channel")
+    .map((c) => link(c.id, `<span class="hash">#</span>${escapeHtml(c.name)}`, unread(c.id)))
     .join("");
   $("#dms").innerHTML = snap.conversations
     .filter((c) => c.kind === "dm")
-    .map((c) => link(c.id, `<span class="dot"></span>${escapeHtml(c.name)}`, snap.items[c.id]?.length ?? 0))
+    .map((c) => link(c.id, `<span class="dot"></span>${escapeHtml(c.name)}`, unread(c.id), true))
     .join("");
   $("#apps").innerHTML = link(HOME, `<span class="app-icon">VA</span>${escapeHtml(snap.bot.name)} Home`, 0);
 }
@@ -139,6 +141,7 @@ export function renderPane(): void {
   $<HTMLInputElement>("#composer").placeholder = `Message ${conversation?.kind === "dm" ? "" : "#"}${name}`;
   messages.className = "messages";
   const items = snap.items[page.open] ?? [];
+  page.seen[`${page.as} ${page.open}`] = items.length;
   const notices = page.notices
     .filter((n) => n.conversation === page.open)
     .map((n) => `<div class="notice"><span class="notice-who">Slackbot</span> ${escapeHtml(n.text)}</div>`);
@@ -199,8 +202,8 @@ export function renderModal(snap: Snapshot): void {
 export function render(): void {
   const snap = page.snap;
   if (!snap) return;
-  renderSidebar(snap);
   renderPane();
+  renderSidebar(snap);
   renderControls(snap);
   renderModal(snap);
 }
