@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { variableFrom } from "../config.ts";
 import { startPlayground } from "../devslack/playground/index.ts";
 import type { Jobs } from "../jobs/scheduler.ts";
 import { runBot } from "../lifecycle.ts";
@@ -86,7 +87,7 @@ export async function runPlayground(options: PlaygroundRunOptions): Promise<numb
         PORT: "0",
         DATABASE_PATH: join(dir, "playground.sqlite"),
         // The terminal shows the URL; warnings and errors still come through.
-        LOG_LEVEL: options.env.LOG_LEVEL?.trim() ? options.env.LOG_LEVEL : "warn",
+        LOG_LEVEL: variableFrom(options.env, "LOG_LEVEL", { cwd: options.cwd }) ?? "warn",
       },
       cwd: options.cwd,
       host: LOOPBACK,
