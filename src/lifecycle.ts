@@ -27,8 +27,10 @@ export interface RunOptions {
   name?: string;
   /** Where configuration problems go; default stderr (the logger is not set up yet). */
   stderr?: (text: string) => void;
+  /** Listen address of the HTTP server; default all interfaces (the demo's playground: 127.0.0.1). */
+  host?: string;
   /** Called once the bot is up, e.g. for the demo to say where its simulator is. */
-  onStarted?: (started: { port: number; config: Config; logger: Logger }) => void;
+  onStarted?: (started: { port: number; config: Config; logger: Logger; jobs: Jobs | undefined }) => void;
 }
 
 /** Why the process stops, and with which exit code. */
@@ -72,6 +74,7 @@ export async function runBot(options: RunOptions): Promise<number> {
       bot = createBot({
         config,
         logger,
+        ...(options.host === undefined ? {} : { host: options.host }),
         shutdownGraceMs: SHUTDOWN_GRACE_MS,
         // The digest, reminders, expiry, retries, directory sync and access alerts.
         jobs: (context) => {
@@ -90,7 +93,7 @@ export async function runBot(options: RunOptions): Promise<number> {
 
     try {
       const { port } = await bot.start();
-      options.onStarted?.({ port, config, logger });
+      options.onStarted?.({ port, config, logger, jobs });
     } catch (err) {
       logger.error(`${name} could not start`, { error: err });
       await bot.stop();
