@@ -8,6 +8,7 @@ import { createBot, SHUTDOWN_GRACE_MS } from "./bot.ts";
 import { systemClock } from "./clock.ts";
 import { type Config, loadConfig, secretsOf } from "./config.ts";
 import { plural } from "./core/vocabulary.ts";
+import type { Jobs } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 /**
@@ -24,8 +25,10 @@ export interface RunOptions {
   name?: string;
   /** Where configuration problems go; default stderr (the logger is not set up yet). */
   stderr?: (text: string) => void;
+  /** Listen address of the HTTP server; default all interfaces (the demo's playground: 127.0.0.1). */
+  host?: string;
   /** Called once the bot is up, e.g. for the demo to say where its simulator is. */
-  onStarted?: (started: { port: number; config: Config; logger: Logger }) => void;
+  onStarted?: (started: { port: number; config: Config; logger: Logger; jobs: Jobs | undefined }) => void;
 }
 
 /** Why the process stops, and with which exit code. */
@@ -65,7 +68,12 @@ export async function runBot(options: RunOptions): Promise<number> {
   try {
     let bot: ReturnType<typeof createBot>;
     try {
-      bot = createBot({ config, logger, shutdownGraceMs: SHUTDOWN_GRACE_MS });
+      bot = createBot({
+        config,
+        logger,
+        ...(options.host === undefined ? {} : { host: options.host }),
+        shutdownGraceMs: SHUTDOWN_GRACE_MS,
+      });
     } catch (err) {
       logger.error(`${name} could not be set up`, { error: err });
       return 1;
@@ -73,7 +81,7 @@ export async function runBot(options: RunOptions): Promise<number> {
 
     try {
       const { port } = await bot.start();
-      options.onStarted?.({ port, config, logger });
+      options.onStarted?.({ port, config, logger, jobs: bot.jobs });
     } catch (err) {
       logger.error(`${name} could not start`, { error: err });
       await bot.stop();

@@ -65,11 +65,15 @@ export interface ResponseUrlContext {
   userId?: string;
   /** The message a click came from: `replace_original` / `delete_original` act on it. */
   messageTs?: string;
+  /** The ephemeral reply a click came from (its `ts`): `replace_original` / `delete_original` act on it. */
+  replyTs?: string;
 }
 
 /** A reply accepted at a response URL. */
 export interface ResponseUrlReply {
   url: string;
+  /** Its place among the workspace's messages (ephemeral replies have a `ts` in Slack too). */
+  ts: string;
   body: Json;
   text: string | undefined;
   blocks: unknown[] | undefined;
@@ -78,6 +82,8 @@ export interface ResponseUrlReply {
   deleteOriginal: boolean;
   at: Date;
   context: ResponseUrlContext;
+  /** A later reply replaced or deleted this one (`replace_original` on a click on it). */
+  superseded: boolean;
 }
 
 export interface ResponseUrlRefusal {

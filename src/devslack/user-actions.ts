@@ -96,7 +96,7 @@ export function blockAction(ws: Workspace, input: BlockActionInput): Json {
         is_ephemeral: on.response.responseType === "ephemeral",
       },
       channel: { id: channel, name: ws.channelName(channel) },
-      responseUrl: ws.mintResponseUrl({ channel, userId }),
+      responseUrl: ws.mintResponseUrl({ channel, userId, replyTs: on.response.ts }),
     });
   }
   const view = "home" in on ? ws.homes.get(on.home) : ws.modals.find((v) => v.id === on.view);

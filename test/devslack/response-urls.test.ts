@@ -33,4 +33,27 @@ describe("response URLs", () => {
     assert.equal(fake.responseFailures.at(-1)?.error, "invalid_blocks");
     assert.equal((await post(`${fake.url}/response/nope`, { text: "t" })).status, 404);
   });
+
+  test("replace_original on a click in an ephemeral reply replaces that reply", async () => {
+    const url = fake.responseUrl({ channel: APPROVALS, userId: BEN.id });
+    const pick = {
+      type: "actions",
+      elements: [
+        { type: "button", text: { type: "plain_text", text: "This one" }, action_id: "pick", value: "a" },
+      ],
+    };
+    await post(url, { text: "Which Ben?", blocks: [pick] });
+    const list = fake.responses.at(-1);
+    assert.ok(list);
+    const click = fake.blockAction({ userId: BEN.id, actionId: "pick", value: "a", on: { response: list } });
+    assert.equal(
+      (await post(click.response_url as string, { replace_original: true, text: "Posted." })).status,
+      200,
+    );
+    assert.equal(list.superseded, true, "the list is no longer shown");
+    const answer = fake.responses.at(-1);
+    assert.equal(answer?.text, "Posted.");
+    assert.equal(answer?.superseded, false);
+    assert.ok(Number(answer?.ts.split(".")[1]) > Number(list.ts.split(".")[1]), "replies are ordered by ts");
+  });
 });

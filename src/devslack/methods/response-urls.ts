@@ -47,6 +47,7 @@ export function postToResponseUrl(ws: Workspace, id: string, raw: string, conten
   const blocks = blocksArg(body);
   const reply: ResponseUrlReply = {
     url,
+    ts: ws.nextTs(),
     body,
     text: typeof body.text === "string" ? body.text : undefined,
     blocks,
@@ -55,9 +56,13 @@ export function postToResponseUrl(ws: Workspace, id: string, raw: string, conten
     deleteOriginal,
     at: ws.now(),
     context: state.context,
+    superseded: false,
   };
+  const { channel, messageTs, userId, replyTs } = state.context;
+  // Replacing or deleting an ephemeral reply: the old one is no longer shown.
+  const earlier = replyTs ? ws.responses.find((r) => r.ts === replyTs) : undefined;
+  if (earlier && (replaceOriginal || deleteOriginal)) earlier.superseded = true;
   ws.responses.push(reply);
-  const { channel, messageTs, userId } = state.context;
   const original = channel && messageTs ? ws.message(channel, messageTs) : undefined;
   if (original && deleteOriginal) original.deleted = true;
   if (original && replaceOriginal && !deleteOriginal) {
