@@ -7,8 +7,8 @@
  *    its id (`GET /RestoreSessions/{id}`: how a server filters by time is not documented).
  * 2. A session is examined when it is new, when what was seen of it changed (state, eTag, end
  *    time, details), or while it is Working. Examining reads its events and matches them against
- *    the audited principals of its organization (src/core/access/match.ts; audit lists and group members
- *    are read at most once per run, and only when some session needs them).
+ *    the audited principals of its organization (match.ts; audit lists and group members are read
+ *    at most once per run, and only when some session needs them).
  * 3. The first match posts ONE alert for the session (through the `AlertNotifier`); later matching
  *    events update that alert. Each alert and update is logged as `access_seen`. Sessions and
  *    alerts are persisted, so a session is alerted once across runs and restarts.
