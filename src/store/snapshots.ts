@@ -1,12 +1,12 @@
 /**
  * The digests posted and, per organization, the audit items VB365 listed when the last digest was
  * gathered (`audit_snapshots`), which the next digest compares with VB365's list and the log of the
- * bot's own changes to find drift. A snapshot is replaced as a whole, in one transaction.
+ * bot's own changes to find drift. A snapshot is read and replaced as a whole, so it is kept as one
+ * JSON document per organization (migration 044): one statement each way instead of one per entry.
  */
 import type { AuditEntry } from "../core/digest/build.ts";
 import type { DigestRecord, DigestStore, NewDigest, Snapshot } from "../core/digest/ports.ts";
 import type { OrganizationRef } from "../core/vocabulary.ts";
-import type { PrincipalType } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 
 const iso = (d: Date) => d.toISOString();
@@ -36,19 +36,14 @@ const toDigest = (r: DigestRow): DigestRecord => ({
 const DIGEST_COLUMNS = "id, period, trigger, requested_by, gathered_at, posted_at, channel, message_ts";
 
 export class DigestRepository implements DigestStore {
-  readonly #db: Database;
   readonly #insert;
   readonly #latest;
   readonly #list;
   readonly #snapshotHead;
   readonly #snapshotHeads;
-  readonly #snapshotItems;
-  readonly #deleteSnapshot;
-  readonly #insertHead;
-  readonly #insertItem;
+  readonly #putSnapshot;
 
   constructor(db: Database) {
-    this.#db = db;
     this.#insert = db.prepare<
       [
         {
@@ -77,37 +72,17 @@ export class DigestRepository implements DigestStore {
       taken_at: string;
       digest_id: number | null;
     };
-    this.#snapshotHead = db.prepare<[string], Head>(
-      "SELECT organization_id, organization_name, taken_at, digest_id FROM audit_snapshots WHERE organization_id = ?",
+    this.#snapshotHead = db.prepare<[string], Head & { entries: string }>(
+      "SELECT organization_id, organization_name, taken_at, digest_id, entries FROM audit_snapshots WHERE organization_id = ?",
     );
     this.#snapshotHeads = db.prepare<[], Head>(
       "SELECT organization_id, organization_name, taken_at, digest_id FROM audit_snapshots ORDER BY organization_name",
     );
-    this.#snapshotItems = db.prepare<
-      [string],
-      {
-        principal_key: string;
-        principal_type: PrincipalType;
-        principal_id: string;
-        principal_name: string;
-        principal_display_name: string;
-        principal_msid: string | null;
-        audit_item_id: string;
-      }
-    >(
-      `SELECT principal_key, principal_type, principal_id, principal_name, principal_display_name, principal_msid,
-         audit_item_id
-       FROM audit_snapshot_items WHERE organization_id = ? ORDER BY principal_key`,
-    );
-    this.#deleteSnapshot = db.prepare<[string]>("DELETE FROM audit_snapshots WHERE organization_id = ?");
-    this.#insertHead = db.prepare<[string, string, string, number | null]>(
-      "INSERT INTO audit_snapshots (organization_id, organization_name, taken_at, digest_id) VALUES (?, ?, ?, ?)",
-    );
-    // A principal listed twice by VB365 is one principal here.
-    this.#insertItem = db.prepare<[string, string, string, string, string, string, string | null, string]>(
-      `INSERT OR IGNORE INTO audit_snapshot_items (organization_id, principal_key, principal_type, principal_id,
-         principal_name, principal_display_name, principal_msid, audit_item_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.#putSnapshot = db.prepare<[string, string, string, number | null, string]>(
+      `INSERT INTO audit_snapshots (organization_id, organization_name, taken_at, digest_id, entries)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (organization_id) DO UPDATE SET organization_name = excluded.organization_name,
+         taken_at = excluded.taken_at, digest_id = excluded.digest_id, entries = excluded.entries`,
     );
   }
 
@@ -142,15 +117,8 @@ export class DigestRepository implements DigestStore {
       organization: { id: head.organization_id, name: head.organization_name },
       takenAt: new Date(head.taken_at),
       digestId: head.digest_id,
-      entries: this.#snapshotItems.all(organizationId).map((r) => ({
-        key: r.principal_key,
-        type: r.principal_type,
-        id: r.principal_id,
-        name: r.principal_name,
-        displayName: r.principal_display_name,
-        ...(r.principal_msid === null ? {} : { msid: r.principal_msid }),
-        auditItemId: r.audit_item_id,
-      })),
+      // Written by replaceSnapshot (or migration 044) in exactly the shape of an entry.
+      entries: JSON.parse(head.entries) as AuditEntry[],
     };
   }
 
@@ -161,30 +129,30 @@ export class DigestRepository implements DigestStore {
       .map((h) => ({ id: h.organization_id, name: h.organization_name, takenAt: new Date(h.taken_at) }));
   }
 
-  /** Replaces an organization's snapshot (its own transaction, or part of the caller's). */
+  /** Replaces an organization's snapshot (one statement: alone, or part of the caller's transaction). */
   replaceSnapshot(
     organization: OrganizationRef,
     takenAt: Date,
     entries: readonly AuditEntry[],
     digestId: number | null,
   ): void {
-    const tx = this.#db.transaction(() => {
-      this.#deleteSnapshot.run(organization.id);
-      this.#insertHead.run(organization.id, organization.name, iso(takenAt), digestId);
-      for (const e of entries) {
-        this.#insertItem.run(
-          organization.id,
-          e.key,
-          e.type,
-          e.id,
-          e.name,
-          e.displayName,
-          e.msid ?? null,
-          e.auditItemId ?? "",
-        );
-      }
-    });
-    if (this.#db.inTransaction) tx();
-    else tx.immediate();
+    // A principal listed twice by VB365 is one principal here (the first listing).
+    const keys = new Set<string>();
+    const unique = entries.filter((e) => !keys.has(e.key) && keys.add(e.key));
+    // Ordered by key, the same list makes the same document: SQLite then rewrites no page of it.
+    unique.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const document = JSON.stringify(unique, ENTRY_FIELDS);
+    this.#putSnapshot.run(organization.id, organization.name, iso(takenAt), digestId, document);
   }
 }
+
+/** What a snapshot document keeps of an entry, in this order (a property not listed is left out). */
+const ENTRY_FIELDS: Array<keyof AuditEntry> = [
+  "key",
+  "type",
+  "id",
+  "name",
+  "displayName",
+  "msid",
+  "auditItemId",
+];
