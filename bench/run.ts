@@ -5,6 +5,7 @@
  * `npm run bench -- commands digest` runs only the named sections (all by default).
  */
 import { cpus, totalmem } from "node:os";
+import { applyBench } from "./apply.ts";
 import { approvalsBench } from "./approvals.ts";
 import { commandsBench } from "./commands.ts";
 import { digestBench } from "./digest.ts";
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
       drainMs: 45_000,
     }),
   digest: () => digestBench({ organizations: 50, audited: 500 }),
+  apply: () => applyBench({ applies: 50, vboLatencyMs: 50 }),
 };
 
 const wanted = process.argv.slice(2);
