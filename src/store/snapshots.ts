@@ -42,6 +42,7 @@ export class DigestRepository implements DigestStore {
   readonly #snapshotHead;
   readonly #snapshotHeads;
   readonly #putSnapshot;
+  readonly #documents = new WeakMap<readonly AuditEntry[], string>();
 
   constructor(db: Database) {
     this.#insert = db.prepare<
@@ -110,15 +111,16 @@ export class DigestRepository implements DigestStore {
     return this.#list.all(limit).map(toDigest);
   }
 
-  snapshot(organizationId: string): Snapshot | undefined {
+  snapshot(organizationId: string, current?: readonly AuditEntry[]): Snapshot | undefined {
     const head = this.#snapshotHead.get(organizationId);
     if (head === undefined) return undefined;
+    const same = current !== undefined && this.#document(current) === head.entries;
     return {
       organization: { id: head.organization_id, name: head.organization_name },
       takenAt: new Date(head.taken_at),
       digestId: head.digest_id,
       // Written by replaceSnapshot (or migration 044) in exactly the shape of an entry.
-      entries: JSON.parse(head.entries) as AuditEntry[],
+      entries: same ? current : (JSON.parse(head.entries) as AuditEntry[]),
     };
   }
 
@@ -136,13 +138,33 @@ export class DigestRepository implements DigestStore {
     entries: readonly AuditEntry[],
     digestId: number | null,
   ): void {
-    // A principal listed twice by VB365 is one principal here (the first listing).
-    const keys = new Set<string>();
-    const unique = entries.filter((e) => !keys.has(e.key) && keys.add(e.key));
-    // Ordered by key, the same list makes the same document: SQLite then rewrites no page of it.
-    unique.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const document = JSON.stringify(unique, ENTRY_FIELDS);
-    this.#putSnapshot.run(organization.id, organization.name, iso(takenAt), digestId, document);
+    this.#putSnapshot.run(
+      organization.id,
+      organization.name,
+      iso(takenAt),
+      digestId,
+      this.#document(entries),
+    );
+  }
+
+  /**
+   * The document a snapshot of `entries` is kept as. A digest compares VB365's list with the
+   * snapshot and then stores that same list, so the document is made once per list (its callers
+   * never change a list they have passed).
+   */
+  #document(entries: readonly AuditEntry[]): string {
+    let document = this.#documents.get(entries);
+    if (document === undefined) {
+      // A principal listed twice by VB365 is one principal here (the first listing).
+      const keys = new Set<string>();
+      const unique = entries.filter((e) => !keys.has(e.key) && keys.add(e.key));
+      // Ordered by key, the same list makes the same document, whatever order VB365 sent it in;
+      // and SQLite rewrites no page of a document that did not change.
+      unique.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      document = JSON.stringify(unique, ENTRY_FIELDS);
+      this.#documents.set(entries, document);
+    }
+    return document;
   }
 }
 

@@ -91,6 +91,27 @@ describe("digest records and snapshots", () => {
     });
   });
 
+  test("given VB365's list, an unchanged snapshot hands back that very list; a changed one its own", (t) => {
+    const digests = tempStore(t).digests;
+    const kept = [entry("a@x"), entry("b@x", { msid: "m-b" })];
+    digests.replaceSnapshot(org, t0, kept, null);
+
+    // The same entries in another order, with a duplicate, as VB365 may send them.
+    const same = [entry("b@x", { msid: "m-b" }), entry("a@x"), entry("b@x", { msid: "m-b" })];
+    assert.equal(digests.snapshot(org.id, same)?.entries, same);
+
+    for (const changed of [
+      [entry("a@x")],
+      [...kept, entry("c@x")],
+      [entry("a@x"), entry("b@x", { msid: "m-b", displayName: "Bea" })],
+    ]) {
+      const snapshot = digests.snapshot(org.id, changed);
+      assert.notEqual(snapshot?.entries, changed);
+      assert.deepEqual(snapshot?.entries, kept);
+    }
+    assert.equal(digests.snapshot("another-org", same), undefined);
+  });
+
   test("snapshots kept one row per principal before migration 044 read back the same after it", (t) => {
     const dir = tempDir(t);
     const before = join(dir, "before-044");

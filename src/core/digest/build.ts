@@ -121,6 +121,8 @@ export function computeDrift(
   current: readonly AuditEntry[],
 ): DriftItem[] {
   if (snapshot === null) return [];
+  // The store hands back VB365's own list when the snapshot is that list (DigestStore.snapshot).
+  if (snapshot === current && botChanges.length === 0) return [];
   const expected = new Map<string, AuditEntry>(snapshot.map((e) => [e.key, e]));
   for (const c of [...botChanges].sort((a, b) => a.at.getTime() - b.at.getTime())) {
     const key = auditKey(c.principal);

@@ -23,14 +23,18 @@ export interface Snapshot {
   organization: OrganizationRef;
   takenAt: Date;
   digestId: number | null;
-  entries: AuditEntry[];
+  entries: readonly AuditEntry[];
 }
 
 export interface DigestStore {
   record(digest: NewDigest): DigestRecord;
   /** The digest gathered last, if any. */
   latest(): DigestRecord | undefined;
-  snapshot(organizationId: string): Snapshot | undefined;
+  /**
+   * The organization's snapshot. Given `current` (VB365's list now), a snapshot that lists exactly
+   * the same entries comes back with `current` itself as its entries, without reading its own copy.
+   */
+  snapshot(organizationId: string, current?: readonly AuditEntry[]): Snapshot | undefined;
   /** Organizations that have a snapshot: what the bot knows exists when VB365 cannot list them. */
   snapshotOrganizations(): Array<OrganizationRef & { takenAt: Date }>;
   /** Replaces an organization's snapshot (its own transaction, or part of the caller's). */

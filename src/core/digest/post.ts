@@ -116,10 +116,14 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
   const skipped = skippedSince(ctx);
 
   // One read of the log covers both windows: since the oldest snapshot, and since the previous digest.
-  const snapshots = new Map(organizations.list.map((o) => [o.id, digests.snapshot(o.id)]));
+  // The snapshots' heads say when; their entries are read per organization, next to VB365's list.
+  const listed = new Set(organizations.list.map((o) => o.id));
   const oldest = Math.min(
     listSince.getTime(),
-    ...[...snapshots.values()].map((s) => s?.takenAt.getTime() ?? Number.POSITIVE_INFINITY),
+    ...digests
+      .snapshotOrganizations()
+      .filter((s) => listed.has(s.id))
+      .map((s) => s.takenAt.getTime()),
   );
   const events = ctx.store.log.since(new Date(oldest));
   const people = peopleLookup(ctx);
@@ -132,7 +136,6 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
 
   const taken = new Map<string, { at: Date; entries: AuditEntry[] }>();
   const inputs = await mapLimit(organizations.list, CONCURRENCY, async (o): Promise<OrganizationInput> => {
-    const snapshot = snapshots.get(o.id);
     let current: OrganizationInput["current"];
     if (organizations.error !== undefined) {
       current = { ok: false, error: organizations.error };
@@ -150,6 +153,9 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
         current = { ok: false, error: describeError(err) };
       }
     }
+    // Most days most lists are as the last digest saw them: given VB365's list, the store hands that
+    // very list back instead of reading its copy (and computeDrift sees at once that nothing moved).
+    const snapshot = digests.snapshot(o.id, current.ok ? current.entries : undefined);
     const snapshotAt = snapshot?.takenAt.getTime() ?? Number.POSITIVE_INFINITY;
     return {
       organization: o,

@@ -158,6 +158,17 @@ describe("drift", () => {
       [],
     );
   });
+
+  test("the snapshot as the very list VB365 sent still replays the bot's changes", () => {
+    // What the store hands back when its copy lists exactly VB365's entries.
+    const list = [entry(ben), entry(sarah)];
+    assert.deepEqual(computeDrift(list, [], list), []);
+    // The bot removed Sarah after the snapshot, yet VB365 lists her as before: re-added outside it.
+    assert.deepEqual(
+      computeDrift(list, [change("removed", sarah, 5)], list).map((d) => [d.change, d.entry.name]),
+      [["added", sarah.name]],
+    );
+  });
 });
 
 describe("the bot's changes from the log", () => {
