@@ -40,11 +40,19 @@ const LIST_BUDGET = { max: 1_500, min: 300, total: 30_000 };
 const SECTION_BUDGET = LIMITS.sectionText - 100;
 const ORG_BLOCK_PREFIX = "digest-org-";
 
-/** "a, b, c …and N more" within `max` characters. */
-export function joinWithin(items: readonly string[], max: number, separator = ", "): string {
+/**
+ * "a, b, c …and N more" within `max` characters. `show` writes an item: only those that are shown,
+ * and one more, are written (an organization may audit thousands, of which a few dozen fit).
+ */
+export function joinWithin<T>(
+  items: readonly T[],
+  max: number,
+  show: (item: T) => string,
+  separator = ", ",
+): string {
   let out = "";
   for (let i = 0; i < items.length; i++) {
-    const item = items[i] as string;
+    const item = show(items[i] as T);
     const next = out === "" ? item : `${out}${separator}${item}`;
     const rest = items.length - i - 1;
     const note = rest > 0 ? ` …and ${rest} more` : "";
@@ -119,8 +127,8 @@ function organizationBlocks(
   } else {
     const counts = `${plural(o.users.length, "user")}, ${plural(o.groups.length, "group")} audited`;
     blocks.push(section(`*${name}*: ${counts}`, { blockId }));
-    const users = o.users.length === 0 ? "_none_" : joinWithin(o.users.map(entryName), listBudget);
-    const groups = o.groups.length === 0 ? "_none_" : joinWithin(o.groups.map(entryName), listBudget);
+    const users = o.users.length === 0 ? "_none_" : joinWithin(o.users, listBudget, entryName);
+    const groups = o.groups.length === 0 ? "_none_" : joinWithin(o.groups, listBudget, entryName);
     blocks.push(section(`*Users (${o.users.length}):* ${users}\n*Groups (${o.groups.length}):* ${groups}`));
   }
 

@@ -178,15 +178,28 @@ describe("rendering the digest", () => {
 });
 
 describe("joinWithin", () => {
+  const same = (s: string) => s;
   test("keeps whole items within the budget and counts the rest", () => {
-    assert.equal(joinWithin(["a", "b", "c"], 100), "a, b, c");
-    assert.equal(joinWithin(["alpha", "beta", "gamma", "delta"], 23), "alpha, beta …and 2 more");
-    assert.equal(joinWithin(["alpha", "beta", "gamma", "delta"], 22), "alpha …and 3 more");
+    assert.equal(joinWithin(["a", "b", "c"], 100, same), "a, b, c");
+    assert.equal(joinWithin(["alpha", "beta", "gamma", "delta"], 23, same), "alpha, beta …and 2 more");
+    assert.equal(joinWithin(["alpha", "beta", "gamma", "delta"], 22, same), "alpha …and 3 more");
     assert.ok(
       joinWithin(
         Array.from({ length: 1000 }, (_, i) => `name-${i}`),
         300,
+        same,
       ).length <= 300,
     );
+  });
+
+  test("writes only the items it shows, and the one that did not fit", () => {
+    const written: number[] = [];
+    const show = (n: number) => {
+      written.push(n);
+      return `item-${n}`;
+    };
+    const all = Array.from({ length: 10_000 }, (_, i) => i);
+    assert.equal(joinWithin(all, 40, show), "item-0, item-1, item-2 …and 9997 more");
+    assert.deepEqual(written, [0, 1, 2, 3]);
   });
 });
