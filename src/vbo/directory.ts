@@ -1,8 +1,8 @@
 /** VB365 operations on an organization's directory: users, groups and a group's members. */
-import type { VboApi } from "./api.ts";
+import type { Member, VboApi } from "./api.ts";
 import { enc, type VboConnection } from "./connection.ts";
 import { clampPageSize } from "./paging.ts";
-import { Group, User } from "./schemas.ts";
+import { Group, type GroupMember, User } from "./schemas.ts";
 
 const DEFAULT_SEARCH_LIMIT = 100;
 
@@ -68,7 +68,27 @@ export function directoryCalls(c: VboConnection): DirectoryCalls {
 
     groupMembers: (organizationId, groupId) => {
       const path = `${organization(organizationId)}/Groups/${enc(groupId)}/Members`;
-      return c.pages("members", "groupMembers", path, {}, undefined, true);
+      return withIds(c.pages("members", "groupMembers", path, {}, undefined, true));
     },
   };
+}
+
+async function* withIds(pages: AsyncIterable<GroupMember[]>): AsyncGenerator<Member[], void, undefined> {
+  for await (const page of pages) yield page.map((m) => ({ ...m, id: memberId(m) }));
+}
+
+/**
+ * A member's id: VB365 names it only as the last segment of the member's `_links.self`
+ * (`…/Users/{id}` or `…/Groups/{id}`), percent-encoded.
+ */
+export function memberId(member: GroupMember): string | undefined {
+  const href = member._links?.self?.href;
+  if (typeof href !== "string") return undefined;
+  const last = href.split("?")[0]?.split("/").pop();
+  if (!last) return undefined;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
 }
