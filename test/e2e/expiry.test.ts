@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Clock } from "../../src/clock.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
+import { HOUR } from "../support/clock.ts";
 import {
   BOSS,
   clickApprove,
@@ -17,8 +18,6 @@ import {
   textOf,
   type World,
 } from "./harness.ts";
-
-const HOUR = 3_600_000;
 
 /** Real time plus an offset the test moves. */
 class ShiftedClock implements Clock {

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
-import { BOSS, DAY, DIGEST, ORG, REQUESTER } from "../support/actors.ts";
+import { BOSS, DIGEST, ORG, REQUESTER } from "../support/actors.ts";
+import { DAY } from "../support/clock.ts";
 import { shownText } from "../support/slack.ts";
 import { channelText, eventsOf, testWorld } from "../support/world.ts";
 

@@ -4,14 +4,15 @@ import { RateLimiter } from "../../src/sim/auth.ts";
 import { createSimulator } from "../../src/sim/server.ts";
 import { SEED } from "../../src/sim/types.ts";
 import type { TokenResponse } from "../../src/vbo/schemas.ts";
-import { call, login, manualClock, startSim } from "./helpers.ts";
+import { ManualClock } from "../support/clock.ts";
+import { call, login, startSim } from "./helpers.ts";
 
 const passwordGrant = (sim: { username: string; password: string }, extra: Record<string, string> = {}) =>
   new URLSearchParams({ grant_type: "password", username: sim.username, password: sim.password, ...extra });
 
 describe("POST /token", () => {
   test("the password grant returns opaque tokens that expire after the configured lifetime", async (t) => {
-    const clock = manualClock("2025-03-11T09:00:00Z");
+    const clock = new ManualClock("2025-03-11T09:00:00Z");
     const sim = await startSim(t, { clock, tokenLifetimeSeconds: 600 });
     const reply = await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) });
     assert.equal(reply.status, 200);
@@ -76,7 +77,7 @@ describe("POST /token", () => {
   });
 
   test("the refresh grant gives new tokens, once per refresh token", async (t) => {
-    const clock = manualClock();
+    const clock = new ManualClock();
     const sim = await startSim(t, { clock, tokenLifetimeSeconds: 60 });
     const first = (await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) })).json<TokenResponse>();
     clock.advance(120_000);

@@ -23,7 +23,3 @@ export const BEN: PrincipalRef = {
   name: SEED.benYoung.name,
   displayName: SEED.benYoung.displayName,
 };
-
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;

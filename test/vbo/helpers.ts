@@ -1,25 +1,11 @@
 /** Test fixtures for the VB365 client: a simulator and a client wired to it, cleaned up after the test. */
 import type { TestContext } from "node:test";
 import type { Dispatcher } from "undici";
-import type { Clock, Sleep } from "../../src/clock.ts";
+import type { Sleep } from "../../src/clock.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createSimulator } from "../../src/sim/server.ts";
 import type { SimulatorOptions, VboSimulator } from "../../src/sim/types.ts";
 import { createVboClient, type VboClient, type VboClientOptions } from "../../src/vbo/client.ts";
-
-export interface ManualClock extends Clock {
-  advance(ms: number): void;
-}
-
-export function manualClock(start = "2025-03-03T09:00:00Z"): ManualClock {
-  let now = new Date(start).getTime();
-  return {
-    now: () => new Date(now),
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
 
 /** A sleep that records what was asked and returns at once, so tests never wait out a backoff. */
 export function recordingSleep(): { waits: number[]; sleep: Sleep } {

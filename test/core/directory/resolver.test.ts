@@ -17,10 +17,9 @@ import { type Database, openDatabase } from "../../../src/store/db.ts";
 import { DirectoryRepository } from "../../../src/store/directory.ts";
 import { createVboClient, type VboClient } from "../../../src/vbo/client.ts";
 import { isVboError } from "../../../src/vbo/errors.ts";
-import { ManualClock } from "../../support/clock.ts";
+import { HOUR, ManualClock } from "../../support/clock.ts";
 
 const ORG = SEED.organization.id;
-const HOUR = 3_600_000;
 
 interface World {
   sim: VboSimulator;

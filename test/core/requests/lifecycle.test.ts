@@ -20,18 +20,8 @@ import { SEED, type VboSimulator } from "../../../src/sim/types.ts";
 import { createStore, openDatabase, type Store, verifyLog } from "../../../src/store/index.ts";
 import { createVboClient, type VboClient } from "../../../src/vbo/client.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
-import {
-  APPROVALS,
-  BOSS,
-  DAY,
-  DEPUTY,
-  DIGEST,
-  HOUR,
-  ORG,
-  REQUESTER,
-  STRANGER,
-} from "../../support/actors.ts";
-import { ManualClock } from "../../support/clock.ts";
+import { APPROVALS, BOSS, DEPUTY, DIGEST, ORG, REQUESTER, STRANGER } from "../../support/actors.ts";
+import { DAY, HOUR, ManualClock } from "../../support/clock.ts";
 import { tempDir } from "../../support/store.ts";
 
 const ADD_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
