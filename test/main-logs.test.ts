@@ -14,7 +14,6 @@ import { describe, type TestContext, test } from "node:test";
 import { createDevSlack, type DevSlack } from "../src/devslack/index.ts";
 import { formBody, interactionBody } from "../src/devslack/signing.ts";
 import { fatalErrorHandlers, type StopReason } from "../src/lifecycle.ts";
-import { createLogger } from "../src/logger.ts";
 import { createSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import {
@@ -28,6 +27,7 @@ import {
   RITA,
   textOf,
 } from "./e2e/harness.ts";
+import { jsonLogger } from "./support/logger.ts";
 import { type LogLine, postSigned, spawnBot } from "./support/process.ts";
 import { tempDir } from "./support/store.ts";
 
@@ -231,15 +231,10 @@ describe("the process's logs", () => {
 
 describe("errors nothing else caught", () => {
   const capture = () => {
-    const lines: string[] = [];
-    const logger = createLogger({
-      level: "info",
-      sink: (line) => lines.push(line),
-      secrets: ["hunter2-secret"],
-    });
+    const { logger, lines } = jsonLogger({ level: "info", secrets: ["hunter2-secret"] });
     const stops: StopReason[] = [];
     const handlers = fatalErrorHandlers(logger, (stop) => stops.push(stop));
-    return { handlers, stops, records: () => lines.map((l) => JSON.parse(l) as LogLine) };
+    return { handlers, stops, records: lines };
   };
 
   test("an unhandled rejection is an error line with the error, and the bot carries on", () => {
@@ -269,14 +264,12 @@ describe("errors nothing else caught", () => {
   });
 
   test("a context field cannot forge a line's time, level or message", () => {
-    const lines: string[] = [];
-    const logger = createLogger({
+    const { logger, lines } = jsonLogger({
       level: "info",
-      sink: (line) => lines.push(line),
       clock: { now: () => new Date("2026-11-25T09:00:00Z") },
     });
     logger.info("real message", { level: "error", msg: "forged", time: "yesterday", requestId: 7 });
-    assert.deepEqual(JSON.parse(lines[0] ?? "{}"), {
+    assert.deepEqual(lines()[0], {
       time: "2026-11-25T09:00:00.000Z",
       level: "info",
       msg: "real message",

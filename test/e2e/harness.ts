@@ -11,13 +11,13 @@ import { type Config, loadConfig } from "../../src/config.ts";
 import type { ResponseUrlReply } from "../../src/devslack/index.ts";
 import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
 import { JOB_NAMES, type JobOptions } from "../../src/jobs/scheduler.ts";
-import { createLogger } from "../../src/logger.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
 import type { FieldMode } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
 import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER } from "../support/actors.ts";
 import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
+import { jsonLogger } from "../support/logger.ts";
 import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
@@ -133,13 +133,13 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
   });
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.problems.join("; "));
   const config = loaded.config;
-  const logs: string[] = [];
+  const log = jsonLogger();
 
   const makeBot = () =>
     createBot({
       config,
       host: "127.0.0.1",
-      logger: createLogger({ level: "debug", sink: (line) => logs.push(line) }),
+      logger: log.logger,
       slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5_000 },
       vboClientOptions: { maxRetries: 0, timeoutMs: 20_000 },
       core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 } },
@@ -161,7 +161,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
     fake,
     dbPath,
     config,
-    logs,
+    logs: log.raw,
     get bot() {
       return bot;
     },

@@ -37,9 +37,9 @@ import {
   type User,
 } from "../../src/vbo/schemas.ts";
 import { decode, failure } from "../../src/vbo/transport.ts";
+import { jsonLogger } from "../support/logger.ts";
 import { shownText } from "../support/slack.ts";
 import { InstanceGenerator, seeded, UNKNOWN_ENUM_VALUE, type Variant } from "./generate.ts";
-import { recordingLogger } from "./helpers.ts";
 
 const ORG = "6f144e6f-7f59-475f-8e1d-1bfa0b6bb020";
 const SESSION = "7d1c3a2e-5b4f-4e8a-9c0d-1e2f3a4b5c6d";
@@ -134,7 +134,7 @@ for (const version of API_VERSIONS) {
     const generator = new InstanceGenerator(version);
     const replay = new ReplayServer();
     let client: VboClient;
-    const logs = recordingLogger();
+    const logs = jsonLogger();
 
     before(async () => {
       await replay.start();

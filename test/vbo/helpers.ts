@@ -2,10 +2,10 @@
 import type { TestContext } from "node:test";
 import type { Dispatcher } from "undici";
 import type { Sleep } from "../../src/clock.ts";
-import { createLogger } from "../../src/logger.ts";
 import { createSimulator } from "../../src/sim/server.ts";
 import type { SimulatorOptions, VboSimulator } from "../../src/sim/types.ts";
 import { createVboClient, type VboClient, type VboClientOptions } from "../../src/vbo/client.ts";
+import { type JsonLogger, jsonLogger } from "../support/logger.ts";
 
 /** A sleep that records what was asked and returns at once, so tests never wait out a backoff. */
 export function recordingSleep(): { waits: number[]; sleep: Sleep } {
@@ -17,29 +17,11 @@ export function recordingSleep(): { waits: number[]; sleep: Sleep } {
   return { waits, sleep };
 }
 
-export interface LogLine {
-  level: string;
-  msg: string;
-  [key: string]: unknown;
-}
-
-/** A real logger at debug level whose lines are kept. No secrets are configured: a leak shows. */
-export function recordingLogger() {
-  const raw: string[] = [];
-  const logger = createLogger({ level: "debug", sink: (line) => raw.push(line) });
-  return {
-    logger,
-    raw,
-    lines: () => raw.map((l) => JSON.parse(l) as LogLine),
-    messages: (msg: string) => raw.map((l) => JSON.parse(l) as LogLine).filter((l) => l.msg === msg),
-  };
-}
-
 export interface Fixture {
   sim: VboSimulator;
   client: VboClient;
   waits: number[];
-  logs: ReturnType<typeof recordingLogger>;
+  logs: JsonLogger;
   tokenRequests: () => number;
 }
 
@@ -56,7 +38,7 @@ export function connect(
   options: Partial<VboClientOptions> & { dispatcher?: Dispatcher } = {},
 ): Omit<Fixture, "sim"> {
   const { waits, sleep } = recordingSleep();
-  const logs = recordingLogger();
+  const logs = jsonLogger();
   const client = createVboClient({
     baseUrl: sim.url,
     username: sim.username,

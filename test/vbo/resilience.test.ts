@@ -7,7 +7,8 @@ import { createVboClient } from "../../src/vbo/client.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
 import { findAuditItem } from "../../src/vbo/principals.ts";
 import type { PrincipalRef } from "../../src/vbo/schemas.ts";
-import { recordingLogger, recordingSleep, setup } from "./helpers.ts";
+import { jsonLogger } from "../support/logger.ts";
+import { recordingSleep, setup } from "./helpers.ts";
 
 const org = SEED.organization.id;
 const ben: PrincipalRef = { type: "User", ...SEED.benYoung };
@@ -239,7 +240,7 @@ describe("answers that do not fit", () => {
         res.writeHead(502, { "content-type": "text/html" }).end(page);
       }
     });
-    const logs = recordingLogger();
+    const logs = jsonLogger();
     const client = createVboClient({
       baseUrl: proxy,
       username: "svc",
