@@ -14,7 +14,6 @@ import { describe, type TestContext, test } from "node:test";
 import { createDevSlack, type DevSlack } from "../src/devslack/index.ts";
 import { formBody, interactionBody } from "../src/devslack/signing.ts";
 import { fatalErrorHandlers, type StopReason } from "../src/lifecycle.ts";
-import { createSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import {
   APPROVALS,
@@ -29,6 +28,7 @@ import {
 } from "./e2e/harness.ts";
 import { jsonLogger } from "./support/logger.ts";
 import { type LogLine, postSigned, spawnBot } from "./support/process.ts";
+import { startSimulator } from "./support/simulator.ts";
 import { tempDir } from "./support/store.ts";
 
 const SECRET = "log-test-signing-secret-0123456789abcdef";
@@ -98,8 +98,7 @@ async function ask(fake: DevSlack, url: string, userId: string, text: string) {
 describe("the process's logs", () => {
   test("at debug, through add → approve → applied: JSON lines with context, and no secret anywhere", async (t) => {
     const dir = tempDir(t, "vbo-audit-logs-");
-    const sim = await createSimulator({ tokenRateLimit: false });
-    t.after(() => sim.close());
+    const sim = await startSimulator(t);
     const proxy = await tokenRecordingProxy(t, sim.url);
     const fake = await createDevSlack({
       channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],

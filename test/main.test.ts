@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createDevSlack } from "../src/devslack/index.ts";
-import { createSimulator } from "../src/sim/server.ts";
+import { startSimulator } from "./support/simulator.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -108,8 +108,7 @@ test("main reads .env from its working directory, and X_FILE secrets; the enviro
 test("main starts, logs one start line without secrets, serves /healthz, and exits 0 on SIGTERM", async (t) => {
   const cwd = mkdtempSync(join(tmpdir(), "vbo-audit-main-"));
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
-  const sim = await createSimulator({ tokenRateLimit: false });
-  t.after(() => sim.close());
+  const sim = await startSimulator(t);
   const fake = await createDevSlack({ channels: ["C0APPROVALS", "C0DIGEST"] });
   t.after(() => fake.close());
   const secret = "main-test-signing-secret-0123456789";

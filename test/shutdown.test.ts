@@ -14,7 +14,7 @@ import type { Request } from "../src/core/requests/types.ts";
 import type { LogEvent } from "../src/core/vocabulary.ts";
 import { createDevSlack, type DevSlack, type PostedMessage } from "../src/devslack/index.ts";
 import { formBody, interactionBody } from "../src/devslack/signing.ts";
-import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
+import type { RunningSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import { createStore, verifyLog } from "../src/store/index.ts";
 import {
@@ -32,6 +32,7 @@ import {
   textOf,
 } from "./e2e/harness.ts";
 import { type BotProcess, postSigned, spawnBot } from "./support/process.ts";
+import { startSimulator } from "./support/simulator.ts";
 import { tempDir } from "./support/store.ts";
 
 const SECRET = "shutdown-test-signing-secret-0123456789";
@@ -47,8 +48,7 @@ interface Scene {
 
 async function scene(t: TestContext): Promise<Scene> {
   const dir = tempDir(t, "vbo-audit-shutdown-");
-  const sim = await createSimulator({ tokenRateLimit: false });
-  t.after(() => sim.close());
+  const sim = await startSimulator(t);
   const fake = await createDevSlack({
     channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
     users: [

@@ -1,15 +1,6 @@
 /** Talking to the simulator over real HTTP, as a client would, with nothing but fetch. */
-import type { TestContext } from "node:test";
-import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
-import type { SimulatorOptions } from "../../src/sim/types.ts";
+import type { RunningSimulator } from "../../src/sim/server.ts";
 import type { ApiVersion } from "../../src/vbo/schemas.ts";
-
-export async function startSim(t: TestContext, options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  // Throttling off unless the test is about it.
-  const sim = await createSimulator({ tokenRateLimit: false, ...options });
-  t.after(() => sim.close());
-  return sim;
-}
 
 export interface Reply {
   status: number;

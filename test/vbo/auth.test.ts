@@ -4,7 +4,8 @@ import { sleep } from "../../src/clock.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
 import { ManualClock } from "../support/clock.ts";
-import { connect, setup, startSimulator } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { connect, setup } from "./helpers.ts";
 
 const org = SEED.organization.id;
 

@@ -2,10 +2,10 @@
 import type { TestContext } from "node:test";
 import type { Dispatcher } from "undici";
 import type { Sleep } from "../../src/clock.ts";
-import { createSimulator } from "../../src/sim/server.ts";
 import type { SimulatorOptions, VboSimulator } from "../../src/sim/types.ts";
-import { createVboClient, type VboClient, type VboClientOptions } from "../../src/vbo/client.ts";
+import type { VboClient, VboClientOptions } from "../../src/vbo/client.ts";
 import { type JsonLogger, jsonLogger } from "../support/logger.ts";
+import { simulatorClient, startSimulator } from "../support/simulator.ts";
 
 /** A sleep that records what was asked and returns at once, so tests never wait out a backoff. */
 export function recordingSleep(): { waits: number[]; sleep: Sleep } {
@@ -25,13 +25,6 @@ export interface Fixture {
   tokenRequests: () => number;
 }
 
-export async function startSimulator(t: TestContext, options: SimulatorOptions = {}): Promise<VboSimulator> {
-  // Throttling off unless a test is about it: many tests log in more often than 5 a minute.
-  const sim = await createSimulator({ tokenRateLimit: false, ...options });
-  t.after(() => sim.close());
-  return sim;
-}
-
 export function connect(
   t: TestContext,
   sim: VboSimulator,
@@ -39,17 +32,7 @@ export function connect(
 ): Omit<Fixture, "sim"> {
   const { waits, sleep } = recordingSleep();
   const logs = jsonLogger();
-  const client = createVboClient({
-    baseUrl: sim.url,
-    username: sim.username,
-    password: sim.password,
-    apiVersion: "auto",
-    logger: logs.logger,
-    clock: { now: () => new Date() },
-    sleep,
-    random: () => 0.5,
-    ...options,
-  });
+  const client = simulatorClient(sim, { logger: logs.logger, sleep, ...options });
   t.after(() => client.close());
   return { client, waits, logs, tokenRequests: () => sim.stats.count("POST", /\/token$/i) };
 }

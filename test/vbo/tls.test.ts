@@ -5,7 +5,8 @@ import { SEED } from "../../src/sim/types.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
 import { createDispatcher } from "../../src/vbo/tls.ts";
 import { jsonLogger } from "../support/logger.ts";
-import { connect, startSimulator } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { connect } from "./helpers.ts";
 
 const org = SEED.organization.id;
 
