@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { VboError } from "../src/vbo/errors.ts";
+import { ManualClock } from "./support/clock.ts";
 import { jsonLogger } from "./support/logger.ts";
 
-const clock = { now: () => new Date("2026-11-25T09:00:00Z") };
+const clock = new ManualClock("2026-11-25T09:00:00Z");
 
 describe("logger", () => {
   test("writes one JSON object per line with time, level, message and context", () => {

@@ -17,7 +17,6 @@ import { fatalErrorHandlers, type StopReason } from "../src/lifecycle.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import {
   APPROVALS,
-  BEN_SLACK,
   BOSS,
   botEnvironment,
   COMMANDS_CHANNEL,
@@ -26,6 +25,8 @@ import {
   RITA,
   textOf,
 } from "./e2e/harness.ts";
+import { VBRIDGE_MEMBERS } from "./support/actors.ts";
+import { ManualClock } from "./support/clock.ts";
 import { jsonLogger } from "./support/logger.ts";
 import { type LogLine, postSigned, spawnBot } from "./support/process.ts";
 import { startSimulator } from "./support/simulator.ts";
@@ -102,11 +103,7 @@ describe("the process's logs", () => {
     const proxy = await tokenRecordingProxy(t, sim.url);
     const fake = await createDevSlack({
       channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
-      users: [
-        { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
-        { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
-        { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
-      ],
+      users: VBRIDGE_MEMBERS,
     });
     t.after(() => fake.close());
     const bot = spawnBot(
@@ -265,7 +262,7 @@ describe("errors nothing else caught", () => {
   test("a context field cannot forge a line's time, level or message", () => {
     const { logger, lines } = jsonLogger({
       level: "info",
-      clock: { now: () => new Date("2026-11-25T09:00:00Z") },
+      clock: new ManualClock("2026-11-25T09:00:00Z"),
     });
     logger.info("real message", { level: "error", msg: "forged", time: "yesterday", requestId: 7 });
     assert.deepEqual(lines()[0], {

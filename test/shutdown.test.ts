@@ -21,7 +21,6 @@ import {
   APPROVALS,
   AUDIT_POST,
   BEN,
-  BEN_SLACK,
   BOSS,
   botEnvironment,
   COMMANDS_CHANNEL,
@@ -31,6 +30,7 @@ import {
   RITA,
   textOf,
 } from "./e2e/harness.ts";
+import { VBRIDGE_MEMBERS } from "./support/actors.ts";
 import { type BotProcess, postSigned, spawnBot } from "./support/process.ts";
 import { startSimulator } from "./support/simulator.ts";
 import { tempDir } from "./support/store.ts";
@@ -51,11 +51,7 @@ async function scene(t: TestContext): Promise<Scene> {
   const sim = await startSimulator(t);
   const fake = await createDevSlack({
     channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
-    users: [
-      { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
-      { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
-      { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
-    ],
+    users: VBRIDGE_MEMBERS,
   });
   t.after(() => fake.close());
   const dbPath = join(dir, "data", "vbo-audit.sqlite");

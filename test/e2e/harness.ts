@@ -11,20 +11,29 @@ import { type Config, loadConfig } from "../../src/config.ts";
 import type { ResponseUrlReply } from "../../src/devslack/index.ts";
 import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
 import { JOB_NAMES, type JobOptions } from "../../src/jobs/scheduler.ts";
-import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
+import type { RunningSimulator } from "../../src/sim/server.ts";
 import type { FieldMode } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
-import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER } from "../support/actors.ts";
+import {
+  ALERTS,
+  APPROVALS,
+  BEN_SLACK,
+  BOSS,
+  COMMANDS_CHANNEL,
+  DEPUTY,
+  DIGEST,
+  RITA,
+  STRANGER,
+  VBRIDGE_MEMBERS,
+} from "../support/actors.ts";
 import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 import { jsonLogger } from "../support/logger.ts";
+import { startSimulator } from "../support/simulator.ts";
 import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
-export { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER };
-export const COMMANDS_CHANNEL = "C0GENERAL";
-export const RITA = "U0RITA"; // asks for things
-export const BEN_SLACK = "U0BEN"; // Ben Young's Slack account
+export { ALERTS, APPROVALS, BEN_SLACK, BOSS, COMMANDS_CHANNEL, DEPUTY, DIGEST, RITA, STRANGER };
 export const ORG = SEED.organization;
 export const BEN = SEED.benYoung;
 export const AUDIT_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
@@ -110,17 +119,10 @@ export interface WorldOptions {
 }
 
 export async function startWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {
-  const sim = await createSimulator({ tokenRateLimit: false, fields: options.fields ?? "realistic" });
-  t.after(() => sim.close());
+  const sim = await startSimulator(t, { fields: options.fields ?? "realistic" });
   const fake = await createFakeSlack({
     channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL, ALERTS],
-    users: [
-      { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
-      { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
-      { id: DEPUTY, name: "deputy", email: "deputy@vbridge.co.nz" },
-      { id: STRANGER, name: "stranger", email: "stranger@vbridge.co.nz" },
-      { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
-    ],
+    users: VBRIDGE_MEMBERS,
     ...(options.usergroups ? { usergroups: options.usergroups } : {}),
   });
   t.after(() => fake.close());

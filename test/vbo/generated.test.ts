@@ -37,6 +37,7 @@ import {
   type User,
 } from "../../src/vbo/schemas.ts";
 import { decode, failure } from "../../src/vbo/transport.ts";
+import { ManualClock } from "../support/clock.ts";
 import { jsonLogger } from "../support/logger.ts";
 import { shownText } from "../support/slack.ts";
 import { InstanceGenerator, seeded, UNKNOWN_ENUM_VALUE, type Variant } from "./generate.ts";
@@ -144,7 +145,7 @@ for (const version of API_VERSIONS) {
         password: "generated-suite-password",
         apiVersion: version,
         logger: logs.logger,
-        clock: { now: () => new Date("2025-03-11T10:00:00Z") },
+        clock: new ManualClock("2025-03-11T10:00:00Z"),
         maxRetries: 0,
       });
     });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, type TestContext, test } from "node:test";
+import { systemClock } from "../../src/clock.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { createVboClient } from "../../src/vbo/client.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
@@ -247,7 +248,7 @@ describe("answers that do not fit", () => {
       password: "Pa55word-very-secret",
       apiVersion: "auto",
       logger: logs.logger,
-      clock: { now: () => new Date() },
+      clock: systemClock,
       sleep: recordingSleep().sleep,
       maxRetries: 1,
     });
