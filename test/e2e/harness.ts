@@ -10,7 +10,6 @@ import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import type { ResponseUrlReply } from "../../src/devslack/index.ts";
 import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
-import { JOB_NAMES, type JobOptions } from "../../src/jobs/scheduler.ts";
 import type { RunningSimulator } from "../../src/sim/server.ts";
 import type { FieldMode } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
@@ -29,7 +28,9 @@ import {
 } from "../support/actors.ts";
 import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 import { jsonLogger } from "../support/logger.ts";
+import { JOBS_BY_HAND } from "../support/schedules.ts";
 import { startSimulator } from "../support/simulator.ts";
+import { findButton, shownText } from "../support/slack.ts";
 import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
@@ -100,13 +101,8 @@ export function botEnvironment(on: {
   };
 }
 
-/** A cron expression that never fires during a test. */
-export const NEVER = "0 0 1 1 *";
-
 /** The real jobs, with no schedule that fires during a test: the test runs them by hand (`world.bot.jobs`). */
-export const JOBS_BY_HAND: JobOptions = {
-  schedules: Object.fromEntries([...JOB_NAMES, "digest-catch-up"].map((name) => [name, NEVER])),
-};
+export { JOBS_BY_HAND };
 
 export interface WorldOptions {
   /** Variables on top of the defaults (an empty value unsets one); a function sees the fake Slack. */
@@ -278,34 +274,6 @@ export function requestIdOfLatest(world: World): number {
   return Number(value);
 }
 
-export function findButton(blocks: unknown, actionId: string): string | undefined {
-  let found: string | undefined;
-  const walk = (v: unknown): void => {
-    if (found !== undefined) return;
-    if (Array.isArray(v)) for (const x of v) walk(x);
-    else if (v && typeof v === "object") {
-      const r = v as Record<string, unknown>;
-      if (r.type === "button" && r.action_id === actionId && typeof r.value === "string") found = r.value;
-      else for (const x of Object.values(r)) walk(x);
-    }
-  };
-  walk(blocks);
-  return found;
-}
-
-/** Every text object of a message or response, joined. */
-export function textOf(message: { text?: string | undefined; blocks?: unknown } | undefined): string {
-  if (!message) return "";
-  const parts: string[] = [message.text ?? ""];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) walk(x);
-    else if (v && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === "text" && typeof x === "string") parts.push(x);
-        else walk(x);
-      }
-    }
-  };
-  walk(message.blocks);
-  return parts.join("\n");
-}
+/** Every text object of a message or response, joined (the stories' name for `shownText`). */
+export const textOf = shownText;
+export { findButton };
