@@ -1,6 +1,7 @@
 /** VB365 operations on an organization's directory: users, groups and a group's members. */
+import type * as z from "zod";
 import type { Member, VboApi } from "./api.ts";
-import { enc, type VboConnection } from "./connection.ts";
+import { enc, type Query, type VboConnection } from "./connection.ts";
 import { clampPageSize } from "./paging.ts";
 import { Group, type GroupMember, User } from "./schemas.ts";
 
@@ -13,28 +14,39 @@ type DirectoryCalls = Pick<
 
 export function directoryCalls(c: VboConnection): DirectoryCalls {
   const organization = (organizationId: string) => `/Organizations/${enc(organizationId)}`;
+  /** The first page of a filtered list: what a search needs. */
+  const search = <L extends "users" | "groups">(
+    list: L,
+    operation: string,
+    path: string,
+    filters: Query,
+    limit: number | undefined,
+  ) =>
+    c.track(async () => {
+      const version = await c.version();
+      const url = c.url(version, path, { ...filters, limit: clampPageSize(limit, DEFAULT_SEARCH_LIMIT) });
+      return (await c.page(list, operation, url)).results;
+    });
+  const one = <S extends z.ZodType>(operation: string, path: string, schema: S): Promise<z.output<S>> =>
+    c.track(() => c.json({ operation, method: "GET", url: (v) => c.url(v, path) }, schema));
   return {
-    searchUsers: (organizationId, query) =>
-      c.track(async () => {
-        const version = await c.version();
-        const url = c.url(version, `${organization(organizationId)}/Users`, {
-          userName: query.userName,
-          displayName: query.displayName,
-          limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
-        });
-        return (await c.page("users", "searchUsers", url)).results;
-      }),
+    searchUsers: (organizationId, { userName, displayName, limit }) =>
+      search(
+        "users",
+        "searchUsers",
+        `${organization(organizationId)}/Users`,
+        { userName, displayName },
+        limit,
+      ),
 
-    searchGroups: (organizationId, query) =>
-      c.track(async () => {
-        const version = await c.version();
-        const url = c.url(version, `${organization(organizationId)}/Groups`, {
-          displayName: query.displayName,
-          groupName: query.groupName,
-          limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
-        });
-        return (await c.page("groups", "searchGroups", url)).results;
-      }),
+    searchGroups: (organizationId, { displayName, groupName, limit }) =>
+      search(
+        "groups",
+        "searchGroups",
+        `${organization(organizationId)}/Groups`,
+        { displayName, groupName },
+        limit,
+      ),
 
     userPages: (organizationId, options) =>
       c.pages("users", "userPages", `${organization(organizationId)}/Users`, {}, options?.pageSize, true),
@@ -43,28 +55,10 @@ export function directoryCalls(c: VboConnection): DirectoryCalls {
       c.pages("groups", "groupPages", `${organization(organizationId)}/Groups`, {}, options?.pageSize, true),
 
     getUser: (organizationId, userId) =>
-      c.track(() =>
-        c.json(
-          {
-            operation: "getUser",
-            method: "GET",
-            url: (v) => c.url(v, `${organization(organizationId)}/Users/${enc(userId)}`),
-          },
-          User,
-        ),
-      ),
+      one("getUser", `${organization(organizationId)}/Users/${enc(userId)}`, User),
 
     getGroup: (organizationId, groupId) =>
-      c.track(() =>
-        c.json(
-          {
-            operation: "getGroup",
-            method: "GET",
-            url: (v) => c.url(v, `${organization(organizationId)}/Groups/${enc(groupId)}`),
-          },
-          Group,
-        ),
-      ),
+      one("getGroup", `${organization(organizationId)}/Groups/${enc(groupId)}`, Group),
 
     groupMembers: (organizationId, groupId) => {
       const path = `${organization(organizationId)}/Groups/${enc(groupId)}/Members`;
