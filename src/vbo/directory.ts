@@ -14,15 +14,16 @@ type DirectoryCalls = Pick<
 
 export function directoryCalls(c: VboConnection): DirectoryCalls {
   const organization = (organizationId: string) => `/Organizations/${enc(organizationId)}`;
-  /** The first page of a filtered list: what a search needs. */
+  /** The first page of an organization's users or groups, filtered: what a search needs. */
   const search = <L extends "users" | "groups">(
     list: L,
-    operation: string,
-    path: string,
+    organizationId: string,
     filters: Query,
     limit: number | undefined,
   ) =>
     c.track(async () => {
+      const operation = list === "users" ? "searchUsers" : "searchGroups";
+      const path = `${organization(organizationId)}/${list === "users" ? "Users" : "Groups"}`;
       const version = await c.version();
       const url = c.url(version, path, { ...filters, limit: clampPageSize(limit, DEFAULT_SEARCH_LIMIT) });
       return (await c.page(list, operation, url)).results;
@@ -31,22 +32,10 @@ export function directoryCalls(c: VboConnection): DirectoryCalls {
     c.track(() => c.json({ operation, method: "GET", url: (v) => c.url(v, path) }, schema));
   return {
     searchUsers: (organizationId, { userName, displayName, limit }) =>
-      search(
-        "users",
-        "searchUsers",
-        `${organization(organizationId)}/Users`,
-        { userName, displayName },
-        limit,
-      ),
+      search("users", organizationId, { userName, displayName }, limit),
 
     searchGroups: (organizationId, { displayName, groupName, limit }) =>
-      search(
-        "groups",
-        "searchGroups",
-        `${organization(organizationId)}/Groups`,
-        { displayName, groupName },
-        limit,
-      ),
+      search("groups", organizationId, { displayName, groupName }, limit),
 
     userPages: (organizationId, options) =>
       c.pages("users", "userPages", `${organization(organizationId)}/Users`, {}, options?.pageSize, true),
