@@ -97,7 +97,16 @@ export function createBot(options: BotOptions): Bot {
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
 
   const db = openDatabase(config.databasePath, { logger });
-  const store = createStore(db);
+  let store: Store;
+  try {
+    store = createStore(db, { log: { key: config.log.hmacKey } });
+    // With a key, the log records where keying starts before anything else is written.
+    const keyed = store.log.startKeying(clock.now());
+    if (keyed) logger.info("the approval log is keyed from here on", { seq: keyed.id });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const dispatcher = createDispatcher(config.vbo, logger);
   const vbo = createVboClient({
     baseUrl: config.vbo.url,

@@ -41,12 +41,16 @@ interface RequestRow {
   apply_attempts: number;
   last_error: string | null;
   next_attempt_at: string | null;
+  definite_failures: number;
+  audit_item_created: number | null;
+  audit_item_id: string | null;
+  write_started_at: string | null;
 }
 
 const COLUMNS = `id, kind, organization_id, organization_name, principal_type, principal_id, principal_name,
   principal_display_name, principal_msid, requester, reason, state, created_at, updated_at, decided_at,
   decided_by, deny_reason, audit_for_ms, audit_expires_at, audit_expired_at, expiry_attempts, applied_at, apply_attempts,
-  last_error, next_attempt_at`;
+  last_error, next_attempt_at, definite_failures, audit_item_created, audit_item_id, write_started_at`;
 
 /** An SQL list of states, from the core's own lists (never restated here). */
 const sqlStates = (states: readonly RequestState[]) => `(${states.map((s) => `'${s}'`).join(", ")})`;
@@ -92,6 +96,10 @@ function toRequest(row: RequestRow): Request {
     applyAttempts: row.apply_attempts,
     lastError: row.last_error,
     nextAttemptAt: date(row.next_attempt_at),
+    definiteFailures: row.definite_failures,
+    auditItemCreated: row.audit_item_created === null ? null : row.audit_item_created === 1,
+    auditItemId: row.audit_item_id,
+    writeStartedAt: date(row.write_started_at),
   };
 }
 
@@ -100,6 +108,7 @@ export class RequestRepository implements RequestRecords {
   readonly #get;
   readonly #findOpen;
   readonly #listOpen;
+  readonly #listAll;
   readonly #listPending;
   readonly #listByRequester;
   readonly #listUpdatedSince;
@@ -153,6 +162,7 @@ export class RequestRepository implements RequestRecords {
     this.#listOpen = db.prepare<[], RequestRow>(
       `SELECT ${COLUMNS} FROM requests WHERE state IN ${OPEN} ORDER BY created_at, id`,
     );
+    this.#listAll = db.prepare<[], RequestRow>(`SELECT ${COLUMNS} FROM requests ORDER BY id`);
     this.#listPending = db.prepare<[], RequestRow>(
       `SELECT ${COLUMNS} FROM requests WHERE state = 'pending' ORDER BY created_at, id`,
     );
@@ -275,6 +285,11 @@ export class RequestRepository implements RequestRecords {
   /** Pending, approved and apply_failed requests, oldest first. */
   listOpen(): Request[] {
     return this.#listOpen.all().map(toRequest);
+  }
+
+  /** Every request, oldest first (for checking them against the log). */
+  listAll(): Request[] {
+    return this.#listAll.all().map(toRequest);
   }
 
   listPending(): Request[] {

@@ -5,10 +5,16 @@ import type { Vote } from "../core/requests/types.ts";
 import type { Database } from "./db.ts";
 
 const iso = (d: Date) => d.toISOString();
+const toVote = (r: { request_id: number; approver: string; at: string }): Vote => ({
+  requestId: r.request_id,
+  approver: r.approver,
+  at: new Date(r.at),
+});
 
 export class VoteRepository implements VoteRecords {
   readonly #insert;
   readonly #list;
+  readonly #all;
 
   constructor(db: Database) {
     this.#insert = db.prepare<[number, string, string]>(
@@ -16,6 +22,9 @@ export class VoteRepository implements VoteRecords {
     );
     this.#list = db.prepare<[number], { request_id: number; approver: string; at: string }>(
       "SELECT request_id, approver, at FROM votes WHERE request_id = ? ORDER BY id",
+    );
+    this.#all = db.prepare<[], { request_id: number; approver: string; at: string }>(
+      "SELECT request_id, approver, at FROM votes ORDER BY id",
     );
   }
 
@@ -26,8 +35,15 @@ export class VoteRepository implements VoteRecords {
 
   /** Votes of a request, in the order they were cast. */
   list(requestId: number): Vote[] {
-    return this.#list
-      .all(requestId)
-      .map((r) => ({ requestId: r.request_id, approver: r.approver, at: new Date(r.at) }));
+    return this.#list.all(requestId).map(toVote);
+  }
+
+  /** Every vote, by request (for checking them against the log). */
+  byRequest(): Map<number, Vote[]> {
+    const out = new Map<number, Vote[]>();
+    for (const vote of this.#all.all().map(toVote)) {
+      out.set(vote.requestId, [...(out.get(vote.requestId) ?? []), vote]);
+    }
+    return out;
   }
 }

@@ -124,7 +124,11 @@ export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "p
     case "expired":
       return `:hourglass: *Expired*${when} with ${approvers.length} of ${plural(Math.max(1, input.policy.requiredApprovals), "approval")}.`;
     case "cancelled":
-      return `:no_entry_sign: *Cancelled* by ${decider(request)}${when}.`;
+      return `:no_entry_sign: *Cancelled* by ${decider(request)}${when}. Nothing was changed in VB365.`;
+    case "failed": {
+      const error = request.lastError ? `: ${escapeMrkdwn(request.lastError)}` : "";
+      return `:x: *Failed*: approved by ${approvedBy}${when}, but VB365 refused the change${error}. The request has ended after ${plural(request.applyAttempts, "attempt")}; nothing was changed in VB365, and a new request for them may be made.`;
+    }
   }
 }
 
@@ -165,6 +169,8 @@ function stateLinePlain(input: RequestCardInput): string {
       return "expired without enough approvals";
     case "cancelled":
       return "cancelled";
+    case "failed":
+      return `failed: VB365 refused it${request.lastError ? ` (${request.lastError})` : ""}; the request has ended`;
   }
 }
 
@@ -176,6 +182,7 @@ export type Outcome =
   | "denied"
   | "expired"
   | "cancelled"
+  | "failed"
   | "audit_ended";
 
 /** The outcome a request has reached that its requester should hear of; undefined while pending. */
@@ -203,7 +210,8 @@ export function renderOutcomeMessage(
     apply_failed: `:warning: ${capitalize(what)} was approved, but applying it to VB365 failed. The bot keeps retrying; nothing is lost.`,
     denied: `:no_entry: ${capitalize(what)} was denied.`,
     expired: `:hourglass: ${capitalize(what)} expired before enough approvers approved it.`,
-    cancelled: `:no_entry_sign: ${capitalize(what)} was cancelled.`,
+    cancelled: `:no_entry_sign: ${capitalize(what)} was cancelled by ${decider(request)}; nothing was changed in VB365.`,
+    failed: `:x: ${capitalize(what)} was approved, but VB365 refused it for good, so it has ended. Nothing was changed in VB365; you may ask again.`,
     audit_ended: `:hourglass: The time-bound audit from ${what} has ended; its audit item was removed.`,
   };
   const plainHeadline: Record<Outcome, string> = {
@@ -212,7 +220,8 @@ export function renderOutcomeMessage(
     apply_failed: "was approved, but applying it to VB365 failed; the bot keeps retrying",
     denied: `was denied${request.denyReason ? `: ${request.denyReason}` : ""}`,
     expired: "expired",
-    cancelled: "was cancelled",
+    cancelled: "was cancelled; nothing was changed in VB365",
+    failed: "failed: VB365 refused it, so it has ended; you may ask again",
     audit_ended: "ended: its time-bound audit is over",
   };
   return {
