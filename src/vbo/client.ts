@@ -8,9 +8,11 @@
  */
 import { Agent, type Dispatcher } from "undici";
 import * as z from "zod";
+import { untilAborted } from "../async.ts";
 import { type Clock, sleep as realSleep, type Sleep } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type {
+  CallOptions,
   Confirmation,
   GroupQuery,
   PageOptions,
@@ -18,6 +20,7 @@ import type {
   UserQuery,
   VboApi,
   VboHealth,
+  WorstCase,
 } from "./api.ts";
 import { TokenManager } from "./auth.ts";
 import { isVboError, VboError } from "./errors.ts";
@@ -41,7 +44,17 @@ import {
   User,
 } from "./schemas.ts";
 import { AGENT_DEFAULTS } from "./tls.ts";
-import { createTransport, decode, failure, isSuccess, type Reply, type Transport } from "./transport.ts";
+import {
+  createTransport,
+  decode,
+  failure,
+  isSuccess,
+  outOfTime,
+  type Reply,
+  type RetryPolicy,
+  type Transport,
+  worstExchangeMs,
+} from "./transport.ts";
 import { createVersionResolver, type VersionResolver } from "./version.ts";
 
 export interface VboClientOptions {
@@ -108,6 +121,7 @@ interface Call {
   url: URL | ((version: ApiVersion) => URL);
   json?: unknown;
   timeoutMs?: number;
+  signal?: AbortSignal | undefined;
 }
 
 const enc = encodeURIComponent;
@@ -126,6 +140,8 @@ class HttpVboClient implements VboClient {
   /** GETs on their way, by URL, so that identical concurrent reads share one request. */
   readonly #readsInFlight = new Map<string, Promise<Reply>>();
   readonly #items: ItemReader;
+  readonly #timeoutMs: number;
+  readonly #retry: RetryPolicy;
   #health: VboHealth = { lastCallOk: null };
 
   constructor(o: VboClientOptions) {
@@ -136,19 +152,21 @@ class HttpVboClient implements VboClient {
     this.#password = o.password;
     this.#ownDispatcher = o.dispatcher ? undefined : new Agent({ ...AGENT_DEFAULTS });
     this.#dispatcher = o.dispatcher ?? (this.#ownDispatcher as Agent);
+    this.#timeoutMs = o.timeoutMs ?? 30_000;
+    this.#retry = {
+      maxRetries: Math.max(0, o.maxRetries ?? 4),
+      baseDelayMs: 500,
+      maxDelayMs: 20_000,
+      maxRetryAfterMs: 60_000,
+    };
     this.#transport = createTransport({
       dispatcher: this.#dispatcher,
       logger: this.#logger,
       clock: o.clock,
       sleep: o.sleep ?? realSleep,
       random: o.random ?? Math.random,
-      timeoutMs: o.timeoutMs ?? 30_000,
-      retry: {
-        maxRetries: Math.max(0, o.maxRetries ?? 4),
-        baseDelayMs: 500,
-        maxDelayMs: 20_000,
-        maxRetryAfterMs: 60_000,
-      },
+      timeoutMs: this.#timeoutMs,
+      retry: this.#retry,
       closed: this.#closing.signal,
       secrets: () => this.#secrets(),
     });
@@ -201,14 +219,21 @@ class HttpVboClient implements VboClient {
    * connection pool until some of them time out.
    */
   async #send(call: Call): Promise<Reply> {
-    const version = await this.#versions.get();
+    const version = await this.#shared(this.#versions.get(), call);
     const url = typeof call.url === "function" ? call.url(version) : call.url;
     if (call.method !== "GET") return this.#sendWithToken(call, url, version);
     const shared = this.#readsInFlight.get(url.href);
-    if (shared !== undefined) return shared;
+    if (shared !== undefined) return this.#shared(shared, call);
+    // A read with a deadline of its own is not shared: its abort must not end another caller's read.
+    if (call.signal !== undefined) return this.#sendWithToken(call, url, version);
     const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(url.href));
     this.#readsInFlight.set(url.href, read);
     return read;
+  }
+
+  /** Waits for work shared with other callers, giving up (without cancelling it) at the call's deadline. */
+  #shared<T>(work: Promise<T>, call: Call): Promise<T> {
+    return untilAborted(work, call.signal, () => outOfTime(call.operation));
   }
 
   /** Sends a call with the bearer token; after a 401 renews the token and sends it once more. */
@@ -227,14 +252,15 @@ class HttpVboClient implements VboClient {
         // Only reads are repeated blindly; a change that may have applied is checked by reading back.
         retryable: call.method === "GET",
         ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+        signal: call.signal,
       });
-    const token = await this.#tokens.accessToken(version);
+    const token = await this.#shared(this.#tokens.accessToken(version), call);
     const reply = await attempt(token);
     if (reply.status !== 401) return reply;
     this.#logger.info("vbo refused the access token; renewing it and trying once more", {
       operation: call.operation,
     });
-    return attempt(await this.#tokens.renewAfterRejection(token, version));
+    return attempt(await this.#shared(this.#tokens.renewAfterRejection(token, version), call));
   }
 
   async #json<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>> {
@@ -321,6 +347,16 @@ class HttpVboClient implements VboClient {
 
   skippedItems(): SkippedItems {
     return this.#items.skipped();
+  }
+
+  worstCase(): WorstCase {
+    const get = worstExchangeMs(this.#timeoutMs, this.#retry, true);
+    const post = worstExchangeMs(this.#timeoutMs, this.#retry, false);
+    // A token: a refresh the server refuses, then a login; each a grant sent with retries.
+    const token = 2 * get;
+    // A 401 renews the token and sends the call once more.
+    const readMs = 2 * (token + get);
+    return { readMs, writeMs: 2 * (token + post) + readMs, settleMs: this.#timeoutMs };
   }
 
   listOrganizations(): Promise<Organization[]> {
@@ -426,40 +462,59 @@ class HttpVboClient implements VboClient {
     return this.#pages("members", "groupMembers", path, {}, undefined, true);
   }
 
-  listAuditItems(organizationId: string): Promise<AuditItem[]> {
-    return this.#track(() => this.#auditItems(organizationId, "listAuditItems"));
+  listAuditItems(organizationId: string, options: CallOptions = {}): Promise<AuditItem[]> {
+    return this.#track(() => this.#auditItems(organizationId, "listAuditItems", options.signal));
   }
 
-  async #auditItems(organizationId: string, operation: string): Promise<AuditItem[]> {
+  async #auditItems(organizationId: string, operation: string, signal?: AbortSignal): Promise<AuditItem[]> {
     const list = await this.#json(
       {
         operation,
         method: "GET",
         url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}/AuditItems`),
+        signal,
       },
       AnyList,
     );
     return this.#items.auditItems(list, operation);
   }
 
-  addAuditItems(organizationId: string, principals: PrincipalRef[]): Promise<Confirmation> {
+  addAuditItems(
+    organizationId: string,
+    principals: PrincipalRef[],
+    options: CallOptions = {},
+  ): Promise<Confirmation> {
     if (principals.length === 0) return Promise.resolve("response");
     const body = principals.map((p) => {
       const who = { id: p.id, displayName: p.displayName, name: p.name };
       return p.type === "User" ? { type: "User", user: who } : { type: "Group", group: who };
     });
     return this.#track(() =>
-      this.#change(organizationId, "addAuditItems", "/AuditItems", body, (items) =>
-        principals.every((p) => findAuditItem(items, p) !== undefined),
+      this.#change(
+        organizationId,
+        "addAuditItems",
+        "/AuditItems",
+        body,
+        (items) => principals.every((p) => findAuditItem(items, p) !== undefined),
+        options.signal,
       ),
     );
   }
 
-  removeAuditItems(organizationId: string, itemIds: string[]): Promise<Confirmation> {
+  removeAuditItems(
+    organizationId: string,
+    itemIds: string[],
+    options: CallOptions = {},
+  ): Promise<Confirmation> {
     if (itemIds.length === 0) return Promise.resolve("response");
     return this.#track(() =>
-      this.#change(organizationId, "removeAuditItems", "/AuditItems/remove", { itemIds }, (items) =>
-        itemIds.every((id) => !items.some((item) => sameAuditItemId(item.id, id))),
+      this.#change(
+        organizationId,
+        "removeAuditItems",
+        "/AuditItems/remove",
+        { itemIds },
+        (items) => itemIds.every((id) => !items.some((item) => sameAuditItemId(item.id, id))),
+        options.signal,
       ),
     );
   }
@@ -475,6 +530,7 @@ class HttpVboClient implements VboClient {
     path: string,
     json: unknown,
     applied: (items: AuditItem[]) => boolean,
+    signal: AbortSignal | undefined,
   ): Promise<Confirmation> {
     let outcome: Reply | VboError;
     try {
@@ -483,6 +539,7 @@ class HttpVboClient implements VboClient {
         method: "POST",
         url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}${path}`),
         json,
+        signal,
       });
     } catch (err) {
       if (!isVboError(err) || (err.kind !== "network" && err.kind !== "timeout")) throw err;
@@ -500,7 +557,7 @@ class HttpVboClient implements VboClient {
     });
     let items: AuditItem[];
     try {
-      items = await this.#auditItems(organizationId, `${operation}.readback`);
+      items = await this.#auditItems(organizationId, `${operation}.readback`, signal);
     } catch (err) {
       this.#logger.warn("vbo read-back failed; the change's outcome is unknown", {
         operation,
