@@ -139,6 +139,11 @@ export function createBot(options: BotOptions): Bot {
     logger,
     settings: {
       ...options.core,
+      retry: {
+        maxDefiniteFailures: config.applies.maxDefiniteFailures,
+        maxAgeMs: Math.round(config.applies.maxAgeHours * 3_600_000),
+        ...options.core?.retry,
+      },
       defaultOrganization: config.vbo.organization,
       vbo: { url: config.vbo.url, apiVersion: config.vbo.apiVersion },
     },

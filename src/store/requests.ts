@@ -3,7 +3,13 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
-import type { Closing, NewRequest, RequestRecords } from "../core/requests/ports.ts";
+import type {
+  AppliedChange,
+  AttemptFailure,
+  Closing,
+  NewRequest,
+  RequestRecords,
+} from "../core/requests/ports.ts";
 import {
   APPLICABLE_STATES,
   OPEN_STATES,
@@ -118,10 +124,14 @@ export class RequestRepository implements RequestRecords {
   readonly #laterApplied;
   readonly #touchPending;
   readonly #close;
+  readonly #cancel;
   readonly #claim;
+  readonly #beginWrite;
   readonly #markApplied;
   readonly #markApplyFailed;
+  readonly #markFailed;
   readonly #claimAuditExpiry;
+  readonly #beginExpiryWrite;
   readonly #markAuditExpired;
   readonly #markAuditExpiryFailed;
 
@@ -205,20 +215,59 @@ export class RequestRepository implements RequestRecords {
          deny_reason = @deny_reason, next_attempt_at = @next
        WHERE id = @id AND state = 'pending'`,
     );
+    // A write whose outcome is unknown may have reached VB365: such a request can no longer be cancelled.
+    this.#cancel = db.prepare<[{ id: number; by: string; at: string }]>(
+      `UPDATE requests SET state = 'cancelled', decided_by = @by, decided_at = @at, updated_at = @at,
+         next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND state IN ${OPEN} AND write_started_at IS NULL`,
+    );
     this.#claim = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
       `UPDATE requests SET lease_owner = @owner, lease_until = @until, apply_attempts = apply_attempts + 1
        WHERE id = @id AND state IN ${APPLICABLE} AND (lease_until IS NULL OR lease_until <= @now)`,
     );
-    this.#markApplied = db.prepare<[{ id: number; owner: string; at: string; expires: string | null }]>(
+    this.#beginWrite = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
+      `UPDATE requests SET write_started_at = @now
+       WHERE id = @id AND lease_owner = @owner AND lease_until >= @until AND state IN ${APPLICABLE}`,
+    );
+    this.#markApplied = db.prepare<
+      [
+        {
+          id: number;
+          owner: string;
+          at: string;
+          expires: string | null;
+          created: number | null;
+          item: string | null;
+        },
+      ]
+    >(
       `UPDATE requests SET state = 'applied', applied_at = @at, updated_at = @at, audit_expires_at = @expires,
+         audit_item_created = @created, audit_item_id = @item, write_started_at = NULL,
          last_error = NULL, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND state IN ${APPLICABLE}`,
     );
     this.#markApplyFailed = db.prepare<
-      [{ id: number; owner: string; at: string; error: string; next: string }]
+      [
+        {
+          id: number;
+          owner: string;
+          at: string;
+          error: string;
+          next: string;
+          definite: number;
+          settled: number;
+        },
+      ]
     >(
       `UPDATE requests SET state = 'apply_failed', updated_at = @at, last_error = @error, next_attempt_at = @next,
+         definite_failures = definite_failures + @definite,
+         write_started_at = CASE WHEN @settled = 1 THEN NULL ELSE write_started_at END,
          lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND lease_owner = @owner AND state IN ${APPLICABLE}`,
+    );
+    this.#markFailed = db.prepare<[{ id: number; owner: string; at: string; error: string }]>(
+      `UPDATE requests SET state = 'failed', updated_at = @at, last_error = @error, next_attempt_at = NULL,
+         definite_failures = definite_failures + 1, write_started_at = NULL, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND state IN ${APPLICABLE}`,
     );
     this.#claimAuditExpiry = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
@@ -226,15 +275,21 @@ export class RequestRepository implements RequestRecords {
        WHERE id = @id AND state = 'applied' AND audit_expired_at IS NULL AND audit_expires_at <= @now
          AND (lease_until IS NULL OR lease_until <= @now)`,
     );
+    this.#beginExpiryWrite = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
+      `UPDATE requests SET write_started_at = @now
+       WHERE id = @id AND lease_owner = @owner AND lease_until >= @until AND state = 'applied'
+         AND audit_expired_at IS NULL`,
+    );
     this.#markAuditExpired = db.prepare<[{ id: number; owner: string; at: string }]>(
       `UPDATE requests SET audit_expired_at = @at, updated_at = @at, last_error = NULL, next_attempt_at = NULL,
-         lease_owner = NULL, lease_until = NULL
+         write_started_at = NULL, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND audit_expired_at IS NULL`,
     );
     this.#markAuditExpiryFailed = db.prepare<
-      [{ id: number; owner: string; at: string; error: string; next: string }]
+      [{ id: number; owner: string; at: string; error: string; next: string; settled: number }]
     >(
       `UPDATE requests SET last_error = @error, next_attempt_at = @next, expiry_attempts = expiry_attempts + 1,
+         write_started_at = CASE WHEN @settled = 1 THEN NULL ELSE write_started_at END,
          updated_at = @at, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND audit_expired_at IS NULL`,
     );
@@ -351,6 +406,10 @@ export class RequestRepository implements RequestRecords {
     );
   }
 
+  cancel(id: number, by: string, at: Date): boolean {
+    return this.#cancel.run({ id, by, at: iso(at) }).changes === 1;
+  }
+
   /**
    * Takes the right to apply an approved or apply_failed request until `until`, counting an
    * attempt; false when it is not applicable or someone else holds an unexpired lease.
@@ -359,18 +418,40 @@ export class RequestRepository implements RequestRecords {
     return this.#claim.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
   }
 
-  /** Records success by the lease holder; `auditExpiresAt` for time-bound adds. */
-  markApplied(id: number, owner: string, at: Date, auditExpiresAt: Date | null): boolean {
+  beginWrite(id: number, owner: string, now: Date, until: Date): boolean {
+    return this.#beginWrite.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
+  }
+
+  /** Records success by the lease holder. */
+  markApplied(id: number, owner: string, at: Date, change: AppliedChange): boolean {
     return (
-      this.#markApplied.run({ id, owner, at: iso(at), expires: auditExpiresAt ? iso(auditExpiresAt) : null })
-        .changes === 1
+      this.#markApplied.run({
+        id,
+        owner,
+        at: iso(at),
+        expires: change.auditExpiresAt ? iso(change.auditExpiresAt) : null,
+        created: change.auditItemCreated === null ? null : change.auditItemCreated ? 1 : 0,
+        item: change.auditItemId,
+      }).changes === 1
     );
   }
 
-  markApplyFailed(id: number, owner: string, at: Date, error: string, nextAttemptAt: Date): boolean {
+  markApplyFailed(id: number, owner: string, at: Date, failure: AttemptFailure): boolean {
     return (
-      this.#markApplyFailed.run({ id, owner, at: iso(at), error, next: iso(nextAttemptAt) }).changes === 1
+      this.#markApplyFailed.run({
+        id,
+        owner,
+        at: iso(at),
+        error: failure.error,
+        next: iso(failure.nextAttemptAt),
+        definite: failure.definite ? 1 : 0,
+        settled: failure.writeSettled ? 1 : 0,
+      }).changes === 1
     );
+  }
+
+  markFailed(id: number, owner: string, at: Date, error: string): boolean {
+    return this.#markFailed.run({ id, owner, at: iso(at), error }).changes === 1;
   }
 
   /** Takes the right to end a time-bound audit whose expiry has passed. */
@@ -378,15 +459,25 @@ export class RequestRepository implements RequestRecords {
     return this.#claimAuditExpiry.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
   }
 
+  beginExpiryWrite(id: number, owner: string, now: Date, until: Date): boolean {
+    return this.#beginExpiryWrite.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
+  }
+
   markAuditExpired(id: number, owner: string, at: Date): boolean {
     return this.#markAuditExpired.run({ id, owner, at: iso(at) }).changes === 1;
   }
 
   /** Records a failed removal at expiry; the caller computes the backoff from `expiryAttempts`. */
-  markAuditExpiryFailed(id: number, owner: string, at: Date, error: string, nextAttemptAt: Date): boolean {
+  markAuditExpiryFailed(id: number, owner: string, at: Date, failure: AttemptFailure): boolean {
     return (
-      this.#markAuditExpiryFailed.run({ id, owner, at: iso(at), error, next: iso(nextAttemptAt) }).changes ===
-      1
+      this.#markAuditExpiryFailed.run({
+        id,
+        owner,
+        at: iso(at),
+        error: failure.error,
+        next: iso(failure.nextAttemptAt),
+        settled: failure.writeSettled ? 1 : 0,
+      }).changes === 1
     );
   }
 }

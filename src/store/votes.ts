@@ -15,6 +15,7 @@ export class VoteRepository implements VoteRecords {
   readonly #insert;
   readonly #list;
   readonly #all;
+  readonly #remove;
 
   constructor(db: Database) {
     this.#insert = db.prepare<[number, string, string]>(
@@ -23,6 +24,7 @@ export class VoteRepository implements VoteRecords {
     this.#list = db.prepare<[number], { request_id: number; approver: string; at: string }>(
       "SELECT request_id, approver, at FROM votes WHERE request_id = ? ORDER BY id",
     );
+    this.#remove = db.prepare<[number, string]>("DELETE FROM votes WHERE request_id = ? AND approver = ?");
     this.#all = db.prepare<[], { request_id: number; approver: string; at: string }>(
       "SELECT request_id, approver, at FROM votes ORDER BY id",
     );
@@ -31,6 +33,10 @@ export class VoteRepository implements VoteRecords {
   /** Records one approver's vote; false when that approver had already voted. */
   add(requestId: number, approver: string, at: Date): boolean {
     return this.#insert.run(requestId, approver, iso(at)).changes === 1;
+  }
+
+  remove(requestId: number, approver: string): boolean {
+    return this.#remove.run(requestId, approver).changes === 1;
   }
 
   /** Votes of a request, in the order they were cast. */

@@ -142,7 +142,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
       logger: createLogger({ level: "debug", sink: (line) => logs.push(line) }),
       slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5_000 },
       vboClientOptions: { maxRetries: 0, timeoutMs: 20_000 },
-      core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 } },
+      core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000 } },
       // No schedules unless a test asks for jobs (then usually JOBS_BY_HAND).
       jobs: false,
       shutdownGraceMs: 2_000,

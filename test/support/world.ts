@@ -130,7 +130,7 @@ export async function testWorld(t: TestContext, options: WorldOptions = {}): Pro
     clock,
     logger,
     settings: {
-      retry: { baseDelayMs: 60_000, maxDelayMs: HOUR, leaseMs: 5 * 60_000 },
+      retry: { baseDelayMs: 60_000, maxDelayMs: HOUR },
       ...options.core,
       defaultOrganization: "defaultOrganization" in options ? options.defaultOrganization : ORG.name,
       vbo: { url: sim.url, apiVersion: options.apiVersion ?? "auto" },

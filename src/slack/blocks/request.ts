@@ -134,9 +134,17 @@ export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "p
 
 function appliedLine(request: Request): string {
   const at = request.appliedAt ? ` ${slackDate(request.appliedAt)}` : "";
+  if (request.kind === "add" && request.auditItemCreated === false) {
+    const limit =
+      request.auditForMs === null
+        ? ""
+        : "; the time limit does not apply (the bot removes only what it added)";
+    return `VB365 already audited them${at}, so nothing was added${limit}.`;
+  }
   const done = request.kind === "add" ? "Audit item added in VB365" : "Audit item removed from VB365";
   if (request.auditExpiredAt) {
-    return `${done}${at}; the time-bound audit ended ${slackDate(request.auditExpiredAt)} and its audit item was removed.`;
+    // Not "removed": an item replaced or removed outside the bot in the meantime is left alone.
+    return `${done}${at}; the time-bound audit ended ${slackDate(request.auditExpiredAt)}.`;
   }
   if (request.auditExpiresAt) return `${done}${at}; the audit ends ${slackDate(request.auditExpiresAt)}.`;
   return `${done}${at}.`;
@@ -158,6 +166,9 @@ function stateLinePlain(input: RequestCardInput): string {
     case "approved":
       return "approved, applying to VB365";
     case "applied":
+      if (request.kind === "add" && request.auditItemCreated === false) {
+        return `approved; VB365 already audited them${request.auditForMs === null ? "" : ", so the time limit does not apply"}`;
+      }
       return request.auditExpiredAt
         ? "applied; the time-bound audit has ended"
         : "approved and applied to VB365";
@@ -212,7 +223,7 @@ export function renderOutcomeMessage(
     expired: `:hourglass: ${capitalize(what)} expired before enough approvers approved it.`,
     cancelled: `:no_entry_sign: ${capitalize(what)} was cancelled by ${decider(request)}; nothing was changed in VB365.`,
     failed: `:x: ${capitalize(what)} was approved, but VB365 refused it for good, so it has ended. Nothing was changed in VB365; you may ask again.`,
-    audit_ended: `:hourglass: The time-bound audit from ${what} has ended; its audit item was removed.`,
+    audit_ended: `:hourglass: The time-bound audit from ${what} has ended.`,
   };
   const plainHeadline: Record<Outcome, string> = {
     approved: "was approved",
@@ -227,6 +238,25 @@ export function renderOutcomeMessage(
   return {
     text: plainFallback(`${requestTitlePlain(request)} ${plainHeadline[outcome]}.`),
     blocks: [section(headline[outcome]), section(stateLine(input))],
+  };
+}
+
+/** The thread reply that tells a failed request's approvers what became of their approval. */
+export function renderFailureNotice(
+  input: Omit<RequestCardInput, "remind">,
+  approvers: readonly string[],
+): OutgoingMessage {
+  const { request } = input;
+  const who = approvers.length > 0 ? `${mentionList(approvers)}: ` : "";
+  const error = request.lastError ? `: ${escapeMrkdwn(request.lastError)}` : "";
+  return {
+    text: plainFallback(`${requestTitlePlain(request)} failed: VB365 refused it, so the request has ended.`),
+    blocks: [
+      section(
+        `:x: ${who}request *#${request.id}* that you approved did not reach VB365; it refused the change${error}. ` +
+          "The request has ended and nothing was changed in VB365. The requester has been told.",
+      ),
+    ],
   };
 }
 

@@ -34,6 +34,7 @@ import type { Logger } from "../../logger.ts";
 import {
   outcomeOf,
   type RequestCardInput,
+  renderFailureNotice,
   renderOutcomeMessage,
   renderRequestMessage,
 } from "../blocks/request.ts";
@@ -55,6 +56,8 @@ export interface RequestNotifierDeps {
 export const PURPOSE = {
   approval: "approval",
   reminder: "reminder",
+  /** A reply in the approval message's thread telling its approvers that the request failed. */
+  failedNotice: "notice:failed",
   dm: (outcome: string) => `dm:${outcome}`,
 } as const;
 
@@ -113,6 +116,9 @@ class SlackRequestNotifier implements RequestNotifier {
       await this.#tellRequester(card, messages).catch((err: unknown) => {
         failed.push(`direct message: ${slackErrorCode(err)}`);
       });
+      await this.#tellApproversOfFailure(card, messages).catch((err: unknown) => {
+        failed.push(`notice to the approvers: ${slackErrorCode(err)}`);
+      });
       if (failed.length > 0) throw new SlackCallError("requestChanged", failed.join("; "));
     });
   }
@@ -158,6 +164,22 @@ class SlackRequestNotifier implements RequestNotifier {
     const posted = await this.#deps.chat.post(channel, renderOutcomeMessage(card, outcome));
     this.#record(request.id, posted, PURPOSE.dm(outcome));
     this.#log.info("requester told of the outcome", { requestId: request.id, outcome });
+  }
+
+  /**
+   * A request that ended as failed: its approvers are told in the approval message's thread (they
+   * approved something that did not happen), once.
+   */
+  async #tellApproversOfFailure(card: RequestCardInput, messages: readonly RequestMessage[]): Promise<void> {
+    const { request } = card;
+    if (request.state !== "failed" || messages.some((m) => m.purpose === PURPOSE.failedNotice)) return;
+    const approval = messages.find((m) => m.purpose === PURPOSE.approval);
+    if (approval === undefined) return;
+    const approvers = [...new Set(card.votes.map((v) => v.approver))];
+    const posted = await this.#deps.chat.post(approval.channel, renderFailureNotice(card, approvers), {
+      threadTs: approval.ts,
+    });
+    this.#record(request.id, posted, PURPOSE.failedNotice);
   }
 
   #card(requestId: number): RequestCardInput | undefined {

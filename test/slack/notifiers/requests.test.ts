@@ -37,7 +37,13 @@ function approve(store: Store, id: number, approver: string, at: Date) {
 
 function apply(store: Store, id: number, at: Date) {
   assert.ok(store.requests.claimApply(id, "test", at, new Date(at.getTime() + 60_000)));
-  assert.ok(store.requests.markApplied(id, "test", at, null));
+  assert.ok(
+    store.requests.markApplied(id, "test", at, {
+      auditExpiresAt: null,
+      auditItemCreated: null,
+      auditItemId: null,
+    }),
+  );
 }
 
 describe("posting a request for approval", () => {
@@ -149,13 +155,12 @@ describe("re-rendering after a change", () => {
     assert.ok(store.requests.claimApply(request.id, "test", at, new Date(at.getTime() + 60_000)));
     const retryAt = new Date(at.getTime() + 30_000);
     assert.ok(
-      store.requests.markApplyFailed(
-        request.id,
-        "test",
-        at,
-        "VB365 addAuditItems: VB365 is unreachable (connect ECONNREFUSED)",
-        retryAt,
-      ),
+      store.requests.markApplyFailed(request.id, "test", at, {
+        error: "VB365 addAuditItems: VB365 is unreachable (connect ECONNREFUSED)",
+        nextAttemptAt: retryAt,
+        definite: false,
+        writeSettled: false,
+      }),
     );
     await notifier.requestChanged(request.id);
 
