@@ -5,8 +5,9 @@
  *
  * The store is the truth and every message a view of it. Each posted message is recorded
  * (`request_messages`) with a purpose: `approval` (the channel post), `reminder` (a nudge in its
- * thread), `dm:<outcome>` (a DM to the requester). After a change every recorded message except
- * DMs is re-rendered from the store; a DM is sent only when no `dm:<outcome>` row exists yet, so
+ * thread), `dm:<outcome>` (a DM to the requester), `notice:failed` (its approvers told, in the
+ * thread, that a request they approved failed). After a change every recorded message except
+ * DMs and notices is re-rendered from the store; a DM is sent only when no `dm:<outcome>` row exists yet, so
  * calling `requestChanged` twice for one state tells the requester once. Work on one request is
  * serialized inside this notifier, so two concurrent calls cannot both send the same DM.
  *
@@ -61,7 +62,9 @@ export const PURPOSE = {
   dm: (outcome: string) => `dm:${outcome}`,
 } as const;
 
-const isDm = (message: RequestMessage) => message.purpose.startsWith("dm:");
+/** Messages that tell someone something once (a DM, a notice in the thread): never re-rendered as the card. */
+const isNotice = (message: RequestMessage) =>
+  message.purpose.startsWith("dm:") || message.purpose === PURPOSE.failedNotice;
 
 export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifier {
   return new SlackRequestNotifier(deps);
@@ -108,7 +111,7 @@ class SlackRequestNotifier implements RequestNotifier {
         );
       }
       const view = renderRequestMessage(card);
-      for (const message of messages.filter((m) => !isDm(m))) {
+      for (const message of messages.filter((m) => !isNotice(m))) {
         await this.#deps.chat.update(message.channel, message.ts, view).catch((err: unknown) => {
           failed.push(`chat.update: ${slackErrorCode(err)}`);
         });

@@ -176,6 +176,40 @@ describe("re-rendering after a change", () => {
     assert.equal(dmsTo(fake, REQUESTER).length, 2);
   });
 
+  test("failed for good: the message says why and that it ended, the requester and the approvers are told once", async (t) => {
+    const { fake, store, clock, notifier } = await world(t);
+    const request = storedRequest(store);
+    await notifier.requestCreated(request.id);
+    approve(store, request.id, BOSS, clock.now());
+    const at = clock.now();
+    assert.ok(store.requests.claimApply(request.id, "test", at, new Date(at.getTime() + 60_000)));
+    const error = "VB365 addAuditItems failed (HTTP 400): User 'ben' was not found in vBridge.";
+    assert.ok(store.requests.markFailed(request.id, "test", at, error));
+    await notifier.requestChanged(request.id);
+    await notifier.requestChanged(request.id);
+
+    const [message, notice, ...more] = fake.messagesIn(APPROVALS);
+    assert.ok(message && notice);
+    assert.deepEqual(more, []);
+    const text = shownText(message);
+    assert.ok(text.includes("*Failed*: approved by"), text);
+    assert.ok(text.includes("was not found in vBridge"));
+    assert.ok(text.includes("nothing was changed in VB365, and a new request for them may be made"));
+    assert.deepEqual(buttonsIn(message.blocks), []);
+    assert.equal(notice.threadTs, message.ts, "the approvers are told in the request's thread");
+    assert.match(
+      shownText(notice),
+      new RegExp(`<@${BOSS}>: request \\*#${request.id}\\* that you approved did not reach VB365`),
+    );
+    const dms = dmsTo(fake, REQUESTER);
+    assert.equal(dms.length, 1);
+    assert.match(dms[0]?.text ?? "", /failed: VB365 refused it, so it has ended; you may ask again/);
+    assert.deepEqual(
+      store.messages.list(request.id).map((m) => m.purpose),
+      [PURPOSE.approval, "dm:failed", PURPOSE.failedNotice],
+    );
+  });
+
   test("denied: the reason is shown and sent to the requester", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
     const request = storedRequest(store);
