@@ -242,12 +242,15 @@ describe("replies", () => {
       notifications: { kind: "off" },
       database: { ok: true },
       requests: { pending: 0, waitingToApply: 0 },
+      log: { head: { seq: 42, hash: "3f2a9c0d1e2b4a5f".repeat(4) } },
       readiness: { ready: true },
     } as const;
     const off = statusReply(report);
     assertFits(off);
     assert.match(shownText(off), /notifications are OFF/);
     assert.match(off.text, /notifications OFF/);
+    assert.match(shownText(off), /log head `42:3f2a9c0d1e2b4a5f`/);
+    assert.match(off.text, /log head 42:3f2a9c0d1e2b4a5f/);
   });
 });
 
