@@ -68,6 +68,9 @@ export interface WorstCase {
   settleMs: number;
 }
 
+/** A group's member, with the id VB365 gives only inside the member's link (undefined without one). */
+export type Member = GroupMember & { id: string | undefined };
+
 export interface VboHealth {
   /** null: no call has been needed yet. */
   lastCallOk: boolean | null;
@@ -93,7 +96,7 @@ export interface VboApi {
   groupPages(organizationId: string, options?: PageOptions): AsyncIterable<Group[]>;
   getUser(organizationId: string, userId: string): Promise<User>;
   getGroup(organizationId: string, groupId: string): Promise<Group>;
-  groupMembers(organizationId: string, groupId: string): AsyncIterable<GroupMember[]>;
+  groupMembers(organizationId: string, groupId: string): AsyncIterable<Member[]>;
 
   listAuditItems(organizationId: string, options?: CallOptions): Promise<AuditItem[]>;
   addAuditItems(
