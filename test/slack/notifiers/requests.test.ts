@@ -35,8 +35,13 @@ function approve(store: Store, id: number, approver: string, at: Date) {
   assert.ok(store.requests.close(id, { to: "approved", by: approver }, at));
 }
 
-function apply(store: Store, id: number, at: Date) {
+/** An applier (owner "test") takes request `id`'s lease at `at`. */
+function claim(store: Store, id: number, at: Date) {
   assert.ok(store.requests.claimApply(id, "test", at, new Date(at.getTime() + 60_000)));
+}
+
+function apply(store: Store, id: number, at: Date) {
+  claim(store, id, at);
   assert.ok(
     store.requests.markApplied(id, "test", at, {
       auditExpiresAt: null,
@@ -152,7 +157,7 @@ describe("re-rendering after a change", () => {
     await notifier.requestCreated(request.id);
     approve(store, request.id, BOSS, clock.now());
     const at = clock.now();
-    assert.ok(store.requests.claimApply(request.id, "test", at, new Date(at.getTime() + 60_000)));
+    claim(store, request.id, at);
     const retryAt = new Date(at.getTime() + 30_000);
     assert.ok(
       store.requests.markApplyFailed(request.id, "test", at, {
@@ -182,7 +187,7 @@ describe("re-rendering after a change", () => {
     await notifier.requestCreated(request.id);
     approve(store, request.id, BOSS, clock.now());
     const at = clock.now();
-    assert.ok(store.requests.claimApply(request.id, "test", at, new Date(at.getTime() + 60_000)));
+    claim(store, request.id, at);
     const error = "VB365 addAuditItems failed (HTTP 400): User 'ben' was not found in vBridge.";
     assert.ok(store.requests.markFailed(request.id, "test", at, error));
     await notifier.requestChanged(request.id);
