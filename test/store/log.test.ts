@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { canonicalJson } from "../../src/canonical-json.ts";
 import { logRequestEvent } from "../../src/core/requests/events.ts";
+import { crossCheckAll } from "../../src/core/requests/history.ts";
 import type { EventKind } from "../../src/core/vocabulary.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { defaultMigrationsDir, listMigrations } from "../../src/store/db.ts";
@@ -421,16 +422,29 @@ describe("the log, anchored outside itself", () => {
     const before = openDatabase(path, { logger: silentLogger, migrationsDir: old });
     // Rows as the code before migration 050 wrote them: sha256(prev ‖ JSON of the content), no id.
     let prev = GENESIS_HASH;
+    // An approved request, its vote and its entries, as the old code stored them.
+    before.exec(`INSERT INTO requests (kind, organization_id, organization_name, principal_type, principal_id,
+        principal_name, principal_display_name, principal_key, requester, state, created_at, updated_at,
+        decided_at, decided_by, next_attempt_at)
+      VALUES ('add', '${org.id}', '${org.name}', 'User', '${ben.id}', '${ben.name}', '${ben.displayName}',
+        '${ben.name}', 'U0RITA', 'approved', '${new Date(t0).toISOString()}', '${new Date(t0).toISOString()}',
+        '${new Date(t0).toISOString()}', 'U0BOSS', '${new Date(t0).toISOString()}');
+      INSERT INTO votes (request_id, approver, at) VALUES (1, 'U0BOSS', '${new Date(t0).toISOString()}');`);
     const insert = before.prepare(
       `INSERT INTO events (at, kind, actor, request_id, organization_id, organization_name, principal_type,
          principal_id, principal_name, principal_display_name, detail, prev_hash, hash)
-       VALUES (@at, @kind, @actor, NULL, @oid, @oname, 'User', @pid, @pname, @pdisplay, @detail, @prev, @hash)`,
+       VALUES (@at, @kind, @actor, 1, @oid, @oname, 'User', @pid, @pname, @pdisplay, @detail, @prev, @hash)`,
     );
+    const story = [
+      ["requested", "U0RITA"],
+      ["voted", "U0BOSS"],
+      ["approved", "U0BOSS"],
+    ];
     for (let i = 0; i < 3; i++) {
       const c = {
         at: new Date(t0 + i * 60_000).toISOString(),
-        kind: "reminded",
-        actor: "system",
+        kind: story[i]?.[0] ?? "",
+        actor: story[i]?.[1] ?? "",
         oid: org.id,
         oname: org.name,
         pid: ben.id,
@@ -438,19 +452,7 @@ describe("the log, anchored outside itself", () => {
         pdisplay: ben.displayName,
         detail: canonicalJson({ i }),
       };
-      const list = [
-        c.at,
-        c.kind,
-        c.actor,
-        null,
-        c.oid,
-        c.oname,
-        "User",
-        c.pid,
-        c.pname,
-        c.pdisplay,
-        c.detail,
-      ];
+      const list = [c.at, c.kind, c.actor, 1, c.oid, c.oname, "User", c.pid, c.pname, c.pdisplay, c.detail];
       const hash = createHash("sha256")
         .update(prev + JSON.stringify(list))
         .digest("hex");
@@ -464,6 +466,17 @@ describe("the log, anchored outside itself", () => {
     const carried = verifyLog(upgraded.db);
     assert.ok(carried.ok, "the old rows verify after the migration");
     assert.deepEqual(carried.head, { seq: 3, hash: prev });
+    const request = upgraded.requests.get(1);
+    assert.equal(request?.state, "approved");
+    assert.equal(request?.auditItemCreated, null, "not known for a request of the old code");
+    assert.deepEqual(
+      crossCheckAll(upgraded.requests.listAll(), upgraded.votes.byRequest(), upgraded.log.byRequest()),
+      [],
+      "the old request, its vote and its entries agree",
+    );
+    assert.throws(() =>
+      upgraded.db.exec("INSERT INTO votes (request_id, approver, at) VALUES (9, 'U1', 'x')"),
+    );
     fill(upgraded, 2);
     assert.deepEqual(
       upgraded.db.prepare<[], { scheme: number }>("SELECT scheme FROM events ORDER BY id").pluck().all(),
