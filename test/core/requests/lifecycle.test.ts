@@ -860,6 +860,31 @@ describe("integrity: an apply bound to its lease", () => {
     assert.equal(logRows(w.store), w.store.log.list({ limit: 100 }).length);
   });
 
+  test("ending a time-bound audit: one held up past its lease removes nothing, the next removes once", async (t) => {
+    const w = world(t);
+    const first = w.service();
+    const job = w.service();
+    const request = await submitBen(first, { auditForMs: DAY });
+    await first.record(request.id, BOSS, { kind: "approve" });
+    w.clock.advance(DAY);
+    sim.faults.setLatency(400, { method: "GET", path: /AuditItems$/i });
+    const stalled = first.endTimedAudits();
+    await until(() => leaseOf(w.store, request.id)?.lease_owner != null, "the first ending's lease");
+    w.clock.current = new Date(Date.parse(leaseOf(w.store, request.id)?.lease_until ?? "") + 1);
+    const taken = await job.endTimedAudits();
+    assert.deepEqual(
+      taken.map((r) => r.kind),
+      ["removed"],
+    );
+    assert.deepEqual(
+      (await stalled).map((r) => r.kind),
+      ["busy"],
+      "the held-up one wrote nothing",
+    );
+    assert.equal(w.posts(REMOVE_POST), 1);
+    assert.equal(kindsOf(w.store, request.id).filter((k) => k === "audit_expired").length, 1);
+  });
+
   test("the lease comes from the client's worst case, not a constant, and covers the whole apply", async (t) => {
     const w = world(t);
     const service = w.service();
