@@ -19,11 +19,12 @@ import { type Core, type CoreSettings, createCore } from "./core/index.ts";
 import { policyFromConfig } from "./core/requests/decide.ts";
 import type { Approvers } from "./core/requests/ports.ts";
 import { type Routing, singleRoute } from "./core/routing.ts";
+import { EVERYONE, type Viewers } from "./core/visibility.ts";
 import { createHttpServer } from "./http/server.ts";
 import { createJobs, type JobOptions, type Jobs } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createSlackApp, type SlackApp } from "./slack/app.ts";
-import { createApprovers } from "./slack/approvers.ts";
+import { createApprovers, createViewers } from "./slack/approvers.ts";
 import { createChatOut } from "./slack/chat.ts";
 import { createWebClient, webClientOptions } from "./slack/client.ts";
 import { createAlertNotifier } from "./slack/notifiers/alerts.ts";
@@ -72,14 +73,18 @@ export interface Bot {
   idle(): Promise<void>;
 }
 
-/** The one route of today's configuration: every organization's requests, digest and alerts. */
+/**
+ * The one route of today's configuration: every organization's requests, digest and alerts, its
+ * approvers, and its viewers (everyone, with `AUDIT_VISIBILITY=everyone`).
+ */
 export function routingFromConfig(
-  config: Pick<Config, "approvals" | "digest" | "alerts">,
-  approvers: Approvers,
+  config: Pick<Config, "approvals" | "digest" | "alerts" | "visibility">,
+  people: { approvers: Approvers; viewers: Viewers },
 ): Routing {
   return singleRoute({
     policy: policyFromConfig(config.approvals),
-    approvers,
+    approvers: people.approvers,
+    viewers: config.visibility.audit === "everyone" ? EVERYONE : people.viewers,
     destinations: {
       approvals: config.approvals.channelId,
       digest: config.digest.channelId,
@@ -113,8 +118,10 @@ export function createBot(options: BotOptions): Bot {
   const clientOptions = webClientOptions(config.slack, logger, config.logLevel, options.slackClientOptions);
   const web = createWebClient(config.slack, logger, config.logLevel, options.slackClientOptions);
   const chat = createChatOut(web, logger);
-  const approvers = createApprovers({ web, config: config.approvals, clock, logger });
-  const routing = routingFromConfig(config, approvers);
+  const routing = routingFromConfig(config, {
+    approvers: createApprovers({ web, config: config.approvals, clock, logger }),
+    viewers: createViewers({ web, config: config.visibility, clock, logger }),
+  });
   const timeZone = config.digest.timezone;
   const core = createCore({
     store,

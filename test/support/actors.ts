@@ -9,6 +9,8 @@ export const REQUESTER = "U0REQUESTER";
 export const BOSS = "U0BOSS";
 export const DEPUTY = "U0DEPUTY";
 export const STRANGER = "U0STRANGER";
+/** May see audit state without approving (VIEWER_USER_IDS). */
+export const VIEWER = "U0VIEWER";
 
 export const APPROVALS = "C0APPROVALS";
 export const DIGEST = "C0DIGEST";

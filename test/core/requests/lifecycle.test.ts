@@ -14,6 +14,7 @@ import { RequestLifecycle } from "../../../src/core/requests/lifecycle.ts";
 import type { Approvers } from "../../../src/core/requests/ports.ts";
 import type { Policy } from "../../../src/core/requests/types.ts";
 import { singleRoute } from "../../../src/core/routing.ts";
+import { NOBODY } from "../../../src/core/visibility.ts";
 import { silentLogger } from "../../../src/logger.ts";
 import { createSimulator } from "../../../src/sim/server.ts";
 import { SEED, type VboSimulator } from "../../../src/sim/types.ts";
@@ -109,6 +110,7 @@ function serviceOn(on: {
   const routing = singleRoute({
     policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: 72 * HOUR, ...on.policy },
     approvers: on.approvers,
+    viewers: NOBODY,
     destinations: { approvals: APPROVALS, digest: DIGEST },
   });
   const requests = new RequestLifecycle({
