@@ -33,7 +33,7 @@ import { createRequestNotifier } from "./slack/notifiers/requests.ts";
 import { createMemberProfiles } from "./slack/profiles.ts";
 import { createStore, openDatabase, type Store } from "./store/index.ts";
 import { createVboClient, type VboClient, type VboClientOptions } from "./vbo/client.ts";
-import { createDispatcher } from "./vbo/tls.ts";
+import { createDispatchers } from "./vbo/tls.ts";
 
 export interface BotOptions {
   config: Config;
@@ -103,13 +103,14 @@ export function createBot(options: BotOptions): Bot {
 
   const db = openDatabase(config.databasePath, { logger });
   const store = createStore(db);
-  const dispatcher = createDispatcher(config.vbo, logger);
+  const pools = createDispatchers(config.vbo, logger);
   const vbo = createVboClient({
     baseUrl: config.vbo.url,
     username: config.vbo.username,
     password: config.vbo.password,
     apiVersion: config.vbo.apiVersion,
-    dispatcher,
+    dispatcher: pools.reads,
+    applyDispatcher: pools.applies,
     logger,
     clock,
     ...options.vboClientOptions,
@@ -239,7 +240,7 @@ export function createBot(options: BotOptions): Bot {
         if (slack.inFlight() > 0)
           logger.warn("stopping with Slack work still in flight", { count: slack.inFlight() });
       }
-      await settle(logger, "closing the VB365 connections", () => dispatcher.close());
+      await settle(logger, "closing the VB365 connections", () => pools.close());
       try {
         db.close();
       } catch (err) {

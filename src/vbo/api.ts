@@ -54,6 +54,9 @@ export interface VboHealth {
   version?: ApiVersion;
 }
 
+/** What applying a request does in VB365: read the audit items, then change them. */
+export type AuditChanges = Pick<VboApi, "listAuditItems" | "addAuditItems" | "removeAuditItems">;
+
 export interface VboApi {
   /** The API version in use: configured, or probed once and remembered. */
   apiVersion(): Promise<ApiVersion>;
@@ -77,6 +80,11 @@ export interface VboApi {
   addAuditItems(organizationId: string, principals: PrincipalRef[]): Promise<Confirmation>;
   removeAuditItems(organizationId: string, itemIds: string[]): Promise<Confirmation>;
   getAuditEmailSettings(): Promise<AuditEmailSettings>;
+  /**
+   * The same reads and changes of audit items over connections of their own: applies take
+   * precedence, so a burst of display reads cannot delay an approved change.
+   */
+  forApplies(): AuditChanges;
 
   restoreSessions(window: TimeWindow): AsyncIterable<RestoreSession[]>;
   /** One restore session read again by its id; undefined when VB365 no longer has it. */

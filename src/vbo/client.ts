@@ -11,6 +11,7 @@ import * as z from "zod";
 import { type Clock, sleep as realSleep, type Sleep } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type {
+  AuditChanges,
   Confirmation,
   GroupQuery,
   PageOptions,
@@ -40,8 +41,16 @@ import {
   ServiceInstance,
   User,
 } from "./schemas.ts";
-import { AGENT_DEFAULTS } from "./tls.ts";
-import { createTransport, decode, failure, isSuccess, type Reply, type Transport } from "./transport.ts";
+import { AGENT_DEFAULTS, APPLY_AGENT_DEFAULTS } from "./tls.ts";
+import {
+  createTransport,
+  decode,
+  failure,
+  isSuccess,
+  type Lane,
+  type Reply,
+  type Transport,
+} from "./transport.ts";
 import { createVersionResolver, type VersionResolver } from "./version.ts";
 
 export interface VboClientOptions {
@@ -50,8 +59,10 @@ export interface VboClientOptions {
   username: string;
   password: string;
   apiVersion: ApiVersion | "auto";
-  /** Connection pool (TLS trust lives here, see `createDispatcher`). Default: a private pool, closed by `close()`. */
+  /** Connection pool (TLS trust lives here, see `createDispatchers`). Default: a private pool, closed by `close()`. */
   dispatcher?: Dispatcher;
+  /** The pool of applies and token grants, kept apart from reads. Default: a private pool, closed by `close()`. */
+  applyDispatcher?: Dispatcher;
   logger: Logger;
   clock: Clock;
   sleep?: Sleep;
@@ -108,6 +119,8 @@ interface Call {
   url: URL | ((version: ApiVersion) => URL);
   json?: unknown;
   timeoutMs?: number;
+  /** Default `reads`. */
+  lane?: Lane;
 }
 
 const enc = encodeURIComponent;
@@ -117,8 +130,8 @@ class HttpVboClient implements VboClient {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #password: string;
-  readonly #ownDispatcher: Agent | undefined;
-  readonly #dispatcher: Dispatcher;
+  /** The pools this client made itself (none given), closed by `close()`. */
+  readonly #ownDispatchers: Agent[] = [];
   readonly #closing = new AbortController();
   readonly #transport: Transport;
   readonly #versions: VersionResolver;
@@ -134,10 +147,14 @@ class HttpVboClient implements VboClient {
     this.#items = new ItemReader(this.#logger);
     this.#clock = o.clock;
     this.#password = o.password;
-    this.#ownDispatcher = o.dispatcher ? undefined : new Agent({ ...AGENT_DEFAULTS });
-    this.#dispatcher = o.dispatcher ?? (this.#ownDispatcher as Agent);
+    const own = (options: object) => {
+      const agent = new Agent(options);
+      this.#ownDispatchers.push(agent);
+      return agent;
+    };
     this.#transport = createTransport({
-      dispatcher: this.#dispatcher,
+      dispatcher: o.dispatcher ?? own(AGENT_DEFAULTS),
+      applyDispatcher: o.applyDispatcher ?? own(APPLY_AGENT_DEFAULTS),
       logger: this.#logger,
       clock: o.clock,
       sleep: o.sleep ?? realSleep,
@@ -196,18 +213,19 @@ class HttpVboClient implements VboClient {
   }
 
   /**
-   * Sends a call. Identical GETs in flight at the same moment share one request: a burst of
-   * commands that all read the same audit list asks VB365 once, instead of queueing behind the
-   * connection pool until some of them time out.
+   * Sends a call. Identical GETs in flight at the same moment on the same lane share one request: a
+   * burst of commands that all read the same audit list asks VB365 once, instead of queueing behind
+   * the connection pool until some of them time out. An apply never waits on a display read.
    */
   async #send(call: Call): Promise<Reply> {
     const version = await this.#versions.get();
     const url = typeof call.url === "function" ? call.url(version) : call.url;
     if (call.method !== "GET") return this.#sendWithToken(call, url, version);
-    const shared = this.#readsInFlight.get(url.href);
+    const key = `${call.lane ?? "reads"} ${url.href}`;
+    const shared = this.#readsInFlight.get(key);
     if (shared !== undefined) return shared;
-    const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(url.href));
-    this.#readsInFlight.set(url.href, read);
+    const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(key));
+    this.#readsInFlight.set(key, read);
     return read;
   }
 
@@ -227,6 +245,7 @@ class HttpVboClient implements VboClient {
         // Only reads are repeated blindly; a change that may have applied is checked by reading back.
         retryable: call.method === "GET",
         ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+        ...(call.lane === undefined ? {} : { lane: call.lane }),
       });
     const token = await this.#tokens.accessToken(version);
     const reply = await attempt(token);
@@ -427,15 +446,16 @@ class HttpVboClient implements VboClient {
   }
 
   listAuditItems(organizationId: string): Promise<AuditItem[]> {
-    return this.#track(() => this.#auditItems(organizationId, "listAuditItems"));
+    return this.#track(() => this.#auditItems(organizationId, "listAuditItems", "reads"));
   }
 
-  async #auditItems(organizationId: string, operation: string): Promise<AuditItem[]> {
+  async #auditItems(organizationId: string, operation: string, lane: Lane): Promise<AuditItem[]> {
     const list = await this.#json(
       {
         operation,
         method: "GET",
         url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}/AuditItems`),
+        lane,
       },
       AnyList,
     );
@@ -443,25 +463,52 @@ class HttpVboClient implements VboClient {
   }
 
   addAuditItems(organizationId: string, principals: PrincipalRef[]): Promise<Confirmation> {
+    return this.#addAuditItems(organizationId, principals, "reads");
+  }
+
+  #addAuditItems(organizationId: string, principals: PrincipalRef[], lane: Lane): Promise<Confirmation> {
     if (principals.length === 0) return Promise.resolve("response");
     const body = principals.map((p) => {
       const who = { id: p.id, displayName: p.displayName, name: p.name };
       return p.type === "User" ? { type: "User", user: who } : { type: "Group", group: who };
     });
     return this.#track(() =>
-      this.#change(organizationId, "addAuditItems", "/AuditItems", body, (items) =>
-        principals.every((p) => findAuditItem(items, p) !== undefined),
+      this.#change(
+        { organizationId, operation: "addAuditItems", path: "/AuditItems", json: body, lane },
+        (items) => principals.every((p) => findAuditItem(items, p) !== undefined),
       ),
     );
   }
 
   removeAuditItems(organizationId: string, itemIds: string[]): Promise<Confirmation> {
+    return this.#removeAuditItems(organizationId, itemIds, "reads");
+  }
+
+  #removeAuditItems(organizationId: string, itemIds: string[], lane: Lane): Promise<Confirmation> {
     if (itemIds.length === 0) return Promise.resolve("response");
     return this.#track(() =>
-      this.#change(organizationId, "removeAuditItems", "/AuditItems/remove", { itemIds }, (items) =>
-        itemIds.every((id) => !items.some((item) => sameAuditItemId(item.id, id))),
+      this.#change(
+        {
+          organizationId,
+          operation: "removeAuditItems",
+          path: "/AuditItems/remove",
+          json: { itemIds },
+          lane,
+        },
+        (items) => itemIds.every((id) => !items.some((item) => sameAuditItemId(item.id, id))),
       ),
     );
+  }
+
+  forApplies(): AuditChanges {
+    return {
+      listAuditItems: (organizationId) =>
+        this.#track(() => this.#auditItems(organizationId, "listAuditItems", "applies")),
+      addAuditItems: (organizationId, principals) =>
+        this.#addAuditItems(organizationId, principals, "applies"),
+      removeAuditItems: (organizationId, itemIds) =>
+        this.#removeAuditItems(organizationId, itemIds, "applies"),
+    };
   }
 
   /**
@@ -470,19 +517,18 @@ class HttpVboClient implements VboClient {
    * list is read instead and decides: applied, or a definite `not_applied`.
    */
   async #change(
-    organizationId: string,
-    operation: string,
-    path: string,
-    json: unknown,
+    change: { organizationId: string; operation: string; path: string; json: unknown; lane: Lane },
     applied: (items: AuditItem[]) => boolean,
   ): Promise<Confirmation> {
+    const { organizationId, operation, lane } = change;
     let outcome: Reply | VboError;
     try {
       outcome = await this.#send({
         operation,
         method: "POST",
-        url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}${path}`),
-        json,
+        url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}${change.path}`),
+        json: change.json,
+        lane,
       });
     } catch (err) {
       if (!isVboError(err) || (err.kind !== "network" && err.kind !== "timeout")) throw err;
@@ -500,7 +546,7 @@ class HttpVboClient implements VboClient {
     });
     let items: AuditItem[];
     try {
-      items = await this.#auditItems(organizationId, `${operation}.readback`);
+      items = await this.#auditItems(organizationId, `${operation}.readback`, lane);
     } catch (err) {
       this.#logger.warn("vbo read-back failed; the change's outcome is unknown", {
         operation,
@@ -606,6 +652,6 @@ class HttpVboClient implements VboClient {
 
   async close(): Promise<void> {
     this.#closing.abort();
-    await this.#ownDispatcher?.close();
+    await Promise.all(this.#ownDispatchers.map((d) => d.close()));
   }
 }

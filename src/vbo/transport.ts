@@ -24,7 +24,12 @@ export interface Exchange {
   retryable: boolean;
   /** Overrides the transport's timeout, for long polls. */
   timeoutMs?: number;
+  /** Which connections carry it: `applies` are kept free of display reads (see `TransportOptions`). */
+  lane?: Lane;
 }
+
+/** The two connection pools: reads, and what an approved change needs (its reads, its POST, tokens). */
+export type Lane = "reads" | "applies";
 
 export interface Reply {
   status: number;
@@ -42,6 +47,11 @@ export interface RetryPolicy {
 
 export interface TransportOptions {
   dispatcher: Dispatcher;
+  /**
+   * The pool of the `applies` lane: a burst of reads (Home tabs opened at once) fills `dispatcher`'s
+   * connections and queues behind them, and must not hold up an approved change. Default: `dispatcher`.
+   */
+  applyDispatcher?: Dispatcher;
   logger: Logger;
   clock: Clock;
   sleep: Sleep;
@@ -78,7 +88,8 @@ export function createTransport(options: TransportOptions): Transport {
         method: ex.method,
         headers: ex.headers,
         body: ex.body ?? null,
-        dispatcher: options.dispatcher,
+        dispatcher:
+          ex.lane === "applies" ? (options.applyDispatcher ?? options.dispatcher) : options.dispatcher,
         signal,
       });
       // Read the body under the same signal: a server that stalls mid-body times out too.
