@@ -113,13 +113,17 @@ describe("the process's logs", () => {
     const bot = spawnBot(
       t,
       "main",
-      botEnvironment({
-        slack: fake,
-        // Through the recording proxy, which sees the tokens the bot is given.
-        vbo: { url: proxy.url, username: sim.username, password: sim.password },
-        secret: SECRET,
-        databasePath: join(dir, "data", "vbo-audit.sqlite"),
-      }),
+      {
+        ...botEnvironment({
+          slack: fake,
+          // Through the recording proxy, which sees the tokens the bot is given.
+          vbo: { url: proxy.url, username: sim.username, password: sim.password },
+          secret: SECRET,
+          databasePath: join(dir, "data", "vbo-audit.sqlite"),
+        }),
+        // Rita lists and asks for the status below: she must be a viewer.
+        VIEWER_USER_IDS: RITA,
+      },
       dir,
     );
     const { url } = await bot.started();

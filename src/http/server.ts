@@ -83,12 +83,12 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       const answer = (readiness: Readiness) =>
         json(res, readiness.ready ? 200 : 503, readiness.ready ? { ready: true } : readiness);
       if (stopping) {
-        answer({ ready: false, reason: "the bot is shutting down" });
+        answer({ ready: false, reason: "shutting_down" });
         return;
       }
       Promise.resolve(deps.readiness()).then(answer, (err: unknown) => {
         log.error("the readiness check failed", { error: err });
-        answer({ ready: false, reason: "the readiness check failed" });
+        answer({ ready: false, reason: "check_failed" });
       });
       return;
     }

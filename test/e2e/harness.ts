@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
+import type { Clock } from "../../src/clock.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import type { ResponseUrlReply } from "../../src/devslack/index.ts";
 import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
@@ -25,6 +26,7 @@ export { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER };
 export const COMMANDS_CHANNEL = "C0GENERAL";
 export const RITA = "U0RITA"; // asks for things
 export const BEN_SLACK = "U0BEN"; // Ben Young's Slack account
+export const VERA = "U0VERA"; // a viewer: sees audit state, approves nothing
 export const ORG = SEED.organization;
 export const BEN = SEED.benYoung;
 export const AUDIT_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
@@ -91,6 +93,14 @@ export function botEnvironment(on: {
   };
 }
 
+/** Real time plus an offset the test moves (the bot's clock; Slack's signatures follow it). */
+export class ShiftedClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
 /** A cron expression that never fires during a test. */
 export const NEVER = "0 0 1 1 *";
 
@@ -119,6 +129,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
       { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
       { id: DEPUTY, name: "deputy", email: "deputy@vbridge.co.nz" },
       { id: STRANGER, name: "stranger", email: "stranger@vbridge.co.nz" },
+      { id: VERA, name: "vera", email: "vera@vbridge.co.nz" },
       { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
     ],
     ...(options.usergroups ? { usergroups: options.usergroups } : {}),
@@ -129,6 +140,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
   const loaded = loadConfig({
     ...botEnvironment({ slack: fake, vbo: sim, secret: SIGNING_SECRET, databasePath: dbPath }),
     APPROVER_USER_IDS: `${BOSS},${DEPUTY}`,
+    VIEWER_USER_IDS: VERA,
     ...(typeof options.env === "function" ? options.env(fake) : options.env),
   });
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.problems.join("; "));

@@ -124,6 +124,6 @@ describe("health endpoints", () => {
     world.bot.store.db.close();
     const answer = await fetch(`${world.url}/readyz`);
     assert.equal(answer.status, 503);
-    assert.deepEqual(await answer.json(), { ready: false, reason: "the database is not open" });
+    assert.deepEqual(await answer.json(), { ready: false, reason: "database_unavailable" });
   });
 });

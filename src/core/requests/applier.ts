@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock.ts";
 import { describeError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { VboApi } from "../../vbo/api.ts";
+import type { AuditChanges } from "../../vbo/api.ts";
 import { findAuditItem } from "../../vbo/principals.ts";
 import { SYSTEM_ACTOR } from "../vocabulary.ts";
 import { formatDuration } from "./duration.ts";
@@ -61,7 +61,8 @@ export type ExpiryResult =
 
 export interface ApplierDeps {
   store: RequestStore;
-  vbo: VboApi;
+  /** VB365's audit items, read fresh and changed: on the applies' own connections in the bot. */
+  vbo: AuditChanges;
   clock: Clock;
   logger: Logger;
   retry?: Partial<RetryPolicy> | undefined;

@@ -143,6 +143,7 @@ describe("request messages", () => {
         query: HOSTILE,
         matches: [{ principal: principal(2, HOSTILE), match: "tokens", audited: false }],
         total: 1,
+        marked: true,
       }),
     );
     assert.ok(!found.includes("<!channel>"));
@@ -188,7 +189,7 @@ describe("replies", () => {
       request: aRequest({ id: i }),
       votes: [],
     }));
-    const pending = pendingReply({ kind: "open", requests: open }, () => ({
+    const pending = pendingReply({ kind: "open", requests: open, onlyOwn: false }, () => ({
       requiredApprovals: 2,
       requestTtlMs: 3_600_000,
     }));
@@ -207,7 +208,7 @@ describe("replies", () => {
       prevHash: "",
       hash: "",
     }));
-    assertFits(logReply({ kind: "log", events, more: true }));
+    assertFits(logReply({ kind: "log", events, more: true, onlyOwn: false }));
   });
 
   test("outcomes of a change each render a message", () => {
@@ -244,10 +245,71 @@ describe("replies", () => {
       requests: { pending: 0, waitingToApply: 0 },
       readiness: { ready: true },
     } as const;
-    const off = statusReply(report);
+    const off = statusReply({ kind: "full", report });
     assertFits(off);
     assert.match(shownText(off), /notifications are OFF/);
     assert.match(off.text, /notifications OFF/);
+  });
+});
+
+describe("what someone who is not a viewer is told", () => {
+  test("one line that only viewers may, and nothing of what viewers see", () => {
+    const list = listReply({ kind: "viewers_only" });
+    assertFits(list);
+    assert.match(shownText(list), /Only viewers may see who is audited/);
+    assert.equal(list.blocks?.length, 1, "one line");
+
+    const found = findReply({
+      kind: "found",
+      organization: ORG,
+      query: "young",
+      matches: [{ principal: principal(2, "Ben Young"), match: "tokens", audited: undefined }],
+      total: 1,
+      marked: false,
+    });
+    assert.ok(shownText(found).includes("Ben Young"));
+    assert.doesNotMatch(shownText(found), /audited|audit state/, "no marks, not even 'unknown'");
+
+    const mine = pendingReply(
+      { kind: "open", requests: [{ request: aRequest(), votes: [] }], onlyOwn: true },
+      () => ({ requiredApprovals: 1, requestTtlMs: 3_600_000 }),
+    );
+    assert.match(shownText(mine), /1 open request\* of yours/);
+    assert.match(shownText(mine), /Only viewers may see other people's requests/);
+    const none = pendingReply({ kind: "open", requests: [], onlyOwn: true }, () => ({
+      requiredApprovals: 1,
+      requestTtlMs: 1,
+    }));
+    assertFits(none);
+    assert.match(shownText(none), /No open requests of yours/);
+
+    const log = logReply({ kind: "log", events: [], more: false, onlyOwn: true });
+    assertFits(log);
+    assert.match(shownText(log), /approval log of your requests has no entries/);
+    assert.match(shownText(log), /Only viewers may see other people's requests in the log/);
+
+    const status = statusReply({ kind: "reachable_only", reachable: false });
+    assertFits(status);
+    assert.match(shownText(status), /VB365 is \*not reachable\*/);
+    assert.match(shownText(status), /Only viewers may see VB365's details/);
+    assert.doesNotMatch(shownText(status), /https?:|API|notifications/i, "no URL, version or settings");
+
+    const home = renderHome(
+      {
+        userId: "U0RITA",
+        isApprover: false,
+        pending: [],
+        mine: [aRequest()],
+        audited: [],
+        organizationsOmitted: 0,
+        auditHidden: true,
+      },
+      { policyOf: () => ({ requiredApprovals: 1, requestTtlMs: 3_600_000 }) },
+    );
+    assert.ok(checkView(home, "home").ok);
+    assert.match(shownText(home), /Your requests/);
+    assert.match(shownText(home), /Only viewers may see who is audited/);
+    assert.doesNotMatch(shownText(home), /Audited now/);
   });
 });
 
@@ -265,6 +327,7 @@ describe("the Home tab", () => {
         groups: [],
       })),
       organizationsOmitted: 2,
+      auditHidden: false,
     };
     const view = renderHome(data, { policyOf: () => ({ requiredApprovals: 2, requestTtlMs: 3_600_000 }) });
     const verdict = checkView(view, "home");

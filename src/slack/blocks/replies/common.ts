@@ -116,6 +116,14 @@ export function memberProblemReply(problem: MemberProblem): OutgoingMessage {
       );
 }
 
+/**
+ * The one line a person who is not a viewer reads where viewers see more (core/visibility.ts):
+ * what only viewers may see, nothing of it, and whom to ask.
+ */
+export function viewersOnlyLine(what: string): string {
+  return `:lock: Only viewers may see ${what}; whoever runs the bot can make you one.`;
+}
+
 /** Why a flow could not go on, in the words the person needs: the one answer to each problem. */
 export function problemReply(problem: Problem): OutgoingMessage {
   switch (problem.kind) {

@@ -16,14 +16,16 @@ export function findReply(outcome: FindOutcome): OutgoingMessage {
         exact.length === 0
           ? `:mag: Nothing in *${org}* matches ${inlineCode(outcome.query)} exactly; the closest names:`
           : `:mag: ${plural(outcome.total, "match", "matches")} for ${inlineCode(outcome.query)} in *${org}*:`;
+      // Who is audited is shown to viewers only; everyone else sees the directory alone.
       const lines = outcome.matches.map((m) => {
+        if (!outcome.marked) return candidateLine(m);
         const audited =
           m.audited === undefined ? "audit state unknown" : m.audited ? ":eye: *audited*" : "not audited";
         return `${candidateLine(m)} · ${audited}`;
       });
       const more = outcome.total - outcome.matches.length;
       if (more > 0) lines.push(`…and ${more} more: a fuller name narrows the list.`);
-      if (outcome.matches.some((m) => m.audited === undefined)) {
+      if (outcome.marked && outcome.matches.some((m) => m.audited === undefined)) {
         lines.push("_VB365's audit items could not be read just now._");
       }
       return linesReply(

@@ -4,12 +4,11 @@ import type { PrincipalRef } from "../../../vbo/schemas.ts";
 import { principalMrkdwn } from "../format.ts";
 import { escapeMrkdwn, type OutgoingMessage, section } from "../kit.ts";
 
-import { linesReply, problemReply, simpleReply } from "./common.ts";
+import { linesReply, problemReply, simpleReply, viewersOnlyLine } from "./common.ts";
 
 export function listReply(outcome: ListOutcome): OutgoingMessage {
-  if (outcome.kind !== "audited") {
-    return problemReply(outcome);
-  }
+  if (outcome.kind === "viewers_only") return simpleReply(viewersOnlyLine("who is audited"));
+  if (outcome.kind !== "audited") return problemReply(outcome);
   const org = escapeMrkdwn(outcome.organization.name);
   const summary = `${plural(outcome.users.length, "user")} and ${plural(outcome.groups.length, "group")}`;
   if (outcome.users.length + outcome.groups.length === 0) {

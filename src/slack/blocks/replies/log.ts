@@ -3,23 +3,31 @@ import type { LogEvent } from "../../../core/vocabulary.ts";
 import { principalMrkdwn, slackDate, verb } from "../format.ts";
 import { context, escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
 
-import { candidateLines, linesReply, problemReply, simpleReply } from "./common.ts";
+import { candidateLines, linesReply, problemReply, simpleReply, viewersOnlyLine } from "./common.ts";
 
 export function logReply(outcome: LogOutcome): OutgoingMessage {
   switch (outcome.kind) {
     case "log": {
       const whose = outcome.principal ? ` for ${inlineCode(outcome.principal)}` : "";
-      if (outcome.events.length === 0) return simpleReply(`The approval log has no entries${whose}.`);
-      const tail = outcome.more
-        ? [
-            context([
-              `Older entries exist: the newest ${outcome.events.length} are shown. ${inlineCode("npm run verify-log")} checks the whole log.`,
-            ]),
-          ]
-        : [];
+      const yours = outcome.onlyOwn ? " of your requests" : "";
+      const note = outcome.onlyOwn ? [context([viewersOnlyLine("other people's requests in the log")])] : [];
+      if (outcome.events.length === 0) {
+        const none = `The approval log${yours} has no entries${whose}.`;
+        return outcome.onlyOwn ? { text: none, blocks: [section(none), ...note] } : simpleReply(none);
+      }
+      const tail = [
+        ...(outcome.more
+          ? [
+              context([
+                `Older entries exist: the newest ${outcome.events.length} are shown. ${inlineCode("npm run verify-log")} checks the whole log.`,
+              ]),
+            ]
+          : []),
+        ...note,
+      ];
       return linesReply(
-        `The approval log${outcome.principal ? ` for ${outcome.principal}` : ""}`,
-        [section(`:scroll: *The approval log*${whose}, newest first:`)],
+        `The approval log${yours}${outcome.principal ? ` for ${outcome.principal}` : ""}`,
+        [section(`:scroll: *The approval log*${yours}${whose}, newest first:`)],
         outcome.events.map(eventLine),
         tail,
       );
