@@ -47,7 +47,7 @@ export interface BotOptions {
   /** Overrides for the VB365 client (timeouts, retries). */
   vboClientOptions?: Partial<VboClientOptions>;
   /** Settings of the core beyond the configuration (backoff of applies, reminder hours, the watcher). */
-  core?: Omit<CoreSettings, "defaultOrganization" | "vbo">;
+  core?: Omit<CoreSettings, "defaultOrganization" | "vbo" | "maxOpenRequestsPerUser">;
   /**
    * The scheduled jobs (the digest, reminders, expiry, retries, directory sync, access alerts):
    * their options, or false for none (then `/vbo-audit digest` says it is not available).
@@ -139,6 +139,7 @@ export function createBot(options: BotOptions): Bot {
     settings: {
       ...options.core,
       defaultOrganization: config.vbo.organization,
+      maxOpenRequestsPerUser: config.approvals.maxOpenRequestsPerUser,
       vbo: { url: config.vbo.url, apiVersion: config.vbo.apiVersion },
     },
   });

@@ -109,7 +109,15 @@ export function createCore(deps: CoreDeps): Core {
     logger,
     retry: settings.retry,
   });
-  const requests = new RequestLifecycle({ store, vbo, routing, applier, clock, logger });
+  const requests = new RequestLifecycle({
+    store,
+    vbo,
+    routing,
+    applier,
+    clock,
+    logger,
+    maxOpenPerRequester: settings.maxOpenRequestsPerUser,
+  });
   const views = new RequestViews({
     notifier: deps.notifiers.requests,
     queue: store.rerenders,

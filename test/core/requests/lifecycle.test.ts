@@ -58,7 +58,7 @@ interface World {
   store: Store;
   dbPath: string;
   approvers: Set<string>;
-  service(policy?: Partial<Policy>, store?: Store): Service;
+  service(policy?: Partial<Policy>, store?: Store, maxOpenPerRequester?: number): Service;
   ben: PrincipalRef;
   posts(route: RegExp): number;
 }
@@ -104,6 +104,7 @@ function serviceOn(on: {
   clock: Clock;
   approvers: Approvers;
   policy?: Partial<Policy>;
+  maxOpenPerRequester?: number;
 }): Service {
   const { store, vbo: client, clock } = on;
   const applier = new Applier({ store, vbo: client, clock, logger: silentLogger, retry: RETRY });
@@ -120,6 +121,7 @@ function serviceOn(on: {
     applier,
     clock,
     logger: silentLogger,
+    maxOpenPerRequester: on.maxOpenPerRequester,
   });
   return {
     submit: (input) => requests.submit(input),
@@ -155,8 +157,15 @@ function world(t: TestContext): World {
     dbPath,
     approvers,
     ben,
-    service: (policy = {}, over = store) =>
-      serviceOn({ store: over, vbo, clock, approvers: directory, policy }),
+    service: (policy = {}, over = store, maxOpenPerRequester = undefined) =>
+      serviceOn({
+        store: over,
+        vbo,
+        clock,
+        approvers: directory,
+        policy,
+        ...(maxOpenPerRequester === undefined ? {} : { maxOpenPerRequester }),
+      }),
     posts: (route) => sim.stats.count("POST", route),
   };
 }
@@ -685,6 +694,56 @@ describe("request lifecycle against the VB365 simulator", () => {
     );
     assert.equal(w.store.requests.listByRequester(REQUESTER).length, 1);
     assert.equal(w.store.requests.listByRequester("USOMEONE").length, 0);
+
+    // What the asker learned is in the log, so someone probing who is audited shows there.
+    const notAudited = await service.submit({
+      kind: "remove",
+      organization: ORG,
+      principal: { type: "User", id: "u-nobody", name: "nobody@vbridge.co.nz", displayName: "Nobody" },
+      requester: STRANGER,
+    });
+    assert.equal(notAudited.kind, "not_audited");
+    const answered = w.store.log.list().filter((e) => e.kind === "audit_state_answered");
+    assert.deepEqual(
+      answered.map((e) => [e.actor, e.principal?.name, e.detail.requestKind, e.detail.audited]),
+      [
+        [STRANGER, "nobody@vbridge.co.nz", "remove", false],
+        [REQUESTER, ben.name, "add", true],
+      ],
+    );
+    assert.ok(answered.every((e) => e.requestId === null && e.organization?.id === ORG.id));
+  });
+
+  test("one person's open requests are capped: the next is refused with theirs; a decided one frees a place", async (t) => {
+    const w = world(t);
+    const service = w.service({}, w.store, 2);
+    const someone = (n: number): PrincipalRef => ({
+      type: "User",
+      id: `u-${n}`,
+      name: `someone${n}@vbridge.co.nz`,
+      displayName: `Someone ${n}`,
+    });
+    const ask = (n: number, requester = REQUESTER) =>
+      service.submit({ kind: "add", organization: ORG, principal: someone(n), requester });
+    const first = await ask(1);
+    const second = await ask(2);
+    assert.ok(first.kind === "created" && second.kind === "created");
+    const third = await ask(3);
+    assert.equal(third.kind, "too_many_open");
+    assert.deepEqual(third.kind === "too_many_open" ? [third.max, third.open.map((r) => r.id)] : [], [
+      2,
+      [first.request.id, second.request.id],
+    ]);
+    assert.equal((await ask(9, STRANGER)).kind, "created", "the cap is per person");
+
+    await service.record(first.request.id, BOSS, { kind: "deny", reason: "no" });
+    assert.equal((await ask(3)).kind, "created", "a decided request frees a place");
+
+    // Two asks at once, with one place left: the transaction lets one through.
+    await service.record(second.request.id, REQUESTER, { kind: "cancel" });
+    const racing = await Promise.all([ask(4), ask(5)]);
+    assert.deepEqual(racing.map((r) => r.kind).sort(), ["created", "too_many_open"]);
+    assert.equal(w.store.requests.listOpen().filter((r) => r.requester === REQUESTER).length, 2);
   });
 
   test("a submission while VB365 is down records nothing and says so by throwing the VB365 error", async (t) => {

@@ -20,7 +20,7 @@ import { changeReply } from "../../../src/slack/blocks/replies/change.ts";
 import { simpleReply } from "../../../src/slack/blocks/replies/common.ts";
 import { findReply } from "../../../src/slack/blocks/replies/find.ts";
 import { listReply } from "../../../src/slack/blocks/replies/list.ts";
-import { logReply } from "../../../src/slack/blocks/replies/log.ts";
+import { eventLine, logReply } from "../../../src/slack/blocks/replies/log.ts";
 import { pendingReply } from "../../../src/slack/blocks/replies/pending.ts";
 import { candidatesReply, MAX_CANDIDATE_BUTTONS } from "../../../src/slack/blocks/replies/pick.ts";
 import { statusReply } from "../../../src/slack/blocks/replies/status.ts";
@@ -235,6 +235,38 @@ describe("replies", () => {
       { kind: "profile_unavailable", userId: "U0X" },
     ];
     for (const outcome of outcomes) assertFits(changeReply(outcome, () => "C0APPROVALS"));
+
+    const capped = changeReply(
+      {
+        kind: "too_many_open",
+        open: [aRequest({ id: 7 }), aRequest({ id: 8, state: "apply_failed" })],
+        max: 2,
+      },
+      () => "C0APPROVALS",
+    );
+    assertFits(capped);
+    assert.match(shownText(capped), /one person may have 2 open requests at once, and you have 2/);
+    assert.match(shownText(capped), /#7\*.*pending/);
+    assert.match(shownText(capped), /#8\*.*approved and waiting to be applied/);
+  });
+
+  test("the log shows what someone learned by asking for a change that was not needed", () => {
+    const line = eventLine({
+      id: 1,
+      at: new Date("2026-03-02T09:00:00Z"),
+      kind: "audit_state_answered",
+      actor: "U0RITA",
+      requestId: null,
+      organization: ORG,
+      principal: principal(1, "Ben Young"),
+      detail: { requestKind: "add", audited: true },
+      prevHash: "",
+      hash: "",
+    });
+    assert.match(
+      line,
+      /<@U0RITA> asked to start auditing \*Ben Young\*.* in vBridge and was told it is already audited/,
+    );
   });
 
   test("status shouts when audit notifications are off", () => {

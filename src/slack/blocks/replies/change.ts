@@ -1,7 +1,8 @@
 import type { ChangeOutcome } from "../../../core/requests/flows.ts";
 import type { OrganizationRef } from "../../../core/vocabulary.ts";
+import { plural } from "../../../core/vocabulary.ts";
 import { COMMAND } from "../../command/syntax.ts";
-import { principalMrkdwn, requestAskMrkdwn } from "../format.ts";
+import { principalMrkdwn, requestAskMrkdwn, requestTitleMrkdwn } from "../format.ts";
 import { escapeMrkdwn, inlineCode, type OutgoingMessage } from "../kit.ts";
 
 import { candidateLines, problemReply, simpleReply, stateWord } from "./common.ts";
@@ -44,6 +45,13 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannelOf: Approval
       return simpleReply(
         `:information_source: ${principalMrkdwn(outcome.principal)} is not audited in ` +
           `*${escapeMrkdwn(outcome.organization.name)}*: there is nothing to remove.`,
+      );
+    case "too_many_open":
+      return simpleReply(
+        `:no_entry_sign: No request was made: one person may have ${plural(outcome.max, "open request")} ` +
+          `at once, and you have ${outcome.open.length}:\n` +
+          outcome.open.map((r) => `• ${requestTitleMrkdwn(r)} (${stateWord(r.state)})`).join("\n") +
+          "\nAsk again once one of them is decided.",
       );
     case "invalid":
       return simpleReply(`:grey_question: ${escapeMrkdwn(outcome.problem)}`);

@@ -60,6 +60,9 @@ export function eventLine(event: LogEvent): string {
     case "requested":
       what = `asked ${req}to ${verb(requestKind).toLowerCase()}${about}${where}${str("reason") ? `: ${str("reason")}` : ""}`;
       break;
+    case "audit_state_answered":
+      what = `asked to ${verb(requestKind).toLowerCase()}${about}${where} and was told ${detail.audited === true ? "it is already audited" : "it is not audited"}`;
+      break;
     case "voted":
       what = `approved ${req}(${about.trim() || "request"})`;
       break;
