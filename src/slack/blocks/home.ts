@@ -11,10 +11,11 @@ import { plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND } from "../command/syntax.ts";
 import { principalMrkdwn, requestTitleMrkdwn, slackDate } from "./format.ts";
-import { context, divider, escapeMrkdwn, header, inlineCode, section } from "./kit.ts";
+import { context, divider, header, inlineCode, section } from "./kit.ts";
 import { viewersOnlyLine } from "./replies/common.ts";
 import { type CardPolicy, type PolicyOf, requestCardBlocks, stateLine } from "./request.ts";
 import { homeView } from "./surfaces.ts";
+import { literal } from "./text.ts";
 
 export interface HomeOptions {
   /** The policy each request is held to (its route's). */
@@ -69,8 +70,8 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
   groups.push(divider(), section("*Audited now*, read from VB365"));
   for (const entry of data.audited) {
     if ("error" in entry) {
-      const where = entry.organization ? ` for *${escapeMrkdwn(entry.organization.name)}*` : "";
-      groups.push(section(`:warning: VB365 could not be read${where}: ${escapeMrkdwn(entry.error)}`));
+      const where = entry.organization ? ` for *${literal(entry.organization.name)}*` : "";
+      groups.push(section(`:warning: VB365 could not be read${where}: ${literal(entry.error)}`));
       continue;
     }
     const all: PrincipalRef[] = [...entry.users, ...entry.groups];
@@ -79,7 +80,7 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
     if (all.length > maxPrincipals) lines.push(`…and ${all.length - maxPrincipals} more`);
     groups.push(
       section(
-        `*${escapeMrkdwn(entry.organization.name)}*: ${summary}${lines.length > 0 ? `\n${lines.join("\n")}` : ""}`,
+        `*${literal(entry.organization.name)}*: ${summary}${lines.length > 0 ? `\n${lines.join("\n")}` : ""}`,
       ),
     );
   }

@@ -3,7 +3,8 @@ import type { OrganizationRef } from "../../../core/vocabulary.ts";
 import { plural } from "../../../core/vocabulary.ts";
 import { COMMAND } from "../../command/syntax.ts";
 import { principalMrkdwn, requestAskMrkdwn, requestTitleMrkdwn } from "../format.ts";
-import { escapeMrkdwn, inlineCode, type OutgoingMessage } from "../kit.ts";
+import { inlineCode, type OutgoingMessage } from "../kit.ts";
+import { literal } from "../text.ts";
 
 import { candidateLines, problemReply, simpleReply, stateWord } from "./common.ts";
 import { candidatesReply } from "./pick.ts";
@@ -39,12 +40,12 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannelOf: Approval
     case "already_audited":
       return simpleReply(
         `:information_source: ${principalMrkdwn(outcome.principal)} is already audited in ` +
-          `*${escapeMrkdwn(outcome.organization.name)}*: there is nothing to request.`,
+          `*${literal(outcome.organization.name)}*: there is nothing to request.`,
       );
     case "not_audited":
       return simpleReply(
         `:information_source: ${principalMrkdwn(outcome.principal)} is not audited in ` +
-          `*${escapeMrkdwn(outcome.organization.name)}*: there is nothing to remove.`,
+          `*${literal(outcome.organization.name)}*: there is nothing to remove.`,
       );
     case "too_many_open":
       return simpleReply(
@@ -54,7 +55,7 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannelOf: Approval
           "\nAsk again once one of them is decided.",
       );
     case "invalid":
-      return simpleReply(`:grey_question: ${escapeMrkdwn(outcome.problem)}`);
+      return simpleReply(`:grey_question: ${literal(outcome.problem)}`);
     case "choose_candidate":
       return candidatesReply(outcome.choice);
     case "no_match": {
@@ -62,7 +63,7 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannelOf: Approval
         outcome.suggestions.length > 0
           ? `\nThe closest names:\n${candidateLines(outcome.suggestions)}`
           : `\nTry ${inlineCode(`${COMMAND} find <part of the name>`)}.`;
-      const where = `*${escapeMrkdwn(outcome.organization.name)}*`;
+      const where = `*${literal(outcome.organization.name)}*`;
       return simpleReply(
         `:mag: Nobody in ${where} matches ${inlineCode(outcome.query)}. No request was made.${near}`,
       );

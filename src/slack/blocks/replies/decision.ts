@@ -4,7 +4,8 @@ import type { ActResult } from "../../../core/requests/lifecycle.ts";
 import type { Request } from "../../../core/requests/types.ts";
 import { plural } from "../../../core/vocabulary.ts";
 import { slackDate } from "../format.ts";
-import { escapeMrkdwn, type OutgoingMessage } from "../kit.ts";
+import type { OutgoingMessage } from "../kit.ts";
+import { literal } from "../text.ts";
 
 import { simpleReply, stateWord } from "./common.ts";
 
@@ -29,7 +30,7 @@ export function decisionReply(result: ActResult): OutgoingMessage | undefined {
     case "not_found":
       return simpleReply(`:grey_question: There is no request #${result.requestId}.`);
     case "refused":
-      return simpleReply(`:no_entry_sign: ${escapeMrkdwn(refusalText(result.reason, result.request))}`);
+      return simpleReply(`:no_entry_sign: ${literal(refusalText(result.reason, result.request))}`);
     case "vote_recorded":
       return simpleReply(
         `:ballot_box_with_check: Your approval of request #${result.request.id} is counted; ${plural(result.remaining, "more approval")} needed.`,
@@ -38,7 +39,7 @@ export function decisionReply(result: ActResult): OutgoingMessage | undefined {
       if (result.apply?.kind === "failed") {
         return simpleReply(
           `:warning: Request #${result.request.id} is approved, but applying it to VB365 failed: ` +
-            `${escapeMrkdwn(result.apply.error)}. ` +
+            `${literal(result.apply.error)}. ` +
             `The bot retries at ${slackDate(result.apply.nextAttemptAt)}; nothing is lost.`,
         );
       }
@@ -52,5 +53,5 @@ export function decisionReply(result: ActResult): OutgoingMessage | undefined {
 export function denyCheckReply(check: Exclude<DenyCheck, { kind: "ok" }>): OutgoingMessage {
   return check.kind === "not_found"
     ? simpleReply(`:grey_question: There is no request #${check.requestId}.`)
-    : simpleReply(`:no_entry_sign: ${escapeMrkdwn(refusalText(check.reason, check.request))}`);
+    : simpleReply(`:no_entry_sign: ${literal(refusalText(check.reason, check.request))}`);
 }

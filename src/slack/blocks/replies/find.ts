@@ -1,13 +1,14 @@
 import type { FindOutcome } from "../../../core/queries/queries.ts";
 import { plural } from "../../../core/vocabulary.ts";
-import { escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { literal } from "../text.ts";
 
 import { candidateLine, linesReply, problemReply, simpleReply } from "./common.ts";
 
 export function findReply(outcome: FindOutcome): OutgoingMessage {
   switch (outcome.kind) {
     case "found": {
-      const org = escapeMrkdwn(outcome.organization.name);
+      const org = literal(outcome.organization.name);
       if (outcome.matches.length === 0) {
         return simpleReply(`:mag: Nothing in *${org}* matches ${inlineCode(outcome.query)}.`);
       }

@@ -1,7 +1,8 @@
 import type { LogOutcome } from "../../../core/queries/queries.ts";
 import type { LogEvent } from "../../../core/vocabulary.ts";
 import { principalMrkdwn, slackDate, verb } from "../format.ts";
-import { context, escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { context, inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { literal } from "../text.ts";
 
 import { candidateLines, linesReply, problemReply, simpleReply, viewersOnlyLine } from "./common.ts";
 
@@ -47,18 +48,17 @@ export function logReply(outcome: LogOutcome): OutgoingMessage {
 export function eventLine(event: LogEvent): string {
   const who = event.actor === "system" ? "the bot" : event.actor === "vb365" ? "VB365" : `<@${event.actor}>`;
   const detail = event.detail;
-  const str = (key: string) =>
-    typeof detail[key] === "string" ? escapeMrkdwn(detail[key] as string) : undefined;
+  const str = (key: string) => (typeof detail[key] === "string" ? literal(detail[key] as string) : undefined);
   const requestKind = detail.requestKind === "remove" ? "remove" : "add";
   const about = event.principal
     ? ` ${principalMrkdwn({ ...event.principal, displayName: event.principal.displayName })}`
     : "";
-  const where = event.organization ? ` in ${escapeMrkdwn(event.organization.name)}` : "";
+  const where = event.organization ? ` in ${literal(event.organization.name)}` : "";
   const req = event.requestId !== null ? `#${event.requestId} ` : "";
   let what: string;
   switch (event.kind) {
     case "requested":
-      what = `asked ${req}to ${verb(requestKind).toLowerCase()}${about}${where}${str("reason") ? `: ${str("reason")}` : ""}`;
+      what = `asked ${req}to ${verb(requestKind).toLowerCase()}${about}${where}${str("reason") ? `: “${str("reason")}”` : ""}`;
       break;
     case "audit_state_answered":
       what = `asked to ${verb(requestKind).toLowerCase()}${about}${where} and was told ${detail.audited === true ? "it is already audited" : "it is not audited"}`;
@@ -70,7 +70,7 @@ export function eventLine(event: LogEvent): string {
       what = `completed the approval of ${req}(${about.trim() || "request"})`;
       break;
     case "denied":
-      what = `denied ${req}(${about.trim() || "request"})${str("reason") ? `: ${str("reason")}` : ""}`;
+      what = `denied ${req}(${about.trim() || "request"})${str("reason") ? `: “${str("reason")}”` : ""}`;
       break;
     case "apply_succeeded":
       what = `applied ${req}to VB365 (${verb(requestKind).toLowerCase()}${about}${where})`;

@@ -3,7 +3,8 @@ import type { AnyBlock } from "@slack/types";
 import type { NotReadyReason, StatusReport } from "../../../core/queries/health.ts";
 import type { StatusOutcome } from "../../../core/queries/queries.ts";
 import { plainFallback, slackDate } from "../format.ts";
-import { context, escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { context, inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { literal } from "../text.ts";
 import { viewersOnlyLine } from "./common.ts";
 
 export function statusReply(outcome: StatusOutcome): OutgoingMessage {
@@ -28,7 +29,7 @@ function fullStatus(report: StatusReport): OutgoingMessage {
   const v = report.vbo;
   const connection = v.reachable
     ? `:large_green_circle: reachable at ${inlineCode(v.url)}`
-    : `:red_circle: *not reachable* at ${inlineCode(v.url)}: ${escapeMrkdwn(v.error ?? "unknown error")}`;
+    : `:red_circle: *not reachable* at ${inlineCode(v.url)}: ${literal(v.error ?? "unknown error")}`;
   const version = v.apiVersion
     ? `${v.apiVersion}${v.setting === "auto" ? " (detected)" : " (configured)"}`
     : `unknown (setting: ${v.setting})`;
@@ -37,7 +38,7 @@ function fullStatus(report: StatusReport): OutgoingMessage {
     `*API version*\n${version}`,
     `*Last successful VB365 call*\n${v.lastSuccessAt ? slackDate(v.lastSuccessAt) : "none yet"}`,
     `*Organizations*\n${v.organizations ?? "unknown"}`,
-    `*Database*\n${report.database.ok ? ":large_green_circle: ok" : `:red_circle: ${escapeMrkdwn(report.database.error ?? "not open")}`}`,
+    `*Database*\n${report.database.ok ? ":large_green_circle: ok" : `:red_circle: ${literal(report.database.error ?? "not open")}`}`,
     `*Requests*\n${report.requests.pending} pending, ${report.requests.waitingToApply} approved and not yet applied`,
   ];
   const blocks: AnyBlock[] = [section(":bar_chart: *vbo-audit status*", { fields })];
@@ -53,7 +54,7 @@ function fullStatus(report: StatusReport): OutgoingMessage {
         "Turn them on in VB365 (General Options → Audit).";
       break;
     case "unknown":
-      notifications = `:warning: Whether audit e-mail notifications are on is unknown: ${escapeMrkdwn(report.notifications.error)}.`;
+      notifications = `:warning: Whether audit e-mail notifications are on is unknown: ${literal(report.notifications.error)}.`;
       break;
   }
   blocks.push(section(notifications));
