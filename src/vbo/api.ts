@@ -46,6 +46,9 @@ export interface TimeWindow {
 /** How an add or remove was confirmed: by the server's own answer, or by reading the list back after an ambiguous failure. */
 export type Confirmation = "response" | "readback";
 
+/** A group's member, with the id VB365 gives only inside the member's link (undefined without one). */
+export type Member = GroupMember & { id: string | undefined };
+
 export interface VboHealth {
   /** null: no call has been needed yet. */
   lastCallOk: boolean | null;
@@ -74,7 +77,7 @@ export interface VboApi {
   groupPages(organizationId: string, options?: PageOptions): AsyncIterable<Group[]>;
   getUser(organizationId: string, userId: string): Promise<User>;
   getGroup(organizationId: string, groupId: string): Promise<Group>;
-  groupMembers(organizationId: string, groupId: string): AsyncIterable<GroupMember[]>;
+  groupMembers(organizationId: string, groupId: string): AsyncIterable<Member[]>;
 
   listAuditItems(organizationId: string): Promise<AuditItem[]>;
   addAuditItems(organizationId: string, principals: PrincipalRef[]): Promise<Confirmation>;

@@ -6,19 +6,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
+import { HOUR, ShiftedClock } from "../support/clock.ts";
 import {
   BOSS,
   clickApprove,
   findButton,
   RITA,
   requestIdOfLatest,
-  ShiftedClock,
   startWorld,
   textOf,
   type World,
 } from "./harness.ts";
-
-const HOUR = 3_600_000;
 
 async function expiredWorld(t: Parameters<typeof startWorld>[0]) {
   const clock = new ShiftedClock();

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
+import { HOUR } from "../support/clock.ts";
 import {
   BEN,
   BOSS,
@@ -17,10 +18,8 @@ import {
   requestIdOfLatest,
   startWorld,
   textOf,
-  VERA,
+  VIEWER,
 } from "./harness.ts";
-
-const HOUR = 3_600_000;
 
 describe("VB365 failing", () => {
   test("down at approval: the request stays approved, the message says it retries; recovered, it applies and updates", async (t) => {
@@ -78,11 +77,11 @@ describe("VB365 failing", () => {
   test("slow: the command is acked while VB365 is still answering, and the answer follows at the response URL", async (t) => {
     const world = await startWorld(t);
     // Log in and learn the API version and organizations first, so only the audit items are slow.
-    await world.ask(VERA, "status");
+    await world.ask(VIEWER, "status");
     const before = world.sim.stats.count("GET", /AuditItems$/i);
     world.sim.faults.setLatency(10_000, { path: /AuditItems$/i });
 
-    const { http, responseUrl } = await world.command(VERA, "list");
+    const { http, responseUrl } = await world.command(VIEWER, "list");
     assert.equal(http.status, 200);
     assert.equal(await http.text(), "", "an empty ack");
     // The ack is in while the VB365 call it started is still in flight.
@@ -131,10 +130,10 @@ describe("Slack failing", () => {
 describe("shutting down", () => {
   test("stop() lets a command in flight finish and answer before closing", async (t) => {
     const world = await startWorld(t);
-    await world.ask(VERA, "status");
+    await world.ask(VIEWER, "status");
     world.sim.faults.setLatency(1_000, { path: /AuditItems$/i });
     const before = world.sim.stats.count("GET", /AuditItems$/i);
-    const { http, responseUrl } = await world.command(VERA, "list");
+    const { http, responseUrl } = await world.command(VIEWER, "list");
     assert.equal(http.status, 200);
     await world.fake.waitFor(
       () => world.sim.stats.count("GET", /AuditItems$/i) > before,

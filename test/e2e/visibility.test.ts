@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
-import { BOSS, RITA, STRANGER, startWorld, textOf, VERA, type World } from "./harness.ts";
+import { BOSS, RITA, STRANGER, startWorld, textOf, VIEWER, type World } from "./harness.ts";
 
 const EXEC = SEED.groups.executiveTeam.displayName;
 
@@ -54,7 +54,7 @@ async function assertSeesEverything(world: World, who: string): Promise<void> {
 describe("who sees what", () => {
   test("a viewer sees every command's answer in full, and who is audited on the Home tab", async (t) => {
     const world = await worldWithRequests(t);
-    await assertSeesEverything(world, VERA);
+    await assertSeesEverything(world, VIEWER);
     // Approvers are viewers too.
     assert.ok(textOf(await world.ask(BOSS, "list")).includes(EXEC));
   });
@@ -112,7 +112,7 @@ describe("who sees what", () => {
     );
     // Viewers read the probing in the log; Rita's own log shows her requests only.
     assert.match(
-      textOf(await world.ask(VERA, "log")),
+      textOf(await world.ask(VIEWER, "log")),
       /<@U0RITA> asked to start auditing \*Executive Team\*.*was told it is already audited/,
     );
   });

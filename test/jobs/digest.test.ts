@@ -5,7 +5,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
-import { BOSS, DAY, DIGEST, ORG, REQUESTER } from "../support/actors.ts";
+import { BOSS, DIGEST, ORG, REQUESTER } from "../support/actors.ts";
+import { DAY } from "../support/clock.ts";
+import { ONLY_DIGEST_CRON } from "../support/schedules.ts";
 import { shownText } from "../support/slack.ts";
 import { channelText, eventsOf, testWorld } from "../support/world.ts";
 
@@ -194,7 +196,7 @@ describe("the digest", () => {
 
     // A new process on the same database, later the same day: the catch-up at start and a manual run.
     w.clock.advance(20 * 60_000);
-    const restarted = w.jobs({ schedules: farAway });
+    const restarted = w.jobs({ schedules: ONLY_DIGEST_CRON });
     restarted.start();
     await restarted.stop();
     const again = await w.jobs().runNow("digest");
@@ -210,7 +212,7 @@ describe("the digest", () => {
   test("a digest missed while the bot was down is posted once when it comes back that day, not on a later day", async (t) => {
     // Down at Wednesday 09:00; back at 11:30.
     const w = await testWorld(t, { start: "2026-11-25T11:30:00.000Z" });
-    const back = w.jobs({ schedules: farAway });
+    const back = w.jobs({ schedules: ONLY_DIGEST_CRON });
     back.start();
     await back.stop();
     assert.equal(w.messages(DIGEST).length, 1, "the missed 09:00 digest is posted at start");
@@ -219,7 +221,7 @@ describe("the digest", () => {
 
     // Another restart that afternoon posts nothing more.
     w.clock.current = new Date("2026-11-25T15:00:00.000Z");
-    const afternoon = w.jobs({ schedules: farAway });
+    const afternoon = w.jobs({ schedules: ONLY_DIGEST_CRON });
     afternoon.start();
     await afternoon.stop();
     assert.equal(w.messages(DIGEST).length, 1);
@@ -348,13 +350,3 @@ describe("the digest", () => {
     assert.match(text, /…and \d+ more/);
   });
 });
-
-const farAway = {
-  "digest-catch-up": "0 0 1 1 *",
-  "expire-requests": "0 0 1 1 *",
-  "remind-approvers": "0 0 1 1 *",
-  "retry-applies": "0 0 1 1 *",
-  "end-timed-audits": "0 0 1 1 *",
-  "sync-directory": "0 0 1 1 *",
-  "watch-access": "0 0 1 1 *",
-};

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
-import { APPROVALS, BOSS, DAY, DEPUTY, HOUR, ORG, REQUESTER } from "../support/actors.ts";
+import { APPROVALS, BOSS, DEPUTY, ORG, REQUESTER } from "../support/actors.ts";
+import { DAY, HOUR } from "../support/clock.ts";
 import { shownText } from "../support/slack.ts";
 import { eventsOf, testWorld } from "../support/world.ts";
 

@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, type TestContext, test } from "node:test";
+import { systemClock } from "../../src/clock.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { createVboClient } from "../../src/vbo/client.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
 import { findAuditItem } from "../../src/vbo/principals.ts";
 import type { PrincipalRef } from "../../src/vbo/schemas.ts";
-import { recordingLogger, recordingSleep, setup } from "./helpers.ts";
+import { jsonLogger } from "../support/logger.ts";
+import { recordingSleep, setup } from "./helpers.ts";
 
 const org = SEED.organization.id;
 const ben: PrincipalRef = { type: "User", ...SEED.benYoung };
@@ -239,14 +241,14 @@ describe("answers that do not fit", () => {
         res.writeHead(502, { "content-type": "text/html" }).end(page);
       }
     });
-    const logs = recordingLogger();
+    const logs = jsonLogger();
     const client = createVboClient({
       baseUrl: proxy,
       username: "svc",
       password: "Pa55word-very-secret",
       apiVersion: "auto",
       logger: logs.logger,
-      clock: { now: () => new Date() },
+      clock: systemClock,
       sleep: recordingSleep().sleep,
       maxRetries: 1,
     });

@@ -9,8 +9,8 @@ import {
 } from "../../../src/core/requests/decide.ts";
 import type { Action, Policy, RequestState } from "../../../src/core/requests/types.ts";
 import type { Actor } from "../../../src/core/vocabulary.ts";
+import { HOUR } from "../../support/clock.ts";
 
-const HOUR = 3_600_000;
 const created = new Date("2026-03-02T09:00:00.000Z");
 const REQUESTER = "UREQUESTER";
 const OTHER_APPROVER = "UAPPROVER";

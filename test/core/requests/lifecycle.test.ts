@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, type TestContext, test } from "node:test";
-import { type Clock, systemClock } from "../../../src/clock.ts";
+import type { Clock } from "../../../src/clock.ts";
 import { Applier, type RetryPolicy, retryDelayMs } from "../../../src/core/requests/applier.ts";
 import { AUDIT_FOR } from "../../../src/core/requests/duration.ts";
 import { RequestLifecycle } from "../../../src/core/requests/lifecycle.ts";
@@ -19,20 +19,11 @@ import { silentLogger } from "../../../src/logger.ts";
 import { createSimulator } from "../../../src/sim/server.ts";
 import { SEED, type VboSimulator } from "../../../src/sim/types.ts";
 import { createStore, openDatabase, type Store, verifyLog } from "../../../src/store/index.ts";
-import { createVboClient, type VboClient } from "../../../src/vbo/client.ts";
+import type { VboClient } from "../../../src/vbo/client.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
-import {
-  APPROVALS,
-  BOSS,
-  DAY,
-  DEPUTY,
-  DIGEST,
-  HOUR,
-  ORG,
-  REQUESTER,
-  STRANGER,
-} from "../../support/actors.ts";
-import { ManualClock } from "../../support/clock.ts";
+import { APPROVALS, BOSS, DEPUTY, DIGEST, ORG, REQUESTER, STRANGER } from "../../support/actors.ts";
+import { DAY, HOUR, ManualClock } from "../../support/clock.ts";
+import { simulatorClient, startSimulator } from "../../support/simulator.ts";
 import { tempDir } from "../../support/store.ts";
 
 const ADD_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
@@ -70,17 +61,7 @@ let ben: PrincipalRef;
 before(async () => {
   sim = await createSimulator({ tokenRateLimit: false });
   // The client keeps real time: its token cache must not see the test's jumps of days.
-  vbo = createVboClient({
-    baseUrl: sim.url,
-    username: sim.username,
-    password: sim.password,
-    apiVersion: "auto",
-    logger: silentLogger,
-    clock: systemClock,
-    sleep: async () => {},
-    maxRetries: 1,
-    timeoutMs: 10_000,
-  });
+  vbo = simulatorClient(sim, { maxRetries: 1, timeoutMs: 10_000 });
   const [user] = await vbo.searchUsers(ORG.id, { userName: SEED.benYoung.name });
   assert.ok(user, "the simulator seeds Ben Young");
   ben = {
@@ -831,20 +812,9 @@ test("retry delays double from the base and stop at the maximum", () => {
 
 for (const version of ["v6", "v7", "v8"] as const) {
   test(`add then remove on a server that speaks only ${version}`, async (t) => {
-    const only = await createSimulator({ versions: [version], tokenRateLimit: false });
-    const client = createVboClient({
-      baseUrl: only.url,
-      username: only.username,
-      password: only.password,
-      apiVersion: "auto",
-      logger: silentLogger,
-      clock: systemClock,
-      sleep: async () => {},
-    });
-    t.after(async () => {
-      await client.close();
-      await only.close();
-    });
+    const only = await startSimulator(t, { versions: [version] });
+    const client = simulatorClient(only);
+    t.after(() => client.close());
     const db = openDatabase(":memory:", { logger: silentLogger });
     t.after(() => db.close());
     const service = serviceOn({

@@ -11,9 +11,7 @@ import {
   usageMrkdwn,
 } from "../../../src/slack/command/syntax.ts";
 import { plainFromSlack } from "../../../src/slack/command/tokens.ts";
-
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
+import { DAY, HOUR } from "../../support/clock.ts";
 
 describe("parseCommand: commands", () => {
   const cases: Array<[string, Command]> = [
