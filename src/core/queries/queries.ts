@@ -188,7 +188,7 @@ export function createQueries(deps: QueriesDeps & HealthDeps): Queries {
     log: (input) => queries.log(input, sight(input.asker)),
     home: (userId) => queries.home(sight(userId)),
     async status(input) {
-      // VB365's details are about the whole server: every organization's viewers may see them.
+      // VB365's details are about the whole server: shown to those who may see every organization.
       if (await sight(input.asker).seesAll()) return { kind: "full", report: await health.status() };
       return { kind: "reachable_only", reachable: await health.reachable() };
     },
