@@ -5,8 +5,9 @@
  *
  * Exactly once, in three parts:
  * - A lease (a conditional UPDATE) admits one applier. Its length comes from the VB365 client's
- *   worst case (timeouts × retries × the `Retry-After` cap, token renewals included), and the
- *   VB365 work runs under an `AbortSignal` that fires before the lease ends.
+ *   worst case (timeouts × retries × the `Retry-After` cap, token renewals included, capped at
+ *   `APPLY_BUDGET_MS`), and the VB365 work runs under an `AbortSignal` that fires before the lease
+ *   ends.
  * - Just before the write, one transaction checks the lease is still this applier's (and the
  *   request still applicable), marks the write as started and logs `apply_attempted`. An applier
  *   held up past its lease finds another owner there and writes nothing.
@@ -63,9 +64,20 @@ export function retryDelayMs(failures: number, retry: RetryPolicy = DEFAULT_RETR
 }
 
 /**
+ * The most one attempt spends on VB365. The client's worst case (every retry, `Retry-After` wait
+ * and token renewal) runs to hours; an attempt that would take that long is cut short by its
+ * deadline and retried with backoff, so that a process killed mid-apply holds its request for
+ * minutes, not hours.
+ */
+export const APPLY_BUDGET_MS = 10 * 60_000;
+
+/**
  * The times of one apply, from the client's worst case: `workMs` bounds the VB365 work (the read
- * before, the write with its read-back, the read of a new item's id), and the lease outlasts it by
- * the time a request cut short may still take on the server.
+ * before, the write with its read-back, the read of a new item's id), capped at
+ * `APPLY_BUDGET_MS`; the lease outlasts it by the time a request cut short may still take on the
+ * server (`settleMs`). `writeMs` is how much of the lease must be left for the write to begin: its
+ * own worst case (with its read-back); when the budget cut the work short, the budget's second half,
+ * so that a write does not start only to be cut off.
  */
 export function applyTimes(vbo: Pick<AuditChanges, "worstCase">): {
   workMs: number;
@@ -73,8 +85,10 @@ export function applyTimes(vbo: Pick<AuditChanges, "worstCase">): {
   writeMs: number;
 } {
   const w = vbo.worstCase();
-  const workMs = 2 * w.readMs + w.writeMs;
-  return { workMs, leaseMs: workMs + w.settleMs, writeMs: w.writeMs + w.readMs + w.settleMs };
+  const worstMs = 2 * w.readMs + w.writeMs;
+  const workMs = Math.min(worstMs, APPLY_BUDGET_MS);
+  const writeMs = (worstMs <= APPLY_BUDGET_MS ? w.writeMs + w.readMs : APPLY_BUDGET_MS / 2) + w.settleMs;
+  return { workMs, leaseMs: workMs + w.settleMs, writeMs };
 }
 
 /** A refusal VB365 will repeat however often it is asked: a 4xx other than 401, 408 and 429. */

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, beforeEach, describe, type TestContext, test } from "node:test";
 import type { Clock } from "../../../src/clock.ts";
 import {
+  APPLY_BUDGET_MS,
   Applier,
   applyTimes,
   DEFAULT_RETRY,
@@ -959,8 +960,12 @@ describe("integrity: an apply bound to its lease", () => {
     // This client: 10 s per request, one retry, Retry-After waited up to 60 s.
     const worst = vbo.worstCase();
     assert.equal(leaseMs, applyTimes(vbo).leaseMs);
-    assert.equal(leaseMs, 2 * worst.readMs + worst.writeMs + worst.settleMs);
+    assert.equal(leaseMs, Math.min(2 * worst.readMs + worst.writeMs, APPLY_BUDGET_MS) + worst.settleMs);
     assert.ok(leaseMs > 300_000, "longer than the old fixed 300 s, which VB365's retries could outlast");
+    assert.ok(
+      leaseMs <= APPLY_BUDGET_MS + worst.settleMs,
+      "but a killed applier holds it for minutes, not hours",
+    );
     assert.equal((await applying).kind, "applied");
   });
 
