@@ -19,10 +19,35 @@ export function fold(text: string): string {
 
 /** The words of a name, folded. `.`, `_`, `-`, spaces and any other punctuation separate words. */
 export function tokenize(text: string): string[] {
+  // A sync tokenizes every name in the directory: plain ASCII (nearly all of them) takes a loop
+  // over character codes, several times faster than the Unicode-aware split below.
+  if (ASCII.test(text)) return asciiWords(text.toLowerCase().replace(ASCII_APOSTROPHES, ""));
   const words: string[] = [];
   for (const word of fold(text).replace(APOSTROPHES, "").split(SEPARATORS)) if (word !== "") words.push(word);
   return words;
 }
+
+const ASCII_APOSTROPHES = /['`]/g;
+
+/** `tokenize` for lower-case ASCII without apostrophes: runs of letters or of digits. */
+function asciiWords(text: string): string[] {
+  const words: string[] = [];
+  let start = 0;
+  let kind = NONE;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const next = c >= 97 && c <= 122 ? LETTER : c >= 48 && c <= 57 ? DIGIT : NONE;
+    if (next === kind) continue;
+    if (kind !== NONE) words.push(text.slice(start, i));
+    start = i;
+    kind = next;
+  }
+  return words;
+}
+
+const NONE = 0;
+const LETTER = 1;
+const DIGIT = 2;
 
 /** The folded part before `@`, or undefined when `text` is not an address. */
 export function localPart(text: string): string | undefined {
