@@ -1,8 +1,10 @@
 /**
  * How matches are ordered: first by how they matched (an exact UPN beats a local part, which beats
  * name words, whole words beat prefixes, and edits come last), then by how closely, then users
- * before groups, then alphabetically so the same query always lists the same way.
+ * before groups, then alphabetically, then by place in the index so the same query always lists
+ * the same way.
  */
+import type { PrincipalType } from "../../vbo/schemas.ts";
 import type { DirectoryEntry } from "./entry.ts";
 
 export type MatchKind =
@@ -21,13 +23,20 @@ export type MatchKind =
 
 export const MATCH_KINDS: readonly MatchKind[] = ["upn", "localPart", "name", "tokens", "prefix", "fuzzy"];
 
-export interface Match {
-  entry: DirectoryEntry;
+/** What ranking needs of a match. No entry: thousands of candidates rank before any is read. */
+export interface Ranked {
   kind: MatchKind;
   /** Lower is closer, comparable only within one kind. */
   score: number;
+  type: PrincipalType;
   /** Tie-break: folded display name, then UPN. */
   order: string;
+  /** Last tie-break: the entry's place in its index. */
+  position: number;
+}
+
+export interface Match extends Ranked {
+  entry: DirectoryEntry;
 }
 
 export interface Closeness {
@@ -57,13 +66,13 @@ export function scoreOf(kind: MatchKind, c: Closeness): number {
 
 const kindRank: Record<MatchKind, number> = { upn: 0, localPart: 1, name: 2, tokens: 3, prefix: 4, fuzzy: 5 };
 
-export function compareMatches(a: Match, b: Match): number {
+export function compareMatches(a: Ranked, b: Ranked): number {
   return (
     kindRank[a.kind] - kindRank[b.kind] ||
     a.score - b.score ||
-    (a.entry.type === b.entry.type ? 0 : a.entry.type === "User" ? -1 : 1) ||
+    (a.type === b.type ? 0 : a.type === "User" ? -1 : 1) ||
     compareText(a.order, b.order) ||
-    compareText(a.entry.id, b.entry.id)
+    a.position - b.position
   );
 }
 
@@ -75,9 +84,9 @@ function compareText(a: string, b: string): number {
  * Keeps the best `limit` matches in order while counting them all, so that listing the first 25 of
  * 3,000 Youngs costs one comparison for most of them instead of a full sort.
  */
-export class TopMatches {
+export class TopMatches<T extends Ranked = Match> {
   readonly #limit: number;
-  readonly #items: Match[] = [];
+  readonly #items: T[] = [];
   #total = 0;
   #sorted = true;
 
@@ -89,7 +98,7 @@ export class TopMatches {
     return this.#total;
   }
 
-  add(match: Match): void {
+  add(match: T): void {
     this.#total++;
     const items = this.#items;
     if (!Number.isFinite(this.#limit)) {
@@ -107,14 +116,14 @@ export class TopMatches {
     let hi = items.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareMatches(items[mid] as Match, match) <= 0) lo = mid + 1;
+      if (compareMatches(items[mid] as T, match) <= 0) lo = mid + 1;
       else hi = mid;
     }
     items.splice(lo, 0, match);
   }
 
   /** The best matches, best first. */
-  matches(): Match[] {
+  matches(): T[] {
     if (!this.#sorted) {
       this.#items.sort(compareMatches);
       this.#sorted = true;

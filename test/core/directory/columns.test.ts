@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { hashText, ints, PositionTable } from "../../../src/core/directory/columns.ts";
+
+describe("PositionTable", () => {
+  test("finds, under each hash, exactly the positions added and not removed, through many collisions", () => {
+    // Seven hashes for 2,000 positions: long probe runs, wrapping around the table, and removals
+    // from the middle of runs, checked against a plain map after every step.
+    const hashes = new Map<number, number>();
+    const table = new PositionTable((p) => hashes.get(p) as number);
+    const expected = new Map<number, Set<number>>();
+    let seed = 1;
+    const random = () => {
+      seed = (Math.imul(seed, 48271) >>> 0) % 2147483647;
+      return seed / 2147483647;
+    };
+    const live: number[] = [];
+    for (let step = 0; step < 6_000; step++) {
+      if (live.length > 0 && random() < 0.4) {
+        const p = live.splice(Math.floor(random() * live.length), 1)[0] as number;
+        table.remove(p);
+        expected.get(hashes.get(p) as number)?.delete(p);
+      } else {
+        const p = hashes.size;
+        const hash = Math.floor(random() * 7) * 0x10001 - 3;
+        hashes.set(p, hash);
+        table.add(p);
+        live.push(p);
+        if (!expected.has(hash)) expected.set(hash, new Set());
+        expected.get(hash)?.add(p);
+      }
+      if (step % 97 === 0) {
+        for (const [hash, positions] of expected) {
+          assert.deepEqual(new Set(table.find(hash)), positions, `hash ${hash} at step ${step}`);
+        }
+      }
+    }
+    assert.equal(table.size, live.length);
+    assert.deepEqual(table.find(12345), []);
+  });
+
+  test("removing a position that is not there changes nothing", () => {
+    const table = new PositionTable(() => 1);
+    table.add(0);
+    table.remove(5);
+    assert.deepEqual(table.find(1), [0]);
+    assert.equal(table.size, 1);
+  });
+});
+
+describe("columns and hashes", () => {
+  test("a column keeps every value it was given as it grows", () => {
+    const column = ints();
+    for (let i = 0; i < 1_000; i++) column.push(i * 3);
+    assert.equal(column.length, 1_000);
+    assert.equal(column.at(999), 2_997);
+    column.set(5, -1);
+    assert.equal(column.data[5], -1);
+  });
+
+  test("the hash of a type and an id is the hash of the two in a row", () => {
+    assert.equal(hashText("abc", hashText("User")), hashText("Userabc"));
+    assert.notEqual(hashText("abc"), hashText("abd"));
+  });
+});
