@@ -11,10 +11,19 @@
  * holding it, rebuilt lazily after a change. About 100 bytes an entry instead of about 1 KB as
  * objects, maps and arrays.
  */
-import { bytes, floats, hashText, ints, PositionTable } from "./columns.ts";
+import {
+  bytes,
+  type Column,
+  floats,
+  hashText,
+  ints,
+  PositionTable,
+  TextColumn,
+  WordTable,
+} from "./columns.ts";
 import { boundedDistance, DistanceRows, toleranceFor } from "./distance.ts";
 import type { DirectoryEntry } from "./entry.ts";
-import { domainOf, fold, localPart, looksLikeAddress, tokenize } from "./normalize.ts";
+import { domainOf, fold, looksLikeAddress, PLAIN, plainWordSpans, tokenize } from "./normalize.ts";
 import { compareMatches, type Match, type MatchKind, type Ranked, scoreOf, TopMatches } from "./rank.ts";
 import { EntryList, type EntryRows } from "./rows.ts";
 
@@ -47,7 +56,7 @@ export class DirectoryIndex {
   readonly #rows = floats();
   readonly #types = bytes();
   /** Folded display name, NUL, folded UPN: the tie-break, and where UPN and local part are read. */
-  readonly #orders: string[] = [];
+  readonly #orders = new TextColumn();
   readonly #keyHashes = ints();
   readonly #upnHashes = ints();
   readonly #localHashes = ints();
@@ -61,8 +70,14 @@ export class DirectoryIndex {
   readonly #byLocal = new PositionTable((p) => this.#localHashes.at(p));
   readonly #domains = new Map<string, number>();
 
-  readonly #wordIds = new Map<string, number>();
-  readonly #words: string[] = [];
+  /** Every word ever indexed, by number. */
+  readonly #words = new WordTable();
+  // Scratch space for each entry's names, reused.
+  readonly #spans = ints();
+  readonly #displayWords = ints();
+  readonly #otherWords = ints();
+  /** The domain of the last user added: most users share one, and it need not be cut out again. */
+  #lastDomain: string | undefined;
   // Derived, rebuilt on first use after a change.
   #postings: Postings | undefined;
   #vocabulary: Vocabulary | undefined;
@@ -110,6 +125,8 @@ export class DirectoryIndex {
     for (const column of [this.#rows, this.#types, this.#keyHashes, this.#upnHashes, this.#localHashes])
       column.trim();
     for (const column of [this.#nameStarts, this.#names]) column.trim();
+    this.#orders.trim();
+    this.#words.trim();
   }
 
   /** The most common UPN domains, most common first: where a bare local part most likely lives. */
@@ -211,81 +228,86 @@ export class DirectoryIndex {
     // A re-created user keeps its UPN under a new id: the newer answer replaces the old entry.
     if (upn !== "" && entry.type === "User") {
       for (const p of this.#byUpn.find(upnHash)) {
-        if (this.#types.at(p) === USER && this.#upnIs(p, upn)) replaced.push(this.#remove(p));
+        if (this.#types.at(p) === USER && this.#upnOf(p) === upn) replaced.push(this.#remove(p));
       }
     }
-    const local = localPart(upn);
-    const names: string[][] = [];
-    addName(names, tokenize(entry.displayName));
-    if (local !== undefined) addName(names, tokenize(local));
-    else if (upn !== "") addName(names, tokenize(upn));
+    // The names: the display name's words, and the local part's (a group without one: its name's).
+    const at = upn.indexOf("@");
+    const hasLocal = at > 0;
+    const display = this.#wordsOf(entry.displayName, 0, entry.displayName.length, this.#displayWords);
+    const other = this.#wordsOf(upn, 0, hasLocal ? at : upn.length, this.#otherWords);
 
     const p = this.#types.length;
     this.#rows.push(row);
     this.#types.push(entry.type === "User" ? USER : GROUP);
-    this.#orders.push(`${fold(entry.displayName)}\u0000${upn}`);
+    this.#orders.push(fold(entry.displayName), upn);
     this.#keyHashes.push(keyHash);
     this.#upnHashes.push(upnHash);
-    this.#localHashes.push(local === undefined ? 0 : hashText(local));
+    this.#localHashes.push(hasLocal ? hashText(upn, undefined, 0, at) : 0);
     this.#nameStarts.push(this.#names.length);
-    for (const name of names) {
-      this.#names.push(name.length);
-      for (const word of name) this.#names.push(this.#wordId(word));
-    }
+    this.#pushName(display);
+    if (!sameNumbers(display, other)) this.#pushName(other);
     this.#byKey.add(p);
     if (upn !== "") this.#byUpn.add(p);
-    if (local !== undefined) this.#byLocal.add(p);
-    const domain = local === undefined ? undefined : domainOf(upn);
-    if (domain !== undefined && entry.type === "User") {
-      this.#domains.set(domain, (this.#domains.get(domain) ?? 0) + 1);
-    }
+    if (hasLocal) this.#byLocal.add(p);
+    const domain = hasLocal && entry.type === "User" ? this.#domainOf(upn) : undefined;
+    if (domain !== undefined) this.#domains.set(domain, (this.#domains.get(domain) ?? 0) + 1);
     this.#count++;
     this.#postings = undefined;
   }
 
+  #pushName(words: Column<Int32Array>): void {
+    if (words.length === 0) return;
+    this.#names.push(words.length);
+    for (let i = 0; i < words.length; i++) this.#names.push(words.at(i));
+  }
+
+  /** The numbers of the words of `text` between `from` and `to` (as `tokenize` splits), into `out`. */
+  #wordsOf(text: string, from: number, to: number, out: Column<Int32Array>): Column<Int32Array> {
+    out.clear();
+    if (PLAIN.test(text)) {
+      const spans = this.#spans;
+      spans.clear();
+      plainWordSpans(text, from, to, spans);
+      for (let i = 0; i < spans.length; i += 2) out.push(this.#words.add(text, spans.at(i), spans.at(i + 1)));
+    } else {
+      for (const word of tokenize(text.slice(from, to))) out.push(this.#words.add(word));
+    }
+    return out;
+  }
+
+  /** The domain of a folded UPN; the last user's again when it is the same. */
+  #domainOf(upn: string): string | undefined {
+    const last = this.#lastDomain;
+    const at = upn.length - (last?.length ?? 0) - 1;
+    if (last !== undefined && at > 0 && upn.charCodeAt(at) === 64 && upn.endsWith(last)) return last;
+    this.#lastDomain = domainOf(upn);
+    return this.#lastDomain;
+  }
+
   /** Forgets the entry at `p`; its row. */
   #remove(p: number): number {
-    const order = this.#orders[p] as string;
-    const upn = order.slice(order.lastIndexOf("\u0000") + 1);
-    const local = localPart(upn);
+    const upn = this.#upnOf(p);
+    const at = upn.indexOf("@");
     this.#byKey.remove(p);
     if (upn !== "") this.#byUpn.remove(p);
-    if (local !== undefined) this.#byLocal.remove(p);
-    const domain = local === undefined ? undefined : domainOf(upn);
-    if (domain !== undefined && this.#types.at(p) === USER) {
+    if (at > 0) this.#byLocal.remove(p);
+    const domain = at > 0 && this.#types.at(p) === USER ? domainOf(upn) : undefined;
+    if (domain !== undefined) {
       const left = (this.#domains.get(domain) ?? 1) - 1;
       if (left > 0) this.#domains.set(domain, left);
       else this.#domains.delete(domain);
     }
     this.#types.set(p, GONE);
-    this.#orders[p] = "";
     this.#count--;
     this.#postings = undefined;
     return this.#rows.at(p);
   }
 
-  #wordId(word: string): number {
-    let id = this.#wordIds.get(word);
-    if (id === undefined) {
-      id = this.#words.length;
-      this.#words.push(word);
-      this.#wordIds.set(word, id);
-    }
-    return id;
-  }
-
-  /** Whether the UPN in the sort key of `p` is `upn`: the key ends with NUL and the UPN. */
-  #upnIs(p: number, upn: string): boolean {
-    const order = this.#orders[p] as string;
-    const at = order.length - upn.length - 1;
-    return at >= 0 && order.charCodeAt(at) === 0 && order.endsWith(upn);
-  }
-
-  /** Whether the UPN of `p` begins with `local@`. */
-  #localIs(p: number, local: string): boolean {
-    const order = this.#orders[p] as string;
-    const at = order.lastIndexOf("\u0000") + 1;
-    return order.startsWith(local, at) && order.charCodeAt(at + local.length) === 64;
+  /** The folded UPN of `p`: its sort key after the NUL. */
+  #upnOf(p: number): string {
+    const order = this.#orders.text(p);
+    return order.slice(order.lastIndexOf("\u0000") + 1);
   }
 
   #hit(p: number, kind: MatchKind, score: number): Ranked {
@@ -293,7 +315,7 @@ export class DirectoryIndex {
       kind,
       score,
       type: this.#types.at(p) === USER ? "User" : "Group",
-      order: this.#orders[p] as string,
+      order: this.#orders.text(p),
       position: p,
     };
   }
@@ -303,7 +325,7 @@ export class DirectoryIndex {
     if (upn === "") return [];
     return this.#byUpn
       .find(hashText(upn))
-      .filter((p) => this.#upnIs(p, upn))
+      .filter((p) => this.#upnOf(p) === upn)
       .map((p) => this.#hit(p, "upn", 0))
       .sort(compareMatches);
   }
@@ -313,7 +335,7 @@ export class DirectoryIndex {
     if (local === "") return [];
     return this.#byLocal
       .find(hashText(local))
-      .filter((p) => this.#localIs(p, local))
+      .filter((p) => this.#upnOf(p).startsWith(`${local}@`))
       .map((p) => this.#hit(p, "localPart", 0))
       .sort(compareMatches);
   }
@@ -348,8 +370,8 @@ export class DirectoryIndex {
   #fullWordMatches(words: string[], visit: (match: Ranked) => void): void {
     const ids: number[] = [];
     for (const word of words) {
-      const id = this.#wordIds.get(word);
-      if (id === undefined) return;
+      const id = this.#words.find(word);
+      if (id < 0) return;
       ids.push(id);
     }
     const lists: Int32Array[] = [];
@@ -392,7 +414,7 @@ export class DirectoryIndex {
       candidates = candidates.filter((p) => other.has(p));
     }
     const prefix: WordCost = (q, w) => {
-      const word = this.#words[w] as string;
+      const word = this.#words.word(w);
       return word.startsWith(q) ? word.length - q.length : -1;
     };
     for (const p of candidates) {
@@ -422,7 +444,7 @@ export class DirectoryIndex {
       let total = 0;
       for (let len = word.length - tolerance; len <= word.length + tolerance; len++) {
         for (const id of byLength.get(bucketOf(word, len)) ?? []) {
-          const d = boundedDistance(word, this.#words[id] as string, tolerance, this.#distanceRows);
+          const d = boundedDistance(word, this.#words.word(id), tolerance, this.#distanceRows);
           if (d <= tolerance) {
             near.set(id, d);
             total += this.#postingsOf(id).length;
@@ -450,7 +472,7 @@ export class DirectoryIndex {
   #splitMatches(word: string, visit: (match: Ranked) => void): void {
     for (let at = 2; at <= word.length - 2; at++) {
       const pair = [word.slice(0, at), word.slice(at)];
-      if (!pair.every((w) => this.#wordIds.has(w))) continue;
+      if (!pair.every((w) => this.#words.find(w) >= 0)) continue;
       this.#fullWordMatches(pair, (match) =>
         visit({
           ...match,
@@ -485,7 +507,7 @@ export class DirectoryIndex {
   /** The posting lists, rebuilt in two passes over the names when entries changed. */
   #postingsNow(): Postings {
     if (this.#postings) return this.#postings;
-    const starts = new Int32Array(this.#words.length + 1);
+    const starts = new Int32Array(this.#words.size + 1);
     this.#eachWordOfLiveEntries((_, word) => {
       starts[word + 1] = (starts[word + 1] as number) + 1;
     });
@@ -530,17 +552,17 @@ export class DirectoryIndex {
     if (this.#vocabulary) return this.#vocabulary;
     // Only words some entry still holds, in order.
     const live: number[] = [];
-    for (let w = 0; w < this.#words.length; w++) {
+    for (let w = 0; w < this.#words.size; w++) {
       if ((postings.starts[w + 1] as number) > (postings.starts[w] as number)) live.push(w);
     }
-    live.sort((a, b) => compareText(this.#words[a] as string, this.#words[b] as string));
+    live.sort((a, b) => compareText(this.#words.word(a), this.#words.word(b)));
     const byLength = new Map<string, number[]>();
     for (const id of live) {
-      const word = this.#words[id] as string;
+      const word = this.#words.word(id);
       push(byLength, bucketOf(word, word.length), id);
     }
     this.#vocabulary = {
-      words: live.map((id) => this.#words[id] as string),
+      words: live.map((id) => this.#words.word(id)),
       ids: Int32Array.from(live),
       byLength,
     };
@@ -685,14 +707,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** Adds a word list to an entry's names unless it is empty or already there. */
-function addName(names: string[][], words: string[]): void {
-  if (words.length === 0) return;
-  for (const name of names) {
-    if (name.length !== words.length) continue;
-    let same = true;
-    for (let i = 0; i < name.length && same; i++) same = name[i] === words[i];
-    if (same) return;
-  }
-  names.push(words);
+function sameNumbers(a: Column<Int32Array>, b: Column<Int32Array>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a.at(i) !== b.at(i)) return false;
+  return true;
 }
