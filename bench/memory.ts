@@ -7,6 +7,9 @@
  * Baselines, in the same run: a bare Node.js process for memory; for the growth with the directory,
  * what the users weigh as JSON; for the sync, another process merely paging `/Users` at the largest
  * page size through the same client against a simulator of its own (./page-users.ts).
+ *
+ * The machine is shared, so times are best of a few runs on each side (`RUNS`); memory is the
+ * highest seen.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,24 +50,42 @@ interface BotRun {
 
 /** Let a process that just finished something settle (timers, the collector) before reading it. */
 const SETTLE_MS = 1_000;
+/** Runs of the bot and of the pager at `users`, for the best time. */
+const RUNS = 3;
 
 export async function memoryBench(options: MemoryBenchOptions): Promise<Row[]> {
   process.stderr.write("bench:   building dist/…\n");
   buildBot();
   const bare = await bareNode();
 
-  process.stderr.write(
-    `bench:   paging /Users (${options.users.toLocaleString("en")} users), the baseline…\n`,
-  );
-  const paged = await pageUsers(options.users);
-
   const sizes = [...new Set([...options.growth, options.users])].sort((a, b) => a - b);
   const runs = new Map<number, BotRun>();
+  const mainRuns: BotRun[] = [];
   for (const users of sizes) {
     process.stderr.write(`bench:   the bot with ${users.toLocaleString("en")} users…\n`);
-    runs.set(users, await runBot(users));
+    const run = await runBot(users);
+    runs.set(users, run);
+    if (users === options.users) mainRuns.push(run);
   }
-  const main = runs.get(options.users) as BotRun;
+  // Alternately, so that a busy spell on the machine does not land on one side only.
+  const pagings: Paged[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    process.stderr.write(
+      `bench:   paging /Users (${options.users.toLocaleString("en")} users), the baseline…\n`,
+    );
+    pagings.push(await pageUsers(options.users));
+    if (mainRuns.length < RUNS) {
+      process.stderr.write(`bench:   the bot with ${options.users.toLocaleString("en")} users again…\n`);
+      mainRuns.push(await runBot(options.users));
+    }
+  }
+  const paged = pagings.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const main: BotRun = {
+    users: options.users,
+    start: highest(mainRuns.map((r) => r.start)),
+    afterSync: highest(mainRuns.map((r) => r.afterSync)),
+    syncMs: Math.min(...mainRuns.map((r) => r.syncMs)),
+  };
   const growth = sizes.filter((n) => options.growth.includes(n)).map((n) => runs.get(n) as BotRun);
   const slope = perHundredThousand(growth.map((r) => [r.users, r.afterSync.peak]));
   const jsonPer100k = (paged.bytes / paged.users) * 100_000 * 2 ** -20;
@@ -102,7 +123,7 @@ export async function memoryBench(options: MemoryBenchOptions): Promise<Row[]> {
     },
     {
       section: "process",
-      metric: `directory sync, ${n} users (target ≤ 1.3× paging /Users at ${MAX_PAGE_SIZE.toLocaleString("en")})`,
+      metric: `directory sync, ${n} users, best of ${RUNS} (target ≤ 1.3× paging /Users at ${MAX_PAGE_SIZE.toLocaleString("en")})`,
       bot: ms(main.syncMs),
       baseline: ms(paged.ms),
       ratio: ratio(paged.ms, main.syncMs),
@@ -162,13 +183,23 @@ async function runBot(users: number): Promise<BotRun> {
   }
 }
 
-async function pageUsers(users: number): Promise<{ ms: number; users: number; bytes: number }> {
+interface Paged {
+  ms: number;
+  users: number;
+  bytes: number;
+}
+
+function highest(memory: readonly Memory[]): Memory {
+  return { rss: Math.max(...memory.map((m) => m.rss)), peak: Math.max(...memory.map((m) => m.peak)) };
+}
+
+async function pageUsers(users: number): Promise<Paged> {
   const sim = await startSimulator(users);
   let pager: Child | undefined;
   try {
     pager = startTs("./page-users.ts", [sim.url, sim.username, sim.password, SEED.organization.id]);
     const out = await pager.waitForOutput((o) => o.includes("\n"), "the pager's result", 600_000);
-    return JSON.parse(out) as { ms: number; users: number; bytes: number };
+    return JSON.parse(out) as Paged;
   } finally {
     await stopAll([pager, sim.child]);
   }
