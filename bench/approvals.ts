@@ -1,36 +1,20 @@
 /**
  * Approval throughput: requests taken from submission through approval to the audit item applied
- * in VB365, against the floor of doing only the VB365 POSTs by hand; and the approval log's write
- * rate (hash-chained, append-only) against plain inserts of the same rows.
+ * in VB365 by the bot's own core (`createBot`, hence `createCore`), against the floor of doing only
+ * the VB365 POSTs by hand through the same client; and the approval log's write rate (hash-chained,
+ * append-only) against plain inserts of the same rows.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { systemClock } from "../src/clock.ts";
-import { RequestService } from "../src/core/requests.ts";
-import { silentLogger } from "../src/logger.ts";
 import { createSimulator } from "../src/sim/server.ts";
 import { SEED } from "../src/sim/types.ts";
-import { createStore, openDatabase } from "../src/store/index.ts";
-import { createVboClient } from "../src/vbo/client.ts";
 import type { PrincipalRef } from "../src/vbo/schemas.ts";
 import { perSecond, type Row, ratio, timed } from "./stats.ts";
-
-const APPROVER = "U0BENCHBOSS";
-const REQUESTER = "U0BENCHUSER";
+import { APPROVER, createBenchWorld, USER as REQUESTER } from "./world.ts";
 
 export async function approvalsBench(options: { requests: number; logEvents: number }): Promise<Row[]> {
   const sim = await createSimulator({ users: options.requests * 2, tokenRateLimit: false });
-  const dir = mkdtempSync(join(tmpdir(), "vbo-audit-bench-"));
-  const db = openDatabase(join(dir, "bench.sqlite"), { logger: silentLogger });
-  const vbo = createVboClient({
-    baseUrl: sim.url,
-    username: sim.username,
-    password: sim.password,
-    apiVersion: "v8",
-    logger: silentLogger,
-    clock: systemClock,
-  });
+  const world = await createBenchWorld(sim);
+  const { vbo, store, core } = world.bot;
+  const { db } = store;
   try {
     const org = { id: SEED.organization.id, name: SEED.organization.name };
     const principals: PrincipalRef[] = [];
@@ -50,19 +34,9 @@ export async function approvalsBench(options: { requests: number; logEvents: num
     const forBot = principals.slice(0, half);
     const forHand = principals.slice(half, half * 2);
 
-    const store = createStore(db);
-    const service = new RequestService({
-      store,
-      vbo,
-      approvers: { isApprover: async (id) => id === APPROVER },
-      policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: 72 * 3_600_000 },
-      clock: systemClock,
-      logger: silentLogger,
-    });
-
     const bot = await timed(async () => {
       for (const principal of forBot) {
-        const submitted = await service.submit({
+        const submitted = await core.requests.submit({
           kind: "add",
           organization: org,
           principal,
@@ -70,7 +44,7 @@ export async function approvalsBench(options: { requests: number; logEvents: num
           reason: "bench",
         });
         if (submitted.kind !== "created") throw new Error(`submit: ${submitted.kind}`);
-        const approved = await service.act(submitted.request.id, APPROVER, { kind: "approve" });
+        const approved = await core.requests.record(submitted.request.id, APPROVER, { kind: "approve" });
         if (approved.kind !== "approved" || approved.apply?.kind !== "applied")
           throw new Error(`approve: ${approved.kind}`);
       }
@@ -117,9 +91,7 @@ export async function approvalsBench(options: { requests: number; logEvents: num
       },
     ];
   } finally {
-    await vbo.close();
-    db.close();
+    await world.close();
     await sim.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,13 +13,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { sleep } from "../src/clock.ts";
-import type { OutgoingMessage } from "../src/core/ports.ts";
 import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
-import { unexpectedErrorReply } from "../src/slack/blocks/replies.ts";
 import { slackLogger } from "../src/slack/client.ts";
-import { COMMAND } from "../src/slack/commands/parse.ts";
-import { answerCommand } from "../src/slack/listeners/commands/vbo-audit.ts";
+import { answerCommand } from "../src/slack/command/answer.ts";
+import { COMMAND } from "../src/slack/command/syntax.ts";
 import { ephemeral, type ListenerDeps } from "../src/slack/listeners/context.ts";
+import { guardCommand } from "../src/slack/listeners/guard.ts";
 import { type Sender, type SendResult, startSender } from "./sender.ts";
 import { ms, type Row, ratio, summarize } from "./stats.ts";
 import { type BenchWorld, createBenchWorld, GENERAL, reportLogged, SIGNING_SECRET, USER } from "./world.ts";
@@ -217,7 +216,7 @@ async function sendCommands(
  * that is raised, so that the measure is when this app really acks (Slack's limit is counted apart).
  */
 async function startAckAfterApp(world: BenchWorld): Promise<{ server: Server; url: string }> {
-  const { bot, config, logger } = world;
+  const { bot, logger } = world;
   const boltLogger = slackLogger(logger.child({ component: "bench-baseline" }), "warn");
   const receiver = new HTTPReceiver({
     signingSecret: SIGNING_SECRET,
@@ -232,24 +231,14 @@ async function startAckAfterApp(world: BenchWorld): Promise<{ server: Server; ur
     clientOptions: { slackApiUrl: world.fake.apiUrl, retryConfig: { retries: 0 } },
     deferInitialization: true,
   });
-  const deps: ListenerDeps = {
-    commands: bot.commands,
-    queries: bot.queries,
-    web: bot.context.web,
-    approvals: config.approvals,
-    digestChannelId: config.digest.channelId,
-    logger,
-  };
-  app.command(COMMAND, async ({ ack, command }) => {
-    let reply: OutgoingMessage;
-    try {
-      reply = await answerCommand(deps, command.text, command.user_id);
-    } catch (err) {
-      logger.error("bench baseline: the command failed unexpectedly", { error: err });
-      reply = unexpectedErrorReply();
-    }
-    await ack(ephemeral(reply));
-  });
+  const deps: ListenerDeps = { core: bot.core, web: bot.web, logger };
+  // The bot's own guard: a failure acks with its answer, as the bot would.
+  app.command(
+    COMMAND,
+    guardCommand(deps, async ({ ack, command }) => {
+      await ack(ephemeral(await answerCommand(deps, command.text, command.user_id)));
+    }),
+  );
   await app.init();
   // Like the bot's own server: `/healthz` answered here, Slack's requests handed to Bolt.
   const server = createServer((req, res) => {

@@ -1,20 +1,18 @@
 /**
- * The digest for many organizations with many audited principals: the jobs' own digest function
- * (`postDigest` on the bot's parts) posting to the fake Slack, against the hand-made way of reading
+ * The digest for many organizations with many audited principals: the bot's own digest (the core's
+ * `DigestService.post`, as the jobs run it) posting to the fake Slack, against the hand-made way of reading
  * the same facts (the organizations, the audit e-mail settings once, and each organization's audit
  * items through the same VB365 client) with no rendering, no snapshot or drift bookkeeping and no
  * Slack. The ratio is what those add. Both read VB365 with the digest job's concurrency.
  */
 
-import { createJobContext } from "../src/jobs/context.ts";
-import { postDigest } from "../src/jobs/digest.ts";
 import { createSimulator } from "../src/sim/server.ts";
 import { SEED } from "../src/sim/types.ts";
 import type { VboClient } from "../src/vbo/client.ts";
 import { ms, pool, type Row, ratio, timed } from "./stats.ts";
 import { APPROVER, createBenchWorld, DIGEST, reportLogged } from "./world.ts";
 
-/** Organizations the digest job reads from VB365 at once (src/jobs/digest.ts). */
+/** Organizations the digest job reads from VB365 at once (src/core/digest/post.ts). */
 const DIGEST_CONCURRENCY = 4;
 
 export async function digestBench(options: { organizations: number; audited: number }): Promise<Row[]> {
@@ -26,7 +24,7 @@ export async function digestBench(options: { organizations: number; audited: num
   const world = await createBenchWorld(sim);
   try {
     const { bot, fake } = world;
-    const { vbo } = bot.context;
+    const { vbo } = bot;
 
     // Audit `audited` users of each generated organization, as an administrator would in the console.
     const seeded = new Set<string>([SEED.organization.id, SEED.contoso.id]);
@@ -50,11 +48,10 @@ export async function digestBench(options: { organizations: number; audited: num
     }
     const audited = options.organizations * options.audited;
 
-    const ctx = createJobContext({ ...bot.context, roster: bot.context.approvers });
     const callsBefore = sim.stats.total();
     const postsBefore = fake.callsTo("chat.postMessage").length;
     const digest = await timed(() =>
-      postDigest(ctx, bot.context.clock.now(), {
+      bot.core.digest.post(bot.clock.now(), {
         kind: "manual",
         period: "bench",
         requestedBy: APPROVER,

@@ -16,9 +16,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { sleep } from "../src/clock.ts";
+import { formBody, signSlackRequest } from "../src/devslack/signing.ts";
 import { SEED } from "../src/sim/types.ts";
 import { MAX_PAGE_SIZE } from "../src/vbo/paging.ts";
-import { formBody, signSlackRequest } from "../test/support/slack-signing.ts";
 import {
   buildBot,
   type Child,

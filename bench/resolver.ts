@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "../src/clock.ts";
-import { createResolver } from "../src/core/resolver.ts";
+import { createResolver } from "../src/core/directory/resolver.ts";
 import { silentLogger } from "../src/logger.ts";
 import { createSimulator } from "../src/sim/server.ts";
 import { SEED } from "../src/sim/types.ts";

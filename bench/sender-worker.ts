@@ -5,7 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { Agent, request } from "undici";
-import { formBody, signSlackRequest } from "../test/support/slack-signing.ts";
+import { formBody, signSlackRequest } from "../src/devslack/signing.ts";
 import type { SendJob, SendReply, SendResult } from "./sender.ts";
 import { pool } from "./stats.ts";
 

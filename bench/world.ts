@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Bot, createBot } from "../src/bot.ts";
 import { type Config, loadConfig, secretsOf } from "../src/config.ts";
+import { createDevSlack, type DevSlack } from "../src/devslack/index.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
 import type { RunningSimulator } from "../src/sim/server.ts";
 import { SEED } from "../src/sim/types.ts";
-import { createFakeSlack, type FakeSlack } from "../test/fakes/slack/index.ts";
 
 export const SIGNING_SECRET = "bench-signing-secret-0123456789abcdef";
 export const APPROVALS = "C0APPROVALS";
@@ -22,7 +22,7 @@ export const USER = "U0BENCHUSER";
 
 export interface BenchWorld {
   bot: Bot;
-  fake: FakeSlack;
+  fake: DevSlack;
   config: Config;
   /** The bot's logger, for parts the benchmark adds beside it (the baseline's Bolt app). */
   logger: Logger;
@@ -35,8 +35,8 @@ export interface BenchWorld {
 }
 
 /** The fake Slack every section's bot talks to: the channels and people of the configuration below. */
-export function createBenchSlack(): Promise<FakeSlack> {
-  return createFakeSlack({
+export function createBenchSlack(): Promise<DevSlack> {
+  return createDevSlack({
     channels: [APPROVALS, DIGEST, GENERAL],
     users: [
       { id: APPROVER, name: "boss", email: "boss@vbridge.co.nz" },
@@ -48,7 +48,7 @@ export function createBenchSlack(): Promise<FakeSlack> {
 /** The bot's environment against `sim` and `fake`, as an operator's `.env` would hold it. */
 export function benchEnvironment(
   sim: { url: string; username: string; password: string },
-  fake: FakeSlack,
+  fake: DevSlack,
   databasePath: string,
 ): Record<string, string> {
   return {
@@ -100,6 +100,8 @@ export async function createBenchWorld(sim: RunningSimulator): Promise<BenchWorl
     slackClientOptions: { retryConfig: { retries: 0 } },
     // Work still in flight after a section's bounded drain is not waited for long.
     shutdownGraceMs: 2_000,
+    // A section runs what it measures; no schedule fires in between.
+    jobs: false,
   });
 
   let port: number | undefined;

@@ -1,8 +1,10 @@
 /**
  * The composition root as a function: `createBot(options)` builds every part of the bot from a
- * `Config` (database, VB365 client, resolver, request lifecycle, Slack app, HTTP server) and wires
- * them together; `start()` connects and listens, `stop()` shuts down in order. `src/main.ts` runs it
- * for real; end-to-end tests, `npm run demo` and the benchmark run it in-process.
+ * `Config` and wires them together, here and nowhere else: the store (`createStore`), the VB365
+ * client, the Slack adapters of the core's ports (notifiers, approvers, members' profiles), the
+ * core itself (`createCore`), the scheduled jobs, the Slack app and the HTTP server. `start()`
+ * connects and listens, `stop()` shuts down in order. `src/lifecycle.ts` runs it as a process;
+ * end-to-end tests, `npm run demo` and the benchmark run it in-process.
  *
  * Start: the database is opened (and migrated) here, so a bad database fails before anything
  * connects; `start()` then checks the Slack token, listens, connects Socket Mode and starts jobs.
@@ -13,51 +15,24 @@
 import type { WebClient, WebClientOptions } from "@slack/web-api";
 import { type Clock, sleep, systemClock } from "./clock.ts";
 import { type Config, secretsOf } from "./config.ts";
-import { type Commands, createCommands } from "./core/commands.ts";
-import { policyFromConfig } from "./core/decide.ts";
-import { createOrganizations, type Organizations } from "./core/organizations.ts";
-import type { ChatOut, DigestPoster, RequestNotifier } from "./core/ports.ts";
-import { createQueries, type Queries } from "./core/queries.ts";
-import { RequestService, type RetryPolicy } from "./core/requests.ts";
-import { createResolver, type Resolver } from "./core/resolver.ts";
+import { type Core, type CoreSettings, createCore } from "./core/index.ts";
+import { policyFromConfig } from "./core/requests/decide.ts";
+import type { Approvers } from "./core/requests/ports.ts";
+import { type Routing, singleRoute } from "./core/routing.ts";
 import { createHttpServer } from "./http/server.ts";
-import { describeError } from "./jobs/context.ts";
+import { createJobs, type JobOptions, type Jobs } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createSlackApp, type SlackApp } from "./slack/app.ts";
-import { type Approvers, createApprovers } from "./slack/approvers.ts";
+import { createApprovers } from "./slack/approvers.ts";
 import { createChatOut } from "./slack/chat.ts";
 import { createWebClient, webClientOptions } from "./slack/client.ts";
-import { createRequestNotifier } from "./slack/notifier.ts";
-import { createSlackProfiles } from "./slack/profiles.ts";
-import { ChoiceRepository } from "./store/choices.ts";
+import { createAlertNotifier } from "./slack/notifiers/alerts.ts";
+import { createDigestNotifier } from "./slack/notifiers/digest.ts";
+import { createRequestNotifier } from "./slack/notifiers/requests.ts";
+import { createMemberProfiles } from "./slack/profiles.ts";
 import { createStore, openDatabase, type Store } from "./store/index.ts";
-import { NotificationQueue } from "./store/jobs.ts";
 import { createVboClient, type VboClient, type VboClientOptions } from "./vbo/client.ts";
 import { createDispatcher } from "./vbo/tls.ts";
-
-/** Everything the bot is made of, for jobs (the digest, reminders, retries) and for tests. */
-export interface BotContext {
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-  store: Store;
-  vbo: VboClient;
-  web: WebClient;
-  chat: ChatOut;
-  notifier: RequestNotifier;
-  requests: RequestService;
-  resolver: Resolver;
-  organizations: Organizations;
-  approvers: Approvers;
-}
-
-/** Scheduled jobs, started once the bot is connected and stopped first at shutdown. */
-export interface JobsHandle {
-  start(): void | Promise<void>;
-  stop(): Promise<void>;
-  /** The digest on demand, when the jobs provide it (used unless `BotOptions.digest` is given). */
-  readonly digest?: DigestPoster;
-}
 
 export interface BotOptions {
   config: Config;
@@ -70,20 +45,26 @@ export interface BotOptions {
   slackClientOptions?: WebClientOptions;
   /** Overrides for the VB365 client (timeouts, retries). */
   vboClientOptions?: Partial<VboClientOptions>;
-  /** Backoff of failed applies. */
-  retry?: Partial<RetryPolicy>;
-  /** Builds the digest poster from the bot's parts; without it `/vbo-audit digest` says it is not available. */
-  digest?: (context: BotContext) => DigestPoster;
-  /** Builds the scheduled jobs from the bot's parts (src/jobs `createJobs`). */
-  jobs?: (context: BotContext) => JobsHandle;
+  /** Settings of the core beyond the configuration (backoff of applies, reminder hours, the watcher). */
+  core?: Omit<CoreSettings, "defaultOrganization" | "vbo">;
+  /**
+   * The scheduled jobs (the digest, reminders, expiry, retries, directory sync, access alerts):
+   * their options, or false for none (then `/vbo-audit digest` says it is not available).
+   */
+  jobs?: JobOptions | false;
   /** How long `stop()` waits for work in flight before closing anyway; default 10 s. */
   shutdownGraceMs?: number;
 }
 
 export interface Bot {
-  readonly context: BotContext;
-  readonly commands: Commands;
-  readonly queries: Queries;
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly vbo: VboClient;
+  readonly web: WebClient;
+  readonly core: Core;
+  /** Undefined when built with `jobs: false`. */
+  readonly jobs: Jobs | undefined;
   readonly slack: SlackApp;
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -91,11 +72,29 @@ export interface Bot {
   idle(): Promise<void>;
 }
 
+/** The one route of today's configuration: every organization's requests, digest and alerts. */
+export function routingFromConfig(
+  config: Pick<Config, "approvals" | "digest" | "alerts">,
+  approvers: Approvers,
+): Routing {
+  return singleRoute({
+    policy: policyFromConfig(config.approvals),
+    approvers,
+    destinations: {
+      approvals: config.approvals.channelId,
+      digest: config.digest.channelId,
+      alerts: config.alerts.channelId,
+    },
+  });
+}
+
 export function createBot(options: BotOptions): Bot {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config), clock });
+
+  const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
 
   const db = openDatabase(config.databasePath, { logger });
   const store = createStore(db);
@@ -115,98 +114,60 @@ export function createBot(options: BotOptions): Bot {
   const web = createWebClient(config.slack, logger, config.logLevel, options.slackClientOptions);
   const chat = createChatOut(web, logger);
   const approvers = createApprovers({ web, config: config.approvals, clock, logger });
-  const profiles = createSlackProfiles({ web, clock, logger });
-  const notifier = createRequestNotifier({ web, store, chat, config: config.approvals, clock, logger });
-  const requests = new RequestService({
+  const routing = routingFromConfig(config, approvers);
+  const timeZone = config.digest.timezone;
+  const core = createCore({
     store,
     vbo,
-    approvers,
-    policy: policyFromConfig(config.approvals),
-    clock,
-    logger,
-    ...(options.retry ? { retry: options.retry } : {}),
-  });
-  const resolver = createResolver({ vbo, directory: store.directory, clock, logger });
-  const organizations = createOrganizations({
-    vbo,
-    clock,
-    logger,
-    defaultOrganization: config.vbo.organization,
-  });
-  const queries = createQueries({
-    organizations,
-    resolver,
-    profiles,
-    approvers,
-    store,
-    vbo,
-    vboSettings: { url: config.vbo.url, apiVersion: config.vbo.apiVersion },
-    clock,
-    logger,
-  });
-
-  const context: BotContext = {
-    config,
-    clock,
-    logger,
-    store,
-    vbo,
-    web,
-    chat,
-    notifier,
-    requests,
-    resolver,
-    organizations,
-    approvers,
-  };
-  const jobs = options.jobs?.(context);
-  // The jobs' own retry queue: the jobs drain it, whoever failed to re-render.
-  const notifications = new NotificationQueue(db);
-  const commands = createCommands({
-    organizations,
-    resolver,
-    requests,
-    notifier,
-    rerenders: {
-      enqueue: (requestId, error) => notifications.enqueue(requestId, clock.now(), describeError(error)),
+    routing,
+    notifiers: {
+      requests: createRequestNotifier({ web, store, chat, routing, clock, logger }),
+      digest: createDigestNotifier({ chat, timeZone }),
+      alerts: createAlertNotifier({ chat, timeZone }),
     },
-    profiles,
-    choices: new ChoiceRepository(db),
-    approvers,
-    digest: options.digest?.(context) ?? jobs?.digest,
+    profiles: createMemberProfiles({ web, clock }),
     clock,
     logger,
+    settings: {
+      ...options.core,
+      defaultOrganization: config.vbo.organization,
+      vbo: { url: config.vbo.url, apiVersion: config.vbo.apiVersion },
+    },
   });
+  const jobs =
+    options.jobs === false
+      ? undefined
+      : createJobs({
+          core,
+          store,
+          vbo,
+          schedule: { digestCron: config.digest.cron, timezone: timeZone },
+          clock,
+          logger,
+          options: { stopTimeoutMs: graceMs, ...options.jobs },
+        });
 
   const slack = createSlackApp({
     slack: config.slack,
     logLevel: config.logLevel,
     clientOptions,
     logger,
-    listeners: {
-      commands,
-      queries,
-      web,
-      approvals: config.approvals,
-      digestChannelId: config.digest.channelId,
-      logger,
-    },
+    listeners: { core, digest: jobs?.digest, web, logger },
   });
   const http = createHttpServer({
     port: config.port,
     host: options.host,
     clock,
     logger,
-    readiness: () => queries.readiness(),
-    slackEvents: slack.requestListener,
+    readiness: () => core.queries.readiness(),
+    slack:
+      slack.requestListener && config.slack.signingSecret
+        ? { events: slack.requestListener, signingSecret: config.slack.signingSecret }
+        : undefined,
   });
-  const graceMs = options.shutdownGraceMs ?? 10_000;
 
   let state: "new" | "started" | "stopped" = "new";
-  const idle = async () => {
-    await commands.idle();
-    await resolver.idle();
-  };
+  const idle = () => core.idle();
   /** Waits up to `ms` for Slack listeners and the background work they started to finish. */
   const drain = async (ms: number) => {
     const until = performance.now() + ms;
@@ -215,9 +176,13 @@ export function createBot(options: BotOptions): Bot {
   };
 
   return {
-    context,
-    commands,
-    queries,
+    config,
+    clock,
+    store,
+    vbo,
+    web,
+    core,
+    jobs,
     slack,
     idle,
     async start() {
@@ -277,6 +242,9 @@ export function createBot(options: BotOptions): Bot {
     },
   };
 }
+
+/** How long a shutdown waits for work in flight (an apply, a command waiting on VB365) before cancelling it. */
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 /** After cancelling VB365 calls: how long the work they belonged to gets to record its outcome. */
 const RECORD_AFTER_CANCEL_MS = 2_000;

@@ -372,10 +372,15 @@ export function processEnvironment(): Env {
   return { ...process.env };
 }
 
-/** `DATABASE_PATH` alone, for tools such as `npm run verify-log` that need nothing else. */
-export function databasePathFrom(env: Env, options: LoadOptions = {}): string {
+/** One variable as the bot would see it (`.env` in `cwd` beneath the environment); undefined when blank. */
+export function variableFrom(env: Env, name: string, options: LoadOptions = {}): string | undefined {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
   const merged: Env = { ...readDotEnv(options.cwd, readFile, []), ...defined(env) };
-  const value = merged.DATABASE_PATH?.trim();
-  return value ? value : "./data/vbo-audit.sqlite";
+  const value = merged[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** `DATABASE_PATH` alone, for tools such as `npm run verify-log` that need nothing else. */
+export function databasePathFrom(env: Env, options: LoadOptions = {}): string {
+  return variableFrom(env, "DATABASE_PATH", options) ?? "./data/vbo-audit.sqlite";
 }

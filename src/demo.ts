@@ -3,9 +3,10 @@
  * without a VB365 server. Only the Slack settings are needed (bot token, signing secret or app
  * token, channel ids, approvers); the VB365 connection always points at the simulator, so a demo
  * can never touch a real server, and its requests go to their own database unless DATABASE_PATH is
- * set in the environment.
+ * set in the environment. Without a bot token it needs no Slack either: src/demo/playground.ts.
  */
-import { processEnvironment } from "./config.ts";
+import { processEnvironment, variableFrom } from "./config.ts";
+import { runPlayground } from "./demo/playground.ts";
 import { runBot } from "./lifecycle.ts";
 import { createSimulator } from "./sim/server.ts";
 import { SEED } from "./sim/types.ts";
@@ -41,9 +42,16 @@ async function main(): Promise<number> {
   const sim = await createSimulator({ host: "127.0.0.1", users: DEMO_USERS });
   try {
     const env = demoEnvironment(processEnvironment(), sim);
+    const cwd = process.cwd();
+    if (
+      !variableFrom(env, "SLACK_BOT_TOKEN", { cwd }) &&
+      !variableFrom(env, "SLACK_BOT_TOKEN_FILE", { cwd })
+    ) {
+      return await runPlayground({ env, cwd, sim, stderr: (text) => process.stderr.write(text) });
+    }
     return await runBot({
       env,
-      cwd: process.cwd(),
+      cwd,
       name: "vbo-audit demo",
       onStarted: ({ port, config, logger }) => {
         logger.info("demo: VB365 simulator running in this process", {

@@ -4,14 +4,12 @@
  * approvals an earlier process left unapplied, and shut down gracefully on SIGTERM / SIGINT or an
  * uncaught exception. Unexpected errors become structured log lines; none is swallowed.
  */
-import { createBot } from "./bot.ts";
+import { createBot, SHUTDOWN_GRACE_MS } from "./bot.ts";
 import { systemClock } from "./clock.ts";
 import { type Config, loadConfig, secretsOf } from "./config.ts";
-import { createJobs, type Jobs } from "./jobs/scheduler.ts";
+import { plural } from "./core/vocabulary.ts";
+import type { Jobs } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";
-
-/** How long a shutdown waits for work in flight (an apply, a command waiting on VB365) before cancelling it. */
-export const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * Past the grace period (and the bot's short wait for cancelled work to record its outcome), a stop
@@ -27,8 +25,10 @@ export interface RunOptions {
   name?: string;
   /** Where configuration problems go; default stderr (the logger is not set up yet). */
   stderr?: (text: string) => void;
+  /** Listen address of the HTTP server; default all interfaces (the demo's playground: 127.0.0.1). */
+  host?: string;
   /** Called once the bot is up, e.g. for the demo to say where its simulator is. */
-  onStarted?: (started: { port: number; config: Config; logger: Logger }) => void;
+  onStarted?: (started: { port: number; config: Config; logger: Logger; jobs: Jobs | undefined }) => void;
 }
 
 /** Why the process stops, and with which exit code. */
@@ -49,7 +49,7 @@ export async function runBot(options: RunOptions): Promise<number> {
   if (!loaded.ok) {
     // Problem lines name variables, never values: config.ts keeps secrets out of them.
     const count = loaded.problems.length;
-    stderr(`${name} cannot start: ${count} configuration problem${count === 1 ? "" : "s"}\n`);
+    stderr(`${name} cannot start: ${plural(count, "configuration problem")}\n`);
     for (const problem of loaded.problems) stderr(`  ${problem}\n`);
     return 1;
   }
@@ -66,22 +66,13 @@ export async function runBot(options: RunOptions): Promise<number> {
   process.on("SIGTERM", onSigterm);
   process.on("SIGINT", onSigint);
   try {
-    let jobs: Jobs | undefined;
     let bot: ReturnType<typeof createBot>;
     try {
       bot = createBot({
         config,
         logger,
+        ...(options.host === undefined ? {} : { host: options.host }),
         shutdownGraceMs: SHUTDOWN_GRACE_MS,
-        // The digest, reminders, expiry, retries, directory sync and access alerts.
-        jobs: (context) => {
-          jobs = createJobs({
-            ...context,
-            roster: context.approvers,
-            options: { stopTimeoutMs: SHUTDOWN_GRACE_MS },
-          });
-          return jobs;
-        },
       });
     } catch (err) {
       logger.error(`${name} could not be set up`, { error: err });
@@ -90,7 +81,7 @@ export async function runBot(options: RunOptions): Promise<number> {
 
     try {
       const { port } = await bot.start();
-      options.onStarted?.({ port, config, logger });
+      options.onStarted?.({ port, config, logger, jobs: bot.jobs });
     } catch (err) {
       logger.error(`${name} could not start`, { error: err });
       await bot.stop();
@@ -98,7 +89,7 @@ export async function runBot(options: RunOptions): Promise<number> {
     }
     // An approval whose apply an earlier process did not finish (it was stopped or crashed
     // mid-call) is applied now rather than at the next minute's tick.
-    jobs?.runNow("retry-applies").then(
+    bot.jobs?.runNow("retry-applies").then(
       (result) => logger.info("approved requests left unapplied: checked at start", { ...result }),
       (err: unknown) => logger.error("checking approved requests at start failed", { error: err }),
     );

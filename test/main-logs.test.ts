@@ -11,6 +11,8 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
+import { createDevSlack, type DevSlack } from "../src/devslack/index.ts";
+import { formBody, interactionBody } from "../src/devslack/signing.ts";
 import { fatalErrorHandlers, type StopReason } from "../src/lifecycle.ts";
 import { createLogger } from "../src/logger.ts";
 import { createSimulator } from "../src/sim/server.ts";
@@ -19,17 +21,15 @@ import {
   APPROVALS,
   BEN_SLACK,
   BOSS,
+  botEnvironment,
   COMMANDS_CHANNEL,
   DIGEST,
   findButton,
-  ORG,
   RITA,
   textOf,
 } from "./e2e/harness.ts";
-import { createFakeSlack, type FakeSlack } from "./fakes/slack/index.ts";
-import { tempDir } from "./store/helpers.ts";
 import { type LogLine, postSigned, spawnBot } from "./support/process.ts";
-import { formBody, interactionBody } from "./support/slack-signing.ts";
+import { tempDir } from "./support/store.ts";
 
 const SECRET = "log-test-signing-secret-0123456789abcdef";
 const LEVELS = new Set(["debug", "info", "warn", "error"]);
@@ -89,7 +89,7 @@ async function tokenRecordingProxy(t: TestContext, target: string) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokens };
 }
 
-async function ask(fake: FakeSlack, url: string, userId: string, text: string) {
+async function ask(fake: DevSlack, url: string, userId: string, text: string) {
   const fields = fake.slashCommand({ userId, text, channelId: COMMANDS_CHANNEL });
   assert.equal((await postSigned(url, SECRET, formBody(fields))).status, 200);
   return fake.waitFor(() => fake.responses.find((r) => r.url === fields.response_url), 20_000, text);
@@ -101,7 +101,7 @@ describe("the process's logs", () => {
     const sim = await createSimulator({ tokenRateLimit: false });
     t.after(() => sim.close());
     const proxy = await tokenRecordingProxy(t, sim.url);
-    const fake = await createFakeSlack({
+    const fake = await createDevSlack({
       channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
       users: [
         { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
@@ -113,21 +113,13 @@ describe("the process's logs", () => {
     const bot = spawnBot(
       t,
       "main",
-      {
-        SLACK_BOT_TOKEN: fake.botToken,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        PORT: "0",
-        VBO_URL: proxy.url,
-        VBO_USERNAME: sim.username,
-        VBO_PASSWORD: sim.password,
-        VBO_ORGANIZATION: ORG.name,
-        DATABASE_PATH: join(dir, "data", "vbo-audit.sqlite"),
-        APPROVALS_CHANNEL_ID: APPROVALS,
-        DIGEST_CHANNEL_ID: DIGEST,
-        APPROVER_USER_IDS: BOSS,
-        LOG_LEVEL: "debug",
-      },
+      botEnvironment({
+        slack: fake,
+        // Through the recording proxy, which sees the tokens the bot is given.
+        vbo: { url: proxy.url, username: sim.username, password: sim.password },
+        secret: SECRET,
+        databasePath: join(dir, "data", "vbo-audit.sqlite"),
+      }),
       dir,
     );
     const { url } = await bot.started();

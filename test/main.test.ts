@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createDevSlack } from "../src/devslack/index.ts";
 import { createSimulator } from "../src/sim/server.ts";
-import { createFakeSlack } from "./fakes/slack/index.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -110,7 +110,7 @@ test("main starts, logs one start line without secrets, serves /healthz, and exi
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   const sim = await createSimulator({ tokenRateLimit: false });
   t.after(() => sim.close());
-  const fake = await createFakeSlack({ channels: ["C0APPROVALS", "C0DIGEST"] });
+  const fake = await createDevSlack({ channels: ["C0APPROVALS", "C0DIGEST"] });
   t.after(() => fake.close());
   const secret = "main-test-signing-secret-0123456789";
   const child = spawn(process.execPath, ["--import", TSX, MAIN], {

@@ -10,7 +10,7 @@ import { describe, test } from "node:test";
 import AjvModule, { type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { isMap, isScalar, isSeq, parse, parseDocument } from "yaml";
-import { SUBCOMMANDS, USAGE_HINT } from "../src/slack/commands/parse.ts";
+import { SUBCOMMANDS, USAGE_HINT } from "../src/slack/command/syntax.ts";
 
 // CommonJS modules that also export themselves as `default`: under nodenext take `.default`.
 const Ajv = AjvModule.default;

@@ -9,8 +9,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
-import type { LogEvent, Request } from "../src/core/types.ts";
-import { SHUTDOWN_GRACE_MS } from "../src/lifecycle.ts";
+import { SHUTDOWN_GRACE_MS } from "../src/bot.ts";
+import type { Request } from "../src/core/requests/types.ts";
+import type { LogEvent } from "../src/core/vocabulary.ts";
+import { createDevSlack, type DevSlack, type PostedMessage } from "../src/devslack/index.ts";
+import { formBody, interactionBody } from "../src/devslack/signing.ts";
 import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import { createStore, verifyLog } from "../src/store/index.ts";
@@ -20,6 +23,7 @@ import {
   BEN,
   BEN_SLACK,
   BOSS,
+  botEnvironment,
   COMMANDS_CHANNEL,
   DIGEST,
   findButton,
@@ -27,10 +31,8 @@ import {
   RITA,
   textOf,
 } from "./e2e/harness.ts";
-import { createFakeSlack, type FakeMessage, type FakeSlack } from "./fakes/slack/index.ts";
-import { tempDir } from "./store/helpers.ts";
 import { type BotProcess, postSigned, spawnBot } from "./support/process.ts";
-import { formBody, interactionBody } from "./support/slack-signing.ts";
+import { tempDir } from "./support/store.ts";
 
 const SECRET = "shutdown-test-signing-secret-0123456789";
 /** The process must be gone by then: the grace, the short wait for cancelled work, and slack. */
@@ -38,7 +40,7 @@ const EXIT_WITHIN_MS = SHUTDOWN_GRACE_MS + 5_000;
 
 interface Scene {
   sim: RunningSimulator;
-  fake: FakeSlack;
+  fake: DevSlack;
   dbPath: string;
   spawn(): BotProcess;
 }
@@ -47,7 +49,7 @@ async function scene(t: TestContext): Promise<Scene> {
   const dir = tempDir(t, "vbo-audit-shutdown-");
   const sim = await createSimulator({ tokenRateLimit: false });
   t.after(() => sim.close());
-  const fake = await createFakeSlack({
+  const fake = await createDevSlack({
     channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
     users: [
       { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
@@ -57,26 +59,12 @@ async function scene(t: TestContext): Promise<Scene> {
   });
   t.after(() => fake.close());
   const dbPath = join(dir, "data", "vbo-audit.sqlite");
-  const env = {
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: "0",
-    VBO_URL: sim.url,
-    VBO_USERNAME: sim.username,
-    VBO_PASSWORD: sim.password,
-    VBO_ORGANIZATION: ORG.name,
-    DATABASE_PATH: dbPath,
-    APPROVALS_CHANNEL_ID: APPROVALS,
-    DIGEST_CHANNEL_ID: DIGEST,
-    APPROVER_USER_IDS: BOSS,
-    LOG_LEVEL: "debug",
-  };
+  const env = botEnvironment({ slack: fake, vbo: sim, secret: SECRET, databasePath: dbPath });
   return { sim, fake, dbPath, spawn: () => spawnBot(t, "main", env, dir) };
 }
 
 /** `/vbo-audit add ben.young …` by Rita, then the approval message it posts. */
-async function requestBen(s: Scene, url: string): Promise<{ id: number; message: FakeMessage }> {
+async function requestBen(s: Scene, url: string): Promise<{ id: number; message: PostedMessage }> {
   const fields = s.fake.slashCommand({
     userId: RITA,
     text: "add ben.young legal hold #4411",
@@ -91,7 +79,7 @@ async function requestBen(s: Scene, url: string): Promise<{ id: number; message:
   return { id: Number(findButton(message.blocks, ACTION.approve)), message };
 }
 
-async function approve(s: Scene, url: string, id: number, message: FakeMessage): Promise<void> {
+async function approve(s: Scene, url: string, id: number, message: PostedMessage): Promise<void> {
   const payload = s.fake.blockAction({
     userId: BOSS,
     actionId: ACTION.approve,

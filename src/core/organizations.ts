@@ -10,7 +10,7 @@ import type { Logger } from "../logger.ts";
 import type { VboApi } from "../vbo/api.ts";
 import { isVboError } from "../vbo/errors.ts";
 import type { Organization } from "../vbo/schemas.ts";
-import type { OrganizationRef } from "./types.ts";
+import type { OrganizationRef } from "./vocabulary.ts";
 
 export interface KnownOrganization extends OrganizationRef {
   /** The Microsoft 365 tenant name, e.g. `vbridge.onmicrosoft.com`. */
@@ -44,12 +44,9 @@ export function chooseOrganization(
       ? { kind: "chosen", organization: only }
       : { kind: "ambiguous", organizations: [...organizations] };
   }
-  const key = target.toLowerCase();
-  const byId = organizations.find((o) => o.id.toLowerCase() === key);
+  const byId = organizations.find((o) => namesOrganization(o, target) === "id");
   if (byId) return { kind: "chosen", organization: byId };
-  const byName = organizations.filter(
-    (o) => o.name.toLowerCase() === key || o.officeName?.toLowerCase() === key,
-  );
+  const byName = organizations.filter((o) => namesOrganization(o, target) === "name");
   const [first] = byName;
   if (byName.length === 1 && first) return { kind: "chosen", organization: first };
   if (byName.length > 1) return { kind: "ambiguous", organizations: byName };
@@ -61,9 +58,31 @@ export function chooseOrganization(
   };
 }
 
+/**
+ * Whether `text` names `organization`, and how: by its id, else by its name or its Microsoft 365
+ * tenant name, ignoring case and surrounding space. The one matching rule for `--org`, `pending
+ * --org` and the access watcher's sessions.
+ */
+export function namesOrganization(
+  organization: Pick<KnownOrganization, "id" | "name" | "officeName">,
+  text: string,
+): "id" | "name" | undefined {
+  const key = text.trim().toLowerCase();
+  if (key === "") return undefined;
+  if (organization.id.toLowerCase() === key) return "id";
+  if (organization.name.toLowerCase() === key || organization.officeName?.toLowerCase() === key)
+    return "name";
+  return undefined;
+}
+
 export function toKnownOrganization(org: Organization): KnownOrganization | undefined {
   if (!org.id) return undefined;
-  return { id: org.id, name: org.name || org.officeName || org.id, officeName: org.officeName };
+  return { id: org.id, name: org.name || org.officeName || org.id, officeName: org.officeName ?? undefined };
+}
+
+/** VB365's organizations as the bot knows them; one without an id cannot be addressed and is left out. */
+export function knownOrganizations(list: readonly Organization[]): KnownOrganization[] {
+  return list.map(toKnownOrganization).filter((o): o is KnownOrganization => o !== undefined);
 }
 
 export interface Organizations {
@@ -91,9 +110,7 @@ export function createOrganizations(deps: OrganizationsDeps): Organizations {
 
   async function fetch(): Promise<KnownOrganization[]> {
     try {
-      const organizations = (await deps.vbo.listOrganizations())
-        .map(toKnownOrganization)
-        .filter((o): o is KnownOrganization => o !== undefined);
+      const organizations = knownOrganizations(await deps.vbo.listOrganizations());
       cached = { organizations, at: deps.clock.now().getTime() };
       return organizations;
     } catch (err) {

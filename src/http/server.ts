@@ -1,20 +1,23 @@
 /**
  * The bot's one HTTP server, in both modes: `GET /healthz` (alive), `GET /readyz` (database open
- * and VB365's last call fine), and in HTTP mode `POST /slack/events` for Bolt. Before Bolt sees a
- * Slack request, one whose `X-Slack-Request-Timestamp` is missing or more than five minutes away
- * in EITHER direction is refused with 401 and its body is not read: Bolt refuses only old ones, and
- * a future timestamp would let a captured request be replayed later. So is one without a `v0=`
- * signature (Bolt would let an unsigned `ssl_check` through). Bolt then checks the signature
- * itself (401 when wrong).
+ * and VB365's last call fine), and in HTTP mode `POST /slack/events` for Bolt. The server checks
+ * every Slack request itself (src/slack/signing.ts, the one owner of the rule) before Bolt sees it:
+ * without a `v0=` signature, or with an `X-Slack-Request-Timestamp` missing or more than five
+ * minutes away in EITHER direction, it is refused with 401 before its body is read (Bolt refuses
+ * only old ones, and lets an unsigned `ssl_check` through); then the body is read and the signature
+ * checked (401 when wrong). Bolt gets the verified body and does not read the stream again.
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Clock } from "../clock.ts";
-import type { Readiness } from "../core/queries.ts";
+import type { Readiness } from "../core/queries/health.ts";
 import type { Logger } from "../logger.ts";
-import { SIGNATURE_TOLERANCE_SECONDS } from "../slack/signing.ts";
+import { checkSlackTimestamp, type SignatureCheck, verifySlackSignature } from "../slack/signing.ts";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
+
+/** The largest Slack request body read; the same as Bolt's own default. */
+const MAX_SLACK_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface HttpServerDeps {
   port: number;
@@ -23,8 +26,8 @@ export interface HttpServerDeps {
   clock: Clock;
   logger: Logger;
   readiness(): Readiness | Promise<Readiness>;
-  /** HTTP mode only: Bolt's receiver. */
-  slackEvents?: RequestListener | undefined;
+  /** HTTP mode only: Bolt's receiver, and the secret its requests are signed with. */
+  slack?: { events: RequestListener; signingSecret: string } | undefined;
 }
 
 export interface HttpServer {
@@ -33,19 +36,24 @@ export interface HttpServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-export type TimestampCheck =
-  | { ok: true }
-  | { ok: false; reason: "missing" | "malformed" | "stale" | "future" };
-
-/** Pure: whether a Slack request's timestamp is present and within five minutes of `now`, either way. */
-export function checkSlackTimestamp(header: string | string[] | undefined, now: Date): TimestampCheck {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === "") return { ok: false, reason: "missing" };
-  if (!/^\d{1,12}$/.test(value.trim())) return { ok: false, reason: "malformed" };
-  const skew = Number(value) - Math.floor(now.getTime() / 1000);
-  if (skew < -SIGNATURE_TOLERANCE_SECONDS) return { ok: false, reason: "stale" };
-  if (skew > SIGNATURE_TOLERANCE_SECONDS) return { ok: false, reason: "future" };
-  return { ok: true };
+/** The body as sent, or undefined when it is larger than `limit` (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
 }
 
 export function createHttpServer(deps: HttpServerDeps): HttpServer {
@@ -84,30 +92,60 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       });
       return;
     }
-    if (path === SLACK_EVENTS_PATH && deps.slackEvents) {
+    if (path === SLACK_EVENTS_PATH && deps.slack) {
       if (method !== "POST") {
         res.writeHead(405, { allow: "POST" }).end();
         return;
       }
-      const signature = req.headers["x-slack-signature"];
-      const check =
-        typeof signature === "string" && signature.startsWith("v0=")
-          ? checkSlackTimestamp(req.headers["x-slack-request-timestamp"], deps.clock.now())
-          : ({ ok: false, reason: "missing signature" } as const);
-      if (!check.ok) {
-        log.warn("refused a Slack request: no signature, or a timestamp not within five minutes", {
-          reason: check.reason,
-        });
-        // Nothing of the body is read or processed; the connection is not reused.
-        res.writeHead(401, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-        res.end("invalid request signature or timestamp");
-        req.resume();
-        return;
-      }
-      deps.slackEvents(req, res);
+      handleSlack(deps.slack, req, res);
       return;
     }
     json(res, 404, { error: "not found" });
+  };
+
+  const refuse = (res: ServerResponse, status: 401 | 413, reason: string) => {
+    log.warn("refused a Slack request", { reason });
+    // The connection is not reused: whatever of the body was not read stays unread.
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+    res.end(status === 413 ? "request body too large" : "invalid request signature or timestamp");
+  };
+
+  const handleSlack = (
+    slack: NonNullable<HttpServerDeps["slack"]>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => {
+    const signature = req.headers["x-slack-signature"];
+    const timestamp = req.headers["x-slack-request-timestamp"];
+    const early: SignatureCheck =
+      typeof signature === "string" && signature.startsWith("v0=")
+        ? checkSlackTimestamp(timestamp, deps.clock.now())
+        : { ok: false, reason: "missing" };
+    if (!early.ok) {
+      refuse(res, 401, early.reason);
+      req.resume();
+      return;
+    }
+    readBody(req, MAX_SLACK_BODY_BYTES).then(
+      (body) => {
+        if (body === undefined) return refuse(res, 413, "too_large");
+        const check = verifySlackSignature({
+          signingSecret: slack.signingSecret,
+          timestamp: typeof timestamp === "string" ? timestamp : undefined,
+          signature: typeof signature === "string" ? signature : undefined,
+          rawBody: body,
+          now: deps.clock.now(),
+        });
+        if (!check.ok) return refuse(res, 401, check.reason);
+        // Bolt's receiver takes a body already read from here instead of reading the stream.
+        Object.assign(req, { rawBody: body });
+        slack.events(req, res);
+      },
+      (err: unknown) => {
+        log.warn("reading a Slack request failed", { error: err });
+        if (!res.headersSent) res.writeHead(400).end();
+      },
+    );
   };
 
   const server = createServer((req, res) => {

@@ -15,27 +15,44 @@
  */
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
-import type { DigestPoster } from "../core/ports.ts";
-import {
-  createJobContext,
-  describeError,
-  JOB_NAMES,
-  type JobContext,
-  type JobDeps,
-  type JobName,
-  type JobResult,
-} from "./context.ts";
-import { describeDigest, postDigest } from "./digest.ts";
-import { endTimedAudits } from "./end-timed-audits.ts";
-import { expireRequests } from "./expire-requests.ts";
+import type { Clock } from "../clock.ts";
+import type { DigestPoster } from "../core/digest/ports.ts";
+import { describeDigest } from "../core/digest/post.ts";
+import { ZonedTime } from "../core/digest/time.ts";
+import type { Core } from "../core/index.ts";
+import { describeError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/index.ts";
+import type { VboApi } from "../vbo/api.ts";
+import { JOB_NAMES, JOBS, type JobContext, type JobName, type JobResult } from "./jobs.ts";
 import { latestOccurrenceToday } from "./occurrence.ts";
-import { remindApprovers } from "./remind-approvers.ts";
-import { retryApplies } from "./retry-applies.ts";
-import { syncDirectory } from "./sync-directory.ts";
-import { watchAccess } from "./watch-access.ts";
 
-export type { JobDeps, JobName, JobOptions, JobResult } from "./context.ts";
-export { JOB_NAMES } from "./context.ts";
+export { JOB_NAMES, type JobName, type JobResult } from "./jobs.ts";
+
+export interface JobOptions {
+  /** Cron expressions by job, see DEFAULT_SCHEDULES; `digest` defaults to the configured cron. */
+  schedules?: Partial<Record<JobName | "digest-catch-up", string>>;
+  /** How long `stop()` waits for running jobs; default 30 s. */
+  stopTimeoutMs?: number;
+  /** A run unfinished after this is taken for crashed; default 15 min. */
+  runLeaseMs?: number;
+  /** Failed attempts at one scheduled digest before giving it up for the day; default 5. */
+  digestMaxAttempts?: number;
+  /** Job runs and forgotten restore sessions are kept this long; default 30 days. */
+  retentionDays?: number;
+}
+
+export interface JobDeps {
+  core: Core;
+  /** The jobs' run records, and the records they prune. */
+  store: Pick<Store, "runs" | "access">;
+  vbo: Pick<VboApi, "listOrganizations">;
+  /** `DIGEST_CRON`, and `DIGEST_TIMEZONE`, the zone of every schedule. */
+  schedule: { digestCron: string; timezone: string };
+  clock: Clock;
+  logger: Logger;
+  options?: JobOptions | undefined;
+}
 
 /** Default cron expressions (in `DIGEST_TIMEZONE`); the digest's is `DIGEST_CRON`. */
 export const DEFAULT_SCHEDULES: Record<Exclude<JobName, "digest"> | "digest-catch-up", string> = {
@@ -69,15 +86,24 @@ interface Period {
 interface Definition {
   /** The period a run starting at `now` is for; undefined: nothing is due (not a run). */
   period(now: Date): Period | undefined;
-  run(ctx: JobContext, now: Date, period: Period): Promise<JobResult>;
+  run(now: Date, period: Period): Promise<JobResult>;
+}
+
+interface Settings {
+  stopTimeoutMs: number;
+  runLeaseMs: number;
+  digestMaxAttempts: number;
+  retentionMs: number;
 }
 
 export function createJobs(deps: JobDeps): Jobs {
-  return new JobScheduler(createJobContext(deps));
+  return new JobScheduler(deps);
 }
 
 class JobScheduler implements Jobs {
+  readonly #deps: JobDeps;
   readonly #ctx: JobContext;
+  readonly #settings: Settings;
   readonly #owner = randomUUID();
   readonly #definitions: Record<JobName, Definition>;
   readonly #busy = new Map<JobName, Promise<unknown>>();
@@ -87,56 +113,65 @@ class JobScheduler implements Jobs {
   readonly #digestCron: string;
   readonly digest: DigestPoster;
 
-  constructor(ctx: JobContext) {
-    this.#ctx = ctx;
-    const time = ctx.time;
-    const digestCron = ctx.options?.schedules?.digest ?? ctx.config.digest.cron;
+  constructor(deps: JobDeps) {
+    this.#deps = deps;
+    this.#ctx = { core: deps.core, vbo: deps.vbo, clock: deps.clock, logger: deps.logger };
+    const o = deps.options ?? {};
+    this.#settings = {
+      stopTimeoutMs: o.stopTimeoutMs ?? 30_000,
+      runLeaseMs: o.runLeaseMs ?? 15 * 60_000,
+      digestMaxAttempts: o.digestMaxAttempts ?? 5,
+      retentionMs: (o.retentionDays ?? 30) * 24 * 3_600_000,
+    };
+    const time = new ZonedTime(deps.schedule.timezone);
+    const digestCron = o.schedules?.digest ?? deps.schedule.digestCron;
     this.#digestCron = digestCron;
     const minute = (now: Date): Period => ({ key: time.minuteKey(now), exclusive: false });
-    const simple = (fn: (c: JobContext, now: Date) => Promise<JobResult>): Definition => ({
+    const job = (name: Exclude<JobName, "digest">): Definition => ({
       period: minute,
-      run: (c, now) => fn(c, now),
+      run: (now) => JOBS[name](this.#ctx, now),
     });
+    const { digest } = deps.core;
     this.#definitions = {
       digest: {
         period: (now) => {
           const at = latestOccurrenceToday(digestCron, time, now);
           return at === undefined ? undefined : { key: time.minuteKey(at), exclusive: true };
         },
-        run: async (c, now, period) => {
-          const outcome = await postDigest(c, now, { kind: "scheduled", period: period.key });
-          return { outcome: "succeeded", detail: describeDigest(outcome) };
+        run: async (now, period) => {
+          const posted = await digest.post(now, { kind: "scheduled", period: period.key });
+          return { outcome: "succeeded", detail: describeDigest(posted) };
         },
       },
-      "expire-requests": simple(expireRequests),
-      "remind-approvers": simple(remindApprovers),
-      "retry-applies": simple(retryApplies),
-      "end-timed-audits": simple(endTimedAudits),
-      "sync-directory": simple(syncDirectory),
-      "watch-access": simple(watchAccess),
+      "expire-requests": job("expire-requests"),
+      "remind-approvers": job("remind-approvers"),
+      "retry-applies": job("retry-applies"),
+      "end-timed-audits": job("end-timed-audits"),
+      "sync-directory": job("sync-directory"),
+      "watch-access": job("watch-access"),
     };
     this.digest = {
       postNow: async (requestedBy: string) => {
         const posted = await this.#exclusive("digest", false, async () => {
-          const now = this.#ctx.clock.now();
-          let messages = 0;
+          const now = this.#deps.clock.now();
+          let went = { channel: "", messages: 0 };
           const period = { key: `manual:${now.toISOString()}`, exclusive: false };
-          const result = await this.#record("digest", period, now, async (c) => {
-            const outcome = await postDigest(c, now, { kind: "manual", period: period.key, requestedBy });
-            messages = outcome.messages;
+          const result = await this.#record("digest", period, now, async () => {
+            const outcome = await digest.post(now, { kind: "manual", period: period.key, requestedBy });
+            went = { channel: outcome.channel, messages: outcome.messages };
             return {
               outcome: "succeeded",
               detail: `on request of ${requestedBy}: ${describeDigest(outcome)}`,
             };
           });
-          return { result, messages };
+          return { result, went };
         });
         if (posted === undefined || posted.result.outcome !== "succeeded") {
           throw new Error(
             `the digest could not be posted: ${posted?.result.detail ?? "the bot is stopping"}`,
           );
         }
-        return { messages: posted.messages };
+        return posted.went;
       },
     };
   }
@@ -144,8 +179,8 @@ class JobScheduler implements Jobs {
   start(): void {
     if (this.#state !== "new") throw new Error(`jobs already ${this.#state}`);
     this.#state = "started";
-    const ctx = this.#ctx;
-    const log = ctx.logger.child({ component: "node-cron" });
+    const { logger, clock, store, schedule, options, core } = this.#deps;
+    const log = logger.child({ component: "node-cron" });
     // node-cron's own messages (a missed tick, an overlap) go to our logs, not the console.
     const text = (m: string | Error) => (m instanceof Error ? m.message : m);
     const cronLogger = {
@@ -154,35 +189,35 @@ class JobScheduler implements Jobs {
       error: (m: string | Error, err?: Error) => log.error(text(m), { error: err ?? m }),
       debug: (m: string | Error) => log.debug(text(m)),
     };
-    const abandoned = ctx.repos.runs.abandonStale(ctx.clock.now());
+    const abandoned = store.runs.abandonStale(clock.now());
     if (abandoned.length > 0) {
-      ctx.logger.warn("job runs left unfinished by an earlier process marked abandoned", {
+      logger.warn("job runs left unfinished by an earlier process marked abandoned", {
         runs: abandoned.map((r) => ({ job: r.job, period: r.period, startedAt: r.startedAt })),
       });
     }
-    const schedules = { ...DEFAULT_SCHEDULES, ...ctx.options?.schedules };
+    const schedules = { ...DEFAULT_SCHEDULES, ...options?.schedules };
     const plan: Array<[string, JobName]> = [
       [this.#digestCron, "digest"],
       [schedules["digest-catch-up"], "digest"],
     ];
     for (const name of JOB_NAMES) {
       if (name === "digest") continue;
-      if (name === "watch-access" && ctx.config.alerts.channelId === undefined) continue;
+      if (name === "watch-access" && !core.access.enabled) continue;
       plan.push([schedules[name], name]);
     }
     for (const [expression, name] of plan) {
       this.#tasks.push(
         // The tick's promise goes back to node-cron, so that its noOverlap sees the run in progress.
         cron.schedule(expression, () => this.#tick(name), {
-          timezone: ctx.config.digest.timezone,
+          timezone: schedule.timezone,
           name: `vbo-audit:${name}:${this.#tasks.length}`,
           noOverlap: true,
           logger: cronLogger,
         }),
       );
     }
-    ctx.logger.info("jobs scheduled", {
-      timezone: ctx.config.digest.timezone,
+    logger.info("jobs scheduled", {
+      timezone: schedule.timezone,
       jobs: plan.map(([expression, name]) => `${name} ${expression}`),
     });
     // A digest missed while the bot was down is posted now, if it is still the same day.
@@ -197,19 +232,19 @@ class JobScheduler implements Jobs {
         await task.stop();
         await task.destroy();
       } catch (err) {
-        this.#ctx.logger.warn("stopping a cron task failed", { error: err });
+        this.#deps.logger.warn("stopping a cron task failed", { error: err });
       }
     }
     const running = [...this.#busy.values()];
     if (running.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), this.#ctx.settings.stopTimeoutMs);
+      timer = setTimeout(() => resolve("timeout"), this.#settings.stopTimeoutMs);
     });
     const result = await Promise.race([Promise.allSettled(running).then(() => "done" as const), timedOut]);
     clearTimeout(timer);
     if (result === "timeout") {
-      this.#ctx.logger.warn("jobs still running at shutdown; their runs will be marked abandoned later", {
+      this.#deps.logger.warn("jobs still running at shutdown; their runs will be marked abandoned later", {
         jobs: [...this.#busy.keys()],
       });
     }
@@ -226,7 +261,7 @@ class JobScheduler implements Jobs {
     try {
       await this.#exclusive(name, true, () => this.#runDefinition(name, "scheduled"));
     } catch (err) {
-      this.#ctx.logger.error("a scheduled job failed outside its own error handling", {
+      this.#deps.logger.error("a scheduled job failed outside its own error handling", {
         job: name,
         error: err,
       });
@@ -243,7 +278,7 @@ class JobScheduler implements Jobs {
       const running = this.#busy.get(name);
       if (running === undefined) break;
       if (skipIfBusy) {
-        this.#ctx.logger.debug("job still running; tick skipped", { job: name });
+        this.#deps.logger.debug("job still running; tick skipped", { job: name });
         return undefined;
       }
       await running.catch(() => undefined);
@@ -259,17 +294,17 @@ class JobScheduler implements Jobs {
 
   async #runDefinition(name: JobName, trigger: Trigger): Promise<JobResult> {
     const definition = this.#definitions[name];
-    const now = this.#ctx.clock.now();
+    const now = this.#deps.clock.now();
     let period: Period | undefined;
     try {
       period = definition.period(now);
     } catch (err) {
-      this.#ctx.logger.error("could not work out a job's period", { job: name, error: err });
+      this.#deps.logger.error("could not work out a job's period", { job: name, error: err });
       return { outcome: "failed", detail: describeError(err) };
     }
     if (period === undefined) return { outcome: "skipped", detail: "nothing due today yet" };
     const due = period;
-    return this.#record(name, due, now, (c) => definition.run(c, now, due), trigger);
+    return this.#record(name, due, now, () => definition.run(now, due), trigger);
   }
 
   /** Claims and records one run around `work`; never rejects for the work's own failures. */
@@ -277,19 +312,19 @@ class JobScheduler implements Jobs {
     name: JobName,
     period: Period,
     now: Date,
-    work: (ctx: JobContext) => Promise<JobResult>,
+    work: () => Promise<JobResult>,
     trigger: Trigger = "manual",
   ): Promise<JobResult> {
-    const ctx = this.#ctx;
-    const log = ctx.logger.child({ job: name, period: period.key, trigger });
-    const begun = ctx.repos.runs.begin({
+    const { store, clock } = this.#deps;
+    const log = this.#deps.logger.child({ job: name, period: period.key, trigger });
+    const begun = store.runs.begin({
       job: name,
       period: period.key,
       owner: this.#owner,
       now,
-      leaseMs: ctx.settings.runLeaseMs,
+      leaseMs: this.#settings.runLeaseMs,
       exclusive: period.exclusive,
-      maxAttempts: ctx.settings.digestMaxAttempts,
+      maxAttempts: this.#settings.digestMaxAttempts,
     });
     if (begun.kind === "done") return { outcome: "skipped", detail: `${period.key} already done` };
     if (begun.kind === "busy")
@@ -307,12 +342,12 @@ class JobScheduler implements Jobs {
 
     let result: JobResult;
     try {
-      result = await work(ctx);
+      result = await work();
     } catch (err) {
       result = { outcome: "failed", detail: describeError(err) };
       log.warn("job run failed; it will be tried again", { error: err });
     }
-    const finished = ctx.repos.runs.finish(begun.run.id, ctx.clock.now(), result.outcome, result.detail);
+    const finished = store.runs.finish(begun.run.id, clock.now(), result.outcome, result.detail);
     if (!finished) log.warn("job run finished after it was marked abandoned", { runId: begun.run.id });
     if (result.outcome === "failed") log.warn("job run ended with failures", { detail: result.detail });
     else if (result.outcome === "succeeded") log.info("job run finished", { detail: result.detail });
@@ -324,13 +359,13 @@ class JobScheduler implements Jobs {
   #prune(now: Date): void {
     if (now.getTime() - this.#lastPrune < 24 * 3_600_000) return;
     this.#lastPrune = now.getTime();
-    const before = new Date(now.getTime() - this.#ctx.settings.retentionMs);
+    const before = new Date(now.getTime() - this.#settings.retentionMs);
     try {
-      const runs = this.#ctx.repos.runs.prune(before);
-      const sessions = this.#ctx.repos.access.prune(before);
-      if (runs + sessions > 0) this.#ctx.logger.info("old job records pruned", { runs, sessions });
+      const runs = this.#deps.store.runs.prune(before);
+      const sessions = this.#deps.store.access.prune(before);
+      if (runs + sessions > 0) this.#deps.logger.info("old job records pruned", { runs, sessions });
     } catch (err) {
-      this.#ctx.logger.warn("pruning old job records failed", { error: err });
+      this.#deps.logger.warn("pruning old job records failed", { error: err });
     }
   }
 }

@@ -23,6 +23,8 @@ export const USAGE = `Usage: npm run sim -- [options]
   --tls-key FILE --tls-cert FILE serve HTTPS with this PEM key and certificate
   --username NAME --password PW  credentials to accept (defaults printed at start)
   --no-rate-limit                do not throttle /token
+  --sparse                       leave out fields without a value (default: every declared
+                                 field, null where nullable, as a real VB365 server writes them)
   --help                         this text
 `;
 
@@ -60,6 +62,7 @@ export function parseCli(argv: string[], readFile: (path: string) => string): Cl
         username: { type: "string" },
         password: { type: "string" },
         "no-rate-limit": { type: "boolean" },
+        sparse: { type: "boolean" },
         help: { type: "boolean" },
       },
     });
@@ -88,6 +91,7 @@ export function parseCli(argv: string[], readFile: (path: string) => string): Cl
       password: values.password ?? DEFAULT_CLI_CREDENTIALS.password,
     };
     if (values["no-rate-limit"]) options.tokenRateLimit = false;
+    if (values.sparse) options.fields = "sparse";
     const keyFile = values["tls-key"];
     const certFile = values["tls-cert"];
     if (keyFile !== undefined && certFile !== undefined) {
@@ -110,7 +114,7 @@ export function banner(
     ? ` + ${options.organizations} generated organizations of ${options.usersPerOrganization} users`
     : "";
   return [
-    `VB365 simulator listening on ${sim.url} (API ${(options.versions ?? API_VERSIONS).join(", ")})`,
+    `VB365 simulator listening on ${sim.url} (API ${(options.versions ?? API_VERSIONS).join(", ")}, ${options.fields ?? "realistic"} fields)`,
     `  username: ${sim.username}`,
     `  password: ${sim.password}`,
     `  organizations: ${SEED.organization.name} (${SEED.organization.id}) with ${options.users ?? 0} generated users, ${SEED.contoso.name} (${SEED.contoso.id})${generated}`,

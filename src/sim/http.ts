@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { ApiVersion } from "../vbo/schemas.ts";
+import type { Out } from "./render.ts";
 
 /** v8's RESTExceptionInfo.errorCode values; v7 knows only ProxyOffline, v6 has no code. */
 export type ErrorCode =
@@ -61,6 +62,8 @@ export class Query {
 
 export interface RequestContext {
   version: ApiVersion;
+  /** How answers are written: the version, and the simulator's field mode. */
+  out: Out;
   method: string;
   /** Path without the query, as sent. */
   path: string;

@@ -25,8 +25,11 @@ export class AuditList {
     return id === undefined ? undefined : this.items.get(id);
   }
 
-  /** Adds the principal unless it is audited already; returns its item either way. */
-  add(type: PrincipalKind, principalId: string, itemId: string = randomUuid()): AuditEntry {
+  /**
+   * Adds the principal unless it is audited already; returns its item either way. An item id is,
+   * as on VB365, a GUID of its own followed by the principal's id.
+   */
+  add(type: PrincipalKind, principalId: string, itemId = `${randomUuid()}${principalId}`): AuditEntry {
     const existing = this.find(type, principalId);
     if (existing) return existing;
     const entry: AuditEntry = { id: canonicalId(itemId), type, principalId: canonicalId(principalId) };

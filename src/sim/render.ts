@@ -1,7 +1,10 @@
 /**
  * What each API version sends, after spec/vbo-openapi. Every difference between versions
  * that a client can see lives here: fields a version does not define are never sent, because a
- * client written for v6 must not come to rely on a v8 field.
+ * client written for v6 must not come to rely on a v8 field. Each object is written through
+ * `shape` (src/sim/shape.ts) from the fields its version declares: in the default, realistic mode
+ * every declared field is present, `null` where the simulator has no value and the field is
+ * nullable, as an ASP.NET server writes it; in sparse mode such fields are left out.
  */
 import type { ApiVersion } from "../vbo/schemas.ts";
 import type { DirGroup, DirUser, MemberRef } from "./directory.ts";
@@ -9,6 +12,212 @@ import type { ErrorCode } from "./http.ts";
 import { equivalentId } from "./ids.ts";
 import type { AuditEntry, EmailSettings, SimOrganization } from "./model.ts";
 import type { EventRecord, SessionRecord } from "./restore.ts";
+import { type Field, type FieldMode, shape } from "./shape.ts";
+
+/** The version an answer is for, and how fields without a value are written. */
+export interface Out {
+  version: ApiVersion;
+  mode: FieldMode;
+}
+
+/** Fields by version: `common` for all, then what v7 and v8 add or redeclare (same name wins). */
+function declared(common: Field[], v7: Field[] = [], v8: Field[] = []): Record<ApiVersion, Field[]> {
+  const merge = (base: Field[], more: Field[]) => {
+    const out = base.map((f) => more.find((m) => m[0] === f[0]) ?? f);
+    return [...out, ...more.filter((m) => !base.some((f) => f[0] === m[0]))];
+  };
+  const seven = merge(common, v7);
+  return { v6: common, v7: seven, v8: merge(seven, v8) };
+}
+
+const USER = declared(
+  [
+    ["id", "text"],
+    ["displayName", "text"],
+    ["name", "text"],
+    ["type", "nullable"],
+    ["locationType", "text"],
+    ["_links", "object"],
+  ],
+  [
+    ["onPremisesSid", "text"],
+    ["office", "text"],
+  ],
+  [
+    ["eTag", "nullable"],
+    ["assignedLicenses", "nullable"],
+    ["msid", "nullable"],
+    ["dataLocation", "nullable"],
+  ],
+);
+
+const GROUP = declared(
+  [
+    ["id", "text"],
+    ["displayName", "text"],
+    ["name", "text"],
+    ["managedBy", "text"],
+    ["site", "text"],
+    ["type", "nullable"],
+    ["locationType", "text"],
+    ["_links", "object"],
+  ],
+  [["onPremisesSid", "text"]],
+  [
+    ["name", "nullable"],
+    ["managedBy", "nullable"],
+    ["site", "nullable"],
+    ["onPremisesSid", "nullable"],
+    ["eTag", "nullable"],
+    ["msid", "nullable"],
+    ["dataLocation", "nullable"],
+  ],
+);
+
+const MEMBER = declared(
+  [
+    ["groupId", "text"],
+    ["name", "text"],
+    ["login", "text"],
+    ["type", "text"],
+    ["isCloud", "flag"],
+    ["_links", "object"],
+  ],
+  [],
+  [["dataLocation", "nullable"]],
+);
+
+const AUDIT_ITEM = declared([
+  ["id", "text"],
+  ["type", "text"],
+  ["group", "object"],
+  ["user", "object"],
+  ["_links", "object"],
+]);
+
+const ORGANIZATION = declared(
+  [
+    ["isTeamsOnline", "nullable"],
+    ["isTeamsChatsOnline", "nullable"],
+    ["configureApplication", "nullable"],
+    ["userCode", "text"],
+    ["exchangeOnlineSettings", "object"],
+    ["sharePointOnlineSettings", "object"],
+    ["isExchangeOnline", "nullable"],
+    ["isSharePointOnline", "nullable"],
+    ["type", "text"],
+    ["region", "text"],
+    ["id", "nullable"],
+    ["name", "text"],
+    ["officeName", "text"],
+    ["isBackedup", "nullable"],
+    ["firstBackuptime", "nullable"],
+    ["lastBackuptime", "nullable"],
+    ["_links", "object"],
+    ["isSharepoint", "nullable"],
+    ["sharepointSettings", "object"],
+    ["isExchange", "nullable"],
+    ["exchangeSettings", "object"],
+  ],
+  [["description", "nullable"]],
+  [
+    ["msid", "nullable"],
+    ["backedUpOrganizationId", "nullable"],
+  ],
+);
+
+/** The same in every version; the secrets it declares (passwords) are never echoed. */
+const CONNECTION_SETTINGS: Field[] = [
+  ["useApplicationOnlyAuth", "nullable"],
+  ["officeOrganizationName", "text"],
+  ["sharePointSaveAllWebParts", "nullable"],
+  ["account", "text"],
+  ["grantAdminAccess", "nullable"],
+  ["useMfa", "nullable"],
+  ["useCustomVeeamAADApplication", "nullable"],
+  ["applicationId", "nullable"],
+  ["applicationCertificate", "text"],
+  ["applicationCertificateThumbprint", "text"],
+];
+
+const EMAIL_SETTINGS = declared(
+  [
+    ["_links", "object"],
+    ["enableNotification", "nullable"],
+    ["smtpServer", "text"],
+    ["port", "nullable"],
+    ["useAuthentication", "nullable"],
+    ["username", "text"],
+    ["useSSL", "nullable"],
+    ["from", "text"],
+    ["to", "text"],
+    ["subject", "text"],
+  ],
+  [
+    ["authenticationType", "text"],
+    ["clientId", "text"],
+    ["tenantId", "text"],
+    ["userId", "text"],
+    ["mailApiUrl", "nullable"],
+    ["isAuthenticated", "nullable"],
+  ],
+  [
+    ["clientId", "nullable"],
+    ["tenantId", "nullable"],
+  ],
+);
+
+const SESSION = declared(
+  [
+    ["id", "text"],
+    ["name", "text"],
+    ["organization", "text"],
+    ["type", "text"],
+    ["creationTime", "text"],
+    ["endTime", "nullable"],
+    ["state", "text"],
+    ["result", "text"],
+    ["initiatedBy", "text"],
+    ["details", "text"],
+    ["scopeName", "text"],
+    ["clientHost", "text"],
+    ["reason", "text"],
+    ["_links", "object"],
+  ],
+  [],
+  [["eTag", "number"]],
+);
+
+const EVENT = declared(
+  [
+    ["itemName", "text"],
+    ["itemType", "text"],
+    ["itemSizeBytes", "number"],
+    ["source", "text"],
+    ["target", "text"],
+    ["id", "text"],
+    ["type", "text"],
+    ["status", "text"],
+    ["startTime", "text"],
+    ["endTime", "nullable"],
+    ["duration", "text"],
+    ["title", "text"],
+    ["message", "text"],
+    ["order", "number"],
+    ["_links", "object"],
+  ],
+  [],
+  [
+    ["organizationId", "nullable"],
+    ["backedUpOrganizationId", "nullable"],
+    ["userId", "nullable"],
+    ["groupId", "nullable"],
+    ["siteId", "nullable"],
+    ["teamId", "nullable"],
+  ],
+);
+
+const ERROR = declared([["message", "text"]], [["errorCode", "nullable"]], [["stackTrace", "nullable"]]);
 
 const enc = encodeURIComponent;
 const link = (href: string) => ({ href });
@@ -16,17 +225,17 @@ const link = (href: string) => ({ href });
 /** RESTExceptionInfo: v6 has only `message`; v7 adds `errorCode` (ProxyOffline or null); v8 more. */
 export function errorBody(
   version: ApiVersion | undefined,
+  mode: FieldMode,
   message: string,
   code?: ErrorCode,
   stackTrace?: string,
 ): Record<string, unknown> {
-  if (version === undefined || version === "v6") return { message };
-  if (version === "v7") return { message, errorCode: code === "ProxyOffline" ? code : null };
-  return { message, errorCode: code ?? null, ...(stackTrace ? { stackTrace } : {}) };
+  const errorCode = version === "v7" ? (code === "ProxyOffline" ? code : undefined) : code;
+  return shape(mode, ERROR[version ?? "v6"], { message, errorCode, stackTrace });
 }
 
 export function renderOrganization(
-  v: ApiVersion,
+  { version: v, mode }: Out,
   org: SimOrganization,
   extendedView: boolean,
 ): Record<string, unknown> {
@@ -45,15 +254,15 @@ export function renderOrganization(
     firstBackuptime: org.firstBackuptime,
     lastBackuptime: org.lastBackuptime,
   };
-  if (v !== "v6") out.description = org.description;
-  if (v === "v8") out.msid = org.msid;
+  out.description = org.description;
+  out.msid = org.msid;
   if (extendedView) {
-    const settings = {
+    const settings = shape(mode, CONNECTION_SETTINGS, {
       useApplicationOnlyAuth: true,
       officeOrganizationName: org.officeName,
       applicationId: org.msid,
       applicationCertificateThumbprint: "3F2A9C1B7E5D4A8F0B6C2E9D1A7F3B5C8E0D4A26",
-    };
+    });
     out.exchangeOnlineSettings = settings;
     out.sharePointOnlineSettings = settings;
   }
@@ -63,78 +272,75 @@ export function renderOrganization(
     groups: link(`${base}/Groups`),
     auditItems: link(`${base}/AuditItems`),
   };
-  return out;
+  return shape(mode, ORGANIZATION[v], out);
 }
 
 export function renderUser(
-  v: ApiVersion,
+  { version: v, mode }: Out,
   orgId: string,
   user: DirUser,
   id: string = user.id,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+  return shape(mode, USER[v], {
     id,
     displayName: user.displayName,
     name: user.name,
     type: user.type,
     locationType: user.locationType,
-  };
-  if (v !== "v6") {
-    if (user.onPremisesSid !== undefined) out.onPremisesSid = user.onPremisesSid;
-    if (user.office !== undefined) out.office = user.office;
-  }
-  if (v === "v8") {
-    out.msid = user.msid;
-    out.eTag = 1;
-  }
-  out._links = {
-    self: link(`/${v}/Organizations/${orgId}/Users/${enc(user.id)}`),
-    organization: link(`/${v}/Organizations/${orgId}`),
-  };
-  return out;
+    onPremisesSid: user.onPremisesSid,
+    office: user.office,
+    msid: user.msid,
+    eTag: 1,
+    _links: {
+      self: link(`/${v}/Organizations/${orgId}/Users/${enc(user.id)}`),
+      organization: link(`/${v}/Organizations/${orgId}`),
+    },
+  });
 }
 
+/** A group without mail has no `name`: null on v8, where it is nullable; empty before. */
 export function renderGroup(
-  v: ApiVersion,
+  { version: v, mode }: Out,
   orgId: string,
   group: DirGroup,
   id: string = group.id,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { id, displayName: group.displayName, name: group.name };
-  if (group.managedBy !== undefined) out.managedBy = group.managedBy;
-  if (group.site !== undefined) out.site = group.site;
-  out.type = group.type;
-  out.locationType = group.locationType;
-  if (v !== "v6" && group.onPremisesSid !== undefined) out.onPremisesSid = group.onPremisesSid;
-  if (v === "v8") {
-    out.msid = group.msid;
-    out.eTag = 1;
-  }
   const self = `/${v}/Organizations/${orgId}/Groups/${enc(group.id)}`;
-  out._links = {
-    self: link(self),
-    members: link(`${self}/Members`),
-    organization: link(`/${v}/Organizations/${orgId}`),
-  };
-  return out;
+  return shape(mode, GROUP[v], {
+    id,
+    displayName: group.displayName,
+    name: group.name || undefined,
+    managedBy: group.managedBy,
+    site: group.site,
+    type: group.type,
+    locationType: group.locationType,
+    onPremisesSid: group.onPremisesSid,
+    msid: group.msid,
+    eTag: 1,
+    _links: {
+      self: link(self),
+      members: link(`${self}/Members`),
+      organization: link(`/${v}/Organizations/${orgId}`),
+    },
+  });
 }
 
 export function renderMember(
-  v: ApiVersion,
+  { version: v, mode }: Out,
   orgId: string,
   group: DirGroup,
   ref: MemberRef,
   member: DirUser | DirGroup | undefined,
 ): Record<string, unknown> {
   const kind = ref.type === "User" ? "Users" : "Groups";
-  return {
+  return shape(mode, MEMBER[v], {
     groupId: group.id,
-    name: member?.displayName ?? "",
-    login: member?.name ?? "",
+    name: member?.displayName,
+    login: member?.name,
     type: member ? ref.type : "Unknown",
     isCloud: member ? member.locationType !== "OnPremises" : false,
     _links: { self: link(`/${v}/Organizations/${orgId}/${kind}/${enc(ref.id)}`) },
-  };
+  });
 }
 
 /**
@@ -142,26 +348,27 @@ export function renderMember(
  * upper-cased), as VB365 may: clients must match principals by `name` or `msid`.
  */
 export function renderAuditItem(
-  v: ApiVersion,
+  out: Out,
   orgId: string,
   entry: AuditEntry,
   principal: DirUser | DirGroup | undefined,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: entry.id, type: entry.type };
   const id = equivalentId(entry.principalId);
-  if (entry.type === "User") {
-    out.user = principal ? renderUser(v, orgId, principal as DirUser, id) : { id, displayName: "", name: "" };
-  } else {
-    out.group = principal
-      ? renderGroup(v, orgId, principal as DirGroup, id)
-      : { id, displayName: "", name: "" };
-  }
-  out._links = { organization: link(`/${v}/Organizations/${orgId}`) };
-  return out;
+  const who =
+    entry.type === "User"
+      ? { user: principal ? renderUser(out, orgId, principal as DirUser, id) : { id } }
+      : { group: principal ? renderGroup(out, orgId, principal as DirGroup, id) : { id } };
+  return shape(out.mode, AUDIT_ITEM[out.version], {
+    id: entry.id,
+    type: entry.type,
+    ...who,
+    _links: { organization: link(`/${out.version}/Organizations/${orgId}`) },
+  });
 }
 
-export function renderEmailSettings(v: ApiVersion, s: EmailSettings): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+export function renderEmailSettings({ version: v, mode }: Out, s: EmailSettings): Record<string, unknown> {
+  return shape(mode, EMAIL_SETTINGS[v], {
+    _links: { self: link(`/${v}/AuditEmailSettings`) },
     enableNotification: s.enableNotification,
     smtpServer: s.smtpServer,
     port: s.port,
@@ -171,21 +378,17 @@ export function renderEmailSettings(v: ApiVersion, s: EmailSettings): Record<str
     from: s.from,
     to: s.to,
     subject: s.subject,
-  };
-  if (v !== "v6") {
-    out.authenticationType = s.authenticationType;
-    if (s.userId !== undefined) out.userId = s.userId;
-    if (s.mailApiUrl !== undefined) out.mailApiUrl = s.mailApiUrl;
-    if (s.clientId !== undefined) out.clientId = s.clientId;
-    if (s.tenantId !== undefined) out.tenantId = s.tenantId;
-  }
-  out._links = { self: link(`/${v}/AuditEmailSettings`) };
-  return out;
+    authenticationType: s.authenticationType,
+    clientId: s.clientId,
+    tenantId: s.tenantId,
+    userId: s.userId,
+    mailApiUrl: s.mailApiUrl,
+  });
 }
 
-export function renderSession(v: ApiVersion, s: SessionRecord): Record<string, unknown> {
+export function renderSession({ version: v, mode }: Out, s: SessionRecord): Record<string, unknown> {
   const self = `/${v}/RestoreSessions/${s.id}`;
-  return {
+  return shape(mode, SESSION[v], {
     id: s.id,
     name: s.name,
     organization: s.organization,
@@ -199,38 +402,27 @@ export function renderSession(v: ApiVersion, s: SessionRecord): Record<string, u
     scopeName: s.scopeName,
     clientHost: s.clientHost,
     reason: s.reason,
-    ...(v === "v8" ? { eTag: s.eTag } : {}),
+    eTag: s.eTag,
     _links: {
       self: link(self),
       events: link(`${self}/Events`),
       organization: link(`/${v}/Organizations/${s.organizationId}`),
     },
-  };
+  });
 }
 
-/** Events name the user or group they touched only from v8; before, only names tell. */
-export function renderEvent(v: ApiVersion, s: SessionRecord, e: EventRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    id: e.id,
-    type: e.type,
-    status: e.status,
-    itemName: e.itemName,
-  };
-  if (e.itemType !== undefined) out.itemType = e.itemType;
-  if (e.itemSizeBytes !== undefined) out.itemSizeBytes = e.itemSizeBytes;
-  if (e.source !== undefined) out.source = e.source;
-  if (e.target !== undefined) out.target = e.target;
-  out.startTime = e.startTime;
-  out.endTime = e.endTime;
-  if (e.duration !== undefined) out.duration = e.duration;
-  out.title = e.title;
-  out.message = e.message;
-  out.order = e.order;
-  if (v === "v8") {
-    out.organizationId = s.organizationId;
-    if (e.userId !== undefined) out.userId = e.userId;
-    if (e.groupId !== undefined) out.groupId = e.groupId;
-  }
-  out._links = { session: link(`/${v}/RestoreSessions/${s.id}`) };
-  return out;
+/**
+ * Events name the user or group they touched only from v8; before, only names tell. On v8 the
+ * ids an event has none of (a mailbox event has no `siteId`, say) are null.
+ */
+export function renderEvent(
+  { version: v, mode }: Out,
+  s: SessionRecord,
+  e: EventRecord,
+): Record<string, unknown> {
+  return shape(mode, EVENT[v], {
+    ...e,
+    organizationId: s.organizationId,
+    _links: { session: link(`/${v}/RestoreSessions/${s.id}`) },
+  });
 }

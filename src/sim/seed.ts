@@ -119,11 +119,14 @@ function vbridge(generatedUsers: number): SimOrganization {
   const accounts = hybridUser(SEED.sharedMailbox, 3001, "Auckland", "Shared");
   for (const u of [ben, sarah, simon, aroha, liam, priya, tom, accounts]) directory.addUser(u);
 
-  const { executiveTeam, finance, itSecurity } = SEED.groups;
+  const { executiveTeam, finance, itSecurity, legalHold } = SEED.groups;
   // Executive Team comes first: it is the seeded audit item, and many lists start with it.
   directory.addGroup(group(executiveTeam, "Office365", users(aroha, liam), { managedBy: aroha.name }));
   directory.addGroup(group(finance, "Security", users(liam, priya, ben, accounts)));
   directory.addGroup(group(itSecurity, "Security", users(tom, simon, sarah)));
+  directory.addGroup(
+    group(legalHold, "Security", users(sarah, tom), { onPremisesSid: sidString(VBRIDGE_DOMAIN, 3107) }),
+  );
   directory.addGroup(
     group(
       {

@@ -22,6 +22,7 @@ import type { PrincipalKind } from "./model.ts";
 import { errorBody } from "./render.ts";
 import { bearerToken } from "./routes/auth.ts";
 import { type RouteMatch, Router } from "./routes/index.ts";
+import type { FieldMode } from "./shape.ts";
 import { SimState } from "./state.ts";
 import { Stats } from "./stats.ts";
 import type { SimPrincipal, SimulatorControl, SimulatorOptions, VboSimulator } from "./types.ts";
@@ -67,6 +68,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     organizations: options.organizations ?? 0,
     usersPerOrganization: options.usersPerOrganization ?? 10,
     stats,
+    fieldMode: options.fields ?? "realistic",
+    productVersion: options.productVersion,
+    operatorAuthenticationOnly: options.operatorAuthenticationOnly ?? false,
   });
   const faults = new Faults(options.latencyMs ?? 0, () => state.tokens.expireAll());
   const router = new Router();
@@ -75,7 +79,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       // A bug in a route must not take the server down; answer 500 if still possible.
-      if (!res.headersSent && !res.destroyed) send(res, fromError(undefined, err));
+      if (!res.headersSent && !res.destroyed) send(res, fromError(undefined, state.fieldMode, err));
       else res.destroy();
     });
   };
@@ -116,7 +120,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     const version = match.kind === "found" ? match.version : versionOf(segments[0]);
     const failure = faults.takeFailure(method, url.pathname);
     if (failure) {
-      send(res, injected(version, failure));
+      send(res, injected(version, state.fieldMode, failure));
       return;
     }
 
@@ -124,7 +128,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     try {
       response = await dispatch(state, req, url, match, abort.signal);
     } catch (err) {
-      response = fromError(version, err);
+      response = fromError(version, state.fieldMode, err);
     }
     if (drop === "after") {
       req.socket.destroy();
@@ -191,6 +195,7 @@ function dispatch(
   }
   const ctx: RequestContext = {
     version: match.version,
+    out: { version: match.version, mode: state.fieldMode },
     method: match.route.method,
     path: url.pathname,
     params: match.params,
@@ -206,18 +211,22 @@ function versionOf(segment: string | undefined): ApiVersion | undefined {
   return API_VERSIONS.find((v) => v === segment?.toLowerCase());
 }
 
-function fromError(version: ApiVersion | undefined, err: unknown): SimResponse {
+function fromError(version: ApiVersion | undefined, mode: FieldMode, err: unknown): SimResponse {
   if (err instanceof SimHttpError) {
-    return { status: err.status, body: errorBody(version, err.message, err.code), headers: err.headers };
+    return {
+      status: err.status,
+      body: errorBody(version, mode, err.message, err.code),
+      headers: err.headers,
+    };
   }
   const message = err instanceof Error ? err.message : String(err);
   return {
     status: 500,
-    body: errorBody(version, `An error has occurred: ${message}`, undefined, FAKE_STACK),
+    body: errorBody(version, mode, `An error has occurred: ${message}`, undefined, FAKE_STACK),
   };
 }
 
-function injected(version: ApiVersion | undefined, rule: FailureRule): SimResponse {
+function injected(version: ApiVersion | undefined, mode: FieldMode, rule: FailureRule): SimResponse {
   const headers: Record<string, string> = {};
   if (rule.retryAfterSeconds !== undefined) headers["Retry-After"] = String(rule.retryAfterSeconds);
   if (rule.rawBody !== undefined) {
@@ -227,7 +236,8 @@ function injected(version: ApiVersion | undefined, rule: FailureRule): SimRespon
   const message = STATUS_TEXT[rule.status] ?? `HTTP ${rule.status}`;
   const code =
     rule.status === 404 ? "ResourceNotFound" : rule.status === 400 ? "ParameterValidationFailure" : undefined;
-  const body = rule.body ?? errorBody(version, message, code, rule.status === 500 ? FAKE_STACK : undefined);
+  const body =
+    rule.body ?? errorBody(version, mode, message, code, rule.status === 500 ? FAKE_STACK : undefined);
   return { status: rule.status, body, headers };
 }
 

@@ -8,6 +8,7 @@ import type { EmailSettings, SimOrganization } from "./model.ts";
 import { ResultSets } from "./paging.ts";
 import { ChangeFeed, RestoreStore } from "./restore.ts";
 import { seedEmailSettings, seedOrganizations, seedRestoreSessions } from "./seed.ts";
+import type { FieldMode } from "./shape.ts";
 import type { Stats } from "./stats.ts";
 
 export interface StateOptions {
@@ -21,6 +22,9 @@ export interface StateOptions {
   organizations: number;
   usersPerOrganization: number;
   stats: Stats;
+  fieldMode: FieldMode;
+  productVersion?: string | undefined;
+  operatorAuthenticationOnly: boolean;
 }
 
 export class SimState {
@@ -39,6 +43,9 @@ export class SimState {
   readonly sets = new ResultSets();
   readonly stats: Stats;
   readonly installationId = randomUuid();
+  readonly fieldMode: FieldMode;
+  readonly operatorAuthenticationOnly: boolean;
+  readonly #productVersion: string | undefined;
 
   constructor(options: StateOptions) {
     this.versions = new Set(options.versions);
@@ -46,6 +53,9 @@ export class SimState {
     this.password = options.password;
     this.clock = options.clock;
     this.stats = options.stats;
+    this.fieldMode = options.fieldMode;
+    this.operatorAuthenticationOnly = options.operatorAuthenticationOnly;
+    this.#productVersion = options.productVersion;
     this.tokens = new TokenStore(options.clock, options.tokenLifetimeSeconds);
     this.tokenQuota = options.tokenRateLimit ? new RateLimiter(options.tokenRateLimit) : undefined;
     this.organizations = seedOrganizations(options);
@@ -64,6 +74,7 @@ export class SimState {
 
   /** The product version ServiceInstance reports: that of the newest API served. */
   get productVersion(): string {
+    if (this.#productVersion !== undefined) return this.#productVersion;
     if (this.versions.has("v8")) return "8.1.0.305";
     if (this.versions.has("v7")) return "7.1.0.1401";
     return "6.1.0.222";

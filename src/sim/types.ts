@@ -5,6 +5,7 @@
  */
 import type { Clock } from "../clock.ts";
 import type { ApiVersion, ExceptionInfo } from "../vbo/schemas.ts";
+import type { FieldMode } from "./shape.ts";
 
 export interface SimulatorOptions {
   /** Versions served; a path of another version answers 404. Default: v6, v7 and v8. */
@@ -29,6 +30,19 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Time as the server sees it (token expiry, session times). */
   clock?: Clock;
+  /**
+   * How fields without a value are written: `realistic` (default) writes every field the version
+   * declares, null where nullable, as ASP.NET does; `sparse` leaves them out.
+   */
+  fields?: FieldMode;
+  /** The build `ServiceInstance` reports; default that of the newest version served (8.1, 7.1, 6.1). */
+  productVersion?: string;
+  /**
+   * The REST API set to restore operator authentication only: an administrator's password grant
+   * is refused with 403. (What a real server answers is not documented; this is the assumption the
+   * bot's message is built on.)
+   */
+  operatorAuthenticationOnly?: boolean;
 }
 
 export interface FaultMatch {
@@ -187,9 +201,21 @@ export const SEED = {
       name: "it.security@vbridge.co.nz",
       displayName: "IT Security",
     },
+    /** A security group synced from Active Directory without a mail address: `name` is null (v8) or empty. */
+    legalHold: {
+      id: "e5f6a7b8-c9d0-4e1f-8a2b-4c5d6e7f8091c0ffee00-0000-4000-8000-000000000000AQUAAAAAAAUVAAAAervaJPfu-8CbZ-GQIwwAAA",
+      name: "",
+      displayName: "Legal Hold Reviewers",
+    },
   },
-  /** The seeded audit item of the Executive Team group. */
-  auditItems: { executiveTeam: "8c7b6a59-4837-4261-9f0e-d1c2b3a4f5e6" },
+  /**
+   * The seeded audit item of the Executive Team group. VB365 builds an audit item's id from the
+   * item's own GUID followed by the principal's id.
+   */
+  auditItems: {
+    executiveTeam:
+      "8c7b6a59-4837-4261-9f0e-d1c2b3a4f5e6a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d00000000-0000-0000-0000-000000000000",
+  },
   /** A second organization, so that choosing the organization matters. */
   contoso: { id: "2f9a1b7c-3d4e-4f50-8a6b-7c8d9e0f1a2b", name: "Contoso" },
   /** Contoso's own Ben Young: same display name, another UPN. */

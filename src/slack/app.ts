@@ -1,8 +1,9 @@
 /**
  * The Bolt app: Socket Mode when an app token is configured (outbound only: the usual choice next
  * to a VB365 server on a private network), HTTP mode otherwise. In HTTP mode the bot's own HTTP
- * server (src/http/server.ts) hands `POST /slack/events` to `requestListener`; Bolt's own server is
- * never started. Listeners live in ./listeners/<kind>/index.ts and only register handlers.
+ * server (src/http/server.ts) verifies `POST /slack/events` and hands it to `requestListener`; Bolt's
+ * own server is never started. Listeners live in ./listeners/<kind>.ts and only register handlers,
+ * each through one guard (listeners/guard.ts) that answers the person whatever fails.
  */
 import type { RequestListener } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
@@ -10,12 +11,12 @@ import type { WebClientOptions } from "@slack/web-api";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { slackLogger } from "./client.ts";
-import { registerActions } from "./listeners/actions/index.ts";
-import { registerCommands } from "./listeners/commands/index.ts";
+import { registerActions } from "./listeners/actions.ts";
+import { registerCommands } from "./listeners/commands.ts";
 import type { ListenerDeps } from "./listeners/context.ts";
-import { registerEvents } from "./listeners/events/index.ts";
-import { registerOptions } from "./listeners/options/index.ts";
-import { registerViews } from "./listeners/views/index.ts";
+import { registerEvents } from "./listeners/events.ts";
+import { registerOptions } from "./listeners/options.ts";
+import { registerViews } from "./listeners/views.ts";
 
 export interface SlackAppDeps {
   slack: Config["slack"];
@@ -29,7 +30,7 @@ export interface SlackAppDeps {
 export interface SlackApp {
   readonly app: App;
   readonly mode: "socket" | "http";
-  /** HTTP mode: what `POST /slack/events` is handed to (after the timestamp check). */
+  /** HTTP mode: what `POST /slack/events` is handed to, once its signature is verified. */
   readonly requestListener: RequestListener | undefined;
   /** Listener runs not finished yet (a command still waiting on VB365, say). */
   inFlight(): number;
@@ -66,6 +67,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       logger,
       // Answer Slack when ack() is called, and let the listener carry on with VB365 afterwards.
       processBeforeResponse: false,
+      // src/http/server.ts verifies every request (src/slack/signing.ts, stricter than Bolt: future
+      // timestamps too) before handing it here; one check, with one owner.
+      signatureVerification: false,
     });
     app = new App({
       token: slack.botToken,
@@ -78,7 +82,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   }
 
   let running = 0;
-  app.use(async ({ body, next }) => {
+  app.use(async ({ body, context, next }) => {
     running++;
     const started = performance.now();
     let failed = false;
@@ -89,17 +93,21 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       throw err;
     } finally {
       running--;
-      // One line per thing a person did in Slack: what, who, and how long the bot took over it.
+      // One line per thing a person did in Slack: what, who, and how long the bot took over it. A
+      // failure was logged by the listener's guard (listeners/guard.ts); its reference ties the two.
+      const ref = typeof context.failedRef === "string" ? context.failedRef : undefined;
       log.info("slack request handled", {
         ...describeSlackRequest(body),
         durationMs: Math.round(performance.now() - started),
-        ...(failed ? { failed } : {}),
+        ...(failed || ref ? { failed: true } : {}),
+        ...(ref ? { ref } : {}),
       });
     }
   });
+  // Listeners never throw (their guard answers and logs); this is for Bolt's own failures.
   app.error(async (error) => {
     const original = (error as { original?: unknown }).original;
-    log.error("a Slack listener failed", {
+    log.error("Bolt failed outside a listener", {
       error: { name: error.name, message: error.message, code: (error as { code?: unknown }).code },
       ...(original instanceof Error ? { cause: { name: original.name, message: original.message } } : {}),
     });

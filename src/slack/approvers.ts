@@ -8,10 +8,9 @@
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
-import type { ApproverRoster } from "../core/ports.ts";
-import type { ApproverDirectory } from "../core/requests.ts";
+import type { Approvers } from "../core/requests/ports.ts";
+import { callSlack, slackErrorCode } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { callSlack, slackErrorCode } from "./errors.ts";
 
 export interface ApproversDeps {
   web: WebClient;
@@ -23,8 +22,6 @@ export interface ApproversDeps {
   /** After a failure, how long before Slack is asked again; default 30 seconds. */
   retryMs?: number;
 }
-
-export interface Approvers extends ApproverDirectory, ApproverRoster {}
 
 export function createApprovers(deps: ApproversDeps): Approvers {
   const log = deps.logger.child({ component: "approvers" });
@@ -67,9 +64,9 @@ export function createApprovers(deps: ApproversDeps): Approvers {
   }
 
   return {
-    async isApprover(slackUserId) {
-      if (configured.has(slackUserId)) return true;
-      return (await groupMembers()).has(slackUserId);
+    async isApprover(userId) {
+      if (configured.has(userId)) return true;
+      return (await groupMembers()).has(userId);
     },
     async members() {
       return [...new Set([...configured, ...(await groupMembers())])];

@@ -1,13 +1,24 @@
 /**
  * `ChatOut` over the Slack Web API: posting and updating channel messages for every part of the bot
- * (approval messages, DMs, the digest, alerts). A failure is logged with Slack's error code and
- * rethrown as a `SlackCallError`, so the caller decides whether it matters; none of them crash.
+ * (approval messages, DMs, the digest, alerts). A failure is thrown as a `SlackCallError` and not
+ * logged here: the caller decides whether it matters, and logs it once.
  */
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
-import type { ChatOut, OutgoingMessage } from "../core/ports.ts";
+import { callSlack, SlackCallError } from "../errors.ts";
+import type { OutgoingMessage } from "./blocks/kit.ts";
+
+/** Posting to Slack channels and updating what was posted. */
+export interface ChatOut {
+  post(
+    channel: string,
+    message: OutgoingMessage,
+    options?: { threadTs?: string },
+  ): Promise<{ channel: string; ts: string }>;
+  update(channel: string, ts: string, message: OutgoingMessage): Promise<void>;
+}
+
 import type { Logger } from "../logger.ts";
-import { callSlack, SlackCallError } from "./errors.ts";
 
 export function createChatOut(web: WebClient, logger: Logger): ChatOut {
   const log = logger.child({ component: "slack-chat" });
@@ -16,41 +27,27 @@ export function createChatOut(web: WebClient, logger: Logger): ChatOut {
 
   return {
     async post(channel, message, options = {}) {
-      try {
-        const result = await callSlack("chat.postMessage", () =>
-          web.chat.postMessage({
-            channel,
-            text: message.text,
-            ...(message.blocks ? { blocks: blocksOf(message) } : {}),
-            ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
-          }),
-        );
-        if (typeof result.ts !== "string" || typeof result.channel !== "string") {
-          throw new SlackCallError("chat.postMessage", "no_ts_in_answer");
-        }
-        log.debug("slack message posted", { channel: result.channel, ts: result.ts });
-        return { channel: result.channel, ts: result.ts };
-      } catch (err) {
-        log.warn("posting a Slack message failed", { channel, error: describe(err) });
-        throw err;
+      const result = await callSlack("chat.postMessage", () =>
+        web.chat.postMessage({
+          channel,
+          text: message.text,
+          ...(message.blocks ? { blocks: blocksOf(message) } : {}),
+          ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+        }),
+      );
+      if (typeof result.ts !== "string" || typeof result.channel !== "string") {
+        throw new SlackCallError("chat.postMessage", "no_ts_in_answer");
       }
+      log.debug("slack message posted", { channel: result.channel, ts: result.ts });
+      return { channel: result.channel, ts: result.ts };
     },
 
     async update(channel, ts, message) {
-      try {
-        // Blocks always go with an update: left out, Slack would keep the old ones (and their buttons).
-        await callSlack("chat.update", () =>
-          web.chat.update({ channel, ts, text: message.text, blocks: blocksOf(message) }),
-        );
-        log.debug("slack message updated", { channel, ts });
-      } catch (err) {
-        log.warn("updating a Slack message failed", { channel, ts, error: describe(err) });
-        throw err;
-      }
+      // Blocks always go with an update: left out, Slack would keep the old ones (and their buttons).
+      await callSlack("chat.update", () =>
+        web.chat.update({ channel, ts, text: message.text, blocks: blocksOf(message) }),
+      );
+      log.debug("slack message updated", { channel, ts });
     },
   };
-}
-
-function describe(err: unknown): string {
-  return err instanceof SlackCallError ? err.slackError : "unexpected error";
 }

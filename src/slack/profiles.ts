@@ -1,24 +1,21 @@
 /**
- * `SlackProfiles` over `users.info` (scope `users:read.email`): a mentioned member's profile e-mail,
+ * `MemberProfiles` over `users.info` (scope `users:read.email`): a mentioned member's profile e-mail,
  * which is how `/vbo-audit add @ben` finds Ben's Microsoft 365 user. Answers are cached briefly, so
  * a burst of commands naming one person asks Slack once.
  */
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
-import type { SlackProfiles } from "../core/commands.ts";
-import type { Logger } from "../logger.ts";
-import { callSlack, slackErrorCode } from "./errors.ts";
+import type { MemberProfiles } from "../core/directory/ports.ts";
+import { callSlack, slackErrorCode } from "../errors.ts";
 
 export interface ProfilesDeps {
   web: WebClient;
   clock: Clock;
-  logger: Logger;
   /** Default 10 minutes. */
   cacheMs?: number;
 }
 
-export function createSlackProfiles(deps: ProfilesDeps): SlackProfiles {
-  const log = deps.logger.child({ component: "profiles" });
+export function createMemberProfiles(deps: ProfilesDeps): MemberProfiles {
   const cacheMs = deps.cacheMs ?? 10 * 60_000;
   const cache = new Map<string, { email: string | undefined; until: number }>();
 
@@ -35,9 +32,8 @@ export function createSlackProfiles(deps: ProfilesDeps): SlackProfiles {
         cache.set(userId, { email, until: now + cacheMs });
         return email;
       } catch (err) {
-        // Nobody by that id: as good as a member without an e-mail.
+        // Nobody by that id: as good as a member without an e-mail. Anything else: the caller decides.
         if (slackErrorCode(err) === "user_not_found") return undefined;
-        log.warn("could not read a member's Slack profile", { userId, error: slackErrorCode(err) });
         throw err;
       }
     },

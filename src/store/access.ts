@@ -3,35 +3,10 @@
  * posted for each (`access_alerts`), so that a session is alerted once across runs and restarts and
  * a later matching event updates that alert instead of posting another.
  */
+import type { AccessStore, PostedAlert, SeenSession, WatchedSession } from "../core/access/ports.ts";
 import type { Database } from "./db.ts";
 
 const iso = (d: Date) => d.toISOString();
-
-export interface WatchedSession {
-  /** Lower-cased. */
-  sessionId: string;
-  organization: string | null;
-  creationTime: Date;
-  state: string;
-  /** null: the last examination failed; look again. */
-  fingerprint: string | null;
-  eventCount: number;
-  failures: number;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-}
-
-export interface PostedAlert {
-  sessionId: string;
-  organizationId: string | null;
-  organizationName: string | null;
-  channel: string;
-  ts: string;
-  contentHash: string;
-  itemCount: number;
-  postedAt: Date;
-  updatedAt: Date;
-}
 
 interface SessionRow {
   session_id: string;
@@ -88,16 +63,7 @@ const ALERT_COLUMNS =
 
 export const sessionKey = (id: string) => id.trim().toLowerCase();
 
-export interface SeenSession {
-  sessionId: string;
-  organization: string | null;
-  creationTime: Date;
-  state: string;
-  fingerprint: string;
-  eventCount: number;
-}
-
-export class AccessWatchRepository {
+export class AccessWatchRepository implements AccessStore {
   readonly #getSession;
   readonly #upsertSession;
   readonly #markFailed;
@@ -113,17 +79,7 @@ export class AccessWatchRepository {
       `SELECT ${SESSION_COLUMNS} FROM access_sessions WHERE session_id = ?`,
     );
     this.#upsertSession = db.prepare<
-      [
-        {
-          session_id: string;
-          organization: string | null;
-          creation_time: string;
-          state: string;
-          fingerprint: string | null;
-          event_count: number;
-          at: string;
-        },
-      ]
+      [Omit<SessionRow, "failures" | "first_seen_at" | "last_seen_at"> & { at: string }]
     >(
       `INSERT INTO access_sessions (session_id, organization, creation_time, state, fingerprint, event_count,
          failures, first_seen_at, last_seen_at)

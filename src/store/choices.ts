@@ -2,10 +2,10 @@
  * Pending choices among several matching principals (migrations/030_pending_choices.sql): what the
  * person asked, and the candidates they were shown, kept server-side so a button carries only an id
  * and an index. Taking a choice is a conditional UPDATE, so a double click creates one request.
- * Owned by the Slack-app engineer; the store's other repositories do not use it.
  */
-import type { ChoiceStore, PendingChoice, TakeResult } from "../core/commands.ts";
-import type { Candidate } from "../core/resolver.ts";
+
+import type { Candidate } from "../core/directory/resolver.ts";
+import type { ChoiceStore, PendingChoice, TakeResult } from "../core/requests/ports.ts";
 import type { Database } from "./db.ts";
 
 interface ChoiceRow {

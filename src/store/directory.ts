@@ -4,35 +4,16 @@
  * it searches by and reads the entries it answers with back from here, by row; the rows also let a
  * restart answer before a full sync.
  *
- * Each organization's rows belong to a scope (see migrations/040_directory_scopes.sql): a sync
+ * Each organization's rows belong to a scope (see migrations/011_directory_scopes.sql): a sync
  * writes a new scope page by page, one transaction a page, while lookups keep reading the current
  * one; committing makes the new scope current in one transaction, so a reader never sees half a
  * directory, and the old rows are dropped afterwards a range at a time (`purge`).
  */
 import type { DirectoryEntry } from "../core/directory/entry.ts";
-import type { EntryRows } from "../core/directory/rows.ts";
+import type { DirectoryCache, DirectorySync, DirectorySyncWriter } from "../core/directory/ports.ts";
 import type { PrincipalType } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
-
-export interface DirectorySync {
-  organizationId: string;
-  syncedAt: Date;
-  users: number;
-  groups: number;
-  durationMs: number;
-}
-
-/** A sync being written: its rows go into a new scope that lookups do not see until `commit`. */
-export interface DirectorySyncWriter {
-  /** Stores entries (one transaction); the rows they are under. */
-  append(entries: readonly DirectoryEntry[], seenAt: Date): number[];
-  /** Drops rows an index found replaced (the same principal listed twice). */
-  remove(rows: readonly number[]): void;
-  /** Makes this copy the organization's directory and records the sync, in one transaction. */
-  commit(sync: { syncedAt: Date; durationMs: number; users: number; groups: number }): void;
-  /** Gives the copy up; its rows go with the next `purge`. */
-  abort(): void;
-}
+import { guarded } from "./guard.ts";
 
 interface EntryRow {
   type: PrincipalType;
@@ -72,7 +53,7 @@ function toEntry(row: EntryRow): DirectoryEntry {
   return entry;
 }
 
-export class DirectoryRepository implements EntryRows {
+export class DirectoryRepository implements DirectoryCache {
   readonly #db: Database;
   readonly #readRow;
   readonly #chunk;
@@ -165,27 +146,32 @@ export class DirectoryRepository implements EntryRows {
   }
 
   /**
-   * The organization's cached entries with their rows, `size` at a time. Each step is a query of its
-   * own, so the caller may write to the database between steps (a restart's index load yields to
-   * Slack requests); a sync committed meanwhile ends the walk early.
+   * The organization's cached entries with their rows, `size` after row `after`. One query a chunk,
+   * so that the caller may write between chunks (a restart's index load yields to Slack requests);
+   * a sync committed meanwhile ends the walk early.
    */
-  *walk(organizationId: string, size: number): Generator<{ rows: number[]; entries: DirectoryEntry[] }> {
+  chunk(
+    organizationId: string,
+    after: number | undefined,
+    size: number,
+  ): { rows: number[]; entries: DirectoryEntry[] } {
     const scope = this.#currentScope.get(organizationId);
-    if (scope === undefined) return;
-    const end = (scope + 1) * SCOPE_ROWS;
-    let after = scope * SCOPE_ROWS - 1;
-    for (;;) {
-      const chunk = this.#chunk.all(after, end, size);
-      if (chunk.length === 0) return;
-      yield { rows: chunk.map((r) => r.row), entries: chunk.map(toEntry) };
-      after = (chunk.at(-1) as { row: number }).row;
-      if (chunk.length < size) return;
-    }
+    if (scope === undefined) return { rows: [], entries: [] };
+    const from = Math.max(after ?? -1, scope * SCOPE_ROWS - 1);
+    const rows = this.#chunk.all(from, (scope + 1) * SCOPE_ROWS, size);
+    return { rows: rows.map((r) => r.row), entries: rows.map(toEntry) };
   }
 
   /** Every cached user and group of the organization. */
   load(organizationId: string): DirectoryEntry[] {
-    return [...this.walk(organizationId, 10_000)].flatMap((chunk) => chunk.entries);
+    const entries: DirectoryEntry[] = [];
+    let after: number | undefined;
+    for (;;) {
+      const chunk = this.chunk(organizationId, after, 10_000);
+      if (chunk.rows.length === 0) return entries;
+      entries.push(...chunk.entries);
+      after = chunk.rows.at(-1);
+    }
   }
 
   count(organizationId: string): number {
@@ -225,7 +211,8 @@ export class DirectoryRepository implements EntryRows {
     });
     if (scope === undefined) throw new Error("SQLite returned no scope");
     let next = scope * SCOPE_ROWS;
-    return {
+    // Its SQLite errors leave it as the store's own, as every repository's do (./guard.ts).
+    return guarded<DirectorySyncWriter>({
       append: (entries, seenAt) => {
         const rows = this.#transaction(() => this.#append(scope, next, entries, seenAt.toISOString()));
         next += entries.length;
@@ -249,7 +236,7 @@ export class DirectoryRepository implements EntryRows {
       abort: () => {
         this.#setState.run("retired", scope);
       },
-    };
+    });
   }
 
   /**

@@ -1,48 +1,72 @@
 /**
- * The store: one SQLite database and the repositories over it. Nothing outside `src/store/` writes
- * SQL; the core and the Slack side use these repositories.
+ * The store: one SQLite database and every repository over it, built once by `createStore(db)`.
+ * Nothing outside `src/store/` writes SQL. The repositories implement the core's ports (declared
+ * next to each feature in src/core), plus the jobs' own run records; each throws `StoreError`s only
+ * (guard.ts), never SQLite's errors.
  */
+import type { CoreStore } from "../core/index.ts";
+import { AccessWatchRepository } from "./access.ts";
+import { ChoiceRepository } from "./choices.ts";
 import type { Database } from "./db.ts";
 import { DirectoryRepository } from "./directory.ts";
-import { EventLog } from "./log.ts";
+import { guarded, storeErrorFrom } from "./guard.ts";
+import { JobRunRepository, JobStateRepository, RerenderQueueRepository } from "./jobs.ts";
+import { EventLogRepository } from "./log.ts";
 import { MessageRepository } from "./messages.ts";
 import { RequestRepository } from "./requests.ts";
+import { DigestRepository } from "./snapshots.ts";
 import { VoteRepository } from "./votes.ts";
 
 export { type Database, DatabaseSetupError, openDatabase } from "./db.ts";
-export { DirectoryRepository } from "./directory.ts";
-export { EventLog, type NewEvent, type VerifyResult, verifyLog } from "./log.ts";
-export { MessageRepository, type RequestMessage } from "./messages.ts";
-export { type Closing, type NewRequest, principalKey, RequestRepository } from "./requests.ts";
-export { VoteRepository } from "./votes.ts";
+export { type VerifyResult, verifyLog } from "./log.ts";
+export { principalKey } from "./requests.ts";
 
-export interface Store {
+export interface Store extends CoreStore {
   readonly db: Database;
   readonly requests: RequestRepository;
   readonly votes: VoteRepository;
   readonly messages: MessageRepository;
-  readonly log: EventLog;
-  /** The cached Microsoft 365 directory the resolver answers from. */
+  readonly log: EventLogRepository;
   readonly directory: DirectoryRepository;
+  readonly choices: ChoiceRepository;
+  readonly rerenders: RerenderQueueRepository;
+  readonly digests: DigestRepository;
+  readonly access: AccessWatchRepository;
+  /** Small values that outlive the process (the access watcher's cursor). */
+  readonly state: JobStateRepository;
+  /** The jobs' run records: which run of which period, and how it ended. */
+  readonly runs: JobRunRepository;
   /**
    * Runs `fn` in one IMMEDIATE transaction (a savepoint when nested): every write inside commits
    * together or not at all, and no other connection writes in between.
    */
   transaction<T>(fn: () => T): T;
+  isOpen(): boolean;
 }
 
-/** Builds the repositories over an open database; their statements are prepared once, here. */
+/** Builds every repository over an open database; their statements are prepared once, here. */
 export function createStore(db: Database): Store {
   return {
     db,
-    requests: new RequestRepository(db),
-    votes: new VoteRepository(db),
-    messages: new MessageRepository(db),
-    log: new EventLog(db),
-    directory: new DirectoryRepository(db),
+    requests: guarded(new RequestRepository(db)),
+    votes: guarded(new VoteRepository(db)),
+    messages: guarded(new MessageRepository(db)),
+    log: guarded(new EventLogRepository(db)),
+    directory: guarded(new DirectoryRepository(db)),
+    choices: guarded(new ChoiceRepository(db)),
+    rerenders: guarded(new RerenderQueueRepository(db)),
+    digests: guarded(new DigestRepository(db)),
+    access: guarded(new AccessWatchRepository(db)),
+    state: guarded(new JobStateRepository(db)),
+    runs: guarded(new JobRunRepository(db)),
     transaction: <T>(fn: () => T): T => {
-      const tx = db.transaction(fn);
-      return db.inTransaction ? tx() : tx.immediate();
+      try {
+        const tx = db.transaction(fn);
+        return db.inTransaction ? tx() : tx.immediate();
+      } catch (err) {
+        throw storeErrorFrom(err);
+      }
     },
+    isOpen: () => db.open,
   };
 }

@@ -7,6 +7,8 @@
  * or a restart, cannot post the same digest twice. A run left unfinished by a crash stops blocking
  * its period once its lease has passed: the next claim marks it `abandoned`.
  */
+import type { KeyValueState } from "../core/access/ports.ts";
+import type { QueuedRerender, RerenderQueue } from "../core/requests/ports.ts";
 import type { Database } from "./db.ts";
 
 const iso = (d: Date) => d.toISOString();
@@ -97,18 +99,7 @@ export class JobRunRepository {
     this.#ofPeriod = db.prepare<[string, string], RunRow>(
       `SELECT ${RUN_COLUMNS} FROM job_runs WHERE job = ? AND period = ? ORDER BY id`,
     );
-    this.#insert = db.prepare<
-      [
-        {
-          job: string;
-          period: string;
-          exclusive: number;
-          owner: string;
-          started_at: string;
-          lease_until: string;
-        },
-      ]
-    >(
+    this.#insert = db.prepare<[Omit<RunRow, "id" | "finished_at" | "outcome" | "detail">]>(
       `INSERT INTO job_runs (job, period, exclusive, owner, started_at, lease_until)
        VALUES (@job, @period, @exclusive, @owner, @started_at, @lease_until)`,
     );
@@ -210,7 +201,7 @@ export class JobRunRepository {
 }
 
 /** Named values kept between runs, e.g. the access watcher's cursor. */
-export class JobStateRepository {
+export class JobStateRepository implements KeyValueState {
   readonly #get;
   readonly #set;
 
@@ -231,15 +222,8 @@ export class JobStateRepository {
   }
 }
 
-export interface QueuedNotification {
-  requestId: number;
-  queuedAt: Date;
-  attempts: number;
-  lastError: string | null;
-}
-
-/** Requests whose Slack views must still be re-rendered after a change a job made. */
-export class NotificationQueue {
+/** Requests whose Slack views must still be re-rendered after a change (the jobs drain it). */
+export class RerenderQueueRepository implements RerenderQueue {
   readonly #enqueue;
   readonly #list;
   readonly #done;
@@ -256,7 +240,7 @@ export class NotificationQueue {
     );
     this.#list = (limit: number) =>
       list.all(limit).map(
-        (r): QueuedNotification => ({
+        (r): QueuedRerender => ({
           requestId: r.request_id,
           queuedAt: new Date(r.queued_at),
           attempts: r.attempts,
@@ -273,7 +257,7 @@ export class NotificationQueue {
     this.#enqueue.run(requestId, iso(at), shortDetail(error) ?? "");
   }
 
-  list(limit = 100): QueuedNotification[] {
+  list(limit = 100): QueuedRerender[] {
     return this.#list(limit);
   }
 

@@ -4,33 +4,13 @@
  * found by `verifyLog` even when someone bypasses the triggers with their own SQLite shell.
  */
 import { createHash } from "node:crypto";
-import type { EventKind, LogEvent, OrganizationRef } from "../core/types.ts";
-import type { PrincipalRef } from "../vbo/schemas.ts";
+import { canonicalJson } from "../canonical-json.ts";
+import type { EventLog, LogQuery, NewEvent } from "../core/ports.ts";
+import type { EventKind, LogEvent } from "../core/vocabulary.ts";
 import type { Database } from "./db.ts";
 
 /** The `prev_hash` of the first row. */
 export const GENESIS_HASH = "0".repeat(64);
-
-export interface NewEvent {
-  kind: EventKind;
-  /** A Slack user id, "system" or "vb365". */
-  actor: string;
-  at: Date;
-  requestId?: number | null;
-  organization?: OrganizationRef | null;
-  principal?: Pick<PrincipalRef, "type" | "id" | "name" | "displayName"> | null;
-  detail?: Record<string, unknown>;
-}
-
-export interface ListOptions {
-  /** Only events about this principal: UPN/name (any case) or id. */
-  principal?: string;
-  organizationId?: string;
-  /** Only events older than this id (for paging back). */
-  beforeId?: number;
-  /** At most this many; default 50. */
-  limit?: number;
-}
 
 interface EventRow {
   id: number;
@@ -47,25 +27,6 @@ interface EventRow {
   detail: string;
   prev_hash: string;
   hash: string;
-}
-
-/** JSON with object keys sorted at every depth, so equal content always serializes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? "null";
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 /**
@@ -121,7 +82,7 @@ function toEvent(row: EventRow): LogEvent {
 const COLUMNS =
   "id, at, kind, actor, request_id, organization_id, organization_name, principal_type, principal_id, principal_name, principal_display_name, detail, prev_hash, hash";
 
-export class EventLog {
+export class EventLogRepository implements EventLog {
   readonly #db: Database;
   readonly #last;
   readonly #insert;
@@ -184,7 +145,7 @@ export class EventLog {
   }
 
   /** Newest first. */
-  list(options: ListOptions = {}): LogEvent[] {
+  list(options: LogQuery = {}): LogEvent[] {
     const filter = {
       organization_id: options.organizationId ?? null,
       before_id: options.beforeId ?? null,

@@ -2,20 +2,12 @@
  * The Slack messages that show each request. The store is the source of truth and these are views
  * of it: after every change each one is re-rendered from the stored request.
  */
+import type { MessageRecords, RequestMessage } from "../core/requests/ports.ts";
 import type { Database } from "./db.ts";
 
 const iso = (d: Date) => d.toISOString();
 
-export interface RequestMessage {
-  requestId: number;
-  channel: string;
-  ts: string;
-  /** What the message is, e.g. "approval" (the channel post) or "dm". */
-  purpose: string;
-  createdAt: Date;
-}
-
-export class MessageRepository {
+export class MessageRepository implements MessageRecords {
   readonly #insert;
   readonly #list;
   readonly #find;

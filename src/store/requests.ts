@@ -3,7 +3,15 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
-import type { OrganizationRef, Request, RequestKind, RequestState } from "../core/types.ts";
+import type { Closing, NewRequest, RequestRecords } from "../core/requests/ports.ts";
+import {
+  APPLICABLE_STATES,
+  OPEN_STATES,
+  type Request,
+  type RequestKind,
+  type RequestState,
+} from "../core/requests/types.ts";
+import { principalKey as keyOf, samePrincipal } from "../vbo/principals.ts";
 import type { PrincipalRef } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 
@@ -40,19 +48,20 @@ const COLUMNS = `id, kind, organization_id, organization_name, principal_type, p
   decided_by, deny_reason, audit_for_ms, audit_expires_at, audit_expired_at, expiry_attempts, applied_at, apply_attempts,
   last_error, next_attempt_at`;
 
-const OPEN = "('pending', 'approved', 'apply_failed')";
-const APPLICABLE = "('approved', 'apply_failed')";
+/** An SQL list of states, from the core's own lists (never restated here). */
+const sqlStates = (states: readonly RequestState[]) => `(${states.map((s) => `'${s}'`).join(", ")})`;
+const OPEN = sqlStates(OPEN_STATES);
+const APPLICABLE = sqlStates(APPLICABLE_STATES);
 
 const iso = (d: Date) => d.toISOString();
 const date = (s: string | null) => (s === null ? null : new Date(s));
 
 /**
- * What identifies a principal across VB365's id formats: the lower-cased UPN (users) or name
- * (groups); the id only when there is no name.
+ * The stored `principal_key` (one open request per principal, enforced by the database). Whether
+ * two principals are the same is decided in one place, src/vbo/principals.ts.
  */
 export function principalKey(principal: Pick<PrincipalRef, "name" | "id">): string {
-  const name = principal.name.trim().toLowerCase();
-  return name !== "" ? name : `id:${principal.id}`;
+  return keyOf(principal);
 }
 
 function toRequest(row: RequestRow): Request {
@@ -86,25 +95,7 @@ function toRequest(row: RequestRow): Request {
   };
 }
 
-export interface NewRequest {
-  kind: RequestKind;
-  organization: OrganizationRef;
-  principal: PrincipalRef;
-  requester: string;
-  reason: string | null;
-  /** Time-bound adds only. */
-  auditForMs: number | null;
-  at: Date;
-}
-
-/** The end of a pending request's life. */
-export type Closing =
-  | { to: "approved"; by: string }
-  | { to: "denied"; by: string; reason: string }
-  | { to: "cancelled"; by: string }
-  | { to: "expired"; by: string };
-
-export class RequestRepository {
+export class RequestRepository implements RequestRecords {
   readonly #insert;
   readonly #get;
   readonly #findOpen;
@@ -153,11 +144,11 @@ export class RequestRepository {
          @audit_for_ms)`,
     );
     this.#get = db.prepare<[number], RequestRow>(`SELECT ${COLUMNS} FROM requests WHERE id = ?`);
-    this.#findOpen = db.prepare<[string, string, string, string | null], RequestRow>(
+    // Candidates by organization; `samePrincipal` picks the principal (open requests are few).
+    this.#findOpen = db.prepare<[string, string], RequestRow>(
       `SELECT ${COLUMNS} FROM requests
        WHERE organization_id = ? AND kind = ? AND state IN ${OPEN}
-         AND (principal_key = ? OR (principal_msid IS NOT NULL AND lower(principal_msid) = lower(?)))
-       ORDER BY id LIMIT 1`,
+       ORDER BY id`,
     );
     this.#listOpen = db.prepare<[], RequestRow>(
       `SELECT ${COLUMNS} FROM requests WHERE state IN ${OPEN} ORDER BY created_at, id`,
@@ -191,8 +182,8 @@ export class RequestRepository {
     );
     this.#laterApplied = db.prepare<[string, string, number], RequestRow>(
       `SELECT ${COLUMNS} FROM requests
-       WHERE organization_id = ? AND principal_key = ? AND id > ? AND state = 'applied'
-       ORDER BY id DESC LIMIT 1`,
+       WHERE organization_id = ? AND principal_type = ? AND id > ? AND state = 'applied'
+       ORDER BY id DESC`,
     );
     this.#touchPending = db.prepare<[string, number]>(
       "UPDATE requests SET updated_at = ? WHERE id = ? AND state = 'pending'",
@@ -240,7 +231,7 @@ export class RequestRepository {
   }
 
   /**
-   * Creates a pending request. Throws SQLite's UNIQUE constraint error when an open request for the
+   * Creates a pending request. Throws a `StoreError` of kind `conflict` when an open request for the
    * same organization, principal and kind exists (the caller then points to that one).
    */
   create(input: NewRequest): Request {
@@ -275,8 +266,10 @@ export class RequestRepository {
 
   /** The open (pending, approved or apply_failed) request for this principal and kind, if any. */
   findOpen(organizationId: string, principal: PrincipalRef, kind: RequestKind): Request | undefined {
-    const row = this.#findOpen.get(organizationId, kind, principalKey(principal), principal.msid ?? null);
-    return row === undefined ? undefined : toRequest(row);
+    return this.#findOpen
+      .all(organizationId, kind)
+      .map(toRequest)
+      .find((r) => samePrincipal(r.principal, principal));
   }
 
   /** Pending, approved and apply_failed requests, oldest first. */
@@ -315,8 +308,10 @@ export class RequestRepository {
 
   /** The newest applied request for the same principal made after `afterId`, if any. */
   findLaterApplied(request: Pick<Request, "id" | "organization" | "principal">): Request | undefined {
-    const row = this.#laterApplied.get(request.organization.id, principalKey(request.principal), request.id);
-    return row === undefined ? undefined : toRequest(row);
+    return this.#laterApplied
+      .all(request.organization.id, request.principal.type, request.id)
+      .map(toRequest)
+      .find((r) => samePrincipal(r.principal, request.principal));
   }
 
   /** Bumps `updated_at` of a pending request; false when it is no longer pending. */

@@ -3,43 +3,13 @@
  * gathered (`audit_snapshots`), which the next digest compares with VB365's list and the log of the
  * bot's own changes to find drift. A snapshot is replaced as a whole, in one transaction.
  */
-import type { AuditEntry } from "../core/digest.ts";
-import type { OrganizationRef } from "../core/types.ts";
+import type { AuditEntry } from "../core/digest/build.ts";
+import type { DigestRecord, DigestStore, NewDigest, Snapshot } from "../core/digest/ports.ts";
+import type { OrganizationRef } from "../core/vocabulary.ts";
 import type { PrincipalType } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
 
 const iso = (d: Date) => d.toISOString();
-
-export interface DigestRecord {
-  id: number;
-  period: string;
-  trigger: "scheduled" | "manual";
-  requestedBy: string | null;
-  gatheredAt: Date;
-  postedAt: Date;
-  channel: string;
-  messageTs: string[];
-}
-
-export interface NewDigest {
-  period: string;
-  trigger: "scheduled" | "manual";
-  requestedBy: string | null;
-  gatheredAt: Date;
-  postedAt: Date;
-  channel: string;
-  messageTs: readonly string[];
-}
-
-/** One audited principal as a snapshot keeps it. */
-export type SnapshotEntry = AuditEntry;
-
-export interface Snapshot {
-  organization: OrganizationRef;
-  takenAt: Date;
-  digestId: number | null;
-  entries: SnapshotEntry[];
-}
 
 interface DigestRow {
   id: number;
@@ -65,7 +35,7 @@ const toDigest = (r: DigestRow): DigestRecord => ({
 
 const DIGEST_COLUMNS = "id, period, trigger, requested_by, gathered_at, posted_at, channel, message_ts";
 
-export class DigestRepository {
+export class DigestRepository implements DigestStore {
   readonly #db: Database;
   readonly #insert;
   readonly #latest;
@@ -195,7 +165,7 @@ export class DigestRepository {
   replaceSnapshot(
     organization: OrganizationRef,
     takenAt: Date,
-    entries: readonly SnapshotEntry[],
+    entries: readonly AuditEntry[],
     digestId: number | null,
   ): void {
     const tx = this.#db.transaction(() => {

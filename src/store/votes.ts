@@ -1,10 +1,12 @@
 /** Approvers' votes: one per approver per request, enforced by the database. */
-import type { Vote } from "../core/types.ts";
+
+import type { VoteRecords } from "../core/requests/ports.ts";
+import type { Vote } from "../core/requests/types.ts";
 import type { Database } from "./db.ts";
 
 const iso = (d: Date) => d.toISOString();
 
-export class VoteRepository {
+export class VoteRepository implements VoteRecords {
   readonly #insert;
   readonly #list;
 

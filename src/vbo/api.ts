@@ -3,6 +3,8 @@
  * client, so that its decisions can be tested against any implementation (in practice: the real
  * client talking to the simulator).
  */
+
+import type { SkippedItems } from "./items.ts";
 import type {
   ApiVersion,
   AuditEmailSettings,
@@ -56,6 +58,8 @@ export interface VboApi {
   /** The API version in use: configured, or probed once and remembered. */
   apiVersion(): Promise<ApiVersion>;
   health(): VboHealth;
+  /** Items of display lists skipped since start because they did not fit the API, by list. */
+  skippedItems(): SkippedItems;
 
   listOrganizations(): Promise<Organization[]>;
   getOrganization(organizationId: string): Promise<Organization>;
@@ -75,6 +79,8 @@ export interface VboApi {
   getAuditEmailSettings(): Promise<AuditEmailSettings>;
 
   restoreSessions(window: TimeWindow): AsyncIterable<RestoreSession[]>;
+  /** One restore session read again by its id; undefined when VB365 no longer has it. */
+  getRestoreSession(sessionId: string): Promise<RestoreSession | undefined>;
   restoreSessionEvents(sessionId: string): AsyncIterable<RestoreSessionEvent[]>;
   /** v8 only: the change feed. Rejects on older versions. */
   changes(from: string, options?: { limit?: number; timeoutSeconds?: number }): Promise<ChangeFeed>;

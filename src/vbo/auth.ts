@@ -5,14 +5,12 @@
  */
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import { isVboError } from "./errors.ts";
+import { isVboError, VboError } from "./errors.ts";
 import { type ApiVersion, TokenResponse } from "./schemas.ts";
 import { decode, failure, isSuccess, type Transport } from "./transport.ts";
 
 export interface TokenManagerOptions {
   transport: Transport;
-  /** The API version, probed or configured: `/token` lives under it. */
-  version: () => Promise<ApiVersion>;
   urlFor: (version: ApiVersion, path: string) => URL;
   username: string;
   password: string;
@@ -23,37 +21,50 @@ export interface TokenManagerOptions {
 }
 
 interface Token {
+  /** The API version whose `/token` issued it. */
+  version: ApiVersion;
   access: string;
   refresh: string;
   /** Epoch ms after which the token is renewed before use. */
   renewAt: number;
 }
 
+/**
+ * v7+: without `disable_antiforgery_token` the server pairs the tokens with a browser cookie and
+ * refuses a refresh that comes without it; both grants must say so, or every refresh fails and
+ * falls back to a password login that `/token`'s throttling soon refuses.
+ */
+const antiforgeryOptOut = (version: ApiVersion): Record<string, string> =>
+  version === "v6" ? {} : { disable_antiforgery_token: "true" };
+
 export class TokenManager {
   readonly #o: TokenManagerOptions;
   #token: Token | undefined;
-  #pending: Promise<Token> | undefined;
+  readonly #pending = new Map<ApiVersion, Promise<Token>>();
 
   constructor(options: TokenManagerOptions) {
     this.#o = options;
   }
 
-  /** A usable access token: the cached one, or a renewed one when it is close to expiry. */
-  async accessToken(): Promise<string> {
+  /**
+   * A usable access token for `version` (`/token` lives under it): the cached one, or a renewed one
+   * when it is close to expiry or was issued under another version.
+   */
+  async accessToken(version: ApiVersion): Promise<string> {
     const t = this.#token;
-    if (t && this.#now() < t.renewAt) return t.access;
-    return (await this.#renew()).access;
+    if (t && t.version === version && this.#now() < t.renewAt) return t.access;
+    return (await this.#renew(version)).access;
   }
 
   /**
    * A new access token after the server refused `rejected` with 401. Callers that saw the same
    * rejection share one renewal; one that arrives after it finished gets its result.
    */
-  async renewAfterRejection(rejected: string): Promise<string> {
+  async renewAfterRejection(rejected: string, version: ApiVersion): Promise<string> {
     const t = this.#token;
-    if (t && t.access !== rejected && this.#now() < t.renewAt) return t.access;
+    if (t && t.version === version && t.access !== rejected && this.#now() < t.renewAt) return t.access;
     if (t && t.access === rejected) t.renewAt = Number.NEGATIVE_INFINITY;
-    return (await this.#renew()).access;
+    return (await this.#renew(version)).access;
   }
 
   /** The current token strings, so error messages can be scrubbed of them. */
@@ -65,22 +76,25 @@ export class TokenManager {
     return this.#o.clock.now().getTime();
   }
 
-  #renew(): Promise<Token> {
-    this.#pending ??= this.#obtain().finally(() => {
-      this.#pending = undefined;
-    });
-    return this.#pending;
+  #renew(version: ApiVersion): Promise<Token> {
+    let pending = this.#pending.get(version);
+    if (!pending) {
+      pending = this.#obtain(version).finally(() => this.#pending.delete(version));
+      this.#pending.set(version, pending);
+    }
+    return pending;
   }
 
-  async #obtain(): Promise<Token> {
-    const version = await this.#o.version();
+  async #obtain(version: ApiVersion): Promise<Token> {
     const previous = this.#token;
-    if (previous) {
+    if (previous && previous.version === version) {
       try {
         return this.#keep(
+          version,
           await this.#grant(version, "refreshToken", {
             grant_type: "refresh_token",
             refresh_token: previous.refresh,
+            ...antiforgeryOptOut(version),
           }),
         );
       } catch (err) {
@@ -96,12 +110,12 @@ export class TokenManager {
       }
     }
     const token = this.#keep(
+      version,
       await this.#grant(version, "login", {
         grant_type: "password",
         username: this.#o.username,
         password: this.#o.password,
-        // v7+: without it the refresh grant may demand a browser's antiforgery cookie.
-        ...(version === "v6" ? {} : { disable_antiforgery_token: "true" }),
+        ...antiforgeryOptOut(version),
       }),
     );
     this.#o.logger.info("vbo logged in", { version, user: this.#o.username });
@@ -119,15 +133,22 @@ export class TokenManager {
       retryable: true,
     });
     if (!isSuccess(reply.status)) {
-      throw failure(reply, operation, [this.#o.password, ...this.secrets(), form.refresh_token ?? ""]);
+      const refused = failure(reply, operation, [
+        this.#o.password,
+        ...this.secrets(),
+        form.refresh_token ?? "",
+      ]);
+      if (operation === "login" && reply.status === 403) throw operatorOnly(refused);
+      throw refused;
     }
     return decode(reply, TokenResponse, operation);
   }
 
-  #keep(response: TokenResponse): Token {
+  #keep(version: ApiVersion, response: TokenResponse): Token {
     const lifetimeMs = Math.max(0, response.expires_in) * 1000;
     const marginMs = Math.min(this.#o.refreshMarginSeconds * 1000, lifetimeMs / 2);
     const token = {
+      version,
       access: response.access_token,
       refresh: response.refresh_token,
       renewAt: this.#now() + lifetimeMs - marginMs,
@@ -135,4 +156,22 @@ export class TokenManager {
     this.#token = token;
     return token;
   }
+}
+
+/**
+ * A password grant refused with 403: the server answers, knows the route, and lets no
+ * administrator in. That is what a REST API set to restore operator authentication only does
+ * (Set-VBORestAPISettings -EnableOperatorAuthenticationOnly): only Restore Portal operators, who
+ * sign in through Microsoft, get tokens.
+ */
+function operatorOnly(refused: VboError): VboError {
+  return new VboError({
+    kind: "http",
+    operation: refused.operation,
+    status: 403,
+    errorCode: refused.errorCode,
+    message:
+      "VB365 refuses administrator logins: its REST API is set to restore operator authentication only " +
+      "(Set-VBORestAPISettings -EnableOperatorAuthenticationOnly), or this account may not use the REST API",
+  });
 }

@@ -2,7 +2,8 @@
  * The VB365 REST client: every operation of `VboApi` over undici, for API v6, v7 and v8.
  *
  * Layers, each in its own file: `transport.ts` (one exchange: timeout, retries, error mapping),
- * `version.ts` (which `/vN/`), `auth.ts` (the shared token), `paging.ts` (large pages, one setId).
+ * `version.ts` (which `/vN/`), `auth.ts` (the shared token), `paging.ts` (large pages, one setId),
+ * `items.ts` (lists read item by item).
  * This file adds the operations, the 401 retry, the read-back after an ambiguous POST, and health.
  */
 import { Agent, type Dispatcher } from "undici";
@@ -20,21 +21,23 @@ import type {
 } from "./api.ts";
 import { TokenManager } from "./auth.ts";
 import { isVboError, VboError } from "./errors.ts";
+import { ItemReader, type SkippedItems, type TolerantList } from "./items.ts";
 import { clampPageSize, walkPages } from "./paging.ts";
-import { findAuditItem } from "./principals.ts";
+import { findAuditItem, sameAuditItemId } from "./principals.ts";
 import {
   type ApiVersion,
   AuditEmailSettings,
-  AuditItem,
+  type AuditItem,
   ChangeFeed,
   Group,
   GroupMember,
   Organization,
   type Page,
+  PageFrame,
   type PrincipalRef,
-  pageOf,
   RestoreSession,
   RestoreSessionEvent,
+  ServiceInstance,
   User,
 } from "./schemas.ts";
 import { AGENT_DEFAULTS } from "./tls.ts";
@@ -75,17 +78,26 @@ export function createVboClient(options: VboClientOptions): VboClient {
 /** Failures after which a POST may or may not have applied. */
 const AMBIGUOUS_STATUS: ReadonlySet<number> = new Set([502, 503, 504]);
 const DEFAULT_SEARCH_LIMIT = 100;
+/**
+ * v6 defaults `extendedView` to true, which makes the server ask its backup proxies for each
+ * organization's connection settings: slow, and useless to the bot. Later versions default to
+ * false; sending it everywhere keeps one behaviour.
+ */
+const NOT_EXTENDED = { extendedView: "false" } as const;
 
-const Schemas = {
-  organizations: z.array(Organization),
-  organizationPage: pageOf(Organization),
-  userPage: pageOf(User),
-  groupPage: pageOf(Group),
-  memberPage: pageOf(GroupMember),
-  auditItems: z.array(AuditItem),
-  sessionPage: pageOf(RestoreSession),
-  eventPage: pageOf(RestoreSessionEvent),
-} as const;
+/** A list answered as a plain JSON array (its items are checked one by one). */
+const AnyList = z.array(z.unknown());
+
+/** Each tolerant list's item schema. */
+const ITEM = {
+  organizations: Organization,
+  users: User,
+  groups: Group,
+  members: GroupMember,
+  restoreSessions: RestoreSession,
+  restoreEvents: RestoreSessionEvent,
+} as const satisfies Record<TolerantList, z.ZodType>;
+type ItemOf<L extends TolerantList> = z.output<(typeof ITEM)[L]>;
 
 type Query = Record<string, string | number | undefined>;
 
@@ -113,11 +125,13 @@ class HttpVboClient implements VboClient {
   readonly #tokens: TokenManager;
   /** GETs on their way, by URL, so that identical concurrent reads share one request. */
   readonly #readsInFlight = new Map<string, Promise<Reply>>();
+  readonly #items: ItemReader;
   #health: VboHealth = { lastCallOk: null };
 
   constructor(o: VboClientOptions) {
     this.#base = new URL(o.baseUrl.replace(/\/+$/, ""));
     this.#logger = o.logger.child({ component: "vbo" });
+    this.#items = new ItemReader(this.#logger);
     this.#clock = o.clock;
     this.#password = o.password;
     this.#ownDispatcher = o.dispatcher ? undefined : new Agent({ ...AGENT_DEFAULTS });
@@ -144,10 +158,10 @@ class HttpVboClient implements VboClient {
       transport: this.#transport,
       urlFor,
       logger: this.#logger,
+      confirm: (candidate) => this.#buildNumber(candidate),
     });
     this.#tokens = new TokenManager({
       transport: this.#transport,
-      version: () => this.#versions.get(),
       urlFor,
       username: o.username,
       password: o.password,
@@ -169,6 +183,18 @@ class HttpVboClient implements VboClient {
     return [this.#password, ...this.#tokens.secrets()];
   }
 
+  /** Logs in at `version` and reads the server's build number (the login's error, if it fails). */
+  async #buildNumber(version: ApiVersion): Promise<string | undefined> {
+    const url = this.#url(version, "/ServiceInstance");
+    const reply = await this.#sendWithToken({ operation: "detectVersion", method: "GET", url }, url, version);
+    if (!isSuccess(reply.status)) return undefined;
+    try {
+      return decode(reply, ServiceInstance, "detectVersion").version ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Sends a call. Identical GETs in flight at the same moment share one request: a burst of
    * commands that all read the same audit list asks VB365 once, instead of queueing behind the
@@ -177,16 +203,16 @@ class HttpVboClient implements VboClient {
   async #send(call: Call): Promise<Reply> {
     const version = await this.#versions.get();
     const url = typeof call.url === "function" ? call.url(version) : call.url;
-    if (call.method !== "GET") return this.#sendWithToken(call, url);
+    if (call.method !== "GET") return this.#sendWithToken(call, url, version);
     const shared = this.#readsInFlight.get(url.href);
     if (shared !== undefined) return shared;
-    const read = this.#sendWithToken(call, url).finally(() => this.#readsInFlight.delete(url.href));
+    const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(url.href));
     this.#readsInFlight.set(url.href, read);
     return read;
   }
 
   /** Sends a call with the bearer token; after a 401 renews the token and sends it once more. */
-  async #sendWithToken(call: Call, url: URL): Promise<Reply> {
+  async #sendWithToken(call: Call, url: URL, version: ApiVersion): Promise<Reply> {
     const attempt = (token: string) =>
       this.#transport.send({
         operation: call.operation,
@@ -202,13 +228,13 @@ class HttpVboClient implements VboClient {
         retryable: call.method === "GET",
         ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
       });
-    const token = await this.#tokens.accessToken();
+    const token = await this.#tokens.accessToken(version);
     const reply = await attempt(token);
     if (reply.status !== 401) return reply;
     this.#logger.info("vbo refused the access token; renewing it and trying once more", {
       operation: call.operation,
     });
-    return attempt(await this.#tokens.renewAfterRejection(token));
+    return attempt(await this.#tokens.renewAfterRejection(token, version));
   }
 
   async #json<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>> {
@@ -257,20 +283,29 @@ class HttpVboClient implements VboClient {
     };
   }
 
-  async *#pages<T>(
+  /** One page of a tolerant list: the frame checked, then each item on its own. */
+  async #page<L extends TolerantList>(list: L, operation: string, url: URL): Promise<Page<ItemOf<L>>> {
+    const frame = await this.#json({ operation, method: "GET", url }, PageFrame);
+    // TypeScript cannot follow a generic key through the table; the entry is the schema of L.
+    const schema = ITEM[list] as unknown as z.ZodType<ItemOf<L>>;
+    return { ...frame, results: this.#items.tolerant(list, operation, frame.results, schema) };
+  }
+
+  async *#pages<L extends TolerantList>(
+    list: L,
     operation: string,
     path: string,
     query: Query,
-    schema: z.ZodType<Page<T>>,
     pageSize: number | undefined,
     reuseSetId: boolean,
-  ): AsyncGenerator<T[], void, undefined> {
+  ): AsyncGenerator<Array<ItemOf<L>>, void, undefined> {
     const version = await this.#track(() => this.#versions.get());
-    yield* walkPages<T>({
+    yield* walkPages<ItemOf<L>>({
+      operation,
       first: this.#url(version, path, query),
       pageSize,
       reuseSetId,
-      fetch: (url) => this.#track(() => this.#json({ operation, method: "GET", url }, schema)),
+      fetch: (url) => this.#track(() => this.#page(list, operation, url)),
     });
   }
 
@@ -284,22 +319,28 @@ class HttpVboClient implements VboClient {
     return { ...this.#health };
   }
 
+  skippedItems(): SkippedItems {
+    return this.#items.skipped();
+  }
+
   listOrganizations(): Promise<Organization[]> {
     return this.#track(async () => {
       const version = await this.#versions.get();
+      const operation = "listOrganizations";
       if (version !== "v8") {
-        return this.#json(
-          { operation: "listOrganizations", method: "GET", url: (v) => this.#url(v, "/Organizations") },
-          Schemas.organizations,
+        const list = await this.#json(
+          { operation, method: "GET", url: (v) => this.#url(v, "/Organizations", NOT_EXTENDED) },
+          AnyList,
         );
+        return this.#items.tolerant("organizations", operation, list, Organization);
       }
       // v8 pages the organizations.
       const all: Organization[] = [];
       for await (const page of walkPages<Organization>({
-        first: this.#url(version, "/Organizations"),
+        operation,
+        first: this.#url(version, "/Organizations", NOT_EXTENDED),
         reuseSetId: false,
-        fetch: (url) =>
-          this.#json({ operation: "listOrganizations", method: "GET", url }, Schemas.organizationPage),
+        fetch: (url) => this.#page("organizations", operation, url),
       })) {
         all.push(...page);
       }
@@ -313,7 +354,7 @@ class HttpVboClient implements VboClient {
         {
           operation: "getOrganization",
           method: "GET",
-          url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}`),
+          url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}`, NOT_EXTENDED),
         },
         Organization,
       ),
@@ -322,50 +363,36 @@ class HttpVboClient implements VboClient {
 
   searchUsers(organizationId: string, query: UserQuery): Promise<User[]> {
     return this.#track(async () => {
-      const page = await this.#json(
-        {
-          operation: "searchUsers",
-          method: "GET",
-          url: (v) =>
-            this.#url(v, `/Organizations/${enc(organizationId)}/Users`, {
-              userName: query.userName,
-              displayName: query.displayName,
-              limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
-            }),
-        },
-        Schemas.userPage,
-      );
-      return page.results;
+      const version = await this.#versions.get();
+      const url = this.#url(version, `/Organizations/${enc(organizationId)}/Users`, {
+        userName: query.userName,
+        displayName: query.displayName,
+        limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
+      });
+      return (await this.#page("users", "searchUsers", url)).results;
     });
   }
 
   searchGroups(organizationId: string, query: GroupQuery): Promise<Group[]> {
     return this.#track(async () => {
-      const page = await this.#json(
-        {
-          operation: "searchGroups",
-          method: "GET",
-          url: (v) =>
-            this.#url(v, `/Organizations/${enc(organizationId)}/Groups`, {
-              displayName: query.displayName,
-              groupName: query.groupName,
-              limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
-            }),
-        },
-        Schemas.groupPage,
-      );
-      return page.results;
+      const version = await this.#versions.get();
+      const url = this.#url(version, `/Organizations/${enc(organizationId)}/Groups`, {
+        displayName: query.displayName,
+        groupName: query.groupName,
+        limit: clampPageSize(query.limit, DEFAULT_SEARCH_LIMIT),
+      });
+      return (await this.#page("groups", "searchGroups", url)).results;
     });
   }
 
   userPages(organizationId: string, options?: PageOptions): AsyncIterable<User[]> {
     const path = `/Organizations/${enc(organizationId)}/Users`;
-    return this.#pages("userPages", path, {}, Schemas.userPage, options?.pageSize, true);
+    return this.#pages("users", "userPages", path, {}, options?.pageSize, true);
   }
 
   groupPages(organizationId: string, options?: PageOptions): AsyncIterable<Group[]> {
     const path = `/Organizations/${enc(organizationId)}/Groups`;
-    return this.#pages("groupPages", path, {}, Schemas.groupPage, options?.pageSize, true);
+    return this.#pages("groups", "groupPages", path, {}, options?.pageSize, true);
   }
 
   getUser(organizationId: string, userId: string): Promise<User> {
@@ -396,22 +423,23 @@ class HttpVboClient implements VboClient {
 
   groupMembers(organizationId: string, groupId: string): AsyncIterable<GroupMember[]> {
     const path = `/Organizations/${enc(organizationId)}/Groups/${enc(groupId)}/Members`;
-    return this.#pages("groupMembers", path, {}, Schemas.memberPage, undefined, true);
+    return this.#pages("members", "groupMembers", path, {}, undefined, true);
   }
 
   listAuditItems(organizationId: string): Promise<AuditItem[]> {
     return this.#track(() => this.#auditItems(organizationId, "listAuditItems"));
   }
 
-  #auditItems(organizationId: string, operation: string): Promise<AuditItem[]> {
-    return this.#json(
+  async #auditItems(organizationId: string, operation: string): Promise<AuditItem[]> {
+    const list = await this.#json(
       {
         operation,
         method: "GET",
         url: (v) => this.#url(v, `/Organizations/${enc(organizationId)}/AuditItems`),
       },
-      Schemas.auditItems,
+      AnyList,
     );
+    return this.#items.auditItems(list, operation);
   }
 
   addAuditItems(organizationId: string, principals: PrincipalRef[]): Promise<Confirmation> {
@@ -431,7 +459,7 @@ class HttpVboClient implements VboClient {
     if (itemIds.length === 0) return Promise.resolve("response");
     return this.#track(() =>
       this.#change(organizationId, "removeAuditItems", "/AuditItems/remove", { itemIds }, (items) =>
-        itemIds.every((id) => !items.some((item) => item.id === id)),
+        itemIds.every((id) => !items.some((item) => sameAuditItemId(item.id, id))),
       ),
     );
   }
@@ -523,12 +551,27 @@ class HttpVboClient implements VboClient {
       startTimeFrom: window.from.toISOString(),
       startTimeTo: window.to?.toISOString(),
     };
-    return this.#pages("restoreSessions", "/RestoreSessions", query, Schemas.sessionPage, undefined, false);
+    return this.#pages("restoreSessions", "restoreSessions", "/RestoreSessions", query, undefined, false);
+  }
+
+  getRestoreSession(sessionId: string): Promise<RestoreSession | undefined> {
+    return this.#track(async () => {
+      const operation = "getRestoreSession";
+      const reply = await this.#send({
+        operation,
+        method: "GET",
+        url: (v) => this.#url(v, `/RestoreSessions/${enc(sessionId)}`),
+      });
+      // Gone: VB365 forgets sessions after its retention.
+      if (reply.status === 404) return undefined;
+      if (!isSuccess(reply.status)) throw failure(reply, operation, this.#secrets());
+      return decode(reply, RestoreSession, operation);
+    });
   }
 
   restoreSessionEvents(sessionId: string): AsyncIterable<RestoreSessionEvent[]> {
     const path = `/RestoreSessions/${enc(sessionId)}/Events`;
-    return this.#pages("restoreSessionEvents", path, {}, Schemas.eventPage, undefined, false);
+    return this.#pages("restoreEvents", "restoreSessionEvents", path, {}, undefined, false);
   }
 
   changes(from: string, options: { limit?: number; timeoutSeconds?: number } = {}): Promise<ChangeFeed> {

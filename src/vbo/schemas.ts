@@ -1,7 +1,14 @@
 /**
  * Zod schemas for the VB365 REST responses the bot reads, after spec/vbo-openapi (v6, v7, v8).
- * Loose on purpose: a newer server adding fields must not break the bot. Fields that only some
- * versions send are optional; nullable where the spec says so.
+ *
+ * As loose as the official documents allow, or looser, never stricter:
+ * - a field that is not in the document's `required` may be absent, and may be `null` (ASP.NET
+ *   sends null for any reference-typed field it has no value for, declared nullable or not);
+ * - unknown extra fields are kept and ignored;
+ * - enums are open: a value the bot does not know (the v8 document grows with every 8.x build)
+ *   is kept as a string, and the client logs it once (`KNOWN_ENUMS`);
+ * - what the bot cannot work without (a user's or group's `id`) is required here even where the
+ *   document does not require it: such an item is skipped or refused by the client, item by item.
  */
 import * as z from "zod";
 
@@ -9,170 +16,215 @@ export const API_VERSIONS = ["v6", "v7", "v8"] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
 const str = z.string();
-const nullableStr = z.string().nullable();
+/** Not required by the document: absent, null, or a string. */
+const text = z.string().nullish();
+const num = z.number().nullish();
+const bool = z.boolean().nullish();
 
-export const LinkDictionary = z.record(z.string(), z.looseObject({ href: z.string().optional() }));
+export const LinkDictionary = z.record(z.string(), z.looseObject({ href: text }).nullable());
+const links = LinkDictionary.nullish();
 
 export const TokenResponse = z.looseObject({
   access_token: str,
   refresh_token: str,
   token_type: str,
   expires_in: z.number(),
-  userName: str.optional(),
-  ".issued": str.optional(),
-  ".expires": str.optional(),
+  userName: text,
+  ".issued": text,
+  ".expires": text,
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
 export const ExceptionInfo = z.looseObject({
-  message: str.optional(),
-  errorCode: nullableStr.optional(),
-  stackTrace: nullableStr.optional(),
+  message: text,
+  errorCode: text,
+  stackTrace: text,
 });
 export type ExceptionInfo = z.infer<typeof ExceptionInfo>;
 
-export const ServiceInstance = z.looseObject({ installationId: str.optional(), version: str.optional() });
+export const ServiceInstance = z.looseObject({ installationId: text, version: text });
+export type ServiceInstance = z.infer<typeof ServiceInstance>;
 
 export const Organization = z.looseObject({
-  id: z.string().nullable().optional(),
-  name: str.optional(),
-  officeName: str.optional(),
-  type: str.nullable().optional(),
-  description: str.nullable().optional(),
-  msid: nullableStr.optional(),
-  _links: LinkDictionary.optional(),
+  id: text,
+  name: text,
+  officeName: text,
+  type: text,
+  description: text,
+  msid: text,
+  _links: links,
 });
 export type Organization = z.infer<typeof Organization>;
 
-export const UserType = z.enum(["User", "Shared", "Public"]);
 export const User = z.looseObject({
   id: str,
-  displayName: str.optional(),
-  name: str.optional(),
-  type: UserType.nullable().optional(),
-  locationType: str.optional(),
-  msid: nullableStr.optional(),
-  onPremisesSid: nullableStr.optional(),
-  office: nullableStr.optional(),
-  _links: LinkDictionary.optional(),
+  displayName: text,
+  name: text,
+  type: text,
+  locationType: text,
+  msid: text,
+  onPremisesSid: text,
+  office: text,
+  _links: links,
 });
 export type User = z.infer<typeof User>;
 
-export const GroupType = z.enum(["Office365", "Security", "Distribution", "DynamicDistribution"]);
 export const Group = z.looseObject({
   id: str,
-  displayName: str.optional(),
-  name: nullableStr.optional(),
-  type: GroupType.nullable().optional(),
-  locationType: str.optional(),
-  managedBy: nullableStr.optional(),
-  site: nullableStr.optional(),
-  msid: nullableStr.optional(),
-  _links: LinkDictionary.optional(),
+  displayName: text,
+  name: text,
+  type: text,
+  locationType: text,
+  managedBy: text,
+  site: text,
+  msid: text,
+  _links: links,
 });
 export type Group = z.infer<typeof Group>;
 
 export const GroupMember = z.looseObject({
-  groupId: str.optional(),
-  name: str.optional(),
-  login: str.optional(),
-  type: z.enum(["Unknown", "User", "Group"]).optional(),
-  isCloud: z.boolean().optional(),
+  groupId: text,
+  name: text,
+  login: text,
+  type: text,
+  isCloud: bool,
+  _links: links,
 });
 export type GroupMember = z.infer<typeof GroupMember>;
 
-/** Every VB365 page: `totalCount` only before v8, `setId` when the server cached the result set. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.looseObject({
-    offset: z.number(),
-    limit: z.number(),
-    setId: str.optional(),
-    results: z.array(item),
-    totalCount: z.number().nullable().optional(),
-    _links: LinkDictionary.optional(),
-  });
+/**
+ * Every VB365 page: `totalCount` only before v8, `setId` when the server cached the result set.
+ * Items are checked one by one by the client (`results` is read as unknown here), so one bad item
+ * never costs the page.
+ */
+export const PageFrame = z.looseObject({
+  offset: z.number(),
+  limit: z.number(),
+  setId: text,
+  results: z.array(z.unknown()),
+  totalCount: num,
+  _links: links,
+});
 export type Page<T> = {
   offset: number;
   limit: number;
-  setId?: string | undefined;
+  setId?: string | null | undefined;
   results: T[];
   totalCount?: number | null | undefined;
-  _links?: Record<string, { href?: string | undefined }> | undefined;
+  _links?: Record<string, { href?: string | null | undefined } | null> | null | undefined;
 };
 
-export const AuditItem = z.looseObject({
-  id: str,
-  type: z.enum(["User", "Group"]),
-  user: User.optional(),
-  group: Group.optional(),
-  _links: LinkDictionary.optional(),
+/**
+ * An audit item as the document declares it: nothing required. The client turns it into an
+ * `AuditItem` (type inferred from the principal it carries; the principal's id taken from the
+ * item id when the principal has none) or refuses the list.
+ */
+export const AuditItemWire = z.looseObject({
+  id: text,
+  type: text,
+  user: User.partial({ id: true }).nullish(),
+  group: Group.partial({ id: true }).nullish(),
+  _links: links,
 });
-export type AuditItem = z.infer<typeof AuditItem>;
+export type AuditItemWire = z.infer<typeof AuditItemWire>;
+
+/** An audit item the bot can act on: its own id, and the user or group it stands for. */
+export interface AuditItem {
+  id: string;
+  type: PrincipalType;
+  user?: User | undefined;
+  group?: Group | undefined;
+  _links?: z.infer<typeof LinkDictionary> | null | undefined;
+}
 
 export const AuditEmailSettings = z.looseObject({
-  enableNotification: z.boolean().nullable().optional(),
-  smtpServer: str.optional(),
-  port: z.number().nullable().optional(),
-  useSSL: z.boolean().nullable().optional(),
-  from: str.optional(),
-  to: str.optional(),
-  subject: str.optional(),
-  authenticationType: str.nullable().optional(),
+  enableNotification: bool,
+  smtpServer: text,
+  port: num,
+  useSSL: bool,
+  from: text,
+  to: text,
+  subject: text,
+  authenticationType: text,
 });
 export type AuditEmailSettings = z.infer<typeof AuditEmailSettings>;
 
 export const RestoreSession = z.looseObject({
   id: str,
-  name: str.optional(),
-  organization: str.optional(),
-  type: z.enum(["Vex", "Veod", "Vesp", "Vet"]),
+  name: text,
+  organization: text,
+  type: str,
   creationTime: str,
-  endTime: nullableStr.optional(),
-  state: z.enum(["Working", "Stopped"]),
-  result: z.enum(["Success", "Warning", "Failed"]),
-  initiatedBy: str.optional(),
-  details: str.optional(),
-  scopeName: str.optional(),
-  clientHost: str.optional(),
-  reason: str.optional(),
-  eTag: z.number().optional(),
+  endTime: text,
+  state: str,
+  result: str,
+  initiatedBy: text,
+  details: text,
+  scopeName: text,
+  clientHost: text,
+  reason: text,
+  eTag: num,
+  _links: links,
 });
 export type RestoreSession = z.infer<typeof RestoreSession>;
 
-export const RestoreEventType = z.enum(["None", "Save", "Export", "Send", "Restore", "View"]);
-export type RestoreEventType = z.infer<typeof RestoreEventType>;
+/** The event types the bot knows; a server may send others (kept as strings). */
+export type RestoreEventType = "None" | "Save" | "Export" | "Send" | "Restore" | "View";
 export const RestoreSessionEvent = z.looseObject({
   id: str,
-  type: RestoreEventType.optional(),
-  status: z.enum(["Running", "Success", "Warning", "Failed", "Cancelled", "Skipped"]),
-  itemName: str.optional(),
-  itemType: str.optional(),
-  itemSizeBytes: z.number().optional(),
-  source: str.optional(),
-  target: str.optional(),
+  type: text,
+  status: str,
+  itemName: text,
+  itemType: text,
+  itemSizeBytes: num,
+  source: text,
+  target: text,
   startTime: str,
-  endTime: nullableStr.optional(),
-  duration: str.optional(),
-  title: str.optional(),
+  endTime: text,
+  duration: text,
+  title: text,
   message: str,
   order: z.number(),
-  // v8 only
-  organizationId: str.optional(),
-  userId: str.optional(),
-  groupId: str.optional(),
-  siteId: str.optional(),
-  teamId: str.optional(),
+  // v8 only, each nullable: a real server sends null for the ids it has none for.
+  organizationId: text,
+  backedUpOrganizationId: text,
+  userId: text,
+  groupId: text,
+  siteId: text,
+  teamId: text,
+  _links: links,
 });
 export type RestoreSessionEvent = z.infer<typeof RestoreSessionEvent>;
 
 /** v8 change feed (`GET /v8/Events`). */
-export const ChangeEvent = z.looseObject({ eventType: str, id: str.optional(), eTag: z.number().optional() });
+export const ChangeEvent = z.looseObject({ eventType: str, id: text, eTag: num });
 export const ChangeFeed = z.looseObject({
   nextChangeToken: str,
   limit: z.number(),
   results: z.array(ChangeEvent),
+  _links: links,
 });
 export type ChangeFeed = z.infer<typeof ChangeFeed>;
+
+/**
+ * The enum values each document declares, by the field that carries them. A value outside these
+ * is kept (handled as "unknown" by whoever reads it) and logged once.
+ */
+export const KNOWN_ENUMS = {
+  "user.type": ["User", "Shared", "Public"],
+  "user.locationType": ["OnPremises", "Cloud", "Hybrid"],
+  "group.type": ["Office365", "Security", "Distribution", "DynamicDistribution"],
+  "group.locationType": ["OnPremises", "Cloud", "Hybrid"],
+  "member.type": ["Unknown", "User", "Group"],
+  "auditItem.type": ["User", "Group"],
+  "restoreSession.type": ["Vex", "Veod", "Vesp", "Vet"],
+  "restoreSession.state": ["Working", "Stopped"],
+  "restoreSession.result": ["Success", "Warning", "Failed"],
+  "restoreEvent.type": ["None", "Save", "Export", "Send", "Restore", "View"],
+  "restoreEvent.status": ["Running", "Success", "Warning", "Failed", "Cancelled", "Skipped"],
+  "organization.type": ["Office365", "OnPremises", "Hybrid"],
+} as const satisfies Record<string, readonly string[]>;
+export type EnumField = keyof typeof KNOWN_ENUMS;
 
 /** What the bot needs to name one audit target: a user or a group of an organization. */
 export type PrincipalType = "User" | "Group";

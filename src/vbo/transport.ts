@@ -11,6 +11,7 @@ import type { Clock, Sleep } from "../clock.ts";
 import { type Logger, scrubText } from "../logger.ts";
 import { VboError } from "./errors.ts";
 import { ExceptionInfo } from "./schemas.ts";
+import { describeTlsFailure, isTlsFailure } from "./tls.ts";
 
 export interface Exchange {
   /** Names the call in logs and errors, e.g. "listAuditItems". */
@@ -171,19 +172,6 @@ export function retryAfterMs(value: string | string[] | undefined, now: Date): n
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
-const TLS_CODES = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_UNTRUSTED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-
 const NETWORK_TEXT: Record<string, string> = {
   ECONNREFUSED: "connection refused",
   ECONNRESET: "the connection was dropped",
@@ -204,18 +192,11 @@ const NETWORK_TEXT: Record<string, string> = {
 export function networkMessage(err: unknown): string {
   const code = errorCode(err);
   if (code === undefined) return "network error";
-  if (isTlsTrustFailure(err)) {
-    return `the server's TLS certificate is not trusted (${code}); pin it with VBO_CA_FILE`;
-  }
+  if (isTlsFailure(code)) return describeTlsFailure(code, err);
   return `${NETWORK_TEXT[code] ?? "network error"} (${code})`;
 }
 
-function isTlsTrustFailure(err: unknown): boolean {
-  const code = errorCode(err);
-  return (
-    code !== undefined && (TLS_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS"))
-  );
-}
+const isTlsTrustFailure = (err: unknown): boolean => isTlsFailure(errorCode(err));
 
 function errorCode(err: unknown): string | undefined {
   for (let e = err, depth = 0; e && typeof e === "object" && depth < 4; depth++) {
@@ -262,7 +243,7 @@ export function failure(reply: Reply, operation: string, secrets: readonly strin
     const json: unknown = JSON.parse(reply.text);
     const info = ExceptionInfo.safeParse(json);
     if (info.success) {
-      message = info.data.message;
+      message = info.data.message ?? undefined;
       errorCode = info.data.errorCode ?? undefined;
     }
     // OAuth-style errors from /token.

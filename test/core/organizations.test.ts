@@ -7,7 +7,7 @@ import {
 } from "../../src/core/organizations.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { SEED } from "../../src/sim/types.ts";
-import { ManualClock } from "../slack/helpers.ts";
+import { ManualClock } from "../support/clock.ts";
 import { setup } from "../vbo/helpers.ts";
 
 const VBRIDGE: KnownOrganization = {

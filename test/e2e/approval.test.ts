@@ -4,19 +4,23 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { interactionBody } from "../../src/devslack/signing.ts";
 import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
-import { interactionBody } from "../support/slack-signing.ts";
 import {
   APPROVALS,
   BEN,
   BOSS,
+  clickApprove,
+  clickOnRequest,
   DEPUTY,
   findButton,
   ORG,
+  openDenyModal,
   RITA,
   requestIdOfLatest,
   STRANGER,
   startWorld,
+  submitDenyReason,
   textOf,
   type World,
 } from "./harness.ts";
@@ -48,13 +52,7 @@ describe("approving a request", () => {
     assert.equal(findButton(posted.blocks, ACTION.deny), String(id));
     assert.ok(posted.text.length > 0, "a text fallback");
 
-    const click = await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    assert.equal(click.status, 200);
+    await clickApprove(world, BOSS, id);
 
     const updated = await world.waitForApprovalMessage(
       id,
@@ -68,7 +66,7 @@ describe("approving a request", () => {
 
     const dm = await world.fake.waitFor(() => world.dms(RITA)[0], 5_000, "the requester's DM");
     assert.match(dm.text, /approved and applied to VB365/);
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "applied");
+    assert.equal(world.bot.store.requests.get(id)?.state, "applied");
   });
 
   test("a non-approver's click is refused ephemerally, and nothing changes", async (t) => {
@@ -76,22 +74,15 @@ describe("approving a request", () => {
     const id = await askToAddBen(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    const payload = world.fake.blockAction({
-      userId: STRANGER,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    const responseUrl = payload.response_url as string;
-    assert.equal((await world.post(interactionBody(payload))).status, 200);
+    const responseUrl = await clickOnRequest(world, STRANGER, ACTION.approve, id);
 
     const refusal = await world.answer(responseUrl);
     assert.equal(refusal.responseType, "ephemeral");
     assert.equal(refusal.replaceOriginal, false);
     assert.match(refusal.text ?? "", /Only approvers can approve/);
     await world.bot.idle();
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "pending");
-    assert.equal(world.bot.context.store.votes.list(id).length, 0);
+    assert.equal(world.bot.store.requests.get(id)?.state, "pending");
+    assert.equal(world.bot.store.votes.list(id).length, 0);
     assert.equal(posted.versions.length, 1, "the approval message is untouched");
     assert.equal(world.auditPosts(), 0);
   });
@@ -101,16 +92,9 @@ describe("approving a request", () => {
     const id = await askToAddBen(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    const payload = world.fake.blockAction({
-      userId: RITA,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    await world.post(interactionBody(payload));
-    const refusal = await world.answer(payload.response_url as string);
+    const refusal = await world.answer(await clickOnRequest(world, RITA, ACTION.approve, id));
     assert.match(refusal.text ?? "", /another approver has to approve it/);
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "pending");
+    assert.equal(world.bot.store.requests.get(id)?.state, "pending");
     assert.equal(benIsAudited(world), false);
   });
 
@@ -121,12 +105,7 @@ describe("approving a request", () => {
     const id = await askToAddBen(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    await world.click({
-      userId: RITA,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, RITA, ACTION.approve, id);
     await world.waitForApprovalMessage(id, (text) => text.includes("applied to VB365"));
     assert.ok(benIsAudited(world));
   });
@@ -186,42 +165,18 @@ describe("approving a request", () => {
   test("deny opens a modal; an empty reason is a field error; a reason denies, shows and DMs it", async (t) => {
     const world = await startWorld(t);
     const id = await askToAddBen(world);
-    const posted = world.approvalMessage(id);
-    assert.ok(posted);
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.deny,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    const modal = await world.fake.waitFor(() => world.fake.views.modals[0], 5_000, "the deny modal");
+    const modal = await openDenyModal(world, BOSS, id);
     assert.equal(modal.userId, BOSS);
     assert.equal(modal.view.private_metadata, String(id));
 
-    const empty = await world.post(
-      interactionBody(
-        world.fake.viewSubmission({
-          userId: BOSS,
-          viewId: modal.id,
-          values: { [DENY_REASON.actionId]: "   " },
-        }),
-      ),
-    );
+    const empty = await submitDenyReason(world, BOSS, modal.id, "   ");
     assert.equal(empty.status, 200);
     const errors = (await empty.json()) as { response_action: string; errors: Record<string, string> };
     assert.equal(errors.response_action, "errors");
     assert.ok(errors.errors[DENY_REASON.blockId]);
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "pending");
+    assert.equal(world.bot.store.requests.get(id)?.state, "pending");
 
-    const submitted = await world.post(
-      interactionBody(
-        world.fake.viewSubmission({
-          userId: BOSS,
-          viewId: modal.id,
-          values: { [DENY_REASON.actionId]: "no case number <@U0RITA>" },
-        }),
-      ),
-    );
+    const submitted = await submitDenyReason(world, BOSS, modal.id, "no case number <@U0RITA>");
     assert.equal(submitted.status, 200);
     assert.equal(await submitted.text(), "", "the modal closes");
     const denied = await world.waitForApprovalMessage(id, (text) => text.includes("*Denied*"));
@@ -238,14 +193,7 @@ describe("approving a request", () => {
     const id = await askToAddBen(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    const payload = world.fake.blockAction({
-      userId: STRANGER,
-      actionId: ACTION.deny,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    await world.post(interactionBody(payload));
-    const refusal = await world.answer(payload.response_url as string);
+    const refusal = await world.answer(await clickOnRequest(world, STRANGER, ACTION.deny, id));
     assert.match(refusal.text ?? "", /Only approvers/);
     assert.equal(world.fake.views.modals.length, 0);
   });

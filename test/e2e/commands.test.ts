@@ -5,29 +5,47 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { createJobs } from "../../src/jobs/scheduler.ts";
+import type { ResponseUrlReply } from "../../src/devslack/index.ts";
+import { interactionBody } from "../../src/devslack/signing.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
-import type { FakeResponse } from "../fakes/slack/index.ts";
-import { interactionBody } from "../support/slack-signing.ts";
 import {
   APPROVALS,
   AUDIT_REMOVE,
   BEN,
   BEN_SLACK,
   BOSS,
+  clickOnRequest,
   findButton,
+  JOBS_BY_HAND,
   ORG,
   RITA,
   requestIdOfLatest,
   STRANGER,
   startWorld,
   textOf,
+  type World,
 } from "./harness.ts";
 
 const EXEC = SEED.groups.executiveTeam;
 
-function pickButtons(response: FakeResponse): Array<{ value: string; line: string }> {
+/**
+ * `userId` picks from the list of candidates in `answer`: a button's `value`, or a menu's
+ * `selectedValue`. Resolves with the bot's answer to the pick.
+ */
+async function pickFrom(
+  world: World,
+  userId: string,
+  answer: ResponseUrlReply,
+  picked: { value: string } | { selectedValue: string },
+): Promise<ResponseUrlReply> {
+  const actionId = "value" in picked ? ACTION.pick : ACTION.pickSelect;
+  const click = world.fake.blockAction({ userId, actionId, ...picked, on: { response: answer } });
+  await world.post(interactionBody(click));
+  return world.answer(click.response_url as string);
+}
+
+function pickButtons(response: ResponseUrlReply): Array<{ value: string; line: string }> {
   const out: Array<{ value: string; line: string }> = [];
   for (const block of (response.blocks ?? []) as Array<Record<string, unknown>>) {
     const accessory = block.accessory as Record<string, unknown> | undefined;
@@ -48,47 +66,26 @@ describe("naming who to audit", () => {
     const ben = buttons.find((b) => b.line.includes(BEN.name));
     assert.ok(ben, "Ben Young is a candidate");
     assert.ok(buttons.some((b) => b.line.includes(SEED.sarahYoung.name)));
-    assert.equal(world.bot.context.store.requests.listOpen().length, 0, "no request before the pick");
+    assert.equal(world.bot.store.requests.listOpen().length, 0, "no request before the pick");
     assert.equal(world.fake.messagesIn(APPROVALS).length, 0);
 
     // Someone else cannot pick for Rita.
-    const foreign = world.fake.blockAction({
-      userId: STRANGER,
-      actionId: ACTION.pick,
-      value: ben.value,
-      on: { response: answer },
-    });
-    await world.post(interactionBody(foreign));
-    const refused = await world.answer(foreign.response_url as string);
+    const refused = await pickFrom(world, STRANGER, answer, { value: ben.value });
     assert.match(refused.text ?? "", /Only <@U0RITA> can pick/);
-    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+    assert.equal(world.bot.store.requests.listOpen().length, 0);
 
-    const pick = world.fake.blockAction({
-      userId: RITA,
-      actionId: ACTION.pick,
-      value: ben.value,
-      on: { response: answer },
-    });
-    await world.post(interactionBody(pick));
-    const result = await world.answer(pick.response_url as string);
+    const result = await pickFrom(world, RITA, answer, { value: ben.value });
     assert.equal(result.replaceOriginal, true, "the list is replaced by the result");
     assert.match(result.text ?? "", /posted for approval/);
-    const open = world.bot.context.store.requests.listOpen();
+    const open = world.bot.store.requests.listOpen();
     assert.equal(open.length, 1);
     assert.equal(open[0]?.principal.name.toLowerCase(), BEN.name);
     assert.equal(open[0]?.reason, "needs watching");
     assert.ok(textOf(world.fake.messagesIn(APPROVALS)[0]).includes("Ben Young"));
 
     // A second click on the same list does not make a second request.
-    const again = world.fake.blockAction({
-      userId: RITA,
-      actionId: ACTION.pick,
-      value: ben.value,
-      on: { response: answer },
-    });
-    await world.post(interactionBody(again));
-    assert.match((await world.answer(again.response_url as string)).text ?? "", /already made/);
-    assert.equal(world.bot.context.store.requests.listOpen().length, 1);
+    assert.match((await pickFrom(world, RITA, answer, { value: ben.value })).text ?? "", /already made/);
+    assert.equal(world.bot.store.requests.listOpen().length, 1);
   });
 
   test("more than five matches are offered in a menu; picking one starts the request", async (t) => {
@@ -96,7 +93,7 @@ describe("naming who to audit", () => {
     for (let i = 1; i <= 6; i++) {
       world.sim.control.addUser(ORG.id, { name: `kim.park${i}@vbridge.co.nz`, displayName: `Kim Park ${i}` });
     }
-    await world.bot.context.resolver.syncDirectory(ORG.id);
+    await world.bot.core.resolver.syncDirectory(ORG.id);
     const answer = await world.ask(RITA, "add park");
     assert.equal(pickButtons(answer).length, 0);
     const select = (answer.blocks as Array<Record<string, unknown>>)
@@ -108,33 +105,27 @@ describe("naming who to audit", () => {
     const third = options.find((o) => o.text.text.includes("kim.park3@vbridge.co.nz"));
     assert.ok(third);
 
-    const pick = world.fake.blockAction({
-      userId: RITA,
-      actionId: ACTION.pickSelect,
-      selectedValue: third.value,
-      on: { response: answer },
-    });
-    await world.post(interactionBody(pick));
-    assert.match((await world.answer(pick.response_url as string)).text ?? "", /posted for approval/);
-    assert.equal(world.bot.context.store.requests.listOpen()[0]?.principal.name, "kim.park3@vbridge.co.nz");
+    const picked = await pickFrom(world, RITA, answer, { selectedValue: third.value });
+    assert.match(picked.text ?? "", /posted for approval/);
+    assert.equal(world.bot.store.requests.listOpen()[0]?.principal.name, "kim.park3@vbridge.co.nz");
   });
 
   test("an unknown name says so, with the closest names, and records nothing", async (t) => {
     const world = await startWorld(t);
     // The directory cache is what knows close names; the sync job fills it (here, the test does).
-    await world.bot.context.resolver.syncDirectory(ORG.id);
+    await world.bot.core.resolver.syncDirectory(ORG.id);
     const answer = await world.ask(RITA, "add ben.yuong");
     const text = textOf(answer);
     assert.match(text, /Nobody in \*vBridge\* matches/);
     assert.ok(text.includes("Ben Young"), "Ben Young is suggested");
-    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+    assert.equal(world.bot.store.requests.listOpen().length, 0);
   });
 
   test("a mention is matched through the member's Slack profile e-mail", async (t) => {
     const world = await startWorld(t);
     const answer = await world.ask(RITA, `add <@${BEN_SLACK}|ben> insider case`);
     assert.match(answer.text ?? "", /posted for approval/, textOf(answer));
-    const [request] = world.bot.context.store.requests.listOpen();
+    const [request] = world.bot.store.requests.listOpen();
     assert.equal(request?.principal.name.toLowerCase(), BEN.name);
     assert.ok(world.fake.callsTo("users.info").some((c) => c.args.user === BEN_SLACK));
   });
@@ -150,7 +141,7 @@ describe("naming who to audit", () => {
     const world = await startWorld(t);
     const answer = await world.ask(RITA, `add ${EXEC.name}`);
     assert.match(textOf(answer), /already audited in \*vBridge\*/);
-    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+    assert.equal(world.bot.store.requests.listOpen().length, 0);
     assert.equal(world.fake.messagesIn(APPROVALS).length, 0);
   });
 
@@ -173,12 +164,7 @@ describe("removing an audit item", () => {
     const posted = world.approvalMessage(id);
     assert.ok(posted);
     assert.ok(textOf(posted).includes("Stop auditing"));
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, BOSS, ACTION.approve, id);
     const done = await world.waitForApprovalMessage(id, (text) =>
       text.includes("Audit item removed from VB365"),
     );
@@ -195,7 +181,7 @@ describe("removing an audit item", () => {
     const answer = await world.ask(RITA, "remove Executive Team case closed");
     assert.match(answer.text ?? "", /posted for approval/, textOf(answer));
     const id = requestIdOfLatest(world);
-    const request = world.bot.context.store.requests.get(id);
+    const request = world.bot.store.requests.get(id);
     assert.equal(request?.principal.displayName, EXEC.displayName);
     assert.equal(request?.reason, "case closed");
     const shown = textOf(world.approvalMessage(id));
@@ -268,33 +254,16 @@ describe("the read-only commands", () => {
     assert.match(textOf(await world.ask(BOSS, "digest")), /not available/);
   });
 
-  test("digest calls the DigestPoster it is given", async (t) => {
-    const asked: string[] = [];
-    const world = await startWorld(t, {
-      bot: {
-        digest: (context) => ({
-          postNow: async (by) => {
-            asked.push(by);
-            await context.chat.post(context.config.digest.channelId, { text: "digest" });
-            return { messages: 1 };
-          },
-        }),
-      },
-    });
-    assert.match(textOf(await world.ask(BOSS, "digest")), /digest is posted in <#C0DIGEST> \(1 message\)/);
-    assert.deepEqual(asked, [BOSS]);
-    assert.equal(world.fake.messagesIn("C0DIGEST").length, 1);
-  });
-
-  test("digest posts the real digest (the jobs' poster) to the digest channel", async (t) => {
-    const world = await startWorld(t, {
-      env: { DIGEST_CRON: "0 0 1 1 *" },
-      bot: { jobs: (context) => createJobs({ ...context, roster: context.approvers }) },
-    });
+  test("digest posts the real digest (the jobs' poster) to the digest channel, on behalf of who asked", async (t) => {
+    const world = await startWorld(t, { bot: { jobs: JOBS_BY_HAND } });
     const answer = textOf(await world.ask(BOSS, "digest"));
-    assert.match(answer, /digest is posted in <#C0DIGEST>/);
-    const digest = textOf(world.fake.messagesIn("C0DIGEST").at(-1));
+    const messages = world.fake.messagesIn("C0DIGEST");
+    assert.match(answer, new RegExp(`digest is posted in <#C0DIGEST> \\(${messages.length} messages?\\)`));
+    const digest = textOf(messages.at(-1));
     assert.ok(digest.includes("Executive Team"), "the digest lists who is audited");
+    const [posted] = world.bot.store.log.since(new Date(0)).filter((e) => e.kind === "digest_posted");
+    assert.equal(posted?.actor, BOSS, "the log names who asked for it");
+    assert.equal(world.bot.store.runs.recent("digest")[0]?.detail?.startsWith(`on request of ${BOSS}`), true);
   });
 
   test("--org picks an organization; an unknown one lists the choices", async (t) => {
@@ -309,6 +278,6 @@ describe("the read-only commands", () => {
   test("without a default organization, several organizations ask for --org", async (t) => {
     const world = await startWorld(t, { env: { VBO_ORGANIZATION: "" } });
     assert.match(textOf(await world.ask(RITA, "add ben.young")), /say which one with `--org/);
-    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+    assert.equal(world.bot.store.requests.listOpen().length, 0);
   });
 });

@@ -8,8 +8,8 @@ import { describe, test } from "node:test";
 import type { Clock } from "../../src/clock.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
 import {
-  APPROVALS,
   BOSS,
+  clickApprove,
   findButton,
   RITA,
   requestIdOfLatest,
@@ -46,7 +46,7 @@ async function showsExpired(world: World, id: number): Promise<void> {
   );
   assert.equal(findButton(message.blocks, ACTION.deny), undefined, "no Deny button either");
   assert.ok(textOf(message).includes("*Expired*"));
-  assert.equal(world.bot.context.store.requests.get(id)?.state, "expired");
+  assert.equal(world.bot.store.requests.get(id)?.state, "expired");
   const dm = await world.fake.waitFor(() => world.dms(RITA)[0], 5_000, "the requester's DM");
   assert.match(dm.text, /expired/);
 }
@@ -54,19 +54,11 @@ async function showsExpired(world: World, id: number): Promise<void> {
 describe("a pending request expired on the spot", () => {
   test("an approver's click on it: the message shows it expired without buttons; the requester is told once", async (t) => {
     const { world, id } = await expiredWorld(t);
-    const posted = world.approvalMessage(id);
-    assert.ok(posted);
-    const click = await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
-    assert.equal(click.status, 200);
+    await clickApprove(world, BOSS, id);
     await showsExpired(world, id);
     await world.bot.idle();
     // The expiry job has nothing left to do for it, so nothing else would ever re-render it.
-    assert.deepEqual(world.bot.context.requests.expireStale(), []);
+    assert.deepEqual(world.bot.core.requests.expireStale(), []);
     assert.equal(world.dms(RITA).length, 1, "one DM about the expiry");
     assert.equal(world.auditPosts(), 0, "VB365 was not changed");
   });
@@ -77,7 +69,7 @@ describe("a pending request expired on the spot", () => {
     assert.match(textOf(answer), /posted for approval/);
     const newer = requestIdOfLatest(world);
     assert.notEqual(newer, id);
-    assert.equal(world.bot.context.store.requests.get(newer)?.state, "pending");
+    assert.equal(world.bot.store.requests.get(newer)?.state, "pending");
 
     await showsExpired(world, id);
     await world.bot.idle();

@@ -8,22 +8,22 @@ import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
+import type { ResponseUrlReply } from "../../src/devslack/index.ts";
+import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
+import { JOB_NAMES, type JobOptions } from "../../src/jobs/scheduler.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
+import type { FieldMode } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
-import { ACTION } from "../../src/slack/blocks/ids.ts";
-import { createFakeSlack, type FakeResponse, type FakeSlack } from "../fakes/slack/index.ts";
-import { tempDir } from "../store/helpers.ts";
-import { formBody, interactionBody, signSlackRequest } from "../support/slack-signing.ts";
+import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
+import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER } from "../support/actors.ts";
+import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
+import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
-export const APPROVALS = "C0APPROVALS";
-export const DIGEST = "C0DIGEST";
+export { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER };
 export const COMMANDS_CHANNEL = "C0GENERAL";
 export const RITA = "U0RITA"; // asks for things
-export const BOSS = "U0BOSS"; // approver
-export const DEPUTY = "U0DEPUTY"; // approver
-export const STRANGER = "U0STRANGER"; // neither
 export const BEN_SLACK = "U0BEN"; // Ben Young's Slack account
 export const ORG = SEED.organization;
 export const BEN = SEED.benYoung;
@@ -45,9 +45,9 @@ export interface World {
   /** Types `/vbo-audit <text>` and returns the HTTP answer and the response URL to watch. */
   command(userId: string, text: string): Promise<{ http: Response; responseUrl: string }>;
   /** The answer at a response URL (waits for it). */
-  answer(responseUrl: string): Promise<FakeResponse>;
+  answer(responseUrl: string): Promise<ResponseUrlReply>;
   /** `/vbo-audit <text>`, then its answer. */
-  ask(userId: string, text: string): Promise<FakeResponse>;
+  ask(userId: string, text: string): Promise<ResponseUrlReply>;
   /** Clicks a button (or picks in a menu) on what the user sees. */
   click(input: Parameters<FakeSlack["blockAction"]>[0]): Promise<Response>;
   /** The approval message of a request, as the fake holds it. */
@@ -64,19 +64,56 @@ export interface World {
   auditPosts(): number;
 }
 
+/**
+ * The environment of a bot on the fake Slack and a simulated VB365 (HTTP mode, any free port, debug
+ * logs), for the bot in this process and for the bot spawned as `npm start` would run it.
+ */
+export function botEnvironment(on: {
+  slack: { botToken: string; apiUrl: string };
+  vbo: { url: string; username: string; password: string };
+  secret: string;
+  databasePath: string;
+}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: on.slack.botToken,
+    SLACK_SIGNING_SECRET: on.secret,
+    SLACK_API_URL: on.slack.apiUrl,
+    PORT: "0",
+    VBO_URL: on.vbo.url,
+    VBO_USERNAME: on.vbo.username,
+    VBO_PASSWORD: on.vbo.password,
+    VBO_ORGANIZATION: ORG.name,
+    DATABASE_PATH: on.databasePath,
+    APPROVALS_CHANNEL_ID: APPROVALS,
+    DIGEST_CHANNEL_ID: DIGEST,
+    APPROVER_USER_IDS: BOSS,
+    LOG_LEVEL: "debug",
+  };
+}
+
+/** A cron expression that never fires during a test. */
+export const NEVER = "0 0 1 1 *";
+
+/** The real jobs, with no schedule that fires during a test: the test runs them by hand (`world.bot.jobs`). */
+export const JOBS_BY_HAND: JobOptions = {
+  schedules: Object.fromEntries([...JOB_NAMES, "digest-catch-up"].map((name) => [name, NEVER])),
+};
+
 export interface WorldOptions {
   /** Variables on top of the defaults (an empty value unsets one); a function sees the fake Slack. */
   env?: Record<string, string> | ((fake: FakeSlack) => Record<string, string>);
   bot?: Partial<BotOptions>;
   /** Extra fake Slack users / groups. */
   usergroups?: Record<string, string[]>;
+  /** How the simulator writes fields without a value; default realistic (as a real server). */
+  fields?: FieldMode;
 }
 
 export async function startWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {
-  const sim = await createSimulator({ tokenRateLimit: false });
+  const sim = await createSimulator({ tokenRateLimit: false, fields: options.fields ?? "realistic" });
   t.after(() => sim.close());
   const fake = await createFakeSlack({
-    channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
+    channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL, ALERTS],
     users: [
       { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
       { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
@@ -90,19 +127,8 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
   const dbPath = join(tempDir(t, "vbo-audit-e2e-"), "data", "vbo-audit.sqlite");
 
   const loaded = loadConfig({
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: "0",
-    VBO_URL: sim.url,
-    VBO_USERNAME: sim.username,
-    VBO_PASSWORD: sim.password,
-    VBO_ORGANIZATION: ORG.name,
-    DATABASE_PATH: dbPath,
-    APPROVALS_CHANNEL_ID: APPROVALS,
+    ...botEnvironment({ slack: fake, vbo: sim, secret: SIGNING_SECRET, databasePath: dbPath }),
     APPROVER_USER_IDS: `${BOSS},${DEPUTY}`,
-    DIGEST_CHANNEL_ID: DIGEST,
-    LOG_LEVEL: "debug",
     ...(typeof options.env === "function" ? options.env(fake) : options.env),
   });
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.problems.join("; "));
@@ -116,7 +142,9 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
       logger: createLogger({ level: "debug", sink: (line) => logs.push(line) }),
       slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5_000 },
       vboClientOptions: { maxRetries: 0, timeoutMs: 20_000 },
-      retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 },
+      core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 } },
+      // No schedules unless a test asks for jobs (then usually JOBS_BY_HAND).
+      jobs: false,
       shutdownGraceMs: 2_000,
       ...options.bot,
     });
@@ -149,7 +177,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
     },
     post(body, sign = (h) => h) {
       // Slack's clock and the bot's agree, also when a test moves the bot's clock.
-      const now = bot.context.clock.now().getTime() / 1000;
+      const now = bot.clock.now().getTime() / 1000;
       const headers = sign({ ...signSlackRequest(SIGNING_SECRET, body, now) });
       return fetch(`${world.url}/slack/events`, { method: "POST", headers, body });
     },
@@ -174,7 +202,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
       return world.post(interactionBody(fake.blockAction(input)));
     },
     approvalMessage(requestId) {
-      const row = bot.context.store.messages.list(requestId).find((m) => m.purpose === "approval");
+      const row = bot.store.messages.list(requestId).find((m) => m.purpose === "approval");
       return row ? fake.message(row.channel, row.ts) : undefined;
     },
     waitForApprovalMessage(requestId, predicate) {
@@ -194,6 +222,49 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
     auditPosts: () => sim.stats.count("POST", AUDIT_POST),
   };
   return world;
+}
+
+/**
+ * `userId` clicks a request's button (`actionId`) on its approval message; Slack's request is
+ * answered 200. Resolves with the response URL the bot answers the click at.
+ */
+export async function clickOnRequest(
+  world: World,
+  userId: string,
+  actionId: string,
+  id: number,
+): Promise<string> {
+  const posted = world.approvalMessage(id);
+  assert.ok(posted, `the approval message of request ${id}`);
+  const payload = world.fake.blockAction({
+    userId,
+    actionId,
+    value: String(id),
+    on: { message: { channel: APPROVALS, ts: posted.ts } },
+  });
+  assert.equal((await world.post(interactionBody(payload))).status, 200);
+  return payload.response_url as string;
+}
+
+/** `approver` clicks Approve on the approval message of request `id`. */
+export async function clickApprove(world: World, approver: string, id: number): Promise<void> {
+  await clickOnRequest(world, approver, ACTION.approve, id);
+}
+
+/** `approver` clicks Deny on request `id`; resolves with the modal that asks why. */
+export async function openDenyModal(world: World, approver: string, id: number) {
+  await clickOnRequest(world, approver, ACTION.deny, id);
+  return world.fake.waitFor(() => world.fake.views.modals[0], 5_000, "the deny modal");
+}
+
+/** `approver` submits the deny modal with `reason`; resolves with Slack's HTTP answer (field errors, or empty). */
+export function submitDenyReason(world: World, approver: string, modalId: string, reason: string) {
+  const submission = world.fake.viewSubmission({
+    userId: approver,
+    viewId: modalId,
+    values: { [DENY_REASON.actionId]: reason },
+  });
+  return world.post(interactionBody(submission));
 }
 
 /** The id of the newest request, from the approvals channel's newest message's Approve button. */

@@ -76,7 +76,7 @@ describe("App Home", () => {
 
   test("the Home tab stays inside 100 blocks with many pending requests", async (t) => {
     const world = await startWorld(t);
-    const { store } = world.bot.context;
+    const { store } = world.bot;
     for (let i = 0; i < 60; i++) {
       store.requests.create({
         kind: "add",

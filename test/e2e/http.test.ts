@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { formBody, interactionBody, signSlackRequest } from "../support/slack-signing.ts";
+import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
 import { COMMANDS_CHANNEL, RITA, SIGNING_SECRET, startWorld, type World } from "./harness.ts";
 
 function addBody(world: World): { body: string; responseUrl: string } {
@@ -22,8 +22,8 @@ async function assertNothingHappened(world: World, responseUrl: string): Promise
   assert.ok(control);
   await world.bot.idle();
   assert.equal(world.fake.responses.filter((r) => r.url === responseUrl).length, 0, "no answer");
-  assert.equal(world.bot.context.store.requests.listOpen().length, 0, "no request");
-  assert.equal(world.bot.context.store.log.list().length, 0, "nothing in the log");
+  assert.equal(world.bot.store.requests.listOpen().length, 0, "no request");
+  assert.equal(world.bot.store.log.list().length, 0, "nothing in the log");
   assert.equal(world.fake.callsTo("chat.postMessage").length, 0, "nothing posted");
 }
 
@@ -121,7 +121,7 @@ describe("health endpoints", () => {
 
   test("/readyz is 503 with a reason once the database is closed", async (t) => {
     const world = await startWorld(t);
-    world.bot.context.store.db.close();
+    world.bot.store.db.close();
     const answer = await fetch(`${world.url}/readyz`);
     assert.equal(answer.status, 503);
     assert.deepEqual(await answer.json(), { ready: false, reason: "the database is not open" });

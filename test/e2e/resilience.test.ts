@@ -5,15 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Jobs } from "../../src/jobs/scheduler.ts";
-import { createJobs } from "../../src/jobs/scheduler.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
-import { NotificationQueue } from "../../src/store/jobs.ts";
 import {
-  APPROVALS,
   BEN,
   BOSS,
+  clickOnRequest,
   findButton,
+  JOBS_BY_HAND,
   ORG,
   RITA,
   requestIdOfLatest,
@@ -32,18 +30,13 @@ describe("VB365 failing", () => {
     assert.ok(posted);
 
     world.sim.faults.failNext(1_000, 503);
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, BOSS, ACTION.approve, id);
     const failed = await world.waitForApprovalMessage(id, (text) =>
       text.includes("applying to VB365 failed"),
     );
     assert.ok(textOf(failed).includes("Retrying at"));
     assert.equal(findButton(failed.blocks, ACTION.approve), undefined, "decided: no buttons");
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "apply_failed");
+    assert.equal(world.bot.store.requests.get(id)?.state, "apply_failed");
     const dm = await world.fake.waitFor(() => world.dms(RITA)[0], 5_000, "the requester's DM");
     assert.match(dm.text, /applying it to VB365 failed/);
 
@@ -55,9 +48,9 @@ describe("VB365 failing", () => {
 
     // VB365 is back; the retry job (played by the test) applies it and re-renders the request.
     world.sim.faults.reset();
-    const [result] = await world.bot.context.requests.retryDue(new Date(Date.now() + 2 * HOUR));
+    const [result] = await world.bot.core.applier.retryDue(new Date(Date.now() + 2 * HOUR));
     assert.equal(result?.kind, "applied");
-    await world.bot.context.notifier.requestChanged(id);
+    await world.bot.core.views.refresh([id]);
     const applied = world.approvalMessage(id);
     assert.ok(textOf(applied).includes("Audit item added in VB365"));
     assert.ok(world.sim.control.auditItems(ORG.id).some((i) => i.principal.name.toLowerCase() === BEN.name));
@@ -73,7 +66,7 @@ describe("VB365 failing", () => {
     const answer = await world.answer(responseUrl);
     assert.match(textOf(answer), /VB365 could not be reached/);
     assert.match(textOf(answer), /Nothing was recorded and nothing was lost/);
-    assert.equal(world.bot.context.store.requests.listOpen().length, 0);
+    assert.equal(world.bot.store.requests.listOpen().length, 0);
     assert.equal((await fetch(`${world.url}/readyz`)).status, 503);
   });
 
@@ -103,55 +96,25 @@ describe("VB365 failing", () => {
 
 describe("Slack failing", () => {
   test("an update refused after an approval click is queued, and the next retry-applies run re-renders it", async (t) => {
-    let jobs: Jobs | undefined;
-    const never = "0 0 1 1 *";
-    const world = await startWorld(t, {
-      env: { DIGEST_CRON: never },
-      bot: {
-        // The real jobs, run by hand: no schedule fires during the test.
-        jobs: (context) => {
-          jobs = createJobs({
-            ...context,
-            roster: context.approvers,
-            options: {
-              schedules: {
-                "digest-catch-up": never,
-                "expire-requests": never,
-                "remind-approvers": never,
-                "retry-applies": never,
-                "end-timed-audits": never,
-                "sync-directory": never,
-                "watch-access": never,
-              },
-            },
-          });
-          return jobs;
-        },
-      },
-    });
+    const world = await startWorld(t, { bot: { jobs: JOBS_BY_HAND } });
     await world.ask(RITA, "add ben.young legal hold");
     const id = requestIdOfLatest(world);
     const posted = world.approvalMessage(id);
     assert.ok(posted);
-    const queue = new NotificationQueue(world.bot.context.store.db);
+    const queue = world.bot.store.rerenders;
 
     world.fake.failNext("chat.update", "ratelimited");
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, BOSS, ACTION.approve, id);
     const queued = await world.fake.waitFor(() => queue.list()[0], 10_000, "the re-render queued");
     await world.bot.idle();
     assert.equal(queued.requestId, id);
     assert.match(queued.lastError ?? "", /Slack/);
     assert.equal(queue.list().length, 1);
-    assert.equal(world.bot.context.store.requests.get(id)?.state, "applied");
+    assert.equal(world.bot.store.requests.get(id)?.state, "applied");
     assert.ok(findButton(world.approvalMessage(id)?.blocks, ACTION.approve), "the update was refused");
 
-    assert.ok(jobs);
-    await jobs.runNow("retry-applies");
+    assert.ok(world.bot.jobs);
+    await world.bot.jobs.runNow("retry-applies");
     const updated = world.approvalMessage(id);
     assert.equal(findButton(updated?.blocks, ACTION.approve), undefined, "no buttons once decided");
     assert.ok(textOf(updated).includes("Audit item added in VB365"));
@@ -178,7 +141,7 @@ describe("shutting down", () => {
     const answered = world.fake.responses.find((r) => r.url === responseUrl);
     assert.ok(answered, "answered before stop() returned");
     assert.ok(textOf(answered).includes("Executive Team"));
-    assert.equal(world.bot.context.store.db.open, false, "the database is closed at the end");
+    assert.equal(world.bot.store.db.open, false, "the database is closed at the end");
     await assert.rejects(fetch(`${world.url}/healthz`), "no longer listening");
   });
 });
@@ -192,12 +155,7 @@ describe("a restart", () => {
     assert.ok(posted);
 
     await world.restart();
-    await world.click({
-      userId: BOSS,
-      actionId: ACTION.approve,
-      value: String(id),
-      on: { message: { channel: APPROVALS, ts: posted.ts } },
-    });
+    await clickOnRequest(world, BOSS, ACTION.approve, id);
     const applied = await world.waitForApprovalMessage(id, (text) =>
       text.includes("Audit item added in VB365"),
     );

@@ -5,29 +5,19 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
-import { JobRunRepository } from "../../src/store/jobs.ts";
-import { DigestRepository } from "../../src/store/snapshots.ts";
-import {
-  BOSS,
-  channelText,
-  createWorld,
-  DAY,
-  DIGEST,
-  eventsOf,
-  ORG,
-  REQUESTER,
-  shownText,
-} from "./helpers.ts";
+import { BOSS, DAY, DIGEST, ORG, REQUESTER } from "../support/actors.ts";
+import { shownText } from "../support/slack.ts";
+import { channelText, eventsOf, testWorld } from "../support/world.ts";
 
 const SARAH = SEED.sarahYoung;
 
 describe("the digest", () => {
   test("the seeded organization: who is audited, bot changes, drift made on VB365, notifications off, waiting requests", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-20T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-20T09:00:00.000Z" });
     const jobs = w.jobs();
 
     // Friday: a request nobody will answer, then the first digest, which sets the baseline.
-    const expiring = await w.requests.submit({
+    const expiring = await w.core.requests.submit({
       kind: "add",
       organization: ORG,
       principal: await w.principal("tom.baker@vbridge.co.nz"),
@@ -48,7 +38,7 @@ describe("the digest", () => {
     // and the Executive Team removed in the VB365 console; notifications switched off; an approved
     // add that VB365 refuses; a new pending request.
     w.clock.current = new Date("2026-11-23T10:00:00.000Z");
-    assert.equal(w.requests.expireStale().length, 1);
+    assert.equal(w.core.requests.expireStale().length, 1);
     const ben = await w.principal(SEED.benYoung.name);
     await w.approved("add", ben);
     w.sim.control.addAuditItem(ORG.id, { type: "User", ...SARAH });
@@ -59,7 +49,7 @@ describe("the digest", () => {
     const failing = await w.approved("add", liam);
     assert.equal(w.store.requests.get(failing)?.state, "apply_failed");
     w.clock.current = new Date("2026-11-23T14:00:00.000Z");
-    const pending = await w.requests.submit({
+    const pending = await w.core.requests.submit({
       kind: "add",
       organization: ORG,
       principal: await w.principal("aroha.ngata@vbridge.co.nz"),
@@ -114,7 +104,7 @@ describe("the digest", () => {
   });
 
   test("VB365 failing for one organization shows it as unavailable; the others are whole", async (t) => {
-    const w = await createWorld(t);
+    const w = await testWorld(t);
     w.sim.faults.failNext(2, 500, { method: "GET", path: new RegExp(`${SEED.contoso.id}/AuditItems$`, "i") });
     const result = await w.jobs().runNow("digest");
     assert.equal(result.outcome, "succeeded", result.detail);
@@ -123,13 +113,13 @@ describe("the digest", () => {
     assert.match(text, /\*Contoso\*: VB365 could not be read/);
     assert.match(text, /\*vBridge\*: 0 users, 1 group audited/);
     // Contoso's missing snapshot is not replaced by nothing: it is simply not taken.
-    const digests = new DigestRepository(w.store.db);
+    const digests = w.store.digests;
     assert.equal(digests.snapshot(SEED.contoso.id), undefined);
     assert.ok(digests.snapshot(ORG.id));
   });
 
   test("VB365 down altogether: the digest still goes out, naming what it could not read", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-24T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-24T09:00:00.000Z" });
     const jobs = w.jobs();
     assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
     w.clock.advance(DAY);
@@ -144,14 +134,11 @@ describe("the digest", () => {
     assert.match(text, /\*Contoso\*: VB365 could not be read/);
     assert.match(text, /\*vBridge\*: VB365 could not be read/);
     // The snapshots of the last good digest are kept for the next comparison.
-    assert.equal(
-      new DigestRepository(w.store.db).snapshot(ORG.id)?.takenAt.toISOString(),
-      "2026-11-24T09:00:00.000Z",
-    );
+    assert.equal(w.store.digests.snapshot(ORG.id)?.takenAt.toISOString(), "2026-11-24T09:00:00.000Z");
   });
 
   test("access the watcher saw since the previous digest is in the digest", async (t) => {
-    const w = await createWorld(t, { start: "2025-03-11T09:30:00.000Z" });
+    const w = await testWorld(t, { start: "2025-03-11T09:30:00.000Z" });
     const jobs = w.jobs();
     await jobs.digest.postNow(BOSS);
     w.sim.control.addAuditItem(ORG.id, { type: "User", ...SEED.benYoung });
@@ -167,8 +154,41 @@ describe("the digest", () => {
     );
   });
 
+  test("items VB365 sent that the bot had to skip are noted once, in the next digest", async (t) => {
+    const w = await testWorld(t, { start: "2025-03-11T09:30:00.000Z" });
+    const jobs = w.jobs();
+    await jobs.digest.postNow(BOSS);
+    assert.doesNotMatch(shownText(w.messages(DIGEST).at(-1) ?? {}), /did not fit/);
+    // One session of the page is not a session at all (a number for an id); the other is fine.
+    const good = {
+      id: SEED.restoreSessions.benExport,
+      type: "Vex",
+      creationTime: "2025-03-11T09:40:00Z",
+      state: "Stopped",
+      result: "Success",
+    };
+    w.sim.faults.failNext(1, 200, {
+      method: "GET",
+      path: /\/RestoreSessions$/,
+      rawBody: JSON.stringify({ offset: 0, limit: 30, results: [{ ...good, id: 5 }, good] }),
+      contentType: "application/json",
+    });
+    w.clock.current = new Date("2025-03-11T09:50:00.000Z");
+    const watched = await jobs.runNow("watch-access");
+    assert.equal(watched.outcome, "succeeded", watched.detail);
+    assert.match(watched.detail, /1 session listed/);
+    w.clock.current = new Date("2025-03-12T09:00:00.000Z");
+    assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
+    assert.match(
+      shownText(w.messages(DIGEST).at(-1) ?? {}),
+      /VB365 sent 1 restore session that did not fit its API since the last digest; the bot skipped them/,
+    );
+    await jobs.digest.postNow(BOSS);
+    assert.doesNotMatch(shownText(w.messages(DIGEST).at(-1) ?? {}), /did not fit/, "said once");
+  });
+
   test("a restart never posts the same digest twice", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     assert.equal((await w.jobs().runNow("digest")).outcome, "succeeded");
     assert.equal(w.messages(DIGEST).length, 1);
 
@@ -182,21 +202,19 @@ describe("the digest", () => {
     assert.match(again.detail, /2026-11-25T09:00 already done/);
     assert.equal(w.messages(DIGEST).length, 1);
     assert.equal(
-      new JobRunRepository(w.store.db)
-        .ofPeriod("digest", "2026-11-25T09:00")
-        .filter((r) => r.outcome === "succeeded").length,
+      w.store.runs.ofPeriod("digest", "2026-11-25T09:00").filter((r) => r.outcome === "succeeded").length,
       1,
     );
   });
 
   test("a digest missed while the bot was down is posted once when it comes back that day, not on a later day", async (t) => {
     // Down at Wednesday 09:00; back at 11:30.
-    const w = await createWorld(t, { start: "2026-11-25T11:30:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-25T11:30:00.000Z" });
     const back = w.jobs({ schedules: farAway });
     back.start();
     await back.stop();
     assert.equal(w.messages(DIGEST).length, 1, "the missed 09:00 digest is posted at start");
-    const runs = new JobRunRepository(w.store.db);
+    const runs = w.store.runs;
     assert.equal(runs.ofPeriod("digest", "2026-11-25T09:00")[0]?.outcome, "succeeded");
 
     // Another restart that afternoon posts nothing more.
@@ -220,19 +238,16 @@ describe("the digest", () => {
   });
 
   test("a digest day in another time zone: 09:00 in Auckland is 20:00 UTC the day before", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-24T20:05:00.000Z", timezone: "Pacific/Auckland" });
+    const w = await testWorld(t, { start: "2026-11-24T20:05:00.000Z", timezone: "Pacific/Auckland" });
     const result = await w.jobs().runNow("digest");
     assert.equal(result.outcome, "succeeded", result.detail);
-    assert.equal(
-      new JobRunRepository(w.store.db).ofPeriod("digest", "2026-11-25T09:00")[0]?.outcome,
-      "succeeded",
-    );
+    assert.equal(w.store.runs.ofPeriod("digest", "2026-11-25T09:00")[0]?.outcome, "succeeded");
     assert.match(w.messages(DIGEST)[0]?.text ?? "", /25 Nov 2026 09:05/);
   });
 
   test("a run that crashed mid-digest blocks its period only until its lease passes", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
-    const runs = new JobRunRepository(w.store.db);
+    const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const runs = w.store.runs;
     const crashed = runs.begin({
       job: "digest",
       period: "2026-11-25T09:00",
@@ -257,7 +272,7 @@ describe("the digest", () => {
   });
 
   test("Slack failing: the run is recorded as failed, drift is not logged, and the next run posts it", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-24T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-24T09:00:00.000Z" });
     const jobs = w.jobs();
     await jobs.runNow("digest");
     w.sim.control.addAuditItem(ORG.id, { type: "User", ...SARAH });
@@ -272,9 +287,7 @@ describe("the digest", () => {
     assert.equal(retried.outcome, "succeeded", retried.detail);
     assert.equal(eventsOf(w.store, "drift_seen").length, 1);
     assert.deepEqual(
-      new JobRunRepository(w.store.db)
-        .ofPeriod("digest", "2026-11-25T09:00")
-        .map((r) => [r.outcome, r.detail]),
+      w.store.runs.ofPeriod("digest", "2026-11-25T09:00").map((r) => [r.outcome, r.detail]),
       [
         ["failed", "Slack: channel_not_found"],
         ["succeeded", retried.detail],
@@ -283,7 +296,7 @@ describe("the digest", () => {
   });
 
   test("/vbo-audit digest posts at once and counts as a digest for 'since'", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-24T15:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-24T15:00:00.000Z" });
     const jobs = w.jobs();
     const posted = await jobs.digest.postNow(BOSS);
     assert.equal(posted.messages, 1);
@@ -299,7 +312,7 @@ describe("the digest", () => {
     const text = JSON.stringify(scheduled.blocks);
     assert.match(text, /Changes since the previous digest, 24 Nov 2026 15:00/);
     assert.match(text, /Added \*Sarah Young\*/);
-    const digests = new DigestRepository(w.store.db).list();
+    const digests = w.store.digests.list();
     assert.deepEqual(
       digests.map((d) => [d.trigger, d.requestedBy]),
       [
@@ -310,7 +323,7 @@ describe("the digest", () => {
   });
 
   test("2,000 audited principals: every message the fake Slack accepts, the list cut with a count", async (t) => {
-    const w = await createWorld(t, { sim: { users: 2000 } });
+    const w = await testWorld(t, { sim: { users: 2000 } });
     let added = 0;
     for await (const page of w.vbo.userPages(ORG.id, { pageSize: 10_000 })) {
       for (const u of page) {

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import cron from "node-cron";
 import { ZonedTime } from "../../src/core/digest/time.ts";
+import { remindersDue } from "../../src/core/requests/reminders.ts";
 import { latestOccurrenceToday } from "../../src/jobs/occurrence.ts";
-import { remindersDue } from "../../src/jobs/remind-approvers.ts";
 
 const utc = new ZonedTime("UTC");
 const at = (iso: string) => new Date(iso);

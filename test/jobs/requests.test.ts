@@ -6,23 +6,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
-import { JobRunRepository } from "../../src/store/jobs.ts";
-import {
-  APPROVALS,
-  BOSS,
-  createWorld,
-  DAY,
-  DEPUTY,
-  eventsOf,
-  HOUR,
-  ORG,
-  REQUESTER,
-  shownText,
-} from "./helpers.ts";
+import { APPROVALS, BOSS, DAY, DEPUTY, HOUR, ORG, REQUESTER } from "../support/actors.ts";
+import { shownText } from "../support/slack.ts";
+import { eventsOf, testWorld } from "../support/world.ts";
 
 describe("reminders", () => {
   test("approvers are reminded of a pending request at 4 h, 24 h and 48 h, each reminder once, in its thread", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const jobs = w.jobs();
     const ben = await w.principal(SEED.benYoung.name);
     const request = await w.posted("add", ben);
@@ -59,7 +49,7 @@ describe("reminders", () => {
   });
 
   test("after downtime only the latest reminder due is sent, and someone who voted is not reminded", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);
     const request = await w.posted("add", ben);
     // A vote that did not decide it (as under a quorum of two): BOSS is not reminded again.
@@ -77,7 +67,7 @@ describe("reminders", () => {
   });
 
   test("a reminder Slack refused is not counted as sent: the next run posts it", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);
     await w.posted("add", ben);
     w.clock.advance(5 * HOUR);
@@ -95,7 +85,7 @@ describe("reminders", () => {
 
 describe("expiry, retries and time-bound audits", () => {
   test("a pending request past its 72 hours is expired and its approval message says so", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);
     const request = await w.posted("add", ben);
     const jobs = w.jobs();
@@ -122,7 +112,7 @@ describe("expiry, retries and time-bound audits", () => {
   });
 
   test("an approved request VB365 refused is retried with backoff until it applies", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);
     w.sim.faults.failNext(2, 500, { method: "POST", path: /AuditItems$/ });
     const id = await w.approved("add", ben);
@@ -152,13 +142,13 @@ describe("expiry, retries and time-bound audits", () => {
     assert.ok(message);
     assert.doesNotMatch(shownText(message), /will retry|retrying/i);
     assert.deepEqual(
-      new JobRunRepository(w.store.db).recent("retry-applies").map((r) => r.outcome),
+      w.store.runs.recent("retry-applies").map((r) => r.outcome),
       ["succeeded", "failed", "succeeded"],
     );
   });
 
   test("a time-bound audit ends: its audit item is removed when its time is up", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T09:00:00.000Z" });
+    const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);
     const id = await w.approved("add", ben, { auditForMs: DAY });
     assert.ok(w.sim.control.auditItems(ORG.id).some((i) => i.principal.name === ben.name));
@@ -177,7 +167,7 @@ describe("expiry, retries and time-bound audits", () => {
 
 describe("directory sync", () => {
   test("every organization's directory is read into the cache, on demand", async (t) => {
-    const w = await createWorld(t);
+    const w = await testWorld(t);
     assert.equal(w.store.directory.count(ORG.id), 0);
     const run = await w.jobs().runNow("sync-directory");
     assert.equal(run.outcome, "succeeded", run.detail);
@@ -187,7 +177,7 @@ describe("directory sync", () => {
   });
 
   test("VB365 failing for one organization fails the run, the others are synced", async (t) => {
-    const w = await createWorld(t);
+    const w = await testWorld(t);
     w.sim.faults.failNext(4, 503, { method: "GET", path: new RegExp(`${SEED.contoso.id}/Users`, "i") });
     const run = await w.jobs().runNow("sync-directory");
     assert.equal(run.outcome, "failed");

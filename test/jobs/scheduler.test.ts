@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import cron from "node-cron";
 import { SEED } from "../../src/sim/types.ts";
-import { JobRunRepository } from "../../src/store/jobs.ts";
-import { createWorld, DIGEST, ORG } from "./helpers.ts";
+import { DIGEST, ORG } from "../support/actors.ts";
+import { testWorld } from "../support/world.ts";
 
 const never = {
   "digest-catch-up": "0 0 1 1 *",
@@ -21,7 +21,7 @@ const never = {
 
 describe("the scheduler", () => {
   test("start schedules every job in the time zone, stop removes them and is final", async (t) => {
-    const w = await createWorld(t, { start: "2026-11-25T08:00:00.000Z", timezone: "Pacific/Auckland" });
+    const w = await testWorld(t, { start: "2026-11-25T08:00:00.000Z", timezone: "Pacific/Auckland" });
     const before = cron.getTasks().size;
     const jobs = w.jobs({ schedules: { ...never, digest: "0 0 1 1 *" } });
     jobs.start();
@@ -38,9 +38,9 @@ describe("the scheduler", () => {
   });
 
   test("cron fires the jobs (here every second) and each tick is recorded as a run", async (t) => {
-    const w = await createWorld(t);
+    const w = await testWorld(t);
     const jobs = w.jobs({ schedules: { ...never, digest: "0 0 1 1 *", "expire-requests": "* * * * * *" } });
-    const runs = new JobRunRepository(w.store.db);
+    const runs = w.store.runs;
     jobs.start();
     for (let i = 0; i < 100 && runs.recent("expire-requests").length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -53,7 +53,7 @@ describe("the scheduler", () => {
   });
 
   test("without ALERTS_CHANNEL_ID the watcher is not scheduled", async (t) => {
-    const w = await createWorld(t, { alerts: false });
+    const w = await testWorld(t, { alerts: false });
     const jobs = w.jobs({ schedules: { ...never, digest: "0 0 1 1 *" } });
     jobs.start();
     const names = [...cron.getTasks().values()]
@@ -65,12 +65,12 @@ describe("the scheduler", () => {
   });
 
   test("a job asked for twice at once runs twice, one after the other; every run is recorded", async (t) => {
-    const w = await createWorld(t);
+    const w = await testWorld(t);
     const jobs = w.jobs();
     const [a, b] = await Promise.all([jobs.runNow("sync-directory"), jobs.runNow("sync-directory")]);
     assert.equal(a.outcome, "succeeded");
     assert.equal(b.outcome, "succeeded");
-    const runs = new JobRunRepository(w.store.db).recent("sync-directory");
+    const runs = w.store.runs.recent("sync-directory");
     assert.equal(runs.length, 2);
     // One after the other: the second started when the first had finished.
     const [second, first] = runs;
@@ -83,7 +83,7 @@ describe("the scheduler", () => {
   });
 
   test("stop waits for a running job, but only up to its bound", async (t) => {
-    const w = await createWorld(t);
+    const w = await testWorld(t);
     const jobs = w.jobs({ stopTimeoutMs: 50 });
     // VB365 answers the organization list only after a long while.
     w.sim.faults.setLatency(3_000, { path: /Organizations$/i });
@@ -91,7 +91,7 @@ describe("the scheduler", () => {
     // Let the run start before stopping.
     await new Promise((resolve) => setImmediate(resolve));
     await jobs.stop();
-    const runs = new JobRunRepository(w.store.db);
+    const runs = w.store.runs;
     assert.equal(
       runs.recent("sync-directory")[0]?.finishedAt,
       null,
@@ -104,7 +104,7 @@ describe("the scheduler", () => {
   });
 
   test("a job failing in every way is recorded as failed and never rejects", async (t) => {
-    const w = await createWorld(t);
+    const w = await testWorld(t);
     w.sim.control.addAuditItem(ORG.id, { type: "User", ...SEED.benYoung });
     const jobs = w.jobs();
     w.sim.faults.failNext(100, 503);

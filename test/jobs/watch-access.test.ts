@@ -4,10 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CURSOR_KEY } from "../../src/jobs/watch-access.ts";
+import { CURSOR_KEY } from "../../src/core/access/watch.ts";
 import { SEED } from "../../src/sim/types.ts";
-import { JobStateRepository } from "../../src/store/jobs.ts";
-import { ALERTS, createWorld, eventsOf, HOUR, ORG, shownText, type World } from "./helpers.ts";
+import { ALERTS, HOUR, ORG } from "../support/actors.ts";
+import { shownText } from "../support/slack.ts";
+import { eventsOf, testWorld, type World } from "../support/world.ts";
 
 const BEN = SEED.benYoung;
 /** Ten minutes after the seeded export ended. */
@@ -27,10 +28,49 @@ function assertSeededExportAlert(text: string): void {
   assert.match(text, /09:42–09:44/);
 }
 
+/** The seeded export's events as the simulator sends them, undecoded. */
+async function rawEvents(w: World): Promise<Array<Record<string, unknown>>> {
+  const token = await fetch(`${w.sim.url}/v8/token`, {
+    method: "POST",
+    body: new URLSearchParams({ grant_type: "password", username: w.sim.username, password: w.sim.password }),
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+  const page = await fetch(`${w.sim.url}/v8/RestoreSessions/${SEED.restoreSessions.benExport}/Events`, {
+    headers: { authorization: `Bearer ${token.access_token}` },
+  }).then((r) => r.json() as Promise<{ results: Array<Record<string, unknown>> }>);
+  return page.results;
+}
+
 describe("access alerts", () => {
-  test("v8: the seeded export is alerted exactly once across two runs and a restart; nothing for others", async (t) => {
-    const w = await createWorld(t, { start: START });
+  test("v8, as a real server writes events (siteId, teamId, groupId: null): alerted exactly once", async (t) => {
+    const w = await testWorld(t, { start: START, sim: { fields: "realistic" } });
     auditBen(w);
+    const events = await rawEvents(w);
+    assert.ok(events.length > 0);
+    for (const e of events) {
+      for (const id of ["siteId", "teamId", "groupId", "backedUpOrganizationId"]) {
+        assert.equal(e[id], null, `${id} is sent as null`);
+      }
+    }
+    const jobs = w.jobs();
+    const first = await jobs.runNow("watch-access");
+    assert.equal(first.outcome, "succeeded", first.detail);
+    assert.match(first.detail, /1 alert posted/);
+    w.clock.advance(60_000);
+    assert.match((await jobs.runNow("watch-access")).detail, /0 alerts posted, 0 updated/);
+    const alerts = w.messages(ALERTS);
+    assert.equal(alerts.length, 1);
+    assertSeededExportAlert(alerts[0]?.text ?? "");
+    assert.equal(eventsOf(w.store, "access_seen").length, 1);
+  });
+
+  test("v8: the seeded export is alerted exactly once across two runs and a restart; nothing for others", async (t) => {
+    // The sparse simulator: fields without a value are absent rather than null.
+    const w = await testWorld(t, { start: START, sim: { fields: "sparse" } });
+    auditBen(w);
+    assert.equal(
+      (await rawEvents(w)).some((e) => "siteId" in e),
+      false,
+    );
     const jobs = w.jobs();
     const first = await jobs.runNow("watch-access");
     assert.equal(first.outcome, "succeeded", first.detail);
@@ -54,7 +94,7 @@ describe("access alerts", () => {
   });
 
   test("a later event on that session updates the alert instead of posting another", async (t) => {
-    const w = await createWorld(t, { start: START });
+    const w = await testWorld(t, { start: START });
     auditBen(w);
     const jobs = w.jobs();
     await jobs.runNow("watch-access");
@@ -98,7 +138,7 @@ describe("access alerts", () => {
   });
 
   test("v6: no ids in events, the alert comes from names; the same session is still alerted once", async (t) => {
-    const w = await createWorld(t, { start: START, versions: ["v6"] });
+    const w = await testWorld(t, { start: START, sim: { versions: ["v6"] } });
     auditBen(w);
     const jobs = w.jobs();
     await jobs.runNow("watch-access");
@@ -112,7 +152,7 @@ describe("access alerts", () => {
   });
 
   test("no alert for sessions that touch only people who are not audited", async (t) => {
-    const w = await createWorld(t, { start: START });
+    const w = await testWorld(t, { start: START });
     // Only the seeded Executive Team is audited; none of the seeded sessions touch its members.
     const run = await w.jobs().runNow("watch-access");
     assert.equal(run.outcome, "succeeded");
@@ -122,7 +162,7 @@ describe("access alerts", () => {
   });
 
   test("members of an audited group count: auditing Finance alerts Ben's export and Priya's restore", async (t) => {
-    const w = await createWorld(t, { start: "2025-03-12T08:30:00.000Z" });
+    const w = await testWorld(t, { start: "2025-03-12T08:30:00.000Z" });
     w.sim.control.addAuditItem(ORG.id, { type: "Group", ...SEED.groups.finance });
     await w.jobs().runNow("watch-access");
     const texts = w.messages(ALERTS).map((m) => m.text);
@@ -134,9 +174,9 @@ describe("access alerts", () => {
 
   test("a Working session is read again each run until it stops, even once it is outside the window", async (t) => {
     // A one-minute overlap, so that the session soon falls outside the polling window.
-    const w = await createWorld(t, {
+    const w = await testWorld(t, {
       start: "2025-03-11T11:00:00.000Z",
-      jobOptions: { watch: { overlapMs: 60_000 } },
+      core: { watch: { overlapMs: 60_000 } },
     });
     auditBen(w);
     const sessionId = w.sim.control.addRestoreSession({
@@ -178,17 +218,21 @@ describe("access alerts", () => {
         userId: BEN.id,
       },
     ]);
+    w.sim.stats.reset();
     const run = await jobs.runNow("watch-access");
     assert.match(run.detail, /1 updated/);
     assert.match(alertOf()?.text ?? "", /tom baker viewed and restored 2 items from Ben Young's mailbox/);
     assert.equal(w.messages(ALERTS).length, 2);
+    // Outside the polling window, it was read again by its id, not found again by its time.
+    assert.equal(w.sim.stats.count("GET", /^\/v8\/RestoreSessions\/\{id\}$/), 1);
+    assert.equal(w.sim.stats.count("GET", /^\/v8\/RestoreSessions$/), 1, "one listing: the window itself");
   });
 
   test("VB365 or Slack failing: the run fails, nothing is lost, and the alert is posted once later", async (t) => {
-    const w = await createWorld(t, { start: START, jobOptions: { watch: { overlapMs: 60_000 } } });
+    const w = await testWorld(t, { start: START, core: { watch: { overlapMs: 60_000 } } });
     auditBen(w);
     const jobs = w.jobs();
-    const state = new JobStateRepository(w.store.db);
+    const state = w.store.state;
 
     w.sim.faults.failNext(2, 503, { method: "GET", path: /RestoreSessions$/ });
     const down = await jobs.runNow("watch-access");
@@ -214,7 +258,7 @@ describe("access alerts", () => {
   });
 
   test("without ALERTS_CHANNEL_ID the watcher does nothing", async (t) => {
-    const w = await createWorld(t, { start: START, alerts: false });
+    const w = await testWorld(t, { start: START, alerts: false });
     auditBen(w);
     const run = await w.jobs().runNow("watch-access");
     assert.equal(run.outcome, "skipped");

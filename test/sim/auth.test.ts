@@ -80,13 +80,20 @@ describe("POST /token", () => {
     const sim = await startSim(t, { clock, tokenLifetimeSeconds: 60 });
     const first = (await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) })).json<TokenResponse>();
     clock.advance(120_000);
-    const refresh = new URLSearchParams({ grant_type: "refresh_token", refresh_token: first.refresh_token });
+    const grant = { grant_type: "refresh_token", refresh_token: first.refresh_token };
+    const withCookieOnly = await call(sim, "POST", "/v8/token", { body: new URLSearchParams(grant) });
+    assert.equal(withCookieOnly.status, 400, "v8 wants the antiforgery cookie or the opt-out");
+    const refresh = new URLSearchParams({ ...grant, disable_antiforgery_token: "true" });
     const renewed = await call(sim, "POST", "/v8/token", { body: refresh });
     assert.equal(renewed.status, 200);
     const token = renewed.json<TokenResponse>().access_token;
     assert.equal((await call(sim, "GET", "/v8/ServiceInstance", { token })).status, 200);
     assert.equal((await call(sim, "POST", "/v8/token", { body: refresh })).status, 400, "used up");
-    const unknown = new URLSearchParams({ grant_type: "refresh_token", refresh_token: "nope" });
+    const unknown = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: "nope",
+      disable_antiforgery_token: "true",
+    });
     assert.equal((await call(sim, "POST", "/v8/token", { body: unknown })).status, 400);
   });
 
@@ -151,7 +158,11 @@ describe("bearer tokens", () => {
     const tokens = (await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) })).json<TokenResponse>();
     sim.faults.expireTokens();
     assert.equal((await call(sim, "GET", "/v8/ServiceInstance", { token: tokens.access_token })).status, 401);
-    const refresh = new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token });
+    const refresh = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      disable_antiforgery_token: "true",
+    });
     const renewed = (await call(sim, "POST", "/v8/token", { body: refresh })).json<TokenResponse>();
     assert.equal(
       (await call(sim, "GET", "/v8/ServiceInstance", { token: renewed.access_token })).status,

@@ -44,6 +44,7 @@ describe("npm run sim: flags", () => {
         "--tls-cert",
         "c.pem",
         "--no-rate-limit",
+        "--sparse",
       ],
       (path) => files[path] ?? noFiles(path),
     );
@@ -55,8 +56,8 @@ describe("npm run sim: flags", () => {
       [0, ["v7", "v8"], 100_000, 50, 500],
     );
     assert.deepEqual(
-      [options.latencyMs, options.tokenLifetimeSeconds, options.tokenRateLimit],
-      [1000, 120, false],
+      [options.latencyMs, options.tokenLifetimeSeconds, options.tokenRateLimit, options.fields],
+      [1000, 120, false, "sparse"],
     );
     assert.deepEqual(options.tls, { key: "KEY", cert: "CERT" });
     assert.match(parsed.tlsCertFile ?? "", /c\.pem$/);

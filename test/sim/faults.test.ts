@@ -48,10 +48,18 @@ describe("failNext", () => {
     assert.equal((await v8.get("ServiceInstance")).status, 200, "other routes are untouched");
     const first = await v8.get(auditItems);
     assert.equal(first.status, 503);
-    assert.deepEqual(first.json(), { message: "Service Unavailable", errorCode: null });
+    // Realistic: every field v8 declares, null where there is nothing to say.
+    assert.deepEqual(first.json(), { message: "Service Unavailable", errorCode: null, stackTrace: null });
     const second = await v6.get(auditItems);
     assert.deepEqual(second.json(), { message: "Service Unavailable" });
     assert.equal((await v8.get(auditItems)).status, 200);
+  });
+
+  test("in sparse mode an error body leaves out what it has no value for", async (t) => {
+    const sim = await startSim(t, { fields: "sparse" });
+    const v8 = await session(sim, "v8");
+    sim.faults.failNext(1, 503, { path: /\/AuditItems$/i });
+    assert.deepEqual((await v8.get(auditItems)).json(), { message: "Service Unavailable" });
   });
 
   test("a v8 500 carries a server stack trace, as the real one does", async (t) => {

@@ -40,7 +40,7 @@ export interface Exchange {
 const ref = (pointer: string, root: string) =>
   pointer.replace(/^#\/components\/schemas\//, `${root}#/definitions/`);
 
-function convert(node: Json, root: string): Json {
+export function convert(node: Json, root: string): Json {
   if (Array.isArray(node)) return node.map((n) => convert(n, root));
   if (node === null || typeof node !== "object") return node;
   const src = node as Record<string, Json>;
@@ -76,9 +76,13 @@ function convert(node: Json, root: string): Json {
   return out;
 }
 
+type Schema = Record<string, unknown>;
+
 export class OpenApiDoc {
   readonly version: ApiVersion;
   readonly operations: Operation[] = [];
+  /** The document's own schemas, unconverted: for walking declared properties. */
+  private readonly schemas: Record<string, Schema>;
   private readonly ajv: AjvModule.default;
   private readonly root: string;
   private readonly cache = new Map<string, ValidateFunction>();
@@ -95,6 +99,7 @@ export class OpenApiDoc {
         this.operations.push({ ...op, method: method.toUpperCase(), path });
       }
     }
+    this.schemas = doc.components.schemas as Record<string, Schema>;
     this.root = `vb365-${version}`;
     this.ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, validateFormats: true });
     addFormats(this.ajv, { mode: "full" });
@@ -116,6 +121,59 @@ export class OpenApiDoc {
     });
     const q = new URLSearchParams(query).toString();
     return q ? `${path}?${q}` : path;
+  }
+
+  /**
+   * Declared properties missing from a JSON answer, as paths: what a server that writes every
+   * property it declares (an ASP.NET server) would not leave out. Left out of the check: objects
+   * (a server cannot have what it does not know, e.g. proxy settings outside the extended view),
+   * write-only fields and secrets (never echoed), and a page's `setId` (only pages read from a
+   * cached result set have one).
+   */
+  missing(operationId: string, exchange: Exchange): string[] {
+    const op = this.operation(operationId);
+    const response = op.responses[String(exchange.status)] ?? op.responses.default;
+    const media = response?.content ? Object.entries(response.content)[0] : undefined;
+    if (!media || exchange.text === "") return [];
+    const out: string[] = [];
+    this.walkMissing(media[1].schema as Schema, JSON.parse(exchange.text) as unknown, "", out);
+    return out;
+  }
+
+  private resolve(schema: Schema): Schema {
+    const pointer = schema.$ref;
+    return typeof pointer === "string"
+      ? this.resolve(this.schemas[pointer.replace("#/components/schemas/", "")] ?? {})
+      : schema;
+  }
+
+  private walkMissing(schemaIn: Schema, value: unknown, path: string, out: string[]): void {
+    let schema = this.resolve(schemaIn);
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      const items = schema.items as Schema | undefined;
+      if (items) value.forEach((v, i) => void this.walkMissing(items, v, `${path}/${i}`, out));
+      return;
+    }
+    if (typeof value !== "object") return;
+    const record = value as Record<string, unknown>;
+    const discriminator = schema.discriminator as { propertyName: string; mapping?: Record<string, string> };
+    const mapped = discriminator?.mapping?.[String(record[discriminator.propertyName])];
+    if (mapped) schema = this.resolve({ $ref: mapped });
+    const properties = (schema.properties ?? {}) as Record<string, Schema>;
+    const additional = schema.additionalProperties as Schema | undefined;
+    for (const [name, child] of Object.entries(record)) {
+      const declared = properties[name] ?? (typeof additional === "object" ? additional : undefined);
+      if (declared) this.walkMissing(declared, child, `${path}/${name}`, out);
+    }
+    for (const [name, declaredIn] of Object.entries(properties)) {
+      if (name in record) continue;
+      const declared = this.resolve(declaredIn);
+      const isObject = declared.type === "object" || (declared.type === undefined && !declared.enum);
+      const secret = declared.format === "password";
+      if (isObject || secret || declaredIn.writeOnly === true || name === "setId") continue;
+      out.push(`${path}/${name}`);
+    }
   }
 
   /**

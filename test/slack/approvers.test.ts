@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { createApprovers } from "../../src/slack/approvers.ts";
-import { recordingLogger } from "../store/helpers.ts";
-import { BOSS, DEPUTY, ManualClock, REQUESTER, STRANGER, startFakeSlack, webClientFor } from "./helpers.ts";
+import { BOSS, DEPUTY, REQUESTER, STRANGER } from "../support/actors.ts";
+import { ManualClock } from "../support/clock.ts";
+import { recordingLogger } from "../support/logger.ts";
+import { startFakeSlack, webClientFor } from "../support/slack.ts";
 
 const GROUP = "S0APPROVERS";
 const MINUTE = 60_000;

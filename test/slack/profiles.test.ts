@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SlackCallError } from "../../src/slack/errors.ts";
-import { createSlackProfiles } from "../../src/slack/profiles.ts";
-import { recordingLogger } from "../store/helpers.ts";
-import { ManualClock, startFakeSlack, webClientFor } from "./helpers.ts";
+import { SlackCallError } from "../../src/errors.ts";
+import { createMemberProfiles } from "../../src/slack/profiles.ts";
+import { ManualClock } from "../support/clock.ts";
+import { startFakeSlack, webClientFor } from "../support/slack.ts";
 
 test("a member's profile e-mail, cached; none, unknown and Slack failing told apart", async (t) => {
   const fake = await startFakeSlack(t, {
@@ -13,10 +13,9 @@ test("a member's profile e-mail, cached; none, unknown and Slack failing told ap
     ],
   });
   const clock = new ManualClock();
-  const profiles = createSlackProfiles({
+  const profiles = createMemberProfiles({
     web: webClientFor(fake),
     clock,
-    logger: recordingLogger(),
     cacheMs: 60_000,
   });
 

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { SIGNATURE_TOLERANCE_SECONDS, verifySlackSignature } from "../../src/slack/signing.ts";
-import { formBody, signSlackRequest } from "../support/slack-signing.ts";
+import { formBody, signSlackRequest } from "../../src/devslack/signing.ts";
+import {
+  checkSlackTimestamp,
+  SIGNATURE_TOLERANCE_SECONDS,
+  verifySlackSignature,
+} from "../../src/slack/signing.ts";
 
 // Slack's published example (api.slack.com, "Verifying requests from Slack").
 const vector = {
@@ -68,6 +72,22 @@ describe("verifySlackSignature", () => {
       assert.deepEqual(check(overrides), { ok: false, reason });
     });
   }
+});
+
+describe("checkSlackTimestamp (before the body is read)", () => {
+  const now = at(vectorTime);
+  test("accepts up to five minutes either way", () => {
+    for (const skew of [0, -300, 300, -1, 1]) {
+      assert.deepEqual(checkSlackTimestamp(String(vectorTime + skew), now), { ok: true }, `skew ${skew}`);
+    }
+  });
+  test("refuses missing, malformed, stale and future timestamps", () => {
+    assert.deepEqual(checkSlackTimestamp(undefined, now), { ok: false, reason: "missing" });
+    assert.deepEqual(checkSlackTimestamp(" ", now), { ok: false, reason: "missing" });
+    assert.deepEqual(checkSlackTimestamp("12ab", now), { ok: false, reason: "malformed" });
+    assert.deepEqual(checkSlackTimestamp(String(vectorTime - 301), now), { ok: false, reason: "stale" });
+    assert.deepEqual(checkSlackTimestamp(String(vectorTime + 301), now), { ok: false, reason: "future" });
+  });
 });
 
 describe("signSlackRequest (test support)", () => {

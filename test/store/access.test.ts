@@ -1,8 +1,7 @@
 /** The access watcher's memory on real SQLite: sessions seen, sessions to revisit, alerts posted. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { AccessWatchRepository } from "../../src/store/access.ts";
-import { tempStore } from "./helpers.ts";
+import { tempStore } from "../support/store.ts";
 
 const t0 = new Date("2025-03-11T10:00:00.000Z");
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -15,7 +14,7 @@ const session = (id: string, state = "Stopped") => ({
 
 describe("access watch repository", () => {
   test("sessions are keyed case-insensitively and remember what was seen", (t) => {
-    const repo = new AccessWatchRepository(tempStore(t).db);
+    const repo = tempStore(t).access;
     repo.saveSession({ ...session("ABC-1"), fingerprint: "fp1", eventCount: 5 }, t0);
     const seen = repo.session("abc-1");
     assert.equal(seen?.fingerprint, "fp1");
@@ -24,7 +23,7 @@ describe("access watch repository", () => {
   });
 
   test("Working and failed sessions are revisited; stopped ones and long-unseen ones are not", (t) => {
-    const repo = new AccessWatchRepository(tempStore(t).db);
+    const repo = tempStore(t).access;
     repo.saveSession({ ...session("working", "Working"), fingerprint: "w", eventCount: 1 }, t0);
     repo.saveSession({ ...session("stopped"), fingerprint: "s", eventCount: 1 }, t0);
     const failed = repo.markFailed(session("failed"), t0);
@@ -51,7 +50,7 @@ describe("access watch repository", () => {
   });
 
   test("an alert is recorded once per session and its updates are kept", (t) => {
-    const repo = new AccessWatchRepository(tempStore(t).db);
+    const repo = tempStore(t).access;
     const alert = {
       sessionId: "S1",
       organizationId: "org",
@@ -75,7 +74,7 @@ describe("access watch repository", () => {
   });
 
   test("pruning forgets old sessions that were never alerted", (t) => {
-    const repo = new AccessWatchRepository(tempStore(t).db);
+    const repo = tempStore(t).access;
     repo.saveSession({ ...session("quiet"), fingerprint: "q", eventCount: 1 }, t0);
     repo.saveSession({ ...session("alerted"), fingerprint: "a", eventCount: 1 }, t0);
     repo.recordAlert({
@@ -95,7 +94,7 @@ describe("access watch repository", () => {
 
   test("an account is named from the directory cache only when exactly one user fits", (t) => {
     const store = tempStore(t);
-    const repo = new AccessWatchRepository(store.db);
+    const repo = store.access;
     const entry = (id: string, name: string, displayName: string) => ({
       type: "User" as const,
       id,

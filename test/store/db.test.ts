@@ -12,7 +12,8 @@ import {
   openDatabase,
   schemaVersion,
 } from "../../src/store/db.ts";
-import { recordingLogger, tempDir } from "./helpers.ts";
+import { recordingLogger } from "../support/logger.ts";
+import { tempDir } from "../support/store.ts";
 
 const repoMigrations = fileURLToPath(new URL("../../migrations", import.meta.url));
 const migrations = listMigrations(repoMigrations);

@@ -6,7 +6,7 @@ import type { DirectoryEntry } from "../../src/core/directory/entry.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { defaultMigrationsDir, listMigrations, openDatabase } from "../../src/store/db.ts";
 import { DirectoryRepository } from "../../src/store/directory.ts";
-import { tempDir } from "./helpers.ts";
+import { tempDir } from "../support/store.ts";
 
 const ORG = "6f144e6f-7f59-475f-8e1d-1bfa0b6bb020";
 const OTHER_ORG = "11111111-2222-3333-4444-555555555555";
@@ -100,7 +100,7 @@ describe("DirectoryRepository", () => {
     const { repo } = open(t);
     const first = new Date("2025-03-04T00:00:00Z");
     sync(repo, ORG, [aUser(1), aUser(2)], first);
-    const oldRows = [...repo.walk(ORG, 10)].flatMap((chunk) => chunk.rows);
+    const oldRows = repo.chunk(ORG, undefined, 10).rows;
     sync(repo, OTHER_ORG, [aUser(9)], first);
 
     const later = new Date("2025-03-05T00:00:00Z");
@@ -175,7 +175,7 @@ describe("DirectoryRepository", () => {
       repo.read([renamed as number, added as number]).map((e) => e?.displayName),
       ["Renamed", "Person 2"],
     );
-    const stale = [...repo.walk(ORG, 10)].flatMap((c) => c.rows).filter((row) => row < (renamed as number));
+    const stale = repo.chunk(ORG, undefined, 10).rows.filter((row) => row < (renamed as number));
     repo.remove(stale.slice(0, 1));
     assert.deepEqual(
       byKey(repo.load(ORG)).map((e) => [e.id, e.displayName]),
@@ -195,11 +195,18 @@ describe("DirectoryRepository", () => {
     assert.equal(repo.lastSync(ORG), undefined);
   });
 
-  test("walk reads the organization's rows a chunk at a time, in row order", (t) => {
+  test("chunk reads the organization's rows a chunk at a time, in row order", (t) => {
     const { repo } = open(t);
     const entries = Array.from({ length: 7 }, (_, i) => aUser(i));
     sync(repo, ORG, entries, new Date());
-    const chunks = [...repo.walk(ORG, 3)];
+    sync(repo, OTHER_ORG, [aUser(9)], new Date());
+    const chunks: Array<{ rows: number[]; entries: DirectoryEntry[] }> = [];
+    for (let after: number | undefined; ; ) {
+      const chunk = repo.chunk(ORG, after, 3);
+      if (chunk.rows.length === 0) break;
+      chunks.push(chunk);
+      after = chunk.rows.at(-1);
+    }
     assert.deepEqual(
       chunks.map((c) => c.entries.length),
       [3, 3, 1],
@@ -213,6 +220,7 @@ describe("DirectoryRepository", () => {
       chunks.flatMap((c) => c.entries.map((e) => e.id)),
       entries.map((e) => e.id),
     );
+    assert.deepEqual(repo.chunk("never-synced", undefined, 3), { rows: [], entries: [] });
   });
 
   test("the cache survives reopening the database file", (t) => {
@@ -239,7 +247,7 @@ describe("DirectoryRepository", () => {
     const dir = tempDir(t, "vbo-audit-directory-");
     const before = join(dir, "migrations");
     mkdirSync(before);
-    for (const m of listMigrations(defaultMigrationsDir()).filter((m) => m.version < 40))
+    for (const m of listMigrations(defaultMigrationsDir()).filter((m) => m.name !== "directory_scopes"))
       copyFileSync(m.path, join(before, basename(m.path)));
     const path = join(dir, "old.sqlite");
     const old = openDatabase(path, { logger: silentLogger, migrationsDir: before });

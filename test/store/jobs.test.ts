@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { JobRunRepository, JobStateRepository, NotificationQueue } from "../../src/store/jobs.ts";
-import { tempStore } from "./helpers.ts";
+import type { JobRunRepository } from "../../src/store/jobs.ts";
+import { tempStore } from "../support/store.ts";
 
 const t0 = new Date("2026-11-25T09:00:00.000Z");
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -27,7 +27,7 @@ function claim(runs: JobRunRepository, now: Date, owner = "a", maxAttempts?: num
 describe("job runs", () => {
   test("an exclusive period is claimed once: busy while running, done once it succeeded", (t) => {
     const store = tempStore(t);
-    const runs = new JobRunRepository(store.db);
+    const runs = store.runs;
     const first = claim(runs, t0);
     assert.equal(first.kind, "started");
     assert.equal(claim(runs, later(MINUTE), "b").kind, "busy");
@@ -53,7 +53,7 @@ describe("job runs", () => {
 
   test("a run that never finished blocks until its lease passes, then is marked abandoned and taken over", (t) => {
     const store = tempStore(t);
-    const runs = new JobRunRepository(store.db);
+    const runs = store.runs;
     const crashed = claim(runs, t0);
     assert.ok(crashed.kind === "started");
     assert.equal(claim(runs, later(14 * MINUTE), "b").kind, "busy");
@@ -71,7 +71,7 @@ describe("job runs", () => {
 
   test("a period is given up after too many failed attempts", (t) => {
     const store = tempStore(t);
-    const runs = new JobRunRepository(store.db);
+    const runs = store.runs;
     for (let i = 0; i < 3; i++) {
       const r = claim(runs, later(i * MINUTE), "a", 3);
       assert.ok(r.kind === "started", `attempt ${i + 1} starts`);
@@ -83,7 +83,7 @@ describe("job runs", () => {
 
   test("non-exclusive runs are simply recorded, and abandonStale ends crashed ones", (t) => {
     const store = tempStore(t);
-    const runs = new JobRunRepository(store.db);
+    const runs = store.runs;
     const begin = (now: Date) =>
       runs.begin({
         job: "retry-applies",
@@ -106,7 +106,7 @@ describe("job runs", () => {
 
   test("detail is kept to one bounded line", (t) => {
     const store = tempStore(t);
-    const runs = new JobRunRepository(store.db);
+    const runs = store.runs;
     const r = runs.begin({ job: "x", period: "p", owner: "a", now: t0, leaseMs: MINUTE, exclusive: false });
     assert.ok(r.kind === "started");
     runs.finish(r.run.id, t0, "failed", `first\nsecond ${"x".repeat(2000)}`);
@@ -118,7 +118,7 @@ describe("job runs", () => {
 
   test("pruning forgets old finished runs but keeps successful digests", (t) => {
     const store = tempStore(t);
-    const runs = new JobRunRepository(store.db);
+    const runs = store.runs;
     const digest = claim(runs, t0);
     assert.ok(digest.kind === "started");
     runs.finish(digest.run.id, t0, "succeeded");
@@ -141,7 +141,7 @@ describe("job runs", () => {
 describe("job state and queued notifications", () => {
   test("named values are kept and replaced", (t) => {
     const store = tempStore(t);
-    const state = new JobStateRepository(store.db);
+    const state = store.state;
     assert.equal(state.get("cursor"), undefined);
     state.set("cursor", "a", t0);
     state.set("cursor", "b", later(1000));
@@ -159,7 +159,7 @@ describe("job state and queued notifications", () => {
       auditForMs: null,
       at: t0,
     });
-    const queue = new NotificationQueue(store.db);
+    const queue = store.rerenders;
     queue.enqueue(request.id, t0, "Slack: ratelimited");
     queue.enqueue(request.id, later(1000), "Slack: ratelimited");
     queue.failed(request.id, "Slack: timeout");

@@ -4,10 +4,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { EventKind } from "../../src/core/types.ts";
+import { canonicalJson } from "../../src/canonical-json.ts";
+import type { EventKind } from "../../src/core/vocabulary.ts";
 import { type Store, verifyLog } from "../../src/store/index.ts";
-import { canonicalJson, GENESIS_HASH, hashRow } from "../../src/store/log.ts";
-import { tempDir, tempStore } from "./helpers.ts";
+import { GENESIS_HASH, hashRow } from "../../src/store/log.ts";
+import { tempDir, tempStore } from "../support/store.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const org = { id: "6f144e6f-7f59-475f-8e1d-1bfa0b6bb020", name: "vBridge" };

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { NewRequest } from "../../src/store/index.ts";
-import { tempStore } from "./helpers.ts";
+import type { NewRequest } from "../../src/core/requests/ports.ts";
+import { StoreError } from "../../src/errors.ts";
+import { tempStore } from "../support/store.ts";
 
 const t0 = new Date("2026-03-02T09:00:00.000Z");
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -59,13 +60,31 @@ describe("requests", () => {
     assert.equal(requests.findOpen("another-org", byName, "add"), undefined);
   });
 
+  test("a group without mail is found by its id in another form, and two such groups stay apart", (t) => {
+    const { requests } = tempStore(t);
+    const id = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d00000000-0000-0000-0000-000000000000AQUAAAAAAAUVAAAA";
+    // The resolver names a mail-less group by its display name; the name is not an identity.
+    const legal = { type: "Group" as const, id, name: "Legal", displayName: "Legal" };
+    const created = requests.create(aNewRequest({ principal: legal }));
+    assert.equal(
+      requests.findOpen(org.id, { ...legal, id: id.toUpperCase(), name: "" }, "add")?.id,
+      created.id,
+    );
+    const otherLegal = {
+      ...legal,
+      id: "0b0b0b0b-1c1c-4d4d-8e8e-9f9f9f9f9f9f00000000-0000-0000-0000-000000000000",
+    };
+    assert.equal(requests.findOpen(org.id, otherLegal, "add"), undefined);
+    assert.notEqual(requests.create(aNewRequest({ principal: otherLegal })).id, created.id);
+  });
+
   test("the database refuses a second open request for the same principal and kind, not a closed one", (t) => {
     const { requests } = tempStore(t);
     const first = requests.create(aNewRequest());
     assert.throws(
       () =>
         requests.create(aNewRequest({ principal: { ...first.principal, name: "BEN.YOUNG@vbridge.co.nz" } })),
-      /UNIQUE constraint failed/,
+      (err: unknown) => err instanceof StoreError && err.kind === "conflict",
     );
     assert.ok(requests.close(first.id, { to: "denied", by: "UBOSS", reason: "no" }, at(1)));
     const second = requests.create(aNewRequest());
@@ -204,7 +223,10 @@ describe("votes and messages", () => {
       { requestId: r.id, approver: "UA", at: at(1) },
       { requestId: r.id, approver: "UB", at: at(3) },
     ]);
-    assert.throws(() => votes.add(424242, "UA", at(1)), /FOREIGN KEY/);
+    assert.throws(
+      () => votes.add(424242, "UA", at(1)),
+      (err: unknown) => err instanceof StoreError && err.code === "SQLITE_CONSTRAINT_FOREIGNKEY",
+    );
   });
 
   test("every message showing a request is kept once, and found by channel and ts", (t) => {

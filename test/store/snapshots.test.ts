@@ -1,9 +1,8 @@
 /** Digests and per-organization audit snapshots on real SQLite with the real migrations. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { AuditEntry } from "../../src/core/digest.ts";
-import { DigestRepository } from "../../src/store/snapshots.ts";
-import { tempStore } from "./helpers.ts";
+import type { AuditEntry } from "../../src/core/digest/build.ts";
+import { tempStore } from "../support/store.ts";
 
 const org = { id: "6f144e6f-7f59-475f-8e1d-1bfa0b6bb020", name: "vBridge" };
 const t0 = new Date("2026-11-25T09:00:00.000Z");
@@ -19,7 +18,7 @@ const entry = (name: string, over: Partial<AuditEntry> = {}): AuditEntry => ({
 
 describe("digest records and snapshots", () => {
   test("the latest digest is the one gathered last", (t) => {
-    const digests = new DigestRepository(tempStore(t).db);
+    const digests = tempStore(t).digests;
     assert.equal(digests.latest(), undefined);
     const base = {
       trigger: "scheduled" as const,
@@ -50,7 +49,7 @@ describe("digest records and snapshots", () => {
   });
 
   test("a snapshot is replaced as a whole, duplicates collapse, and organizations are remembered", (t) => {
-    const digests = new DigestRepository(tempStore(t).db);
+    const digests = tempStore(t).digests;
     assert.equal(digests.snapshot(org.id), undefined);
     digests.replaceSnapshot(org, t0, [entry("a@x"), entry("b@x", { msid: "m-b" }), entry("a@x")], null);
     const first = digests.snapshot(org.id);

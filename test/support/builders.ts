@@ -1,9 +1,12 @@
 /**
  * Test data builders with partial overrides: a plausible value for every field, so a test states
- * only what it is about (`aRequest({ state: "apply_failed" })`).
+ * only what it is about (`aRequest({ state: "apply_failed" })`). `aRequest` is a request in memory;
+ * `storedRequest` creates one in a store.
  */
-import type { Request } from "../../src/core/types.ts";
-import { SEED } from "../../src/sim/types.ts";
+import type { NewRequest } from "../../src/core/requests/ports.ts";
+import type { Request } from "../../src/core/requests/types.ts";
+import type { Store } from "../../src/store/index.ts";
+import { BEN, ORG, REQUESTER } from "./actors.ts";
 
 /** A pending add of Ben Young in vBridge, in memory (not stored). */
 export function aRequest(over: Partial<Request> = {}): Request {
@@ -11,9 +14,9 @@ export function aRequest(over: Partial<Request> = {}): Request {
   return {
     id: 1,
     kind: "add",
-    organization: { id: SEED.organization.id, name: SEED.organization.name },
-    principal: { type: "User", ...SEED.benYoung },
-    requester: "U0REQUESTER",
+    organization: { id: ORG.id, name: ORG.name },
+    principal: BEN,
+    requester: REQUESTER,
     reason: null,
     state: "pending",
     createdAt: at,
@@ -31,4 +34,18 @@ export function aRequest(over: Partial<Request> = {}): Request {
     nextAttemptAt: null,
     ...over,
   };
+}
+
+/** A pending request created in `store`, with any field of its creation overridden. */
+export function storedRequest(store: Pick<Store, "requests">, overrides: Partial<NewRequest> = {}): Request {
+  return store.requests.create({
+    kind: "add",
+    organization: ORG,
+    principal: BEN,
+    requester: REQUESTER,
+    reason: "legal hold #4411",
+    auditForMs: null,
+    at: new Date("2026-03-02T09:00:00.000Z"),
+    ...overrides,
+  });
 }

@@ -6,7 +6,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
-import { signSlackRequest } from "./slack-signing.ts";
+import { signSlackRequest } from "../../src/devslack/signing.ts";
 
 const TSX = import.meta.resolve("tsx");
 

@@ -49,7 +49,8 @@ describe("logging in", () => {
     );
     assert.equal(results.length, 50);
     assert.equal(tokenRequests(), 1);
-    assert.equal(sim.stats.count("GET", /\/v8\/ServiceInstance$/i), 1);
+    // One anonymous probe, and one read of the build number once logged in.
+    assert.equal(sim.stats.count("GET", /\/v8\/ServiceInstance$/i), 2);
     assert.equal(sim.stats.count("GET", /\/Users$/i), 50);
   });
 });
@@ -80,6 +81,28 @@ describe("keeping the token fresh", () => {
     await client.listAuditItems(org);
     assert.equal(tokenRequests(), 2);
   });
+
+  for (const version of ["v6", "v7", "v8"] as const) {
+    test(`${version}: the refresh grant opts out of the antiforgery cookie where the password grant does`, async (t) => {
+      const clock = manualClock();
+      const { client, sim, tokenRequests, logs } = await setup(
+        t,
+        { clock, tokenLifetimeSeconds: 120, versions: [version] },
+        { clock, refreshMarginSeconds: 30 },
+      );
+      await client.listAuditItems(org);
+      const login = sim.stats.lastTokenRequest?.();
+      clock.advance(100_000);
+      await client.listAuditItems(org);
+      const refresh = sim.stats.lastTokenRequest?.();
+      assert.equal(refresh?.grantType, "refresh_token");
+      assert.equal(refresh?.parameterNames.includes("disable_antiforgery_token"), version !== "v6");
+      assert.equal(login?.parameterNames.includes("disable_antiforgery_token"), version !== "v6");
+      // The simulator refuses a v7/v8 refresh without it: a refused refresh would log in again.
+      assert.equal(tokenRequests(), 2);
+      assert.equal(logs.messages("vbo token refresh refused; logging in again").length, 0);
+    });
+  }
 
   test("a refused refresh falls back to the password grant", async (t) => {
     const clock = manualClock();

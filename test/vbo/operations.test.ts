@@ -136,6 +136,15 @@ describe("organizations", () => {
       assert.equal((await client.getOrganization(org)).name, SEED.organization.name);
     });
   }
+
+  test("v6: asks with extendedView=false, which v6 would otherwise default to true and ask its proxies", async (t) => {
+    const { client, sim } = await setup(t, { versions: ["v6"] });
+    const orgs = await client.listOrganizations();
+    const one = await client.getOrganization(org);
+    // The simulator adds the proxies' connection settings only to an extended view.
+    for (const o of [...orgs, one]) assert.equal("exchangeOnlineSettings" in o, false, String(o.name));
+    assert.equal(sim.stats.count("GET", /\/v6\/Organizations$/i), 1);
+  });
 });
 
 describe("audit items", () => {
@@ -161,6 +170,71 @@ describe("audit items", () => {
       assert.equal(sim.stats.count("POST", /\/AuditItems\/remove$/i), 1);
     });
   }
+
+  for (const version of ["v6", "v7", "v8"] as const) {
+    test(`${version}: a group without mail is recognised in the audit list, also when reading back`, async (t) => {
+      const { client, sim } = await setup(t, { versions: [version] });
+      const [found] = await client.searchGroups(org, { displayName: "Legal Hold*" });
+      assert.ok(found);
+      assert.ok(!found.name, "VB365 gives it no mail");
+      // As the resolver names it: a mail-less group goes by its display name.
+      const legal: PrincipalRef = {
+        type: "Group",
+        id: found.id,
+        name: "Legal Hold Reviewers",
+        displayName: "Legal Hold Reviewers",
+      };
+      assert.equal(findAuditItem(await client.listAuditItems(org), legal), undefined);
+
+      // The answer to the add is lost after it applied: the read-back must see the group.
+      sim.faults.dropNext(1, { method: "POST", path: /\/AuditItems$/i, when: "after" });
+      assert.equal(await client.addAuditItems(org, [legal]), "readback");
+      const items = await client.listAuditItems(org);
+      const item = findAuditItem(items, legal);
+      assert.ok(item, "found by its id, though the list spells the id's GUIDs in upper case");
+      assert.notEqual(item.group?.id, legal.id);
+      assert.equal(sim.control.auditItems(org).filter((i) => i.principal.id === found.id).length, 1);
+      // Someone else's mail-less group is not it.
+      assert.equal(findAuditItem(items, { ...legal, id: SEED.groups.itSecurity.id }), undefined);
+    });
+  }
+
+  test("an audit list with an item the bot cannot identify is refused whole, with the reason", async (t) => {
+    const { client, sim } = await setup(t);
+    const good = {
+      id: `8c7b6a59-4837-4261-9f0e-d1c2b3a4f5e6${SEED.benYoung.id}`,
+      type: "User",
+      user: { ...SEED.benYoung },
+    };
+    for (const bad of [
+      { id: 5, type: "User" },
+      { type: "User", user: { name: "x@vbridge.co.nz" } },
+    ]) {
+      sim.faults.failNext(1, 200, {
+        method: "GET",
+        path: /\/AuditItems$/i,
+        rawBody: JSON.stringify([good, bad]),
+        contentType: "application/json",
+      });
+      await assert.rejects(client.listAuditItems(org), (err: unknown) => {
+        assert.ok(isVboError(err));
+        assert.equal(err.kind, "invalid_response");
+        assert.match(err.message, /cannot identify \(item 1/);
+        return true;
+      });
+    }
+    // A type the bot does not know (not a user or group) is left out, not refused.
+    sim.faults.failNext(1, 200, {
+      method: "GET",
+      path: /\/AuditItems$/i,
+      rawBody: JSON.stringify([good, { id: "9d8c7b6a-0000-4000-8000-000000000001site", type: "Site" }]),
+      contentType: "application/json",
+    });
+    assert.deepEqual(
+      (await client.listAuditItems(org)).map((i) => i.type),
+      ["User"],
+    );
+  });
 
   test("audit items made on the console are found by UPN although their ids differ", async (t) => {
     const { client, sim } = await setup(t);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { isVboError } from "../../src/vbo/errors.ts";
 import { clampPageSize, nextLink, walkPages } from "../../src/vbo/paging.ts";
 import type { Page } from "../../src/vbo/schemas.ts";
 
@@ -16,7 +17,10 @@ function collection(total: number, opts: { serverMax?: number; links?: boolean; 
     );
     const page: Page<number> = { offset, limit, results, setId: opts.setId ?? "set-1" };
     if (opts.links && offset + limit < total) {
-      page._links = { next: { href: `/v8/Things?offset=${offset + limit}&limit=${limit}` } };
+      // As VB365 writes it: the result set named, the filters not repeated.
+      page._links = {
+        next: { href: `/v8/Things?offset=${offset + limit}&limit=${limit}&setId=${page.setId}` },
+      };
     }
     return page;
   };
@@ -34,7 +38,7 @@ describe("walkPages", () => {
 
   test("reads every item in large pages, passing the first page's setId back", async () => {
     const c = collection(25_000);
-    const pages = await collect(walkPages({ first, reuseSetId: true, fetch: c.fetch }));
+    const pages = await collect(walkPages({ operation: "things", first, reuseSetId: true, fetch: c.fetch }));
     assert.deepEqual(
       pages.map((p) => p.length),
       [10_000, 10_000, 5_000],
@@ -55,9 +59,11 @@ describe("walkPages", () => {
     assert.ok(c.asked.every((u) => u.searchParams.get("displayName") === "a*"));
   });
 
-  test("follows _links.next and still adds the setId", async () => {
+  test("follows _links.next that names our result set, though it does not repeat the filters", async () => {
     const c = collection(25, { links: true });
-    const pages = await collect(walkPages({ first, pageSize: 10, reuseSetId: true, fetch: c.fetch }));
+    const pages = await collect(
+      walkPages({ operation: "things", first, pageSize: 10, reuseSetId: true, fetch: c.fetch }),
+    );
     assert.equal(pages.flat().length, 25);
     assert.deepEqual(
       c.asked.map((u) => `${u.pathname}?${u.searchParams}`),
@@ -71,7 +77,9 @@ describe("walkPages", () => {
 
   test("a collection that is an exact multiple of the page size ends on the empty page", async () => {
     const c = collection(20);
-    const pages = await collect(walkPages({ first, pageSize: 10, reuseSetId: false, fetch: c.fetch }));
+    const pages = await collect(
+      walkPages({ operation: "things", first, pageSize: 10, reuseSetId: false, fetch: c.fetch }),
+    );
     assert.equal(pages.length, 2);
     assert.equal(c.asked.length, 3);
     assert.ok(c.asked.every((u) => u.searchParams.get("setId") === null));
@@ -79,26 +87,111 @@ describe("walkPages", () => {
 
   test("a server that caps the page below what was asked is still read to the end", async () => {
     const c = collection(250, { serverMax: 100 });
-    const pages = await collect(walkPages({ first, reuseSetId: false, fetch: c.fetch }));
+    const pages = await collect(walkPages({ operation: "things", first, reuseSetId: false, fetch: c.fetch }));
     assert.equal(pages.flat().length, 250);
   });
 
-  test("stops on a next link that leads back to a page already read", async () => {
+  test("a next link that leads back to a page already read stops the walk with an error", async () => {
     let calls = 0;
-    const fetch = async (): Promise<Page<number>> => {
+    const fetch = async (url: URL): Promise<Page<number>> => {
       calls++;
+      const offset = Number(url.searchParams.get("offset"));
       return {
-        offset: 0,
+        offset,
         limit: 2,
-        results: [1, 2],
+        results: [offset + 1, offset + 2],
         _links: { next: { href: "/v8/Things?limit=2&offset=0" } },
       };
     };
-    const pages = await collect(
-      walkPages({ first: new URL("http://127.0.0.1:1/v8/Things"), pageSize: 2, reuseSetId: false, fetch }),
+    const pages: number[][] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const p of walkPages({
+          operation: "things",
+          first: new URL("http://127.0.0.1:1/v8/Things"),
+          pageSize: 2,
+          reuseSetId: false,
+          fetch,
+        }))
+          pages.push(p);
+      })(),
+      (err: unknown) =>
+        isVboError(err) && err.kind === "invalid_response" && /a page already read/.test(err.message),
     );
-    assert.equal(pages.length, 1);
     assert.equal(calls, 1);
+    assert.equal(pages.length, 1);
+  });
+
+  test("a server that ignores offset and sends the same page again stops the walk with an error", async () => {
+    const fetch = async (): Promise<Page<number>> => ({ offset: 0, limit: 2, results: [1, 2] });
+    const walk = walkPages({ operation: "things", first, pageSize: 2, reuseSetId: false, fetch });
+    await assert.rejects(
+      collect(walk),
+      (err: unknown) => isVboError(err) && /sent a page it had sent before/.test(err.message),
+    );
+  });
+
+  test("a walk that never ends stops with an error", async () => {
+    const c = collection(Number.MAX_SAFE_INTEGER);
+    const walk = walkPages({
+      operation: "things",
+      first,
+      pageSize: 10,
+      reuseSetId: false,
+      fetch: c.fetch,
+      maxPages: 50,
+    });
+    await assert.rejects(
+      collect(walk),
+      (err: unknown) => isVboError(err) && /did not end after 50 pages/.test(err.message),
+    );
+    assert.equal(c.asked.length, 50);
+  });
+
+  test("a next link that drops our filters is not followed: the next page comes from our offset", async () => {
+    const asked: URL[] = [];
+    const fetch = async (url: URL): Promise<Page<number>> => {
+      asked.push(url);
+      const offset = Number(url.searchParams.get("offset"));
+      const results = offset < 20 ? Array.from({ length: 10 }, (_, i) => offset + i) : [1000];
+      // The server's link forgets startTimeFrom: followed, it would read every session ever.
+      return {
+        offset,
+        limit: 10,
+        results,
+        _links: { next: { href: `/v8/Things?offset=${offset + 10}&limit=10` } },
+      };
+    };
+    const filtered = new URL("http://127.0.0.1:1/v8/Things?startTimeFrom=2025-03-11T00%3A00%3A00.000Z");
+    const pages = await collect(
+      walkPages({ operation: "things", first: filtered, pageSize: 10, reuseSetId: false, fetch }),
+    );
+    assert.equal(pages.flat().length, 21);
+    assert.ok(asked.every((u) => u.searchParams.get("startTimeFrom") === "2025-03-11T00:00:00.000Z"));
+    assert.deepEqual(
+      asked.map((u) => u.searchParams.get("offset")),
+      ["0", "10", "20"],
+    );
+  });
+
+  test("a next link to another server is not followed either; our offset is", async () => {
+    const asked: string[] = [];
+    const fetch = async (url: URL): Promise<Page<number>> => {
+      asked.push(url.origin);
+      const offset = Number(url.searchParams.get("offset"));
+      const results = offset === 0 ? [1, 2] : [3];
+      return {
+        offset,
+        limit: 2,
+        results,
+        _links: { next: { href: "https://elsewhere.example/v8/Things?offset=2" } },
+      };
+    };
+    const pages = await collect(
+      walkPages({ operation: "things", first, pageSize: 2, reuseSetId: false, fetch }),
+    );
+    assert.deepEqual(pages, [[1, 2], [3]]);
+    assert.deepEqual(asked, ["http://127.0.0.1:1", "http://127.0.0.1:1"]);
   });
 });
 

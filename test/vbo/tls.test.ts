@@ -46,11 +46,46 @@ describe("TLS to VB365", () => {
     await assert.rejects(client.listAuditItems(org), (err: unknown) => {
       assert.ok(isVboError(err));
       assert.equal(err.kind, "network");
-      assert.match(err.message, /TLS certificate is not trusted/);
+      assert.match(err.message, /TLS certificate is signed by a CA the bot does not trust/);
+      assert.match(err.describe(), /VBO_CA_FILE/);
+      assert.doesNotMatch(err.message, /not 127\.0\.0\.1/, "not a name problem");
       return true;
     });
     assert.equal(sim.stats.total(), 0, "no request reached the server");
     assert.deepEqual(waits, [], "an untrusted certificate is not retried");
+  });
+
+  test("a trusted certificate for other names: the mismatch, and the names it carries", async (t) => {
+    const named = await generate([{ name: "commonName", value: "vbo.corp.local" }], {
+      keySize: 2048,
+      notAfterDate: new Date(Date.now() + 86_400_000),
+      extensions: [
+        {
+          name: "subjectAltName",
+          altNames: [
+            { type: 2, value: "vbo.corp.local" },
+            { type: 2, value: "vbo" },
+          ],
+        },
+      ],
+    });
+    const sim = await startSimulator(t, { tls: { key: named.private, cert: named.cert } });
+    // Pinned, so the CA is trusted: what fails is the name, 127.0.0.1 in VBO_URL.
+    const dispatcher = createDispatcher({ caPem: named.cert, tlsInsecure: false }, recordingLogger().logger);
+    t.after(() => dispatcher.close());
+    const { client, waits } = connect(t, sim, { dispatcher, maxRetries: 2 });
+    await assert.rejects(client.listAuditItems(org), (err: unknown) => {
+      assert.ok(isVboError(err));
+      assert.equal(err.kind, "network");
+      assert.match(
+        err.describe(),
+        /the server's TLS certificate is for vbo\.corp\.local, vbo, not 127\.0\.0\.1 \(ERR_TLS_CERT_ALTNAME_INVALID\)/,
+      );
+      assert.match(err.describe(), /VBO_URL/);
+      assert.doesNotMatch(err.describe(), /does not trust/, "not a CA problem");
+      return true;
+    });
+    assert.deepEqual(waits, [], "a wrong name is not retried");
   });
 
   test("a different pinned certificate does not trust this server", async (t) => {

@@ -122,7 +122,10 @@ describe("networkMessage", () => {
     const tls = new Error("fetch failed", {
       cause: Object.assign(new Error("self-signed"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }),
     });
-    assert.match(networkMessage(tls), /TLS certificate is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    assert.match(
+      networkMessage(tls),
+      /TLS certificate is signed by a CA the bot does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT\); pin it with VBO_CA_FILE/,
+    );
     assert.equal(networkMessage(new Error("anything at all")), "network error");
   });
 });

@@ -3,22 +3,11 @@
  * several to pick from, or a miss. Pure, so the benchmark can time it on an index built from an
  * array, and the resolver only adds "when to ask VB365" around it.
  */
-import type { PrincipalRef } from "../../vbo/schemas.ts";
+import type { Lookup, PrincipalRef } from "../vocabulary.ts";
 import { type DirectoryEntry, entryKey, toPrincipal } from "./entry.ts";
 import { localPart, looksLikeAddress } from "./normalize.ts";
 import type { MatchKind } from "./rank.ts";
 import type { DirectoryIndex } from "./search-index.ts";
-
-/** What the command parser hands over as `<who>`. */
-export type WhoInput =
-  /** An e-mail / UPN typed by the person. */
-  | { kind: "email"; value: string }
-  /** A display name in quotes: `"Ben Young"`. */
-  | { kind: "quoted"; value: string }
-  /** A local part (`ben.young`), a loose name or a group's name. */
-  | { kind: "text"; value: string }
-  /** The e-mail of a mentioned Slack member, read from their Slack profile. */
-  | { kind: "slackEmail"; value: string };
 
 export interface Candidate {
   principal: PrincipalRef;
@@ -45,11 +34,11 @@ export function toCandidate(match: { entry: DirectoryEntry; kind: MatchKind }): 
 }
 
 /** Whether `who` names an address, which only ever matches a UPN exactly. */
-export function isAddress(who: WhoInput): boolean {
-  return who.kind === "email" || who.kind === "slackEmail" || looksLikeAddress(who.value);
+export function isAddress(who: Lookup): boolean {
+  return who.kind === "email" || who.kind === "memberEmail" || looksLikeAddress(who.value);
 }
 
-export function answerFrom(index: DirectoryIndex, who: WhoInput, limits: AnswerLimits): LocalAnswer {
+export function answerFrom(index: DirectoryIndex, who: Lookup, limits: AnswerLimits): LocalAnswer {
   const value = who.value.trim();
   if (value === "") return { kind: "miss" };
   const { matches, total } = isAddress(who)
@@ -66,7 +55,7 @@ export function answerFrom(index: DirectoryIndex, who: WhoInput, limits: AnswerL
  * The closest names for a miss. For an address that is not a UPN (a Slack profile often uses
  * another domain than Microsoft 365), the same local part elsewhere comes first, then near misses.
  */
-export function suggestionsFrom(index: DirectoryIndex, who: WhoInput, limit: number): Candidate[] {
+export function suggestionsFrom(index: DirectoryIndex, who: Lookup, limit: number): Candidate[] {
   const value = who.value.trim();
   if (value === "" || limit <= 0) return [];
   const local = isAddress(who) ? localPart(value) : undefined;

@@ -129,12 +129,7 @@ export const auditRoutes: Route[] = [
         org.audit
           .list()
           .map((entry) =>
-            renderAuditItem(
-              ctx.version,
-              org.id,
-              entry,
-              org.directory.principal(entry.type, entry.principalId),
-            ),
+            renderAuditItem(ctx.out, org.id, entry, org.directory.principal(entry.type, entry.principalId)),
           ),
       );
     },
@@ -144,7 +139,7 @@ export const auditRoutes: Route[] = [
   {
     method: "GET",
     path: "AuditEmailSettings",
-    handle: (ctx, state) => json(renderEmailSettings(ctx.version, state.settings)),
+    handle: (ctx, state) => json(renderEmailSettings(ctx.out, state.settings)),
   },
   {
     method: "PUT",

@@ -1,7 +1,7 @@
 /**
  * `POST /token` (password and refresh grants, form-encoded or JSON, throttled), `POST
- * /token/logout` (v7+), and `GET /ServiceInstance`, which answers 401 without a token: that 401
- * is how clients learn a version is served.
+ * /token/logout` (v7+), `GET /ServiceInstance`, which answers 401 without a token: that 401
+ * is how clients learn a version is served, and v8's anonymous `GET /Health`.
  */
 import { badRequest, empty, isRecord, json, type RequestContext, SimHttpError } from "../http.ts";
 import type { SimState } from "../state.ts";
@@ -59,6 +59,13 @@ async function token(ctx: RequestContext, state: SimState) {
     );
   }
   let userName: string | undefined;
+  if (grantType === "password" && state.operatorAuthenticationOnly) {
+    throw new SimHttpError(
+      403,
+      "The REST API is configured for restore operator authentication only.",
+      "ResourceAccessDenied",
+    );
+  }
   if (grantType === "password") {
     const okUser = values.get("username")?.toLowerCase() === state.username.toLowerCase();
     // Never echo what was sent: the message is the same whatever was wrong.
@@ -67,6 +74,11 @@ async function token(ctx: RequestContext, state: SimState) {
     }
     userName = state.username;
   } else if (grantType === "refresh_token") {
+    // v7+ pairs tokens with an antiforgery cookie unless the client opts out; a refresh without
+    // either is refused, as a real server refuses it.
+    if (ctx.version !== "v6" && values.get("disable_antiforgery_token")?.toLowerCase() !== "true") {
+      throw invalidGrant("The antiforgery token is missing or invalid.");
+    }
     const refresh = values.get("refresh_token");
     userName = refresh ? state.tokens.redeem(refresh) : undefined;
     if (!userName) throw invalidGrant("The refresh token is invalid or expired.");
@@ -109,5 +121,20 @@ export const authRoutes: Route[] = [
     method: "GET",
     path: "ServiceInstance",
     handle: (_ctx, state) => json({ installationId: state.installationId, version: state.productVersion }),
+  },
+  {
+    // What the server's own dependencies report; anonymous, like the real one.
+    method: "GET",
+    path: "Health",
+    versions: ["v8"],
+    anonymous: true,
+    handle: () =>
+      json({
+        status: "Healthy",
+        entries: {
+          nats: { status: "Healthy", description: null },
+          postgresql: { status: "Healthy", description: null },
+        },
+      }),
   },
 ];

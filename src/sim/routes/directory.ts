@@ -60,7 +60,7 @@ export const directoryRoutes: Route[] = [
           params,
           items: set.items,
           setId: set.id,
-          render: (ordinal: number) => renderUser(v, org.id, org.directory.userAt(ordinal)),
+          render: (ordinal: number) => renderUser(ctx.out, org.id, org.directory.userAt(ordinal)),
           path: `${base(v, org.id)}/Users`,
         }),
       );
@@ -74,7 +74,7 @@ export const directoryRoutes: Route[] = [
       if (ctx.version !== "v6") enumParam(ctx.query, "dataSource", DATA_SOURCES);
       const user = org.directory.userById(ctx.params.userId ?? "");
       if (!user) throw notFound(`User with ID '${ctx.params.userId}' was not found.`);
-      return json(renderUser(ctx.version, org.id, user));
+      return json(renderUser(ctx.out, org.id, user));
     },
   },
   {
@@ -100,7 +100,7 @@ export const directoryRoutes: Route[] = [
           params,
           items: set.items,
           setId: set.id,
-          render: (g: DirGroup) => renderGroup(v, org.id, g),
+          render: (g: DirGroup) => renderGroup(ctx.out, org.id, g),
           path: `${base(v, org.id)}/Groups`,
         }),
       );
@@ -114,7 +114,7 @@ export const directoryRoutes: Route[] = [
       if (ctx.version !== "v6") enumParam(ctx.query, "dataSource", DATA_SOURCES);
       const group = org.directory.groupById(ctx.params.groupId ?? "");
       if (!group) throw notFound(`Group with ID '${ctx.params.groupId}' was not found.`);
-      return json(renderGroup(ctx.version, org.id, group));
+      return json(renderGroup(ctx.out, org.id, group));
     },
   },
   {
@@ -137,7 +137,7 @@ export const directoryRoutes: Route[] = [
           items: set.items,
           setId: set.id,
           render: (ref: MemberRef) =>
-            renderMember(v, org.id, group, ref, org.directory.principal(ref.type, ref.id)),
+            renderMember(ctx.out, org.id, group, ref, org.directory.principal(ref.type, ref.id)),
           path: `${base(v, org.id)}/Groups/${encodeURIComponent(group.id)}/Members`,
         }),
       );

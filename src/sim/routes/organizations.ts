@@ -15,7 +15,8 @@ export const organizationRoutes: Route[] = [
     handle: (ctx, state) => {
       const v = ctx.version;
       const extended = boolParam("extendedView", ctx.query.get("extendedView"), v === "v6");
-      const render = (org: (typeof state.organizations)[number]) => renderOrganization(v, org, extended);
+      const render = (org: (typeof state.organizations)[number]) =>
+        renderOrganization(ctx.out, org, extended);
       if (v !== "v8") return json(state.organizations.map(render));
       const msid = ctx.query.get("msid")?.toLowerCase();
       const backedUp = ctx.query.get("backedUpOrganizationId");
@@ -40,7 +41,7 @@ export const organizationRoutes: Route[] = [
     handle: (ctx, state) => {
       const org = state.organization(ctx.params.organizationId ?? "");
       const extended = boolParam("extendedView", ctx.query.get("extendedView"), ctx.version === "v6");
-      return json(renderOrganization(ctx.version, org, extended));
+      return json(renderOrganization(ctx.out, org, extended));
     },
   },
 ];

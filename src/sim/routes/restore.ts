@@ -99,7 +99,7 @@ export const restoreRoutes: Route[] = [
           version: v,
           params,
           items: state.sessions.query(sessionFilter(ctx)),
-          render: (s: SessionRecord) => renderSession(v, s),
+          render: (s: SessionRecord) => renderSession(ctx.out, s),
           path: `/${v}/RestoreSessions`,
           filters: echo(ctx.query, names),
         }),
@@ -109,8 +109,7 @@ export const restoreRoutes: Route[] = [
   {
     method: "GET",
     path: "RestoreSessions/{restoreSessionId}",
-    handle: (ctx, state) =>
-      json(renderSession(ctx.version, session(state, ctx.params.restoreSessionId ?? ""))),
+    handle: (ctx, state) => json(renderSession(ctx.out, session(state, ctx.params.restoreSessionId ?? ""))),
   },
   {
     method: "GET",
@@ -123,7 +122,7 @@ export const restoreRoutes: Route[] = [
           version: v,
           params: pageParams(ctx.query, false),
           items: s.events,
-          render: (e: EventRecord) => renderEvent(v, s, e),
+          render: (e: EventRecord) => renderEvent(ctx.out, s, e),
           path: `/${v}/RestoreSessions/${s.id}/Events`,
         }),
       );

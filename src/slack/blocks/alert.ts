@@ -4,10 +4,19 @@
  * kit.ts, so long item lists and names stay inside Block Kit's limits; always a text fallback.
  */
 import type { AnyBlock } from "@slack/types";
-import { type AccessSummary, describeAccess } from "../../core/access.ts";
+import { type AccessSummary, describeAccess } from "../../core/access/match.ts";
 import { ZonedTime } from "../../core/digest/time.ts";
-import type { OutgoingMessage } from "../../core/ports.ts";
-import { context, escapeMrkdwn, fallbackText, fields, header, inlineCode, section, truncate } from "./kit.ts";
+import {
+  context,
+  escapeMrkdwn,
+  fallbackText,
+  fields,
+  header,
+  inlineCode,
+  type OutgoingMessage,
+  section,
+  truncate,
+} from "./kit.ts";
 
 export interface AlertRenderOptions {
   /** IANA zone the times are shown in (`DIGEST_TIMEZONE`). */

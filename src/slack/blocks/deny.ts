@@ -1,10 +1,11 @@
 /** The modal that asks an approver why they deny a request. */
 import type { ModalView } from "@slack/types";
-import type { Request } from "../../core/types.ts";
-import { MAX_REASON_LENGTH } from "../commands/parse.ts";
-import { principalMrkdwn, verb } from "./format.ts";
+import type { Request } from "../../core/requests/types.ts";
+import { MAX_REASON_LENGTH } from "../command/syntax.ts";
+import { requestTitleMrkdwn } from "./format.ts";
 import { DENY_REASON, VIEW } from "./ids.ts";
-import { escapeMrkdwn, modal, section, textInput } from "./kit.ts";
+import { escapeMrkdwn, section, textInput } from "./kit.ts";
+import { modal } from "./surfaces.ts";
 
 export function denyModal(request: Request): ModalView {
   return modal({
@@ -16,7 +17,7 @@ export function denyModal(request: Request): ModalView {
     close: "Cancel",
     blocks: [
       section(
-        `${verb(request.kind)} ${principalMrkdwn(request.principal)} in *${escapeMrkdwn(request.organization.name)}*, asked by <@${request.requester}>${request.reason ? `: ${escapeMrkdwn(request.reason)}` : ""}`,
+        `${requestTitleMrkdwn(request)}, asked by <@${request.requester}>${request.reason ? `: ${escapeMrkdwn(request.reason)}` : ""}`,
       ),
       textInput({
         blockId: DENY_REASON.blockId,

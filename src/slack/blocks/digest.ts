@@ -6,13 +6,18 @@
  * A warning that audit e-mail notifications are off comes first, in blocks and in the fallback.
  */
 import type { AnyBlock } from "@slack/types";
-import { describeAccess } from "../../core/access.ts";
+import { describeAccess } from "../../core/access/match.ts";
+import type {
+  AuditEntry,
+  BotChange,
+  Digest,
+  DriftItem,
+  OrganizationDigest,
+} from "../../core/digest/build.ts";
 import { formatAge, ZonedTime } from "../../core/digest/time.ts";
-import type { AuditEntry, BotChange, Digest, DriftItem, OrganizationDigest } from "../../core/digest.ts";
-import type { OutgoingMessage } from "../../core/ports.ts";
-import type { Request } from "../../core/types.ts";
+import type { Request } from "../../core/requests/types.ts";
+import { plural } from "../../core/vocabulary.ts";
 import {
-  type BlockGroup,
   context,
   divider,
   escapeMrkdwn,
@@ -20,9 +25,10 @@ import {
   header,
   LIMITS,
   mention,
+  type OutgoingMessage,
   section,
-  splitIntoMessages,
 } from "./kit.ts";
+import { type BlockGroup, splitIntoMessages } from "./surfaces.ts";
 
 export interface DigestRenderOptions {
   timeZone: string;
@@ -33,8 +39,6 @@ const LIST_BUDGET = { max: 1_500, min: 300, total: 30_000 };
 /** A section's text stays below Slack's 3,000 with room for the title. */
 const SECTION_BUDGET = LIMITS.sectionText - 100;
 const ORG_BLOCK_PREFIX = "digest-org-";
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** "a, b, c …and N more" within `max` characters. */
 export function joinWithin(items: readonly string[], max: number, separator = ", "): string {
@@ -271,6 +275,9 @@ export function renderDigest(digest: Digest, options: DigestRenderOptions): Outg
   digest.organizations.forEach((o, i) => {
     groups.push(organizationBlocks(o, i, time, listBudget, digest.since));
   });
+  if (digest.notes.length > 0) {
+    groups.push([divider(), context(digest.notes.map((n) => `:information_source: ${escapeMrkdwn(n)}`))]);
+  }
 
   const pages = splitIntoMessages(groups, {
     head: (index, count) => [

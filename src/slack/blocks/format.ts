@@ -2,7 +2,7 @@
  * Small mrkdwn pieces shared by the renderers: dates Slack shows in each reader's own time zone,
  * principals, request titles. Pure; user-supplied text is escaped here, once.
  */
-import type { Request, RequestKind } from "../../core/types.ts";
+import type { Request, RequestKind } from "../../core/requests/types.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { escapeMrkdwn, fallbackText, inlineCode } from "./kit.ts";
 
@@ -34,6 +34,21 @@ export function principalPlain(principal: PrincipalRef): string {
   return `${label} (${upn}${principal.type})`;
 }
 
+type Titled = Pick<Request, "id" | "kind" | "principal" | "organization">;
+
+/**
+ * What a request asks, in mrkdwn: `start auditing *Ben Young* \`ben.young@…\` · User in *vBridge*`.
+ * Every title of a request in a message, reply, modal or Home tab card is built on this one.
+ */
+export function requestAskMrkdwn(request: Omit<Titled, "id">): string {
+  return `${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in *${escapeMrkdwn(request.organization.name)}*`;
+}
+
+/** `*#12* start auditing *Ben Young* … in *vBridge*` */
+export function requestTitleMrkdwn(request: Titled): string {
+  return `*#${request.id}* ${requestAskMrkdwn(request)}`;
+}
+
 /** `Request #12: start auditing Ben Young (…) in vBridge`, plain text. */
 export function requestTitlePlain(
   request: Pick<Request, "id" | "kind" | "principal" | "organization">,
@@ -46,11 +61,6 @@ export function mentionList(userIds: readonly string[]): string {
   const mentions = userIds.map((id) => `<@${id}>`);
   if (mentions.length <= 1) return mentions.join("");
   return `${mentions.slice(0, -1).join(", ")} and ${mentions.at(-1)}`;
-}
-
-/** `1 approval` / `2 approvals` */
-export function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n} ${n === 1 ? word : words}`;
 }
 
 /**

@@ -4,17 +4,19 @@
  * what was left out. Pure: the data comes from `Queries.home`.
  */
 import type { AnyBlock, HomeView } from "@slack/types";
-import type { HomeData } from "../../core/queries.ts";
-import type { Request } from "../../core/types.ts";
+import type { HomeData } from "../../core/queries/queries.ts";
+import type { Request } from "../../core/requests/types.ts";
+import { plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
-import { COMMAND } from "../commands/parse.ts";
-import { plural, principalMrkdwn, slackDate, verb } from "./format.ts";
-import { context, divider, escapeMrkdwn, header, homeView, inlineCode, section } from "./kit.ts";
-import { requestCardBlocks, stateLine } from "./request.ts";
+import { COMMAND } from "../command/syntax.ts";
+import { principalMrkdwn, requestTitleMrkdwn, slackDate } from "./format.ts";
+import { context, divider, escapeMrkdwn, header, inlineCode, section } from "./kit.ts";
+import { type CardPolicy, type PolicyOf, requestCardBlocks, stateLine } from "./request.ts";
+import { homeView } from "./surfaces.ts";
 
 export interface HomeOptions {
-  requiredApprovals: number;
-  requestTtlMs: number;
+  /** The policy each request is held to (its route's). */
+  policyOf: PolicyOf;
   /** Cards of pending requests shown before "…and N more". */
   maxPendingCards?: number;
   /** Principals listed per organization. */
@@ -37,14 +39,11 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
     for (const open of data.pending.slice(0, maxCards)) {
       // A card and its buttons go (or stay) together.
       groups.push([
-        section(
-          `*#${open.request.id}* · ${verb(open.request.kind)} ${principalMrkdwn(open.request.principal)}`,
-        ),
+        section(requestTitleMrkdwn(open.request)),
         ...requestCardBlocks({
           request: open.request,
           votes: open.votes,
-          requiredApprovals: options.requiredApprovals,
-          requestTtlMs: options.requestTtlMs,
+          policy: options.policyOf(open.request),
         }),
       ]);
     }
@@ -59,7 +58,7 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
 
   groups.push(divider(), section(`*Your requests* (${data.mine.length})`));
   if (data.mine.length === 0) groups.push(context(["You have not asked for anything yet."]));
-  for (const request of data.mine) groups.push(section(myRequestLine(request, options.requiredApprovals)));
+  for (const request of data.mine) groups.push(section(myRequestLine(request, options.policyOf(request))));
 
   groups.push(divider(), section("*Audited now*, read from VB365"));
   for (const entry of data.audited) {
@@ -84,6 +83,6 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
   return homeView({ blocks: groups });
 }
 
-function myRequestLine(request: Request, requiredApprovals: number): string {
-  return `*#${request.id}* ${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in *${escapeMrkdwn(request.organization.name)}* · ${slackDate(request.createdAt)}\n${stateLine({ request, votes: [], requiredApprovals })}`;
+function myRequestLine(request: Request, policy: CardPolicy): string {
+  return `${requestTitleMrkdwn(request)} · ${slackDate(request.createdAt)}\n${stateLine({ request, votes: [], policy })}`;
 }

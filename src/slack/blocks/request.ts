@@ -4,28 +4,35 @@
  * the stored request and its votes: every render starts from the store, never from an old message.
  */
 import type { AnyBlock } from "@slack/types";
-import { formatDuration } from "../../core/duration.ts";
-import type { OutgoingMessage } from "../../core/ports.ts";
-import type { Request, Vote } from "../../core/types.ts";
+import { pendingDeadline } from "../../core/requests/decide.ts";
+import { formatDuration } from "../../core/requests/duration.ts";
+import type { Policy, Request, Vote } from "../../core/requests/types.ts";
+
+/** What a request's card shows of its route's policy. */
+export type CardPolicy = Pick<Policy, "requiredApprovals" | "requestTtlMs">;
+
+/** The policy that governs a request: its route's (core/routing.ts). */
+export type PolicyOf = (request: Pick<Request, "organization">) => CardPolicy;
+
+import { plural } from "../../core/vocabulary.ts";
 import {
   mentionList,
   plainDate,
   plainFallback,
-  plural,
   principalMrkdwn,
+  requestAskMrkdwn,
   requestTitlePlain,
   slackDate,
   verb,
 } from "./format.ts";
 import { ACTION } from "./ids.ts";
-import { actions, button, context, escapeMrkdwn, header, section } from "./kit.ts";
+import { actions, button, context, escapeMrkdwn, header, type OutgoingMessage, section } from "./kit.ts";
 
 export interface RequestCardInput {
   request: Request;
   votes: readonly Vote[];
-  requiredApprovals: number;
-  /** How long a pending request lives; shows when it expires. */
-  requestTtlMs: number;
+  /** The policy of the request's route: how many approvals it needs, and when it expires. */
+  policy: CardPolicy;
   /** Approvers nudged by a reminder: mentioned above the card. */
   remind?: readonly string[];
 }
@@ -86,14 +93,14 @@ function approversOf(votes: readonly Vote[]): string[] {
 function progressLine(input: RequestCardInput): string | undefined {
   if (input.request.state !== "pending") return undefined;
   const approvers = approversOf(input.votes);
-  const required = Math.max(1, input.requiredApprovals);
-  const deadline = new Date(input.request.createdAt.getTime() + input.requestTtlMs);
+  const required = Math.max(1, input.policy.requiredApprovals);
+  const deadline = pendingDeadline(input.request, input.policy);
   const who = approvers.length > 0 ? `: ${mentionList(approvers)}` : "";
   return `${approvers.length} of ${plural(required, "approval")}${who} · expires ${slackDate(deadline)}`;
 }
 
 /** The request's state in one mrkdwn line: outcome, who, when. */
-export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "requiredApprovals">): string {
+export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "policy">): string {
   const { request } = input;
   const approvers = approversOf(input.votes);
   const approvedBy = approvers.length > 0 ? mentionList(approvers) : decider(request);
@@ -115,7 +122,7 @@ export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "r
       return `:no_entry: *Denied* by ${decider(request)}${when}${reason}`;
     }
     case "expired":
-      return `:hourglass: *Expired*${when} with ${approvers.length} of ${plural(Math.max(1, input.requiredApprovals), "approval")}.`;
+      return `:hourglass: *Expired*${when} with ${approvers.length} of ${plural(Math.max(1, input.policy.requiredApprovals), "approval")}.`;
     case "cancelled":
       return `:no_entry_sign: *Cancelled* by ${decider(request)}${when}.`;
   }
@@ -140,7 +147,7 @@ function decider(request: Request): string {
 function stateLinePlain(input: RequestCardInput): string {
   const { request } = input;
   const approvers = approversOf(input.votes);
-  const required = Math.max(1, input.requiredApprovals);
+  const required = Math.max(1, input.policy.requiredApprovals);
   switch (request.state) {
     case "pending":
       return `waiting for approval (${approvers.length} of ${plural(required, "approval")})`;
@@ -189,7 +196,7 @@ export function renderOutcomeMessage(
   outcome: Outcome,
 ): OutgoingMessage {
   const { request } = input;
-  const what = `your request #${request.id} to ${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in ${escapeMrkdwn(request.organization.name)}`;
+  const what = `your request *#${request.id}* to ${requestAskMrkdwn(request)}`;
   const headline: Record<Outcome, string> = {
     approved: `:white_check_mark: ${capitalize(what)} was approved; the bot is applying it to VB365.`,
     applied: `:white_check_mark: ${capitalize(what)} was approved and applied to VB365.`,

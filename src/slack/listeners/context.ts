@@ -1,25 +1,35 @@
 /**
- * What every listener gets: the core's services, the Web API client, the settings replies need,
- * and two small helpers that answer the person safely (a failed answer is logged, never thrown).
+ * What every listener gets: the core (its flows, queries, digest and routing), the digest on demand
+ * as the jobs run it, the Web API client, and the helpers that answer the person safely (a failed
+ * answer is logged, never thrown).
  */
-import type { RespondArguments, RespondFn } from "@slack/bolt";
+import type { BlockAction, RespondArguments, RespondFn } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
-import type { Config } from "../../config.ts";
-import type { Commands } from "../../core/commands.ts";
-import type { OutgoingMessage } from "../../core/ports.ts";
-import type { Queries } from "../../core/queries.ts";
+import type { DigestPoster } from "../../core/digest/ports.ts";
+import type { Core } from "../../core/index.ts";
+import type { Request } from "../../core/requests/types.ts";
+import type { OrganizationRef } from "../../core/vocabulary.ts";
+import { callSlack, slackErrorCode } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { renderHome } from "../blocks/home.ts";
-import { callSlack, slackErrorCode } from "../errors.ts";
+import type { OutgoingMessage } from "../blocks/kit.ts";
 
 export interface ListenerDeps {
-  commands: Commands;
-  queries: Queries;
+  core: Pick<Core, "flows" | "queries" | "digest" | "routing" | "idle">;
+  /** The digest on demand, as the jobs run it (one at a time, recorded); absent where no jobs run. */
+  digest?: DigestPoster | undefined;
   web: WebClient;
-  approvals: Config["approvals"];
-  digestChannelId: string;
   logger: Logger;
+}
+
+/** The policy a request is held to, and the channel its organization's requests go to: its route's. */
+export function routeLookups(deps: Pick<ListenerDeps, "core">) {
+  const { routing } = deps.core;
+  return {
+    policyOf: (request: Pick<Request, "organization">) => routing.of(request.organization).policy,
+    approvalsChannelOf: (organization: OrganizationRef) => routing.of(organization).destinations.approvals,
+  };
 }
 
 export interface RespondOptions {
@@ -44,12 +54,17 @@ export async function respondSafely(
 ): Promise<boolean> {
   if (respond === undefined) return false;
   try {
-    await respond(ephemeral(message, options));
+    await callSlack("response_url", () => respond(ephemeral(message, options)));
     return true;
   } catch (err) {
-    logger.warn("could not answer at the response URL", { error: errorName(err) });
+    logger.warn("could not answer at the response URL", { error: slackErrorCode(err) });
     return false;
   }
+}
+
+/** Who clicked, and where to answer them: the click's response URL, when it came from a message. */
+export function clicker(body: BlockAction, respond: RespondFn | undefined) {
+  return { userId: body.user.id, respond, responseUrl: body.response_url };
 }
 
 /**
@@ -84,18 +99,11 @@ export async function tell(
 
 /** Renders and publishes someone's Home tab; failures are logged. */
 export async function publishHome(deps: ListenerDeps, userId: string): Promise<void> {
-  const data = await deps.queries.home(userId);
-  const view = renderHome(data, {
-    requiredApprovals: deps.approvals.requiredApprovals,
-    requestTtlMs: Math.round(deps.approvals.requestTtlHours * 3_600_000),
-  });
+  const data = await deps.core.queries.home(userId);
+  const view = renderHome(data, { policyOf: routeLookups(deps).policyOf });
   try {
     await callSlack("views.publish", () => deps.web.views.publish({ user_id: userId, view }));
   } catch (err) {
     deps.logger.warn("could not publish the Home tab", { userId, error: slackErrorCode(err) });
   }
-}
-
-function errorName(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : "unknown error";
 }

@@ -66,7 +66,7 @@ describe("answerFrom", () => {
   });
 
   test("an address only matches a UPN, whichever kind carries it", () => {
-    for (const kind of ["email", "slackEmail", "text"] as const) {
+    for (const kind of ["email", "memberEmail", "text"] as const) {
       assert.equal(answerFrom(index, { kind, value: "BEN.YOUNG@vbridge.co.nz" }, limits).kind, "one", kind);
       assert.equal(answerFrom(index, { kind, value: "ben.young@gmail.example" }, limits).kind, "miss", kind);
     }
@@ -95,7 +95,7 @@ describe("answerFrom", () => {
 
 describe("suggestionsFrom", () => {
   test("an address on another domain suggests the same local part first", () => {
-    const suggestions = suggestionsFrom(index, { kind: "slackEmail", value: "ben.young@vbridge.com" }, 5);
+    const suggestions = suggestionsFrom(index, { kind: "memberEmail", value: "ben.young@vbridge.com" }, 5);
     assert.equal(suggestions[0]?.principal.id, "ben");
     assert.equal(suggestions[0]?.match, "localPart");
     assert.equal(new Set(suggestions.map((s) => s.principal.id)).size, suggestions.length, "each once");

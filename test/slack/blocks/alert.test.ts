@@ -1,9 +1,9 @@
 /** The access alert as a Slack message, checked by the fake Slack's own Block Kit validator. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { AccessSummary } from "../../../src/core/access.ts";
+import type { AccessSummary } from "../../../src/core/access/match.ts";
+import { checkMessage } from "../../../src/devslack/validate/index.ts";
 import { renderAccessAlert } from "../../../src/slack/blocks/alert.ts";
-import { checkMessage } from "../../fakes/slack/validate.ts";
 
 const summary = (over: Partial<AccessSummary> = {}): AccessSummary => ({
   sessionId: "7d1c3a2e-5b4f-4e8a-9c0d-1e2f3a4b5c6d",

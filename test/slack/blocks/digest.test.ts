@@ -5,17 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { AccessSummary } from "../../../src/core/access.ts";
+import type { AccessSummary } from "../../../src/core/access/match.ts";
 import {
   type AuditEntry,
   auditKey,
   buildDigest,
   type Digest,
   type OrganizationInput,
-} from "../../../src/core/digest.ts";
-import type { Request } from "../../../src/core/types.ts";
+} from "../../../src/core/digest/build.ts";
+import type { Request } from "../../../src/core/requests/types.ts";
+import { checkMessage } from "../../../src/devslack/validate/index.ts";
 import { joinWithin, renderDigest } from "../../../src/slack/blocks/digest.ts";
-import { checkMessage } from "../../fakes/slack/validate.ts";
 import { aRequest } from "../../support/builders.ts";
 
 const t0 = new Date("2026-11-25T09:00:00.000Z");

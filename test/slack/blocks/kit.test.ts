@@ -3,26 +3,28 @@ import { describe, test } from "node:test";
 import type { AnyBlock, SectionBlock } from "@slack/types";
 import {
   actions,
-  blocksTextLength,
   button,
   context,
   divider,
   escapeMrkdwn,
   fallbackText,
   fields,
-  fitBlocks,
   header,
-  homeView,
   inlineCode,
   LIMITS,
-  modal,
   section,
-  splitIntoMessages,
   staticSelect,
   textInput,
   truncate,
   truncateMrkdwn,
 } from "../../../src/slack/blocks/kit.ts";
+import {
+  blocksTextLength,
+  fitBlocks,
+  homeView,
+  modal,
+  splitIntoMessages,
+} from "../../../src/slack/blocks/surfaces.ts";
 
 const FAMILY = "👨‍👩‍👧"; // one grapheme, eight UTF-16 code units
 const long = (n: number, unit = "x") => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);

@@ -5,30 +5,29 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { ChangeOutcome, PendingChoice } from "../../../src/core/commands.ts";
-import type { HomeData, OpenRequest } from "../../../src/core/queries.ts";
-import type { Candidate } from "../../../src/core/resolver.ts";
-import type { LogEvent, Request } from "../../../src/core/types.ts";
+import type { Candidate } from "../../../src/core/directory/resolver.ts";
+import type { HomeData, OpenRequest } from "../../../src/core/queries/queries.ts";
+import type { ChangeOutcome } from "../../../src/core/requests/flows.ts";
+import type { PendingChoice } from "../../../src/core/requests/ports.ts";
+import type { Request } from "../../../src/core/requests/types.ts";
+import type { LogEvent } from "../../../src/core/vocabulary.ts";
+import { checkMessage, checkView } from "../../../src/devslack/validate/index.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import { denyModal } from "../../../src/slack/blocks/deny.ts";
 import { renderHome } from "../../../src/slack/blocks/home.ts";
 import { ACTION, pickFrom } from "../../../src/slack/blocks/ids.ts";
-import {
-  candidatesReply,
-  changeReply,
-  findReply,
-  listReply,
-  logReply,
-  MAX_CANDIDATE_BUTTONS,
-  pendingReply,
-  simpleReply,
-  statusReply,
-} from "../../../src/slack/blocks/replies.ts";
+import { changeReply } from "../../../src/slack/blocks/replies/change.ts";
+import { simpleReply } from "../../../src/slack/blocks/replies/common.ts";
+import { findReply } from "../../../src/slack/blocks/replies/find.ts";
+import { listReply } from "../../../src/slack/blocks/replies/list.ts";
+import { logReply } from "../../../src/slack/blocks/replies/log.ts";
+import { pendingReply } from "../../../src/slack/blocks/replies/pending.ts";
+import { candidatesReply, MAX_CANDIDATE_BUTTONS } from "../../../src/slack/blocks/replies/pick.ts";
+import { statusReply } from "../../../src/slack/blocks/replies/status.ts";
 import { renderOutcomeMessage, renderRequestMessage } from "../../../src/slack/blocks/request.ts";
 import type { PrincipalRef } from "../../../src/vbo/schemas.ts";
-import { checkMessage, checkView } from "../../fakes/slack/validate.ts";
 import { aRequest as aRequestWith } from "../../support/builders.ts";
-import { buttonsIn, shownText } from "../helpers.ts";
+import { buttonsIn, shownText } from "../../support/slack.ts";
 
 const ORG = SEED.organization;
 const LONG = "Ŝ".repeat(300);
@@ -118,7 +117,11 @@ describe("request messages", () => {
       at: new Date(),
     }));
     for (const over of states) {
-      const input = { request: aRequest(over), votes, requiredApprovals: 20, requestTtlMs: 3_600_000 };
+      const input = {
+        request: aRequest(over),
+        votes,
+        policy: { requiredApprovals: 20, requestTtlMs: 3_600_000 },
+      };
       assertFits(renderRequestMessage(input));
       assertFits(renderRequestMessage({ ...input, remind: votes.map((v) => v.approver) }));
       assertFits(renderOutcomeMessage(input, "applied"));
@@ -128,7 +131,7 @@ describe("request messages", () => {
   test("hostile text is escaped everywhere it is shown", () => {
     const request = aRequest({ reason: HOSTILE, principal: principal(1, HOSTILE) });
     const shown = parsedText(
-      renderRequestMessage({ request, votes: [], requiredApprovals: 1, requestTtlMs: 1 }),
+      renderRequestMessage({ request, votes: [], policy: { requiredApprovals: 1, requestTtlMs: 1 } }),
     );
     assert.ok(shown.includes("&lt;!channel&gt;"));
     assert.ok(!shown.includes("<!channel>"));
@@ -185,7 +188,10 @@ describe("replies", () => {
       request: aRequest({ id: i }),
       votes: [],
     }));
-    const pending = pendingReply({ kind: "open", requests: open }, 2);
+    const pending = pendingReply({ kind: "open", requests: open }, () => ({
+      requiredApprovals: 2,
+      requestTtlMs: 3_600_000,
+    }));
     assertFits(pending);
     assert.match(shownText(pending), /300 open requests/);
 
@@ -225,9 +231,9 @@ describe("replies", () => {
       { kind: "unknown_organization", wanted: HOSTILE, fromConfig: true, organizations: [] },
       { kind: "no_organizations" },
       { kind: "member_without_email", userId: "U0X" },
-      { kind: "slack_unavailable", userId: "U0X" },
+      { kind: "profile_unavailable", userId: "U0X" },
     ];
-    for (const outcome of outcomes) assertFits(changeReply(outcome, "C0APPROVALS"));
+    for (const outcome of outcomes) assertFits(changeReply(outcome, () => "C0APPROVALS"));
   });
 
   test("status shouts when audit notifications are off", () => {
@@ -260,7 +266,7 @@ describe("the Home tab", () => {
       })),
       organizationsOmitted: 2,
     };
-    const view = renderHome(data, { requiredApprovals: 2, requestTtlMs: 3_600_000 });
+    const view = renderHome(data, { policyOf: () => ({ requiredApprovals: 2, requestTtlMs: 3_600_000 }) });
     const verdict = checkView(view, "home");
     assert.ok(verdict.ok, verdict.ok ? "" : verdict.messages.join("\n"));
     assert.ok(view.blocks.length <= 100);

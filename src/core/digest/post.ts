@@ -1,0 +1,350 @@
+/**
+ * The digest, posted: gathers what build.ts needs (VB365's organizations, audit lists and e-mail
+ * settings; the snapshots, log and requests from the store), has the `DigestNotifier` post it to
+ * the digest destination, then records in one transaction the digest, each organization's new
+ * snapshot, a `drift_seen` event per drift and a `digest_posted` event. Nothing is recorded when
+ * posting fails, so the next attempt reports the same drift (each drift is logged exactly once).
+ *
+ * VB365 failing for one organization shows it as unavailable (its old snapshot is kept); VB365
+ * failing altogether still posts a digest listing the organizations the bot knows as unavailable.
+ */
+
+import { mapLimit } from "../../async.ts";
+import type { Clock } from "../../clock.ts";
+import { describeError } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
+import type { VboApi } from "../../vbo/api.ts";
+import { type SkippedItems, TOLERANT_LISTS, type TolerantList } from "../../vbo/items.ts";
+import type { KeyValueState } from "../access/ports.ts";
+import { knownOrganizations } from "../organizations.ts";
+import type { EventLog, Transactions } from "../ports.ts";
+import type { RequestRecords, VoteRecords } from "../requests/ports.ts";
+import type { Request } from "../requests/types.ts";
+import { approvesAnywhere, type Routing } from "../routing.ts";
+import { type OrganizationRef, plural, SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
+import type { AuditEntry } from "./build.ts";
+import {
+  accessFromLog,
+  auditEntries,
+  botChangesFrom,
+  buildDigest,
+  type Digest,
+  type Notifications,
+  type OrganizationInput,
+  type RequestPeople,
+} from "./build.ts";
+import type { DigestNotifier, DigestPoster, DigestStore } from "./ports.ts";
+
+export type DigestTrigger =
+  | { kind: "scheduled"; period: string }
+  | { kind: "manual"; period: string; requestedBy: string };
+
+/** A digest that went out: what it said, in how many messages, and its record. */
+export interface PostedDigest {
+  digest: Digest;
+  /** Where it went, and in how many messages. */
+  channel: string;
+  messages: number;
+  digestId: number;
+}
+
+/** What a person who typed `/vbo-audit digest` is told. */
+export type DigestRequestOutcome =
+  | { kind: "posted"; channel: string; messages: number }
+  | { kind: "not_approver" }
+  | { kind: "not_available" }
+  | { kind: "failed"; error: string };
+
+export interface DigestDeps {
+  store: Transactions & {
+    readonly requests: Pick<RequestRecords, "get" | "listOpen" | "listUpdatedSince">;
+    readonly votes: Pick<VoteRecords, "list">;
+    readonly log: EventLog;
+    readonly digests: DigestStore;
+    /** What the previous digest reported of the items VB365 sent that the client skipped. */
+    readonly state: KeyValueState;
+  };
+  vbo: VboApi;
+  routing: Routing;
+  notifier: DigestNotifier;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class DigestService {
+  readonly #deps: DigestDeps;
+
+  constructor(deps: DigestDeps) {
+    this.#deps = { ...deps, logger: deps.logger.child({ component: "digest" }) };
+  }
+
+  /** Gathers, posts and records a digest as of `now`. Rejects when it could not be posted. */
+  post(now: Date, trigger: DigestTrigger): Promise<PostedDigest> {
+    return postDigest(this.#deps, now, trigger);
+  }
+
+  /**
+   * `/vbo-audit digest`: approvers only; `poster` is the digest on demand as the jobs run it (one
+   * at a time, recorded as a run), absent where no jobs run.
+   */
+  async onDemand(actor: string, poster: DigestPoster | undefined): Promise<DigestRequestOutcome> {
+    if (!(await approvesAnywhere(this.#deps.routing, actor))) return { kind: "not_approver" };
+    if (poster === undefined) return { kind: "not_available" };
+    try {
+      const { channel, messages } = await poster.postNow(actor);
+      return { kind: "posted", channel, messages };
+    } catch (err) {
+      this.#deps.logger.error("posting the digest on demand failed", { actor, error: err });
+      return { kind: "failed", error: describeError(err) };
+    }
+  }
+}
+
+/** Without a previous digest, changes through the bot are listed for this long back. */
+const FIRST_DIGEST_LOOKBACK_MS = 24 * 3_600_000;
+/** Organizations read from VB365 at once. */
+const CONCURRENCY = 4;
+
+async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): Promise<PostedDigest> {
+  const { digests } = ctx.store;
+  const previous = digests.latest();
+  const since = previous?.gatheredAt ?? null;
+  const listSince = since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS);
+
+  const notifications = await readNotifications(ctx);
+  const organizations = await readOrganizations(ctx);
+  const skipped = skippedSince(ctx);
+
+  // One read of the log covers both windows: since the oldest snapshot, and since the previous digest.
+  const snapshots = new Map(organizations.list.map((o) => [o.id, digests.snapshot(o.id)]));
+  const oldest = Math.min(
+    listSince.getTime(),
+    ...[...snapshots.values()].map((s) => s?.takenAt.getTime() ?? Number.POSITIVE_INFINITY),
+  );
+  const events = ctx.store.log.since(new Date(oldest));
+  const people = peopleLookup(ctx);
+  const open = groupBy(ctx.store.requests.listOpen(), (r) => r.organization.id);
+  const expired = groupBy(
+    ctx.store.requests.listUpdatedSince(listSince).filter((r) => r.state === "expired"),
+    (r) => r.organization.id,
+  );
+  const access = accessFromLog(events.filter((e) => e.at.getTime() >= listSince.getTime()));
+
+  const taken = new Map<string, { at: Date; entries: AuditEntry[] }>();
+  const inputs = await mapLimit(organizations.list, CONCURRENCY, async (o): Promise<OrganizationInput> => {
+    const snapshot = snapshots.get(o.id);
+    let current: OrganizationInput["current"];
+    if (organizations.error !== undefined) {
+      current = { ok: false, error: organizations.error };
+    } else {
+      const takenAt = ctx.clock.now();
+      try {
+        const entries = auditEntries(await ctx.vbo.listAuditItems(o.id));
+        taken.set(o.id, { at: takenAt, entries });
+        current = { ok: true, entries };
+      } catch (err) {
+        ctx.logger.warn("digest: VB365 audit items unavailable for an organization", {
+          organizationId: o.id,
+          error: err,
+        });
+        current = { ok: false, error: describeError(err) };
+      }
+    }
+    const snapshotAt = snapshot?.takenAt.getTime() ?? Number.POSITIVE_INFINITY;
+    return {
+      organization: o,
+      current,
+      snapshot: snapshot?.entries ?? null,
+      changesSinceSnapshot: botChangesFrom(
+        events.filter((e) => e.at.getTime() >= snapshotAt),
+        o.id,
+        people,
+      ),
+      changes: botChangesFrom(
+        events.filter((e) => e.at.getTime() >= listSince.getTime()),
+        o.id,
+        people,
+      ),
+      openRequests: open.get(o.id) ?? [],
+      expired: expired.get(o.id) ?? [],
+      access: access.get(o.id) ?? access.get(o.name) ?? [],
+    };
+  });
+
+  const digest = buildDigest({
+    generatedAt: now,
+    since,
+    trigger:
+      trigger.kind === "manual"
+        ? { kind: "manual", requestedBy: trigger.requestedBy }
+        : { kind: "scheduled", period: trigger.period },
+    notifications,
+    organizations: inputs,
+    notes: skipped.note === undefined ? [] : [skipped.note],
+  });
+  // One digest, to the first route's destination, until routes get a digest of their own each.
+  const destination = ctx.routing.all()[0]?.destinations.digest;
+  if (destination === undefined) throw new Error("no route names a digest destination");
+  const { channel, ts: posted } = await ctx.notifier.post(digest, destination);
+
+  const postedAt = ctx.clock.now();
+  const digestId = ctx.store.transaction(() => {
+    const record = digests.record({
+      period: trigger.period,
+      trigger: trigger.kind,
+      requestedBy: trigger.kind === "manual" ? trigger.requestedBy : null,
+      gatheredAt: now,
+      postedAt,
+      channel,
+      messageTs: posted,
+    });
+    for (const o of digest.organizations) {
+      const snap = taken.get(o.organization.id);
+      if (!o.available || snap === undefined) continue;
+      digests.replaceSnapshot(o.organization, snap.at, snap.entries, record.id);
+      for (const d of o.drift) {
+        ctx.store.log.append({
+          kind: "drift_seen",
+          actor: VB365_ACTOR,
+          at: postedAt,
+          organization: o.organization,
+          principal: {
+            type: d.entry.type,
+            id: d.entry.id,
+            name: d.entry.name,
+            displayName: d.entry.displayName,
+          },
+          detail: {
+            change: d.change,
+            auditItemId: d.entry.auditItemId ?? null,
+            digestId: record.id,
+            period: trigger.period,
+          },
+        });
+      }
+    }
+    ctx.store.state.set(SKIPPED_KEY, JSON.stringify(skipped.now), postedAt);
+    ctx.store.log.append({
+      kind: "digest_posted",
+      actor: trigger.kind === "manual" ? trigger.requestedBy : SYSTEM_ACTOR,
+      at: postedAt,
+      detail: {
+        digestId: record.id,
+        period: trigger.period,
+        trigger: trigger.kind,
+        channel,
+        messages: posted,
+        notifications: notifications.kind,
+        organizations: digest.totals.organizations,
+        unavailable: digest.organizations.filter((o) => !o.available).map((o) => o.organization.name),
+        drift: digest.totals.drift,
+      },
+    });
+    return record.id;
+  });
+  return { digest, channel, messages: posted.length, digestId };
+}
+
+/** One line for the run record. */
+export function describeDigest(outcome: PostedDigest): string {
+  const t = outcome.digest.totals;
+  const parts = [
+    `posted ${plural(outcome.messages, "message")}`,
+    plural(t.organizations, "organization"),
+    `${t.audited} audited`,
+  ];
+  if (t.unavailable > 0) parts.push(`${t.unavailable} unavailable`);
+  if (t.drift > 0) parts.push(`${t.drift} drift`);
+  if (outcome.digest.notifications.kind !== "on")
+    parts.push(`notifications ${outcome.digest.notifications.kind}`);
+  return parts.join(", ");
+}
+
+async function readNotifications(ctx: DigestDeps): Promise<Notifications> {
+  try {
+    const settings = await ctx.vbo.getAuditEmailSettings();
+    return settings.enableNotification === true ? { kind: "on" } : { kind: "off" };
+  } catch (err) {
+    ctx.logger.warn("digest: VB365 audit e-mail settings unavailable", { error: err });
+    return { kind: "unknown", error: describeError(err) };
+  }
+}
+
+/** VB365's organizations; when it cannot list them, those the bot knows of, with the reason. */
+async function readOrganizations(ctx: DigestDeps): Promise<{ list: OrganizationRef[]; error?: string }> {
+  try {
+    const list = knownOrganizations(await ctx.vbo.listOrganizations()).map(({ id, name }) => ({ id, name }));
+    return { list };
+  } catch (err) {
+    ctx.logger.warn("digest: VB365 organizations unavailable", { error: err });
+    const known = new Map<string, OrganizationRef>();
+    for (const o of ctx.store.digests.snapshotOrganizations()) known.set(o.id, { id: o.id, name: o.name });
+    for (const r of ctx.store.requests.listOpen()) known.set(r.organization.id, r.organization);
+    const list = known.size > 0 ? [...known.values()] : [{ id: "", name: "VB365" }];
+    return { list, error: describeError(err) };
+  }
+}
+
+const SKIPPED_KEY = "digest.skipped-items";
+
+const LIST_WORDS: Record<TolerantList, [string, string]> = {
+  organizations: ["organization", "organizations"],
+  users: ["user", "users"],
+  groups: ["group", "groups"],
+  members: ["group member", "group members"],
+  restoreSessions: ["restore session", "restore sessions"],
+  restoreEvents: ["restore session event", "restore session events"],
+};
+
+/**
+ * Items of VB365's lists the client skipped since the previous digest (they did not fit the API),
+ * as one note. The client counts since it started; the digest keeps the count it last reported.
+ */
+function skippedSince(ctx: DigestDeps): { now: SkippedItems; note?: string } {
+  const now = ctx.vbo.skippedItems();
+  let before: Partial<SkippedItems> = {};
+  try {
+    before = JSON.parse(ctx.store.state.get(SKIPPED_KEY) ?? "{}") as Partial<SkippedItems>;
+  } catch {
+    // A damaged record only makes this note count from the bot's start.
+  }
+  const parts: string[] = [];
+  for (const list of TOLERANT_LISTS) {
+    const last = before[list] ?? 0;
+    // Fewer than last time: the bot restarted and counts afresh.
+    const n = now[list] >= last ? now[list] - last : now[list];
+    if (n > 0) parts.push(plural(n, ...LIST_WORDS[list]));
+  }
+  if (parts.length === 0) return { now };
+  return {
+    now,
+    note: `VB365 sent ${parts.join(", ")} that did not fit its API since the last digest; the bot skipped them (details in its log).`,
+  };
+}
+
+function peopleLookup(ctx: DigestDeps): (requestId: number) => RequestPeople | undefined {
+  const cache = new Map<number, RequestPeople | undefined>();
+  return (id) => {
+    if (!cache.has(id)) {
+      const request = ctx.store.requests.get(id);
+      cache.set(
+        id,
+        request && {
+          requester: request.requester,
+          approvers: ctx.store.votes.list(id).map((v) => v.approver),
+        },
+      );
+    }
+    return cache.get(id);
+  };
+}
+
+function groupBy(requests: readonly Request[], key: (r: Request) => string): Map<string, Request[]> {
+  const out = new Map<string, Request[]>();
+  for (const r of requests) {
+    const list = out.get(key(r)) ?? [];
+    list.push(r);
+    out.set(key(r), list);
+  }
+  return out;
+}

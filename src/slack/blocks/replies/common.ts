@@ -1,0 +1,167 @@
+/**
+ * What every reply is made of: a one-section reply, a reply of many lines inside a message's budget,
+ * and the answers many subcommands share (no usable organization, VB365 unavailable, a member who
+ * cannot be mapped, a candidate's line). Pure; every user- or VB365-supplied string is escaped here.
+ */
+import type { AnyBlock } from "@slack/types";
+import type { MemberProblem, OrganizationProblem, Problem, VboUnavailable } from "../../../core/answers.ts";
+import type { Candidate } from "../../../core/directory/resolver.ts";
+import type { KnownOrganization } from "../../../core/organizations.ts";
+import type { RequestState } from "../../../core/requests/types.ts";
+import { COMMAND } from "../../command/syntax.ts";
+import { fallbackFromMrkdwn, plainFallback, principalMrkdwn } from "../format.ts";
+import {
+  context,
+  escapeMrkdwn,
+  inlineCode,
+  LIMITS,
+  type OutgoingMessage,
+  section,
+  truncateMrkdwn,
+} from "../kit.ts";
+import { blocksTextLength } from "../surfaces.ts";
+
+/**
+ * A one-section reply. `mrkdwnText` (already escaped) is also the fallback: Slack reads `text` as
+ * mrkdwn and shows it without formatting where it cannot format. `plain` is escaped here.
+ */
+export function simpleReply(mrkdwnText: string, plain?: string): OutgoingMessage {
+  return {
+    text: plain === undefined ? fallbackFromMrkdwn(mrkdwnText) : plainFallback(plain),
+    blocks: [section(mrkdwnText)],
+  };
+}
+
+/**
+ * A reply made of a heading, many lines (packed into as few sections as fit) and a footer, kept
+ * inside a message's block and text budget: lines that do not fit become "…and N more not shown".
+ */
+export function linesReply(
+  plain: string,
+  head: readonly AnyBlock[],
+  lines: readonly string[],
+  tail: readonly AnyBlock[] = [],
+): OutgoingMessage {
+  const budget = LIMITS.messageTextBudget - blocksTextLength([...head, ...tail]) - 200;
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const cost = Math.min(line.length, LIMITS.sectionText - 100) + 1;
+    if (used + cost > budget) break;
+    kept.push(line);
+    used += cost;
+  }
+  const omitted = lines.length - kept.length;
+  const blocks = [
+    ...head,
+    ...linesToSections(kept),
+    ...(omitted > 0 ? [context([`_…and ${omitted} more not shown_`])] : []),
+    ...tail,
+  ].slice(0, LIMITS.messageBlocks);
+  return { text: plainFallback(plain), blocks };
+}
+
+function organizationLines(organizations: readonly KnownOrganization[]): string {
+  const shown = organizations.slice(0, 20).map((o) => {
+    const office = o.officeName && o.officeName !== o.name ? ` (${escapeMrkdwn(o.officeName)})` : "";
+    return `• *${escapeMrkdwn(o.name)}*${office} ${inlineCode(o.id)}`;
+  });
+  if (organizations.length > shown.length) shown.push(`…and ${organizations.length - shown.length} more`);
+  return shown.join("\n");
+}
+
+export function organizationProblemReply(problem: OrganizationProblem): OutgoingMessage {
+  switch (problem.kind) {
+    case "choose_organization":
+      return simpleReply(
+        `VB365 has ${problem.organizations.length} organizations here: say which one with ` +
+          `${inlineCode("--org <name-or-id>")}, e.g. ` +
+          `${inlineCode(`--org ${problem.organizations[0]?.name ?? "Contoso"}`)}.\n` +
+          organizationLines(problem.organizations),
+      );
+    case "unknown_organization": {
+      const what = problem.fromConfig
+        ? `The configured default organization (VBO_ORGANIZATION) ${inlineCode(problem.wanted)} is not one of VB365's`
+        : `No VB365 organization is called ${inlineCode(problem.wanted)}`;
+      return simpleReply(
+        `${what}. Use ${inlineCode("--org")} with one of these names or ids:\n${organizationLines(problem.organizations)}`,
+      );
+    }
+    case "no_organizations":
+      return simpleReply(":warning: VB365 has no organizations yet, so there is nobody to audit.");
+  }
+}
+
+export function unavailableReply(outcome: VboUnavailable): OutgoingMessage {
+  const lines = [
+    `:warning: VB365 could not be reached: ${escapeMrkdwn(outcome.error)}.`,
+    "Nothing was recorded and nothing was lost: try again in a few minutes.",
+  ];
+  if (outcome.suggestions && outcome.suggestions.length > 0) {
+    lines.push(`Names the bot already knows that come close:\n${candidateLines(outcome.suggestions)}`);
+  }
+  return simpleReply(lines.join("\n"));
+}
+
+export function memberProblemReply(problem: MemberProblem): OutgoingMessage {
+  return problem.kind === "member_without_email"
+    ? simpleReply(
+        `<@${problem.userId}>'s Slack profile shows no e-mail, so the bot cannot tell which ` +
+          "Microsoft 365 user they are. Name them by e-mail or UPN instead, e.g. " +
+          `${inlineCode(`${COMMAND} add ben.young@example.com`)}.`,
+      )
+    : simpleReply(
+        `:warning: Slack did not give the bot <@${problem.userId}>'s profile e-mail just now. ` +
+          "Try again in a moment, or name them by e-mail or UPN. Nothing was recorded.",
+      );
+}
+
+/** Why a flow could not go on, in the words the person needs: the one answer to each problem. */
+export function problemReply(problem: Problem): OutgoingMessage {
+  switch (problem.kind) {
+    case "vbo_unavailable":
+      return unavailableReply(problem);
+    case "member_without_email":
+    case "profile_unavailable":
+      return memberProblemReply(problem);
+    default:
+      return organizationProblemReply(problem);
+  }
+}
+
+export function candidateLine(c: Candidate): string {
+  const kind = c.subtype && c.subtype !== c.principal.type ? ` (${escapeMrkdwn(c.subtype)})` : "";
+  return `• ${principalMrkdwn(c.principal)}${kind}`;
+}
+
+export function candidateLines(candidates: readonly Candidate[]): string {
+  return candidates.map(candidateLine).join("\n");
+}
+
+export function stateWord(state: RequestState): string {
+  switch (state) {
+    case "apply_failed":
+      return "approved and waiting to be applied";
+    case "approved":
+      return "approved";
+    default:
+      return state;
+  }
+}
+
+/** Lines joined into as few sections as fit (3000 characters each), never splitting a line. */
+export function linesToSections(lines: readonly string[]): AnyBlock[] {
+  const max = LIMITS.sectionText - 100;
+  const sections: AnyBlock[] = [];
+  let current = "";
+  for (const raw of lines) {
+    const line = truncateMrkdwn(raw, max);
+    if (current !== "" && current.length + 1 + line.length > max) {
+      sections.push(section(current));
+      current = "";
+    }
+    current = current === "" ? line : `${current}\n${line}`;
+  }
+  if (current !== "") sections.push(section(current));
+  return sections;
+}

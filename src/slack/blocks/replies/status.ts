@@ -1,0 +1,48 @@
+/** `/vbo-audit status`: the VB365 connection, audit notifications, the database and readiness. */
+import type { AnyBlock } from "@slack/types";
+import type { StatusReport } from "../../../core/queries/health.ts";
+import { plainFallback, slackDate } from "../format.ts";
+import { context, escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
+
+export function statusReply(report: StatusReport): OutgoingMessage {
+  const v = report.vbo;
+  const connection = v.reachable
+    ? `:large_green_circle: reachable at ${inlineCode(v.url)}`
+    : `:red_circle: *not reachable* at ${inlineCode(v.url)}: ${escapeMrkdwn(v.error ?? "unknown error")}`;
+  const version = v.apiVersion
+    ? `${v.apiVersion}${v.setting === "auto" ? " (detected)" : " (configured)"}`
+    : `unknown (setting: ${v.setting})`;
+  const fields = [
+    `*VB365*\n${connection}`,
+    `*API version*\n${version}`,
+    `*Last successful VB365 call*\n${v.lastSuccessAt ? slackDate(v.lastSuccessAt) : "none yet"}`,
+    `*Organizations*\n${v.organizations ?? "unknown"}`,
+    `*Database*\n${report.database.ok ? ":large_green_circle: ok" : `:red_circle: ${escapeMrkdwn(report.database.error ?? "not open")}`}`,
+    `*Requests*\n${report.requests.pending} pending, ${report.requests.waitingToApply} approved and not yet applied`,
+  ];
+  const blocks: AnyBlock[] = [section(":bar_chart: *vbo-audit status*", { fields })];
+  let notifications: string;
+  switch (report.notifications.kind) {
+    case "on":
+      notifications = `:large_green_circle: Audit e-mail notifications are *on*${report.notifications.to ? `, sent to ${inlineCode(report.notifications.to)}` : ""}.`;
+      break;
+    case "off":
+      notifications =
+        ":rotating_light: *Audit e-mail notifications are OFF in VB365.* Audit items currently alert " +
+        "nobody when someone opens an audited person's backups. " +
+        "Turn them on in VB365 (General Options → Audit).";
+      break;
+    case "unknown":
+      notifications = `:warning: Whether audit e-mail notifications are on is unknown: ${escapeMrkdwn(report.notifications.error)}.`;
+      break;
+  }
+  blocks.push(section(notifications));
+  if (!report.readiness.ready) blocks.push(context([`Not ready: ${escapeMrkdwn(report.readiness.reason)}`]));
+  const plain = [
+    `VB365 ${v.reachable ? "reachable" : `not reachable: ${v.error ?? "unknown error"}`}`,
+    `API ${v.apiVersion ?? "unknown"}`,
+    `notifications ${report.notifications.kind === "on" ? "on" : report.notifications.kind === "off" ? "OFF" : "unknown"}`,
+    `database ${report.database.ok ? "ok" : "failing"}`,
+  ].join(" · ");
+  return { text: plainFallback(plain), blocks };
+}
