@@ -24,3 +24,32 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * The items of `pages`, with the next page requested as soon as one is handed out: the server
+ * prepares it while the caller works through the one in hand.
+ */
+export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  const iterator = pages[Symbol.asyncIterator]();
+  const request = () => {
+    const page = iterator.next();
+    // Its failure is seen when it is awaited; until then it must not count as unhandled.
+    void page.catch(() => undefined);
+    return page;
+  };
+  let next = request();
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = request();
+      yield result.value;
+    }
+  } finally {
+    // Stopped early (the caller failed): the page in flight is not wanted, nor its failure.
+    await next.then(
+      (result) => (result.done ? undefined : iterator.return?.()),
+      () => undefined,
+    );
+  }
+}

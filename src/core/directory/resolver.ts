@@ -6,6 +6,7 @@
  * unless the cache could answer by itself.
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { readAhead } from "../../async.ts";
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../logger.ts";
 import type { VboApi } from "../../vbo/api.ts";
@@ -367,33 +368,4 @@ function longestWord(text: string): string | undefined {
   for (const word of text.split(/[^\p{L}\p{N}]+/u))
     if (word && (!best || word.length > best.length)) best = word;
   return best;
-}
-
-/**
- * The items of `pages`, with the next page requested as soon as one is handed out: the server
- * prepares it while the caller works through the one in hand.
- */
-async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  const iterator = pages[Symbol.asyncIterator]();
-  const request = () => {
-    const page = iterator.next();
-    // Its failure is seen when it is awaited; until then it must not count as unhandled.
-    void page.catch(() => undefined);
-    return page;
-  };
-  let next = request();
-  try {
-    for (;;) {
-      const result = await next;
-      if (result.done) return;
-      next = request();
-      yield result.value;
-    }
-  } finally {
-    // Stopped early (the caller failed): the page in flight is not wanted, nor its failure.
-    await next.then(
-      (result) => (result.done ? undefined : iterator.return?.()),
-      () => undefined,
-    );
-  }
 }
