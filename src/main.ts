@@ -13,7 +13,7 @@ import { setFlagsFromString } from "node:v8";
 //   during start-up and each sync: 15 MiB at start, 30 MiB at peak, for more (cheap) scavenges;
 // - the old generation grows by 70% of what is live before the next full collection, not up to
 //   four times as on a machine with memory to spare, where a sync's pages piled up as garbage:
-//   50 MiB at peak, for a quarter more CPU time in the sync;
+//   50 MiB at peak, for about a fifth more CPU time in the sync;
 // - undici's WebAssembly HTTP parser stays with the baseline compiler, whose optimizing tier took
 //   25 MiB for a moment at the first VB365 call and kept 10 MiB;
 // - the optimizing compiler waits until the bot has started: the only code hot enough for it

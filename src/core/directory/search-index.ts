@@ -8,7 +8,7 @@
  * only for the matches answered with. Per entry the index keeps its row, its type, a sort key
  * (folded display name and UPN, from which the UPN, local part and domain are also taken), its
  * names as word numbers, and three 32-bit hashes; per word, the sorted positions of the entries
- * holding it, rebuilt lazily after a change. About 100 bytes an entry instead of about 1 KB as
+ * holding it, rebuilt lazily after a change. About 120 bytes an entry instead of about 1 KB as
  * objects, maps and arrays.
  */
 import {
