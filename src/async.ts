@@ -26,6 +26,33 @@ export async function mapLimit<T, R>(
 }
 
 /**
+ * `promise`, or a rejection with `reason()` as soon as `signal` aborts: for waiting on work shared
+ * with others (a token being fetched) without cancelling it for them.
+ */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  reason: () => Error,
+): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
  * The items of `pages`, with the next page requested as soon as one is handed out: the server
  * prepares it while the caller works through the one in hand.
  */

@@ -97,7 +97,16 @@ export function createBot(options: BotOptions): Bot {
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
 
   const db = openDatabase(config.databasePath, { logger });
-  const store = createStore(db);
+  let store: Store;
+  try {
+    store = createStore(db, { log: { key: config.log.hmacKey } });
+    // With a key, the log records where keying starts before anything else is written.
+    const keyed = store.log.startKeying(clock.now());
+    if (keyed) logger.info("the approval log is keyed from here on", { seq: keyed.id });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const dispatcher = createDispatcher(config.vbo, logger);
   const vbo = createVboClient({
     baseUrl: config.vbo.url,
@@ -130,6 +139,11 @@ export function createBot(options: BotOptions): Bot {
     logger,
     settings: {
       ...options.core,
+      retry: {
+        maxDefiniteFailures: config.applies.maxDefiniteFailures,
+        maxAgeMs: Math.round(config.applies.maxAgeHours * 3_600_000),
+        ...options.core?.retry,
+      },
       defaultOrganization: config.vbo.organization,
       vbo: { url: config.vbo.url, apiVersion: config.vbo.apiVersion },
     },

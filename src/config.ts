@@ -45,6 +45,13 @@ export interface Config {
   };
   digest: { channelId: string; cron: string; timezone: string };
   alerts: { channelId?: string };
+  /**
+   * When an apply VB365 keeps refusing (a definite error, not an outage) ends as failed: after this
+   * many definite failures, or once its approval is this old.
+   */
+  applies: { maxDefiniteFailures: number; maxAgeHours: number };
+  /** `LOG_HMAC_KEY`: keys the approval log's hashes when set. */
+  log: { hmacKey?: string };
   logLevel: LogLevel;
 }
 
@@ -58,6 +65,7 @@ export const SECRET_VARIABLES = [
   "SLACK_APP_TOKEN",
   "SLACK_SIGNING_SECRET",
   "VBO_PASSWORD",
+  "LOG_HMAC_KEY",
 ] as const;
 const FILE_VARIABLES = [...SECRET_VARIABLES, "VBO_USERNAME"] as const;
 
@@ -136,6 +144,10 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** A shorter key is too easy to guess; `openssl rand -hex 32` makes a good one. */
+const LOG_KEY_MIN_LENGTH = 32;
+const LOG_KEY_PROBLEM = `must be at least ${LOG_KEY_MIN_LENGTH} characters, e.g. the output of openssl rand -hex 32`;
+
 const schema = z.object({
   SLACK_BOT_TOKEN: req(
     z.string().startsWith("xoxb-", { message: "must be a bot token starting with xoxb-" }),
@@ -204,6 +216,11 @@ const schema = z.object({
       .refine(isTimeZone, { message: "is not an IANA time zone such as Pacific/Auckland" }),
   ),
   ALERTS_CHANNEL_ID: opt(channelId),
+  APPLY_MAX_FAILURES: int(5, 1, 100),
+  APPLY_MAX_AGE_HOURS: positiveNumber(24),
+  LOG_HMAC_KEY: opt(
+    z.string().refine((v) => v.trim().length >= LOG_KEY_MIN_LENGTH, { message: LOG_KEY_PROBLEM }),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
     z
@@ -324,6 +341,8 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
     },
     digest: { channelId: e.DIGEST_CHANNEL_ID, cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
     alerts: e.ALERTS_CHANNEL_ID ? { channelId: e.ALERTS_CHANNEL_ID } : {},
+    applies: { maxDefiniteFailures: e.APPLY_MAX_FAILURES, maxAgeHours: e.APPLY_MAX_AGE_HOURS },
+    log: e.LOG_HMAC_KEY ? { hmacKey: e.LOG_HMAC_KEY } : {},
     logLevel: e.LOG_LEVEL,
   };
   return { ok: true, config, warnings };
@@ -336,6 +355,7 @@ export function secretsOf(config: Config): string[] {
     config.slack.appToken,
     config.slack.signingSecret,
     config.vbo.password,
+    config.log.hmacKey,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 }
 
@@ -374,13 +394,43 @@ export function processEnvironment(): Env {
 
 /** One variable as the bot would see it (`.env` in `cwd` beneath the environment); undefined when blank. */
 export function variableFrom(env: Env, name: string, options: LoadOptions = {}): string | undefined {
-  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
-  const merged: Env = { ...readDotEnv(options.cwd, readFile, []), ...defined(env) };
-  const value = merged[name]?.trim();
+  const value = mergedEnv(env, options)[name]?.trim();
   return value ? value : undefined;
+}
+
+/** The environment with `.env` in `cwd` beneath it. */
+function mergedEnv(env: Env, options: LoadOptions): Env {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  return { ...readDotEnv(options.cwd, readFile, []), ...defined(env) };
 }
 
 /** `DATABASE_PATH` alone, for tools such as `npm run verify-log` that need nothing else. */
 export function databasePathFrom(env: Env, options: LoadOptions = {}): string {
   return variableFrom(env, "DATABASE_PATH", options) ?? "./data/vbo-audit.sqlite";
+}
+
+/**
+ * `LOG_HMAC_KEY` alone (or `LOG_HMAC_KEY_FILE`), for `npm run verify-log`: the key, or the problem
+ * with it (never the value). Undefined key and problem: not set.
+ */
+export function logKeyFrom(env: Env, options: LoadOptions = {}): { key?: string; problem?: string } {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  // As loadConfig takes it: the value untrimmed, a blank one as unset.
+  const raw = mergedEnv(env, options).LOG_HMAC_KEY;
+  const direct = raw?.trim() ? raw : undefined;
+  const file = variableFrom(env, "LOG_HMAC_KEY_FILE", options);
+  if (direct !== undefined && file !== undefined) {
+    return { problem: "LOG_HMAC_KEY: set both LOG_HMAC_KEY and LOG_HMAC_KEY_FILE; use one" };
+  }
+  let key = direct;
+  if (file !== undefined) {
+    try {
+      key = readFile(file).replace(/\r?\n$/, "");
+    } catch {
+      return { problem: `LOG_HMAC_KEY_FILE: cannot read ${file}` };
+    }
+  }
+  if (key === undefined) return {};
+  if (key.trim().length < LOG_KEY_MIN_LENGTH) return { problem: `LOG_HMAC_KEY: ${LOG_KEY_PROBLEM}` };
+  return { key };
 }

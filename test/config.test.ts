@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { databasePathFrom, loadConfig, secretsOf } from "../src/config.ts";
+import { databasePathFrom, loadConfig, logKeyFrom, secretsOf } from "../src/config.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vbo-audit-config-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -243,6 +243,40 @@ describe("configuration", () => {
       assert.ok(!line.includes(secret), line);
       assert.ok(!line.includes(appToken), line);
     }
+  });
+
+  test("integrity settings: when a refused apply ends, and the log's key (a secret, from a file too)", () => {
+    const { config } = ok(valid);
+    assert.deepEqual(config.applies, { maxDefiniteFailures: 5, maxAgeHours: 24 });
+    assert.deepEqual(config.log, {});
+    const key = "5f0c8d7e6b5a49382716f5e4d3c2b1a0a1b2c3d4e5f60718";
+    const keyFile = join(dir, "log.key");
+    writeFileSync(keyFile, `${key}\n`);
+    const set = ok({
+      ...valid,
+      APPLY_MAX_FAILURES: "3",
+      APPLY_MAX_AGE_HOURS: "12.5",
+      LOG_HMAC_KEY_FILE: keyFile,
+    });
+    assert.deepEqual(set.config.applies, { maxDefiniteFailures: 3, maxAgeHours: 12.5 });
+    assert.equal(set.config.log.hmacKey, key);
+    assert.ok(secretsOf(set.config).includes(key), "scrubbed from logs");
+    assert.deepEqual(logKeyFrom({ LOG_HMAC_KEY_FILE: keyFile }), { key });
+    assert.deepEqual(logKeyFrom({}), {});
+
+    const short = "too-short-a-key";
+    const lines = problems({ ...valid, LOG_HMAC_KEY: short, APPLY_MAX_FAILURES: "0" });
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith("LOG_HMAC_KEY")),
+      ["LOG_HMAC_KEY: must be at least 32 characters, e.g. the output of openssl rand -hex 32"],
+    );
+    assert.ok(lines.includes("APPLY_MAX_FAILURES: must be at least 1"));
+    assert.ok(!lines.some((l) => l.includes(short)));
+    assert.match(logKeyFrom({ LOG_HMAC_KEY: short }).problem ?? "", /^LOG_HMAC_KEY: must be at least 32/);
+    assert.match(
+      logKeyFrom({ LOG_HMAC_KEY: key, LOG_HMAC_KEY_FILE: keyFile }).problem ?? "",
+      /set both LOG_HMAC_KEY and LOG_HMAC_KEY_FILE/,
+    );
   });
 
   test("lists its secrets for the logger to scrub", () => {

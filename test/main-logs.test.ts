@@ -14,12 +14,9 @@ import { describe, type TestContext, test } from "node:test";
 import { createDevSlack, type DevSlack } from "../src/devslack/index.ts";
 import { formBody, interactionBody } from "../src/devslack/signing.ts";
 import { fatalErrorHandlers, type StopReason } from "../src/lifecycle.ts";
-import { createLogger } from "../src/logger.ts";
-import { createSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import {
   APPROVALS,
-  BEN_SLACK,
   BOSS,
   botEnvironment,
   COMMANDS_CHANNEL,
@@ -28,7 +25,11 @@ import {
   RITA,
   textOf,
 } from "./e2e/harness.ts";
+import { VBRIDGE_MEMBERS } from "./support/actors.ts";
+import { ManualClock } from "./support/clock.ts";
+import { jsonLogger } from "./support/logger.ts";
 import { type LogLine, postSigned, spawnBot } from "./support/process.ts";
+import { startSimulator } from "./support/simulator.ts";
 import { tempDir } from "./support/store.ts";
 
 const SECRET = "log-test-signing-secret-0123456789abcdef";
@@ -98,16 +99,11 @@ async function ask(fake: DevSlack, url: string, userId: string, text: string) {
 describe("the process's logs", () => {
   test("at debug, through add → approve → applied: JSON lines with context, and no secret anywhere", async (t) => {
     const dir = tempDir(t, "vbo-audit-logs-");
-    const sim = await createSimulator({ tokenRateLimit: false });
-    t.after(() => sim.close());
+    const sim = await startSimulator(t);
     const proxy = await tokenRecordingProxy(t, sim.url);
     const fake = await createDevSlack({
       channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
-      users: [
-        { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
-        { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
-        { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
-      ],
+      users: VBRIDGE_MEMBERS,
     });
     t.after(() => fake.close());
     const bot = spawnBot(
@@ -231,15 +227,10 @@ describe("the process's logs", () => {
 
 describe("errors nothing else caught", () => {
   const capture = () => {
-    const lines: string[] = [];
-    const logger = createLogger({
-      level: "info",
-      sink: (line) => lines.push(line),
-      secrets: ["hunter2-secret"],
-    });
+    const { logger, lines } = jsonLogger({ level: "info", secrets: ["hunter2-secret"] });
     const stops: StopReason[] = [];
     const handlers = fatalErrorHandlers(logger, (stop) => stops.push(stop));
-    return { handlers, stops, records: () => lines.map((l) => JSON.parse(l) as LogLine) };
+    return { handlers, stops, records: lines };
   };
 
   test("an unhandled rejection is an error line with the error, and the bot carries on", () => {
@@ -269,14 +260,12 @@ describe("errors nothing else caught", () => {
   });
 
   test("a context field cannot forge a line's time, level or message", () => {
-    const lines: string[] = [];
-    const logger = createLogger({
+    const { logger, lines } = jsonLogger({
       level: "info",
-      sink: (line) => lines.push(line),
-      clock: { now: () => new Date("2026-11-25T09:00:00Z") },
+      clock: new ManualClock("2026-11-25T09:00:00Z"),
     });
     logger.info("real message", { level: "error", msg: "forged", time: "yesterday", requestId: 7 });
-    assert.deepEqual(JSON.parse(lines[0] ?? "{}"), {
+    assert.deepEqual(lines()[0], {
       time: "2026-11-25T09:00:00.000Z",
       level: "info",
       msg: "real message",

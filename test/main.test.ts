@@ -5,43 +5,50 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createDevSlack } from "../src/devslack/index.ts";
-import { createSimulator } from "../src/sim/server.ts";
+import { startSimulator } from "./support/simulator.ts";
+import { tempDir } from "./support/store.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
 
-test("main with missing and invalid variables prints every problem, never the password, and exits non-zero", async (t) => {
-  // A folder without a .env, so only the variables given here count.
-  const cwd = mkdtempSync(join(tmpdir(), "vbo-audit-main-"));
-  t.after(() => rmSync(cwd, { recursive: true, force: true }));
-  const password = "Sup3r-Secret-VBO-Passw0rd!";
+/** Runs `src/main.ts` in `cwd` with only PATH and `env`, to its exit; `output` is both streams as they came. */
+async function runMain(cwd: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", TSX, MAIN], {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      // Missing: SLACK_BOT_TOKEN, VBO_URL, VBO_USERNAME, APPROVALS_CHANNEL_ID, DIGEST_CHANNEL_ID.
-      VBO_PASSWORD: password,
-      SLACK_SIGNING_SECRET: "a-signing-secret-long-enough",
-      APPROVER_USER_IDS: "U0BOSS",
-      REQUIRED_APPROVALS: "zero",
-    },
+    env: { PATH: process.env.PATH ?? "", ...env },
   });
   let stdout = "";
   let stderr = "";
+  let output = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
+    output += chunk;
   });
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
+    output += chunk;
   });
   const [code] = (await once(child, "exit")) as [number | null];
+  return { code, stdout, stderr, output };
+}
+
+test("main with missing and invalid variables prints every problem, never the password, and exits non-zero", async (t) => {
+  // A folder without a .env, so only the variables given here count.
+  const cwd = tempDir(t, "vbo-audit-main-");
+  const password = "Sup3r-Secret-VBO-Passw0rd!";
+  const { code, stdout, stderr } = await runMain(cwd, {
+    // Missing: SLACK_BOT_TOKEN, VBO_URL, VBO_USERNAME, APPROVALS_CHANNEL_ID, DIGEST_CHANNEL_ID.
+    VBO_PASSWORD: password,
+    SLACK_SIGNING_SECRET: "a-signing-secret-long-enough",
+    APPROVER_USER_IDS: "U0BOSS",
+    REQUIRED_APPROVALS: "zero",
+  });
 
   assert.notEqual(code, 0);
   const lines = stderr.trim().split("\n");
@@ -64,8 +71,7 @@ test("main with missing and invalid variables prints every problem, never the pa
 });
 
 test("main reads .env from its working directory, and X_FILE secrets; the environment wins", async (t) => {
-  const cwd = mkdtempSync(join(tmpdir(), "vbo-audit-main-"));
-  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  const cwd = tempDir(t, "vbo-audit-main-");
   const password = "Dotenv-Secret-Passw0rd!";
   writeFileSync(join(cwd, "bot-token"), "xoxb-from-a-file\n");
   writeFileSync(
@@ -81,20 +87,8 @@ test("main reads .env from its working directory, and X_FILE secrets; the enviro
       "LOG_LEVEL=loud",
     ].join("\n"),
   );
-  const child = spawn(process.execPath, ["--import", TSX, MAIN], {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-    // Only DIGEST_CHANNEL_ID is missing, and the environment's LOG_LEVEL overrides the .env's bad one.
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", PORT: "not-a-port" },
-  });
-  let output = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  const [code] = (await once(child, "exit")) as [number | null];
+  // Only DIGEST_CHANNEL_ID is missing, and the environment's LOG_LEVEL overrides the .env's bad one.
+  const { code, output } = await runMain(cwd, { LOG_LEVEL: "info", PORT: "not-a-port" });
   assert.equal(code, 1);
   const problems = output
     .trim()
@@ -106,10 +100,8 @@ test("main reads .env from its working directory, and X_FILE secrets; the enviro
 });
 
 test("main starts, logs one start line without secrets, serves /healthz, and exits 0 on SIGTERM", async (t) => {
-  const cwd = mkdtempSync(join(tmpdir(), "vbo-audit-main-"));
-  t.after(() => rmSync(cwd, { recursive: true, force: true }));
-  const sim = await createSimulator({ tokenRateLimit: false });
-  t.after(() => sim.close());
+  const cwd = tempDir(t, "vbo-audit-main-");
+  const sim = await startSimulator(t);
   const fake = await createDevSlack({ channels: ["C0APPROVALS", "C0DIGEST"] });
   t.after(() => fake.close());
   const secret = "main-test-signing-secret-0123456789";

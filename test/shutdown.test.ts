@@ -14,14 +14,13 @@ import type { Request } from "../src/core/requests/types.ts";
 import type { LogEvent } from "../src/core/vocabulary.ts";
 import { createDevSlack, type DevSlack, type PostedMessage } from "../src/devslack/index.ts";
 import { formBody, interactionBody } from "../src/devslack/signing.ts";
-import { createSimulator, type RunningSimulator } from "../src/sim/server.ts";
+import type { RunningSimulator } from "../src/sim/server.ts";
 import { ACTION } from "../src/slack/blocks/ids.ts";
 import { createStore, verifyLog } from "../src/store/index.ts";
 import {
   APPROVALS,
   AUDIT_POST,
   BEN,
-  BEN_SLACK,
   BOSS,
   botEnvironment,
   COMMANDS_CHANNEL,
@@ -31,7 +30,9 @@ import {
   RITA,
   textOf,
 } from "./e2e/harness.ts";
+import { VBRIDGE_MEMBERS } from "./support/actors.ts";
 import { type BotProcess, postSigned, spawnBot } from "./support/process.ts";
+import { startSimulator } from "./support/simulator.ts";
 import { tempDir } from "./support/store.ts";
 
 const SECRET = "shutdown-test-signing-secret-0123456789";
@@ -47,15 +48,10 @@ interface Scene {
 
 async function scene(t: TestContext): Promise<Scene> {
   const dir = tempDir(t, "vbo-audit-shutdown-");
-  const sim = await createSimulator({ tokenRateLimit: false });
-  t.after(() => sim.close());
+  const sim = await startSimulator(t);
   const fake = await createDevSlack({
     channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL],
-    users: [
-      { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
-      { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
-      { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
-    ],
+    users: VBRIDGE_MEMBERS,
   });
   t.after(() => fake.close());
   const dbPath = join(dir, "data", "vbo-audit.sqlite");

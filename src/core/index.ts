@@ -40,7 +40,7 @@ export interface CoreSettings {
   defaultOrganization?: string | undefined;
   /** What `status` reports about the VB365 connection. */
   vbo: { url: string; apiVersion: ApiVersionSetting };
-  /** Backoff and lease of applies. */
+  /** Backoff of applies, and when one VB365 keeps refusing ends. */
   retry?: Partial<RetryPolicy> | undefined;
   /** Hours after which pending requests' approvers are reminded; default 4, 24, 48. */
   reminderAfterHours?: readonly number[] | undefined;
@@ -96,7 +96,15 @@ export function createCore(deps: CoreDeps): Core {
   });
   const resolver = createResolver({ ...settings.resolver, vbo, directory: store.directory, clock, logger });
   const applier = new Applier({ store, vbo, clock, logger, retry: settings.retry });
-  const requests = new RequestLifecycle({ store, vbo, routing, applier, clock, logger });
+  const requests = new RequestLifecycle({
+    store,
+    vbo,
+    routing,
+    applier,
+    profiles: deps.profiles,
+    clock,
+    logger,
+  });
   const views = new RequestViews({
     notifier: deps.notifiers.requests,
     queue: store.rerenders,

@@ -1,223 +1,35 @@
 /**
- * What each API version sends, after spec/vbo-openapi. Every difference between versions
- * that a client can see lives here: fields a version does not define are never sent, because a
- * client written for v6 must not come to rely on a v8 field. Each object is written through
- * `shape` (src/sim/shape.ts) from the fields its version declares: in the default, realistic mode
- * every declared field is present, `null` where the simulator has no value and the field is
- * nullable, as an ASP.NET server writes it; in sparse mode such fields are left out.
+ * What each API version sends, after spec/vbo-openapi. Every difference between versions that a
+ * client can see lives here and in `fields.ts` (the fields each version declares). Each object is
+ * written through `shape` (src/sim/shape.ts) from the fields its version declares: in the default,
+ * realistic mode every declared field is present, `null` where the simulator has no value and the
+ * field is nullable, as an ASP.NET server writes it; in sparse mode such fields are left out.
  */
 import type { ApiVersion } from "../vbo/schemas.ts";
 import type { DirGroup, DirUser, MemberRef } from "./directory.ts";
+import {
+  AUDIT_ITEM,
+  CONNECTION_SETTINGS,
+  EMAIL_SETTINGS,
+  ERROR,
+  EVENT,
+  GROUP,
+  MEMBER,
+  ORGANIZATION,
+  SESSION,
+  USER,
+} from "./fields.ts";
 import type { ErrorCode } from "./http.ts";
 import { equivalentId } from "./ids.ts";
 import type { AuditEntry, EmailSettings, SimOrganization } from "./model.ts";
 import type { EventRecord, SessionRecord } from "./restore.ts";
-import { type Field, type FieldMode, shape } from "./shape.ts";
+import { type FieldMode, shape } from "./shape.ts";
 
 /** The version an answer is for, and how fields without a value are written. */
 export interface Out {
   version: ApiVersion;
   mode: FieldMode;
 }
-
-/** Fields by version: `common` for all, then what v7 and v8 add or redeclare (same name wins). */
-function declared(common: Field[], v7: Field[] = [], v8: Field[] = []): Record<ApiVersion, Field[]> {
-  const merge = (base: Field[], more: Field[]) => {
-    const out = base.map((f) => more.find((m) => m[0] === f[0]) ?? f);
-    return [...out, ...more.filter((m) => !base.some((f) => f[0] === m[0]))];
-  };
-  const seven = merge(common, v7);
-  return { v6: common, v7: seven, v8: merge(seven, v8) };
-}
-
-const USER = declared(
-  [
-    ["id", "text"],
-    ["displayName", "text"],
-    ["name", "text"],
-    ["type", "nullable"],
-    ["locationType", "text"],
-    ["_links", "object"],
-  ],
-  [
-    ["onPremisesSid", "text"],
-    ["office", "text"],
-  ],
-  [
-    ["eTag", "nullable"],
-    ["assignedLicenses", "nullable"],
-    ["msid", "nullable"],
-    ["dataLocation", "nullable"],
-  ],
-);
-
-const GROUP = declared(
-  [
-    ["id", "text"],
-    ["displayName", "text"],
-    ["name", "text"],
-    ["managedBy", "text"],
-    ["site", "text"],
-    ["type", "nullable"],
-    ["locationType", "text"],
-    ["_links", "object"],
-  ],
-  [["onPremisesSid", "text"]],
-  [
-    ["name", "nullable"],
-    ["managedBy", "nullable"],
-    ["site", "nullable"],
-    ["onPremisesSid", "nullable"],
-    ["eTag", "nullable"],
-    ["msid", "nullable"],
-    ["dataLocation", "nullable"],
-  ],
-);
-
-const MEMBER = declared(
-  [
-    ["groupId", "text"],
-    ["name", "text"],
-    ["login", "text"],
-    ["type", "text"],
-    ["isCloud", "flag"],
-    ["_links", "object"],
-  ],
-  [],
-  [["dataLocation", "nullable"]],
-);
-
-const AUDIT_ITEM = declared([
-  ["id", "text"],
-  ["type", "text"],
-  ["group", "object"],
-  ["user", "object"],
-  ["_links", "object"],
-]);
-
-const ORGANIZATION = declared(
-  [
-    ["isTeamsOnline", "nullable"],
-    ["isTeamsChatsOnline", "nullable"],
-    ["configureApplication", "nullable"],
-    ["userCode", "text"],
-    ["exchangeOnlineSettings", "object"],
-    ["sharePointOnlineSettings", "object"],
-    ["isExchangeOnline", "nullable"],
-    ["isSharePointOnline", "nullable"],
-    ["type", "text"],
-    ["region", "text"],
-    ["id", "nullable"],
-    ["name", "text"],
-    ["officeName", "text"],
-    ["isBackedup", "nullable"],
-    ["firstBackuptime", "nullable"],
-    ["lastBackuptime", "nullable"],
-    ["_links", "object"],
-    ["isSharepoint", "nullable"],
-    ["sharepointSettings", "object"],
-    ["isExchange", "nullable"],
-    ["exchangeSettings", "object"],
-  ],
-  [["description", "nullable"]],
-  [
-    ["msid", "nullable"],
-    ["backedUpOrganizationId", "nullable"],
-  ],
-);
-
-/** The same in every version; the secrets it declares (passwords) are never echoed. */
-const CONNECTION_SETTINGS: Field[] = [
-  ["useApplicationOnlyAuth", "nullable"],
-  ["officeOrganizationName", "text"],
-  ["sharePointSaveAllWebParts", "nullable"],
-  ["account", "text"],
-  ["grantAdminAccess", "nullable"],
-  ["useMfa", "nullable"],
-  ["useCustomVeeamAADApplication", "nullable"],
-  ["applicationId", "nullable"],
-  ["applicationCertificate", "text"],
-  ["applicationCertificateThumbprint", "text"],
-];
-
-const EMAIL_SETTINGS = declared(
-  [
-    ["_links", "object"],
-    ["enableNotification", "nullable"],
-    ["smtpServer", "text"],
-    ["port", "nullable"],
-    ["useAuthentication", "nullable"],
-    ["username", "text"],
-    ["useSSL", "nullable"],
-    ["from", "text"],
-    ["to", "text"],
-    ["subject", "text"],
-  ],
-  [
-    ["authenticationType", "text"],
-    ["clientId", "text"],
-    ["tenantId", "text"],
-    ["userId", "text"],
-    ["mailApiUrl", "nullable"],
-    ["isAuthenticated", "nullable"],
-  ],
-  [
-    ["clientId", "nullable"],
-    ["tenantId", "nullable"],
-  ],
-);
-
-const SESSION = declared(
-  [
-    ["id", "text"],
-    ["name", "text"],
-    ["organization", "text"],
-    ["type", "text"],
-    ["creationTime", "text"],
-    ["endTime", "nullable"],
-    ["state", "text"],
-    ["result", "text"],
-    ["initiatedBy", "text"],
-    ["details", "text"],
-    ["scopeName", "text"],
-    ["clientHost", "text"],
-    ["reason", "text"],
-    ["_links", "object"],
-  ],
-  [],
-  [["eTag", "number"]],
-);
-
-const EVENT = declared(
-  [
-    ["itemName", "text"],
-    ["itemType", "text"],
-    ["itemSizeBytes", "number"],
-    ["source", "text"],
-    ["target", "text"],
-    ["id", "text"],
-    ["type", "text"],
-    ["status", "text"],
-    ["startTime", "text"],
-    ["endTime", "nullable"],
-    ["duration", "text"],
-    ["title", "text"],
-    ["message", "text"],
-    ["order", "number"],
-    ["_links", "object"],
-  ],
-  [],
-  [
-    ["organizationId", "nullable"],
-    ["backedUpOrganizationId", "nullable"],
-    ["userId", "nullable"],
-    ["groupId", "nullable"],
-    ["siteId", "nullable"],
-    ["teamId", "nullable"],
-  ],
-);
-
-const ERROR = declared([["message", "text"]], [["errorCode", "nullable"]], [["stackTrace", "nullable"]]);
 
 const enc = encodeURIComponent;
 const link = (href: string) => ({ href });

@@ -7,7 +7,8 @@ import { isUuid, randomUuid } from "./ids.ts";
 import type { EmailSettings, SimOrganization } from "./model.ts";
 import { ResultSets } from "./paging.ts";
 import { ChangeFeed, RestoreStore } from "./restore.ts";
-import { seedEmailSettings, seedOrganizations, seedRestoreSessions } from "./seed.ts";
+import { seedEmailSettings, seedOrganizations } from "./seed.ts";
+import { seedRestoreSessions } from "./seed-sessions.ts";
 import type { FieldMode } from "./shape.ts";
 import type { Stats } from "./stats.ts";
 

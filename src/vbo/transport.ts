@@ -24,6 +24,8 @@ export interface Exchange {
   retryable: boolean;
   /** Overrides the transport's timeout, for long polls. */
   timeoutMs?: number;
+  /** The caller's deadline: aborts the attempt in flight and any wait before the next one. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface Reply {
@@ -72,7 +74,7 @@ export function createTransport(options: TransportOptions): Transport {
   const once = async (ex: Exchange): Promise<Reply> => {
     const timeoutMs = ex.timeoutMs ?? options.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([timeout, options.closed]);
+    const signal = AbortSignal.any([timeout, options.closed, ...(ex.signal ? [ex.signal] : [])]);
     try {
       const res = await request(ex.url, {
         method: ex.method,
@@ -92,6 +94,7 @@ export function createTransport(options: TransportOptions): Transport {
           message: `no answer within ${timeoutMs} ms`,
         });
       }
+      if (ex.signal?.aborted) throw outOfTime(ex.operation);
       if (options.closed.aborted) {
         throw new VboError({ kind: "network", operation: ex.operation, message: "the client was closed" });
       }
@@ -154,13 +157,32 @@ export function createTransport(options: TransportOptions): Transport {
         }
         logger.warn("vbo call failed; retrying", { ...fields, delayMs });
         try {
-          await options.sleep(delayMs, options.closed);
+          await options.sleep(delayMs, AbortSignal.any([options.closed, ...(ex.signal ? [ex.signal] : [])]));
         } catch {
+          if (ex.signal?.aborted) throw outOfTime(ex.operation);
           throw new VboError({ kind: "network", operation: ex.operation, message: "the client was closed" });
         }
       }
     },
   };
+}
+
+/** The caller's deadline passed (its signal fired) before VB365 answered. */
+export function outOfTime(operation: string): VboError {
+  return new VboError({
+    kind: "timeout",
+    operation,
+    message: "the work's time ran out before VB365 answered",
+  });
+}
+
+/**
+ * The longest one exchange can take: every attempt timing out, and the longest wait between
+ * attempts (a `Retry-After` up to its cap, or the backoff's cap) before each retry.
+ */
+export function worstExchangeMs(timeoutMs: number, retry: RetryPolicy, retryable: boolean): number {
+  const retries = retryable ? retry.maxRetries : 0;
+  return (retries + 1) * timeoutMs + retries * Math.max(retry.maxRetryAfterMs, retry.maxDelayMs);
 }
 
 /** `Retry-After` in milliseconds: delta-seconds or an HTTP date. */

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Clock } from "../../src/clock.ts";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
+import { HOUR, ShiftedClock } from "../support/clock.ts";
 import {
   BOSS,
   clickApprove,
@@ -17,16 +17,6 @@ import {
   textOf,
   type World,
 } from "./harness.ts";
-
-const HOUR = 3_600_000;
-
-/** Real time plus an offset the test moves. */
-class ShiftedClock implements Clock {
-  offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-}
 
 async function expiredWorld(t: Parameters<typeof startWorld>[0]) {
   const clock = new ShiftedClock();

@@ -10,21 +10,31 @@ import { type Bot, type BotOptions, createBot } from "../../src/bot.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import type { ResponseUrlReply } from "../../src/devslack/index.ts";
 import { formBody, interactionBody, signSlackRequest } from "../../src/devslack/signing.ts";
-import { JOB_NAMES, type JobOptions } from "../../src/jobs/scheduler.ts";
-import { createLogger } from "../../src/logger.ts";
-import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
+import type { RunningSimulator } from "../../src/sim/server.ts";
 import type { FieldMode } from "../../src/sim/shape.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ACTION, DENY_REASON } from "../../src/slack/blocks/ids.ts";
-import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER } from "../support/actors.ts";
+import {
+  ALERTS,
+  APPROVALS,
+  BEN_SLACK,
+  BOSS,
+  COMMANDS_CHANNEL,
+  DEPUTY,
+  DIGEST,
+  RITA,
+  STRANGER,
+  VBRIDGE_MEMBERS,
+} from "../support/actors.ts";
 import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
+import { jsonLogger } from "../support/logger.ts";
+import { JOBS_BY_HAND } from "../support/schedules.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { findButton, shownText } from "../support/slack.ts";
 import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
-export { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, STRANGER };
-export const COMMANDS_CHANNEL = "C0GENERAL";
-export const RITA = "U0RITA"; // asks for things
-export const BEN_SLACK = "U0BEN"; // Ben Young's Slack account
+export { ALERTS, APPROVALS, BEN_SLACK, BOSS, COMMANDS_CHANNEL, DEPUTY, DIGEST, RITA, STRANGER };
 export const ORG = SEED.organization;
 export const BEN = SEED.benYoung;
 export const AUDIT_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
@@ -91,13 +101,8 @@ export function botEnvironment(on: {
   };
 }
 
-/** A cron expression that never fires during a test. */
-export const NEVER = "0 0 1 1 *";
-
 /** The real jobs, with no schedule that fires during a test: the test runs them by hand (`world.bot.jobs`). */
-export const JOBS_BY_HAND: JobOptions = {
-  schedules: Object.fromEntries([...JOB_NAMES, "digest-catch-up"].map((name) => [name, NEVER])),
-};
+export { JOBS_BY_HAND };
 
 export interface WorldOptions {
   /** Variables on top of the defaults (an empty value unsets one); a function sees the fake Slack. */
@@ -110,17 +115,10 @@ export interface WorldOptions {
 }
 
 export async function startWorld(t: TestContext, options: WorldOptions = {}): Promise<World> {
-  const sim = await createSimulator({ tokenRateLimit: false, fields: options.fields ?? "realistic" });
-  t.after(() => sim.close());
+  const sim = await startSimulator(t, { fields: options.fields ?? "realistic" });
   const fake = await createFakeSlack({
     channels: [APPROVALS, DIGEST, COMMANDS_CHANNEL, ALERTS],
-    users: [
-      { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
-      { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
-      { id: DEPUTY, name: "deputy", email: "deputy@vbridge.co.nz" },
-      { id: STRANGER, name: "stranger", email: "stranger@vbridge.co.nz" },
-      { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
-    ],
+    users: VBRIDGE_MEMBERS,
     ...(options.usergroups ? { usergroups: options.usergroups } : {}),
   });
   t.after(() => fake.close());
@@ -133,16 +131,16 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
   });
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.problems.join("; "));
   const config = loaded.config;
-  const logs: string[] = [];
+  const log = jsonLogger();
 
   const makeBot = () =>
     createBot({
       config,
       host: "127.0.0.1",
-      logger: createLogger({ level: "debug", sink: (line) => logs.push(line) }),
+      logger: log.logger,
       slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5_000 },
       vboClientOptions: { maxRetries: 0, timeoutMs: 20_000 },
-      core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 } },
+      core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000 } },
       // No schedules unless a test asks for jobs (then usually JOBS_BY_HAND).
       jobs: false,
       shutdownGraceMs: 2_000,
@@ -161,7 +159,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
     fake,
     dbPath,
     config,
-    logs,
+    logs: log.raw,
     get bot() {
       return bot;
     },
@@ -276,34 +274,6 @@ export function requestIdOfLatest(world: World): number {
   return Number(value);
 }
 
-export function findButton(blocks: unknown, actionId: string): string | undefined {
-  let found: string | undefined;
-  const walk = (v: unknown): void => {
-    if (found !== undefined) return;
-    if (Array.isArray(v)) for (const x of v) walk(x);
-    else if (v && typeof v === "object") {
-      const r = v as Record<string, unknown>;
-      if (r.type === "button" && r.action_id === actionId && typeof r.value === "string") found = r.value;
-      else for (const x of Object.values(r)) walk(x);
-    }
-  };
-  walk(blocks);
-  return found;
-}
-
-/** Every text object of a message or response, joined. */
-export function textOf(message: { text?: string | undefined; blocks?: unknown } | undefined): string {
-  if (!message) return "";
-  const parts: string[] = [message.text ?? ""];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) walk(x);
-    else if (v && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === "text" && typeof x === "string") parts.push(x);
-        else walk(x);
-      }
-    }
-  };
-  walk(message.blocks);
-  return parts.join("\n");
-}
+/** Every text object of a message or response, joined (the stories' name for `shownText`). */
+export const textOf = shownText;
+export { findButton };

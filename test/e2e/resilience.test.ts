@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ACTION } from "../../src/slack/blocks/ids.ts";
+import { HOUR } from "../support/clock.ts";
 import {
   BEN,
   BOSS,
@@ -18,8 +19,6 @@ import {
   startWorld,
   textOf,
 } from "./harness.ts";
-
-const HOUR = 3_600_000;
 
 describe("VB365 failing", () => {
   test("down at approval: the request stays approved, the message says it retries; recovered, it applies and updates", async (t) => {

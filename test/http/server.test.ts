@@ -5,6 +5,7 @@ import type { Readiness } from "../../src/core/queries/health.ts";
 import { signSlackRequest } from "../../src/devslack/signing.ts";
 import { createHttpServer, SLACK_EVENTS_PATH } from "../../src/http/server.ts";
 import { silentLogger } from "../../src/logger.ts";
+import { ManualClock } from "../support/clock.ts";
 
 const NOW = new Date("2026-03-02T09:00:00Z");
 const SECRET = "http-test-signing-secret-0123456789";
@@ -20,7 +21,7 @@ async function serve(t: TestContext, readiness: () => Readiness, slack = true) {
   const server = createHttpServer({
     port: 0,
     host: "127.0.0.1",
-    clock: { now: () => NOW },
+    clock: new ManualClock(NOW.toISOString()),
     logger: silentLogger,
     readiness,
     ...(slack ? { slack: { events, signingSecret: SECRET } } : {}),

@@ -4,8 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { logHeadText, parseLogHead } from "../../src/core/vocabulary.ts";
 import { SEED } from "../../src/sim/types.ts";
-import { BOSS, DAY, DIGEST, ORG, REQUESTER } from "../support/actors.ts";
+import { verifyLog } from "../../src/store/index.ts";
+import { BOSS, DIGEST, ORG, REQUESTER } from "../support/actors.ts";
+import { DAY } from "../support/clock.ts";
+import { ONLY_DIGEST_CRON } from "../support/schedules.ts";
 import { shownText } from "../support/slack.ts";
 import { channelText, eventsOf, testWorld } from "../support/world.ts";
 
@@ -103,6 +107,36 @@ describe("the digest", () => {
     assert.equal(eventsOf(w.store, "drift_seen").length, 2);
   });
 
+  test("every digest shows the log head; status shows it too; verify-log --expect catches a log cut back before it", async (t) => {
+    const w = await testWorld(t);
+    const jobs = w.jobs();
+    await w.approved("add", await w.principal(SEED.benYoung.name));
+    const head = w.store.log.head();
+    assert.ok(head);
+    assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
+    const [digest] = w.messages(DIGEST);
+    assert.ok(digest);
+    const shown = /log head `(\d+):([0-9a-f]{16})`/.exec(shownText(digest));
+    assert.ok(shown, "the digest shows the log head");
+    assert.deepEqual(parseLogHead(`${shown[1]}:${shown[2]}`), {
+      seq: head.seq,
+      hash: head.hash.slice(0, 16),
+    });
+    assert.match(digest.text, new RegExp(`log head ${logHeadText(head)}`), "and its fallback text");
+    const status = await w.core.queries.status();
+    assert.deepEqual(status.log.head, w.store.log.head(), "status: the head now (the digest logged itself)");
+
+    const published = parseLogHead(`${shown[1]}:${shown[2]}`);
+    assert.ok(verifyLog(w.store.db, { expect: published }).ok);
+    w.store.db.exec("DROP TRIGGER events_no_delete");
+    w.store.db.exec(`DELETE FROM events WHERE id >= ${head.seq}`);
+    w.store.db.exec(`UPDATE sqlite_sequence SET seq = ${head.seq - 1} WHERE name = 'events'`);
+    assert.ok(verifyLog(w.store.db).ok, "the chain alone cannot tell");
+    const cut = verifyLog(w.store.db, { expect: published });
+    assert.ok(!cut.ok);
+    assert.match(cut.reason, /was published, but the log ends at \d+: it was cut back/);
+  });
+
   test("VB365 failing for one organization shows it as unavailable; the others are whole", async (t) => {
     const w = await testWorld(t);
     w.sim.faults.failNext(2, 500, { method: "GET", path: new RegExp(`${SEED.contoso.id}/AuditItems$`, "i") });
@@ -194,7 +228,7 @@ describe("the digest", () => {
 
     // A new process on the same database, later the same day: the catch-up at start and a manual run.
     w.clock.advance(20 * 60_000);
-    const restarted = w.jobs({ schedules: farAway });
+    const restarted = w.jobs({ schedules: ONLY_DIGEST_CRON });
     restarted.start();
     await restarted.stop();
     const again = await w.jobs().runNow("digest");
@@ -210,7 +244,7 @@ describe("the digest", () => {
   test("a digest missed while the bot was down is posted once when it comes back that day, not on a later day", async (t) => {
     // Down at Wednesday 09:00; back at 11:30.
     const w = await testWorld(t, { start: "2026-11-25T11:30:00.000Z" });
-    const back = w.jobs({ schedules: farAway });
+    const back = w.jobs({ schedules: ONLY_DIGEST_CRON });
     back.start();
     await back.stop();
     assert.equal(w.messages(DIGEST).length, 1, "the missed 09:00 digest is posted at start");
@@ -219,7 +253,7 @@ describe("the digest", () => {
 
     // Another restart that afternoon posts nothing more.
     w.clock.current = new Date("2026-11-25T15:00:00.000Z");
-    const afternoon = w.jobs({ schedules: farAway });
+    const afternoon = w.jobs({ schedules: ONLY_DIGEST_CRON });
     afternoon.start();
     await afternoon.stop();
     assert.equal(w.messages(DIGEST).length, 1);
@@ -348,13 +382,3 @@ describe("the digest", () => {
     assert.match(text, /…and \d+ more/);
   });
 });
-
-const farAway = {
-  "digest-catch-up": "0 0 1 1 *",
-  "expire-requests": "0 0 1 1 *",
-  "remind-approvers": "0 0 1 1 *",
-  "retry-applies": "0 0 1 1 *",
-  "end-timed-audits": "0 0 1 1 *",
-  "sync-directory": "0 0 1 1 *",
-  "watch-access": "0 0 1 1 *",
-};

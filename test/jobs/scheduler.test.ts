@@ -7,23 +7,14 @@ import { describe, test } from "node:test";
 import cron from "node-cron";
 import { SEED } from "../../src/sim/types.ts";
 import { DIGEST, ORG } from "../support/actors.ts";
+import { JOBS_BY_HAND } from "../support/schedules.ts";
 import { testWorld } from "../support/world.ts";
-
-const never = {
-  "digest-catch-up": "0 0 1 1 *",
-  "expire-requests": "0 0 1 1 *",
-  "remind-approvers": "0 0 1 1 *",
-  "retry-applies": "0 0 1 1 *",
-  "end-timed-audits": "0 0 1 1 *",
-  "sync-directory": "0 0 1 1 *",
-  "watch-access": "0 0 1 1 *",
-};
 
 describe("the scheduler", () => {
   test("start schedules every job in the time zone, stop removes them and is final", async (t) => {
     const w = await testWorld(t, { start: "2026-11-25T08:00:00.000Z", timezone: "Pacific/Auckland" });
     const before = cron.getTasks().size;
-    const jobs = w.jobs({ schedules: { ...never, digest: "0 0 1 1 *" } });
+    const jobs = w.jobs(JOBS_BY_HAND);
     jobs.start();
     const ours = [...cron.getTasks().values()].filter((task) => task.name?.startsWith("vbo-audit:"));
     // digest, its catch-up check, and the six other jobs (the watcher: ALERTS_CHANNEL_ID is set).
@@ -39,7 +30,7 @@ describe("the scheduler", () => {
 
   test("cron fires the jobs (here every second) and each tick is recorded as a run", async (t) => {
     const w = await testWorld(t);
-    const jobs = w.jobs({ schedules: { ...never, digest: "0 0 1 1 *", "expire-requests": "* * * * * *" } });
+    const jobs = w.jobs({ schedules: { ...JOBS_BY_HAND.schedules, "expire-requests": "* * * * * *" } });
     const runs = w.store.runs;
     jobs.start();
     for (let i = 0; i < 100 && runs.recent("expire-requests").length === 0; i++) {
@@ -54,7 +45,7 @@ describe("the scheduler", () => {
 
   test("without ALERTS_CHANNEL_ID the watcher is not scheduled", async (t) => {
     const w = await testWorld(t, { alerts: false });
-    const jobs = w.jobs({ schedules: { ...never, digest: "0 0 1 1 *" } });
+    const jobs = w.jobs(JOBS_BY_HAND);
     jobs.start();
     const names = [...cron.getTasks().values()]
       .map((task) => task.name ?? "")

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CURSOR_KEY } from "../../src/core/access/watch.ts";
 import { SEED } from "../../src/sim/types.ts";
-import { ALERTS, HOUR, ORG } from "../support/actors.ts";
+import { ALERTS, ORG } from "../support/actors.ts";
+import { HOUR } from "../support/clock.ts";
 import { shownText } from "../support/slack.ts";
 import { eventsOf, testWorld, type World } from "../support/world.ts";
 

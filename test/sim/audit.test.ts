@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
 import type { AuditEmailSettings, AuditItem } from "../../src/vbo/schemas.ts";
-import { call, orgPath, session, startSim } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { call, orgPath, session } from "./helpers.ts";
 
 const org = SEED.organization.id;
 const auditItems = orgPath(org, "/AuditItems");
@@ -11,7 +12,7 @@ const finance = { type: "Group", group: { ...SEED.groups.finance } };
 
 describe("audit items", () => {
   test("at start only the Executive Team group is audited", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const items = (await (await session(sim, "v8")).get(auditItems)).json<AuditItem[]>();
     assert.deepEqual(
       items.map((i) => [i.id, i.type, i.group?.name]),
@@ -25,7 +26,7 @@ describe("audit items", () => {
     ["v8", 204],
   ] as const) {
     test(`${version}: POST adds with ${created} and no body; the list names principals by an equivalent id`, async (t) => {
-      const sim = await startSim(t, { versions: [version] });
+      const sim = await startSimulator(t, { versions: [version] });
       const api = await session(sim, version);
       const reply = await api.post(auditItems, [ben, finance]);
       assert.equal(reply.status, created);
@@ -43,7 +44,7 @@ describe("audit items", () => {
   }
 
   test("only a JSON array of User/Group items of this organization is accepted; otherwise 400 and nothing changes", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const api = await session(sim, "v8");
     const before = sim.control.auditItems(org);
     const bad: Array<[string, unknown]> = [
@@ -75,7 +76,7 @@ describe("audit items", () => {
   });
 
   test("adding an audited principal again creates no duplicate, whatever the id's case", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const api = await session(sim, "v7");
     const upper = {
       type: "user",
@@ -98,7 +99,7 @@ describe("audit items", () => {
     ["v8", 204],
   ] as const) {
     test(`${version}: remove by item id answers ${removed}; unknown ids are a 400 and remove nothing`, async (t) => {
-      const sim = await startSim(t, { versions: [version] });
+      const sim = await startSimulator(t, { versions: [version] });
       const api = await session(sim, version);
       const benItem = sim.control.addAuditItem(org, { type: "User", ...SEED.benYoung });
       const remove = (body: unknown) => api.post(orgPath(org, "/AuditItems/remove"), body);
@@ -122,7 +123,7 @@ describe("audit items", () => {
   }
 
   test("the console (control) adds and removes items as an administrator would", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const api = await session(sim, "v8");
     const id = sim.control.addAuditItem(org, { type: "User", ...SEED.sarahYoung });
     assert.equal(sim.control.addAuditItem(org, { type: "User", ...SEED.sarahYoung }), id, "no duplicate");
@@ -142,7 +143,7 @@ describe("audit items", () => {
 
 describe("audit e-mail settings", () => {
   test("v6 has no authenticationType; v7 and v8 do", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     for (const version of ["v6", "v7", "v8"] as const) {
       const settings = (
         await (await session(sim, version)).get("AuditEmailSettings")
@@ -154,7 +155,7 @@ describe("audit e-mail settings", () => {
   });
 
   test("PUT updates (v6/v7 200, v8 204); a password is kept but never shown", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v7 = await session(sim, "v7");
     const secret = "smtp-Secret-42";
     const reply = await v7.put("AuditEmailSettings", {
@@ -174,7 +175,7 @@ describe("audit e-mail settings", () => {
   });
 
   test("setNotifications switches notifications as the console would", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     sim.control.setNotifications(false);
     assert.equal((await v8.get("AuditEmailSettings")).json<AuditEmailSettings>().enableNotification, false);
@@ -183,7 +184,7 @@ describe("audit e-mail settings", () => {
   });
 
   test("the test mail is SendTest before v8 and SendTestEmail on v8; the other name is a 404", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v7 = await session(sim, "v7");
     const v8 = await session(sim, "v8");
     assert.equal((await v7.post("AuditEmailSettings/SendTest")).status, 200);

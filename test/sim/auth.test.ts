@@ -4,15 +4,17 @@ import { RateLimiter } from "../../src/sim/auth.ts";
 import { createSimulator } from "../../src/sim/server.ts";
 import { SEED } from "../../src/sim/types.ts";
 import type { TokenResponse } from "../../src/vbo/schemas.ts";
-import { call, login, manualClock, startSim } from "./helpers.ts";
+import { ManualClock } from "../support/clock.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { call, login } from "./helpers.ts";
 
 const passwordGrant = (sim: { username: string; password: string }, extra: Record<string, string> = {}) =>
   new URLSearchParams({ grant_type: "password", username: sim.username, password: sim.password, ...extra });
 
 describe("POST /token", () => {
   test("the password grant returns opaque tokens that expire after the configured lifetime", async (t) => {
-    const clock = manualClock("2025-03-11T09:00:00Z");
-    const sim = await startSim(t, { clock, tokenLifetimeSeconds: 600 });
+    const clock = new ManualClock("2025-03-11T09:00:00Z");
+    const sim = await startSimulator(t, { clock, tokenLifetimeSeconds: 600 });
     const reply = await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) });
     assert.equal(reply.status, 200);
     const tokens = reply.json<TokenResponse>();
@@ -35,7 +37,7 @@ describe("POST /token", () => {
   });
 
   test("accepts a JSON body too, and user names in any case", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const reply = await call(sim, "POST", "/v7/token", {
       body: { grant_type: "password", username: sim.username.toUpperCase(), password: sim.password },
     });
@@ -43,7 +45,7 @@ describe("POST /token", () => {
   });
 
   test("wrong credentials are a 400 RESTExceptionInfo that never repeats what was sent", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const guess = "Tr0ub4dor&3-not-the-password";
     const wrongPassword = await call(sim, "POST", "/v8/token", {
       body: passwordGrant({ username: sim.username, password: guess }),
@@ -66,7 +68,7 @@ describe("POST /token", () => {
   });
 
   test("a missing or unsupported grant type is a 400", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     for (const body of [
       new URLSearchParams({ username: "x" }),
       new URLSearchParams({ grant_type: "client_credentials" }),
@@ -76,8 +78,8 @@ describe("POST /token", () => {
   });
 
   test("the refresh grant gives new tokens, once per refresh token", async (t) => {
-    const clock = manualClock();
-    const sim = await startSim(t, { clock, tokenLifetimeSeconds: 60 });
+    const clock = new ManualClock();
+    const sim = await startSimulator(t, { clock, tokenLifetimeSeconds: 60 });
     const first = (await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) })).json<TokenResponse>();
     clock.advance(120_000);
     const grant = { grant_type: "refresh_token", refresh_token: first.refresh_token };
@@ -98,7 +100,7 @@ describe("POST /token", () => {
   });
 
   test("records the last request's parameter names, never their values", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     await call(sim, "POST", "/v7/token", { body: passwordGrant(sim, { disable_antiforgery_token: "true" }) });
     const info = sim.stats.lastTokenRequest();
     assert.ok(info);
@@ -118,7 +120,7 @@ describe("POST /token", () => {
 
 describe("bearer tokens", () => {
   test("every operation but /token needs a valid bearer token: 401 RESTExceptionInfo otherwise", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const paths = [
       "/v8/ServiceInstance",
       "/v8/Organizations",
@@ -143,7 +145,7 @@ describe("bearer tokens", () => {
   });
 
   test("ServiceInstance answers 401 without a token, so clients can tell a served version", async (t) => {
-    const sim = await startSim(t, { versions: ["v7"] });
+    const sim = await startSimulator(t, { versions: ["v7"] });
     assert.equal((await call(sim, "GET", "/v7/ServiceInstance")).status, 401);
     assert.equal((await call(sim, "GET", "/v8/ServiceInstance")).status, 404);
     const token = await login(sim, "v7");
@@ -154,7 +156,7 @@ describe("bearer tokens", () => {
   });
 
   test("expireTokens ends every access token at once; refresh tokens still work", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const tokens = (await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) })).json<TokenResponse>();
     sim.faults.expireTokens();
     assert.equal((await call(sim, "GET", "/v8/ServiceInstance", { token: tokens.access_token })).status, 401);
@@ -171,7 +173,7 @@ describe("bearer tokens", () => {
   });
 
   test("logout (v7 200, v8 204) ends the token; v6 has no logout", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     for (const [version, status] of [
       ["v7", 200],
       ["v8", 204],
@@ -204,7 +206,7 @@ describe("the /token quota", () => {
   });
 
   test("a per-minute quota answers with the wait until the oldest login leaves the window", async (t) => {
-    const sim = await startSim(t, { tokenRateLimit: { perSecond: 100, perMinute: 3, perHour: 100 } });
+    const sim = await startSimulator(t, { tokenRateLimit: { perSecond: 100, perMinute: 3, perHour: 100 } });
     for (let k = 0; k < 3; k++)
       assert.equal((await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) })).status, 200);
     const refused = await call(sim, "POST", "/v8/token", { body: passwordGrant(sim) });

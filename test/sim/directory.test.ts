@@ -3,7 +3,8 @@ import { describe, test } from "node:test";
 import { createSimulator } from "../../src/sim/server.ts";
 import { SEED } from "../../src/sim/types.ts";
 import type { Group, GroupMember, Organization, Page, User } from "../../src/vbo/schemas.ts";
-import { call, orgPath, session, startSim } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { call, orgPath, session } from "./helpers.ts";
 
 const org = SEED.organization.id;
 const users = (query = "") => orgPath(org, `/Users${query}`);
@@ -24,7 +25,7 @@ async function walk<T>(get: (path: string) => Promise<{ json<P>(): P }>, first: 
 
 describe("users: paging", () => {
   test("limit defaults to 30 and is at most 10,000; a bad limit or offset is a 400", async (t) => {
-    const sim = await startSim(t, { users: 100 });
+    const sim = await startSimulator(t, { users: 100 });
     const v8 = await session(sim, "v8");
     const page = (await v8.get(users())).json<Page<User>>();
     assert.equal(page.limit, 30);
@@ -41,7 +42,7 @@ describe("users: paging", () => {
   });
 
   test("totalCount is sent before v8 only", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     for (const version of ["v6", "v7", "v8"] as const) {
       const page = (await (await session(sim, version)).get(users("?limit=2"))).json<Page<User>>();
       if (version === "v8") assert.equal("totalCount" in page, false);
@@ -50,7 +51,7 @@ describe("users: paging", () => {
   });
 
   test("_links.next walks every user once, all pages on the first page's setId", async (t) => {
-    const sim = await startSim(t, { users: 1000 });
+    const sim = await startSimulator(t, { users: 1000 });
     const v7 = await session(sim, "v7");
     const { items, pages } = await walk<User>(
       (p) => call(sim, "GET", p, { token: v7.token }),
@@ -73,7 +74,7 @@ describe("users: paging", () => {
   });
 
   test("a setId keeps reading its snapshot while the directory changes; an unknown one starts afresh", async (t) => {
-    const sim = await startSim(t, { users: 50 });
+    const sim = await startSimulator(t, { users: 50 });
     const v8 = await session(sim, "v8");
     const first = (await v8.get(users("?limit=40"))).json<Page<User>>();
     sim.control.addUser(org, { name: "aaron.aardvark@vbridge.co.nz", displayName: "Aaron Aardvark" });
@@ -91,7 +92,7 @@ describe("users: paging", () => {
 
 describe("users: searching", () => {
   test("userName is an exact, case-insensitive UPN: a local part finds nobody", async (t) => {
-    const sim = await startSim(t, { users: 30_000 });
+    const sim = await startSimulator(t, { users: 30_000 });
     const v8 = await session(sim, "v8");
     const find = async (userName: string) =>
       (await v8.get(users(`?userName=${encodeURIComponent(userName)}`))).json<Page<User>>().results;
@@ -113,7 +114,7 @@ describe("users: searching", () => {
   });
 
   test("displayName takes * and ? wildcards, case-insensitively; without wildcards it is equality", async (t) => {
-    const sim = await startSim(t, { users: 5000 });
+    const sim = await startSimulator(t, { users: 5000 });
     const v8 = await session(sim, "v8");
     const names = async (displayName: string) =>
       (await v8.get(users(`?limit=10000&displayName=${encodeURIComponent(displayName)}`)))
@@ -136,7 +137,7 @@ describe("users: searching", () => {
   });
 
   test("gets a user by an id that needs URL encoding, or by the same id with its GUID upper-cased", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v6 = await session(sim, "v6");
     const odd = sim.control.addUser(org, {
       id: "AQUA/AAA+b=c d?x#y%",
@@ -188,7 +189,7 @@ describe("generated directories", () => {
   });
 
   test("generated organizations have their own users and groups", async (t) => {
-    const sim = await startSim(t, { organizations: 3, usersPerOrganization: 25 });
+    const sim = await startSimulator(t, { organizations: 3, usersPerOrganization: 25 });
     const v6 = await session(sim, "v6");
     const orgs = (await v6.get("Organizations")).json<Organization[]>();
     assert.equal(orgs.length, 5);
@@ -204,7 +205,7 @@ describe("generated directories", () => {
 
 describe("organizations", () => {
   test("v6 and v7 list a plain array, v8 a page", async (t) => {
-    const sim = await startSim(t, { organizations: 40 });
+    const sim = await startSimulator(t, { organizations: 40 });
     for (const version of ["v6", "v7"] as const) {
       const list = (await (await session(sim, version)).get("Organizations")).json<Organization[]>();
       assert.ok(Array.isArray(list));
@@ -221,7 +222,7 @@ describe("organizations", () => {
   });
 
   test("by id: case-insensitive uuid, 404 when unknown (ResourceNotFound on v8), 400 when malformed", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     const vbridge = (await v8.get(`Organizations/${org.toUpperCase()}`)).json<Organization>();
     assert.equal(vbridge.name, "vBridge");
@@ -234,7 +235,7 @@ describe("organizations", () => {
   });
 
   test("Contoso has its own Ben Young: the organization decides who 'Ben Young' is", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     const inContoso = (await v8.get(orgPath(SEED.contoso.id, "/Users?displayName=Ben%20Young"))).json<
       Page<User>
@@ -248,7 +249,7 @@ describe("organizations", () => {
 
 describe("groups", () => {
   test("filters by displayName and groupName, pages with setId, gets by id", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     const list = async (q: string) =>
       (await v8.get(orgPath(org, `/Groups${q}`))).json<Page<Group>>().results.map((g) => g.displayName);
@@ -280,7 +281,7 @@ describe("groups", () => {
   });
 
   test("members are paged and may be users or groups", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v7 = await session(sim, "v7");
     const [allStaff] = (await v7.get(orgPath(org, "/Groups?displayName=All%20Staff"))).json<Page<Group>>()
       .results;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
-import { call, orgPath, session, startSim } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { call, orgPath, session } from "./helpers.ts";
 
 const org = SEED.organization.id;
 const auditItems = orgPath(org, "/AuditItems");
@@ -9,7 +10,7 @@ const ben = { type: "User", user: { ...SEED.benYoung } };
 
 describe("latency", () => {
   test("is a timer, not a busy wait: a fast call overtakes a slow one", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     sim.faults.setLatency(1500, { path: /\/audititems$/ });
     const order: string[] = [];
@@ -20,7 +21,7 @@ describe("latency", () => {
   });
 
   test("many concurrent delayed calls all complete", async (t) => {
-    const sim = await startSim(t, { latencyMs: 200 });
+    const sim = await startSimulator(t, { latencyMs: 200 });
     const v8 = await session(sim, "v8");
     const replies = await Promise.all(Array.from({ length: 200 }, () => v8.get("ServiceInstance")));
     assert.ok(replies.every((r) => r.status === 200));
@@ -28,7 +29,7 @@ describe("latency", () => {
   });
 
   test("a route rule wins over the global latency; reset returns to the configured latency", async (t) => {
-    const sim = await startSim(t, { latencyMs: 25 });
+    const sim = await startSimulator(t, { latencyMs: 25 });
     sim.faults.setLatency(400);
     sim.faults.setLatency(0, { method: "GET", path: /Users/ });
     assert.equal(sim.faults.latencyFor("GET", `/v8/${orgPath(org, "/Users")}`), 0);
@@ -41,7 +42,7 @@ describe("latency", () => {
 
 describe("failNext", () => {
   test("the next N matching calls fail with a RESTExceptionInfo of the version, then all is well", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     const v6 = await session(sim, "v6");
     sim.faults.failNext(2, 503, { method: "get", path: /\/AUDITITEMS$/ });
@@ -56,14 +57,14 @@ describe("failNext", () => {
   });
 
   test("in sparse mode an error body leaves out what it has no value for", async (t) => {
-    const sim = await startSim(t, { fields: "sparse" });
+    const sim = await startSimulator(t, { fields: "sparse" });
     const v8 = await session(sim, "v8");
     sim.faults.failNext(1, 503, { path: /\/AuditItems$/i });
     assert.deepEqual((await v8.get(auditItems)).json(), { message: "Service Unavailable" });
   });
 
   test("a v8 500 carries a server stack trace, as the real one does", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     sim.faults.failNext(1, 500);
     const body = (await v8.get("Organizations")).json<{ stackTrace?: string }>();
@@ -71,7 +72,7 @@ describe("failNext", () => {
   });
 
   test("a given body, a Retry-After, and a raw proxy page are sent as given; it fails before any auth", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     sim.faults.failNext(1, 429, { path: /token$/, body: { message: "slow down" }, retryAfterSeconds: 7 });
     const throttled = await call(sim, "POST", "/v8/token", { body: "grant_type=password" });
     assert.equal(throttled.status, 429);
@@ -86,7 +87,7 @@ describe("failNext", () => {
   });
 
   test("reset clears pending failures and drops", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     sim.faults.failNext(5, 500);
     sim.faults.dropNext(5);
@@ -97,7 +98,7 @@ describe("failNext", () => {
 
 describe("dropNext", () => {
   test("'before' loses the connection and the POST never happened", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     sim.faults.dropNext(1, { method: "POST", path: /AuditItems$/ });
     await assert.rejects(v8.post(auditItems, [ben]));
@@ -107,7 +108,7 @@ describe("dropNext", () => {
   });
 
   test("'after' applies the POST, then loses the connection: the ambiguous case", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v7 = await session(sim, "v7");
     sim.faults.dropNext(1, { method: "POST", path: /AuditItems$/, when: "after" });
     await assert.rejects(v7.post(auditItems, [ben]));
@@ -121,7 +122,7 @@ describe("dropNext", () => {
 
 describe("stats", () => {
   test("counts every request by method and normalised route, failed and dropped ones too", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     await call(sim, "GET", `/V8/organizations/${org}/USERS?limit=1`, { token: v8.token });
     await v8.get(orgPath(org, `/Users/${encodeURIComponent(SEED.benYoung.id)}`));

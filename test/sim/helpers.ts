@@ -1,16 +1,6 @@
 /** Talking to the simulator over real HTTP, as a client would, with nothing but fetch. */
-import type { TestContext } from "node:test";
-import type { Clock } from "../../src/clock.ts";
-import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
-import type { SimulatorOptions } from "../../src/sim/types.ts";
+import type { RunningSimulator } from "../../src/sim/server.ts";
 import type { ApiVersion } from "../../src/vbo/schemas.ts";
-
-export async function startSim(t: TestContext, options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  // Throttling off unless the test is about it.
-  const sim = await createSimulator({ tokenRateLimit: false, ...options });
-  t.after(() => sim.close());
-  return sim;
-}
 
 export interface Reply {
   status: number;
@@ -70,20 +60,6 @@ export async function session(sim: RunningSimulator, version: ApiVersion = "v8")
     get: (path: string) => call(sim, "GET", at(path), { token }),
     post: (path: string, body?: unknown) => call(sim, "POST", at(path), { token, body }),
     put: (path: string, body?: unknown) => call(sim, "PUT", at(path), { token, body }),
-  };
-}
-
-export interface ManualClock extends Clock {
-  advance(ms: number): void;
-}
-
-export function manualClock(start = "2025-03-11T09:00:00Z"): ManualClock {
-  let now = Date.parse(start);
-  return {
-    now: () => new Date(now),
-    advance: (ms) => {
-      now += ms;
-    },
   };
 }
 

@@ -3,7 +3,8 @@ import { describe, test } from "node:test";
 import { createSimulator } from "../../src/sim/server.ts";
 import { SEED, type SimRestoreSessionInit } from "../../src/sim/types.ts";
 import type { ChangeFeed, Page, RestoreSession, RestoreSessionEvent } from "../../src/vbo/schemas.ts";
-import { session, startSim } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { session } from "./helpers.ts";
 
 const org = SEED.organization.id;
 const exportId = SEED.restoreSessions.benExport;
@@ -21,7 +22,7 @@ const aSession = (overrides: Partial<SimRestoreSessionInit> = {}): SimRestoreSes
 
 describe("restore sessions", () => {
   test("the seeded export: simon service exports 5 items of Ben Young's mailbox to C:\\export", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v6 = await session(sim, "v6");
     const s = (await v6.get(`RestoreSessions/${exportId}`)).json<RestoreSession>();
     assert.equal(s.initiatedBy, "VBRIDGE\\simon.service");
@@ -47,7 +48,7 @@ describe("restore sessions", () => {
   });
 
   test("v8 events name the organization and the user whose data they touched", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     const events = (await v8.get(`RestoreSessions/${exportId}/Events`)).json<Page<RestoreSessionEvent>>()
       .results;
@@ -66,7 +67,7 @@ describe("restore sessions", () => {
   });
 
   test("startTimeFrom/startTimeTo filter on creation time, newest first; a bad date is a 400", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v7 = await session(sim, "v7");
     const ids = async (q: string) =>
       (await v7.get(`RestoreSessions${q}`)).json<Page<RestoreSession>>().results.map((s) => s.id);
@@ -90,7 +91,7 @@ describe("restore sessions", () => {
   });
 
   test("v8 also filters on end time and sorts either way", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     sim.control.addRestoreSession(aSession({ id: "0a0a0a0a-0000-4000-8000-000000000001", endTime: null }));
     const v8 = await session(sim, "v8");
     const ids = async (q: string) =>
@@ -113,7 +114,7 @@ describe("restore sessions", () => {
   });
 
   test("events are paged; new events raise the session's eTag", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const id = sim.control.addRestoreSession(aSession());
     sim.control.addRestoreEvents(id, [
       { type: "Export", itemName: "A", startTime: "2030-01-02T10:02:00Z" },
@@ -138,7 +139,7 @@ describe("restore sessions", () => {
 
 describe("the v8 change feed", () => {
   test("from=latest gives the current token and nothing else; a token then reads what came after", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     const latest = (await v8.get("Events?from=latest")).json<ChangeFeed>();
     assert.deepEqual(latest.results, []);
@@ -162,7 +163,7 @@ describe("the v8 change feed", () => {
   });
 
   test("a long poll answers as soon as a session changes", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     const { nextChangeToken } = (await v8.get("Events?from=latest")).json<ChangeFeed>();
     const waiting = v8.get(`Events?from=${nextChangeToken}&timeoutSeconds=30`);
@@ -179,7 +180,7 @@ describe("the v8 change feed", () => {
   });
 
   test("a token of another server run is outdated; garbage is refused; v7 has no feed", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const other = await createSimulator({ tokenRateLimit: false });
     t.after(() => other.close());
     const foreign = (await (await session(other, "v8")).get("Events?from=latest")).json<ChangeFeed>();

@@ -6,13 +6,14 @@ import { generate } from "selfsigned";
 import { createSimulator } from "../../src/sim/server.ts";
 import { SEED } from "../../src/sim/types.ts";
 import type { Page, User } from "../../src/vbo/schemas.ts";
-import { call, login, session, startSim } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { call, login, session } from "./helpers.ts";
 
 const org = SEED.organization.id;
 
 describe("routing", () => {
   test("paths and query parameter names are matched case-insensitively", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const token = await login(sim, "v7");
     const reply = await call(
       sim,
@@ -31,7 +32,7 @@ describe("routing", () => {
   });
 
   test("a version not served is a 404 on every path, ServiceInstance included", async (t) => {
-    const sim = await startSim(t, { versions: ["v6", "v8"] });
+    const sim = await startSimulator(t, { versions: ["v6", "v8"] });
     assert.equal((await call(sim, "GET", "/v6/ServiceInstance")).status, 401);
     assert.equal((await call(sim, "GET", "/v7/ServiceInstance")).status, 404);
     assert.equal((await call(sim, "POST", "/v7/token", { body: "grant_type=password" })).status, 404);
@@ -40,7 +41,7 @@ describe("routing", () => {
   });
 
   test("unknown routes are a 404 and wrong methods a 405, both as RESTExceptionInfo JSON", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const v8 = await session(sim, "v8");
     const unknown = await v8.get("Organizations/x/Teams/y/z");
     assert.equal(unknown.status, 404);
@@ -52,7 +53,7 @@ describe("routing", () => {
   });
 
   test("answers JSON as utf-8 and keeps connections alive", async (t) => {
-    const sim = await startSim(t);
+    const sim = await startSimulator(t);
     const token = await login(sim);
     const reply = await new Promise<{
       status: number | undefined;
@@ -88,7 +89,7 @@ describe("lifecycle", () => {
       notAfterDate: new Date(Date.now() + 86_400_000),
       extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
     });
-    const sim = await startSim(t, { tls: { key: pems.private, cert: pems.cert } });
+    const sim = await startSimulator(t, { tls: { key: pems.private, cert: pems.cert } });
     assert.match(sim.url, /^https:\/\/127\.0\.0\.1:\d+$/);
     const status = await new Promise<number | undefined>((resolve, reject) => {
       const req = httpsRequest(`${sim.url}/v8/ServiceInstance`, { ca: pems.cert }, (res) => {
@@ -121,8 +122,8 @@ describe("lifecycle", () => {
   });
 
   test("listens on 127.0.0.1 and a free port by default", async (t) => {
-    const a = await startSim(t);
-    const b = await startSim(t);
+    const a = await startSimulator(t);
+    const b = await startSimulator(t);
     assert.match(a.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.notEqual(a.url, b.url);
     assert.equal(typeof a.username, "string");

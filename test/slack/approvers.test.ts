@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { createApprovers } from "../../src/slack/approvers.ts";
 import { BOSS, DEPUTY, REQUESTER, STRANGER } from "../support/actors.ts";
-import { ManualClock } from "../support/clock.ts";
+import { ManualClock, MINUTE } from "../support/clock.ts";
 import { recordingLogger } from "../support/logger.ts";
 import { startFakeSlack, webClientFor } from "../support/slack.ts";
 
 const GROUP = "S0APPROVERS";
-const MINUTE = 60_000;
 
 async function world(t: TestContext) {
   const fake = await startFakeSlack(t, { usergroups: { [GROUP]: [DEPUTY] } });

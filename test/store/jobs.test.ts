@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { JobRunRepository } from "../../src/store/jobs.ts";
+import { MINUTE } from "../support/clock.ts";
 import { tempStore } from "../support/store.ts";
 
 const t0 = new Date("2026-11-25T09:00:00.000Z");
 const later = (ms: number) => new Date(t0.getTime() + ms);
-const MINUTE = 60_000;
 
 function claim(runs: JobRunRepository, now: Date, owner = "a", maxAttempts?: number) {
   return runs.begin({

@@ -9,10 +9,26 @@ export const REQUESTER = "U0REQUESTER";
 export const BOSS = "U0BOSS";
 export const DEPUTY = "U0DEPUTY";
 export const STRANGER = "U0STRANGER";
+/** Who asks in the stories told against the whole bot. */
+export const RITA = "U0RITA";
+/** Ben Young's own Slack account. */
+export const BEN_SLACK = "U0BEN";
 
 export const APPROVALS = "C0APPROVALS";
 export const DIGEST = "C0DIGEST";
 export const ALERTS = "C0ALERTS";
+/** Where people type their commands. */
+export const COMMANDS_CHANNEL = "C0GENERAL";
+
+/** The people of the stories told against the whole bot, as Slack members with their vBridge addresses. */
+export const VBRIDGE_MEMBERS = [
+  { id: RITA, name: "rita", email: "rita@vbridge.co.nz" },
+  { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
+  { id: DEPUTY, name: "deputy", email: "deputy@vbridge.co.nz" },
+  { id: STRANGER, name: "stranger", email: "stranger@vbridge.co.nz" },
+  // His address cased otherwise than his UPN, as people write it.
+  { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
+];
 
 /** The simulator's main organization (vBridge). */
 export const ORG = SEED.organization;
@@ -23,7 +39,3 @@ export const BEN: PrincipalRef = {
   name: SEED.benYoung.name,
   displayName: SEED.benYoung.displayName,
 };
-
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;

@@ -1,5 +1,9 @@
-/** Clocks a test moves by hand: the bot's time is a dependency, so no test waits for real time to pass. */
+/** Clocks a test moves by hand (the bot's time is a dependency, so no test waits for real time), and units of time. */
 import type { Clock } from "../../src/clock.ts";
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
 
 /** Stands still until the test moves it. */
 export class ManualClock implements Clock {

@@ -1,5 +1,5 @@
-/** A logger that keeps what it is told, for tests that assert on what the bot logged. */
-import type { Logger } from "../../src/logger.ts";
+/** Loggers that keep what they are told, for tests that assert on what the bot logged. */
+import { createLogger, type Logger, type LoggerOptions, type LogLevel } from "../../src/logger.ts";
 
 export interface LoggedLine {
   level: string;
@@ -24,4 +24,36 @@ export function recordingLogger(): RecordingLogger {
 /** The warnings and errors a recording logger holds: what an operator would be shown. */
 export function problemsIn(logger: RecordingLogger): LoggedLine[] {
   return logger.lines.filter((l) => l.level === "warn" || l.level === "error");
+}
+
+export interface JsonLine {
+  level: string;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface JsonLogger {
+  logger: Logger;
+  /** Each line as written. */
+  raw: string[];
+  lines(): JsonLine[];
+  /** The lines with this message. */
+  messages(msg: string): JsonLine[];
+}
+
+/**
+ * The bot's real logger (JSON, redaction, levels), its lines kept: for tests about what reaches
+ * the log as it is written. Debug level and no secrets unless told, so that a leak shows.
+ */
+export function jsonLogger(
+  options: Omit<LoggerOptions, "level" | "sink"> & { level?: LogLevel } = {},
+): JsonLogger {
+  const raw: string[] = [];
+  const logger = createLogger({
+    ...options,
+    level: options.level ?? "debug",
+    sink: (line) => raw.push(line),
+  });
+  const lines = () => raw.map((l) => JSON.parse(l) as JsonLine);
+  return { logger, raw, lines, messages: (msg) => lines().filter((l) => l.msg === msg) };
 }

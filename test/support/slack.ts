@@ -32,8 +32,9 @@ export function webClientFor(fake: DevSlack): WebClient {
   });
 }
 
-/** Every text a message shows: its fallback and the text objects of its blocks, joined. */
-export function shownText(message: { text?: string | undefined; blocks?: unknown }): string {
+/** Every text a message shows: its fallback and the text objects of its blocks, joined ("" for none). */
+export function shownText(message: { text?: string | undefined; blocks?: unknown } | undefined): string {
+  if (!message) return "";
   const parts: string[] = [message.text ?? ""];
   const walk = (value: unknown): void => {
     if (Array.isArray(value)) for (const v of value) walk(v);
@@ -66,4 +67,9 @@ export function buttonsIn(blocks: unknown): Array<{ actionId: string; value: str
   };
   walk(blocks);
   return out;
+}
+
+/** The value of the first button with this `action_id` in `blocks` that carries one. */
+export function findButton(blocks: unknown, actionId: string): string | undefined {
+  return buttonsIn(blocks).find((b) => b.actionId === actionId && b.value !== undefined)?.value;
 }

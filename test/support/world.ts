@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
 import type { WebClient } from "@slack/web-api";
 import { routingFromConfig } from "../../src/bot.ts";
-import { systemClock } from "../../src/clock.ts";
 import type { Config } from "../../src/config.ts";
 import { type Core, type CoreSettings, createCore } from "../../src/core/index.ts";
 import type { Approvers, RequestNotifier } from "../../src/core/requests/ports.ts";
@@ -19,8 +18,6 @@ import type { Routing } from "../../src/core/routing.ts";
 import type { PrincipalRef } from "../../src/core/vocabulary.ts";
 import type { DevSlack, DevSlackOptions, PostedMessage } from "../../src/devslack/index.ts";
 import { createJobs, type JobOptions, type Jobs } from "../../src/jobs/scheduler.ts";
-import { silentLogger } from "../../src/logger.ts";
-import { createSimulator } from "../../src/sim/server.ts";
 import type { SimulatorOptions, VboSimulator } from "../../src/sim/types.ts";
 import { createApprovers } from "../../src/slack/approvers.ts";
 import { createChatOut } from "../../src/slack/chat.ts";
@@ -29,10 +26,11 @@ import { createDigestNotifier } from "../../src/slack/notifiers/digest.ts";
 import { createRequestNotifier } from "../../src/slack/notifiers/requests.ts";
 import { createMemberProfiles } from "../../src/slack/profiles.ts";
 import type { Store } from "../../src/store/index.ts";
-import { createVboClient, type VboClient, type VboClientOptions } from "../../src/vbo/client.ts";
-import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, HOUR, ORG, REQUESTER } from "./actors.ts";
-import { ManualClock } from "./clock.ts";
+import type { VboClient, VboClientOptions } from "../../src/vbo/client.ts";
+import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, ORG, REQUESTER } from "./actors.ts";
+import { HOUR, ManualClock } from "./clock.ts";
 import { type RecordingLogger, recordingLogger } from "./logger.ts";
+import { simulatorClient, startSimulator } from "./simulator.ts";
 import { shownText, startFakeSlack, webClientFor } from "./slack.ts";
 import { tempStore } from "./store.ts";
 
@@ -130,7 +128,7 @@ export async function testWorld(t: TestContext, options: WorldOptions = {}): Pro
     clock,
     logger,
     settings: {
-      retry: { baseDelayMs: 60_000, maxDelayMs: HOUR, leaseMs: 5 * 60_000 },
+      retry: { baseDelayMs: 60_000, maxDelayMs: HOUR },
       ...options.core,
       defaultOrganization: "defaultOrganization" in options ? options.defaultOrganization : ORG.name,
       vbo: { url: sim.url, apiVersion: options.apiVersion ?? "auto" },
@@ -210,21 +208,14 @@ export async function testWorld(t: TestContext, options: WorldOptions = {}): Pro
   return world;
 }
 
-/** A simulator of the world's own, and the real client, keeping real time (its token cache must not see jumps of days). */
+/** A simulator of the world's own, and the real client. */
 async function ownSimulator(
   t: TestContext,
   options: WorldOptions,
 ): Promise<{ sim: VboSimulator; vbo: VboClient }> {
-  const sim = await createSimulator({ tokenRateLimit: false, ...options.sim });
-  t.after(() => sim.close());
-  const vbo = createVboClient({
-    baseUrl: sim.url,
-    username: sim.username,
-    password: sim.password,
+  const sim = await startSimulator(t, options.sim);
+  const vbo = simulatorClient(sim, {
     apiVersion: options.apiVersion ?? "auto",
-    logger: silentLogger,
-    clock: systemClock,
-    sleep: async () => {},
     maxRetries: 1,
     timeoutMs: 10_000,
     ...options.vboClient,

@@ -3,7 +3,9 @@ import { describe, test } from "node:test";
 import { sleep } from "../../src/clock.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
-import { connect, manualClock, setup, startSimulator } from "./helpers.ts";
+import { ManualClock } from "../support/clock.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { connect, setup } from "./helpers.ts";
 
 const org = SEED.organization.id;
 
@@ -57,7 +59,7 @@ describe("logging in", () => {
 
 describe("keeping the token fresh", () => {
   test("refreshes shortly before expiry, without a 401 and without logging in again", async (t) => {
-    const clock = manualClock();
+    const clock = new ManualClock();
     const { client, sim, tokenRequests, logs } = await setup(
       t,
       { clock, tokenLifetimeSeconds: 120 },
@@ -84,7 +86,7 @@ describe("keeping the token fresh", () => {
 
   for (const version of ["v6", "v7", "v8"] as const) {
     test(`${version}: the refresh grant opts out of the antiforgery cookie where the password grant does`, async (t) => {
-      const clock = manualClock();
+      const clock = new ManualClock();
       const { client, sim, tokenRequests, logs } = await setup(
         t,
         { clock, tokenLifetimeSeconds: 120, versions: [version] },
@@ -105,7 +107,7 @@ describe("keeping the token fresh", () => {
   }
 
   test("a refused refresh falls back to the password grant", async (t) => {
-    const clock = manualClock();
+    const clock = new ManualClock();
     const { client, sim, tokenRequests, logs } = await setup(
       t,
       { clock, tokenLifetimeSeconds: 120 },

@@ -37,9 +37,10 @@ import {
   type User,
 } from "../../src/vbo/schemas.ts";
 import { decode, failure } from "../../src/vbo/transport.ts";
+import { ManualClock } from "../support/clock.ts";
+import { jsonLogger } from "../support/logger.ts";
 import { shownText } from "../support/slack.ts";
 import { InstanceGenerator, seeded, UNKNOWN_ENUM_VALUE, type Variant } from "./generate.ts";
-import { recordingLogger } from "./helpers.ts";
 
 const ORG = "6f144e6f-7f59-475f-8e1d-1bfa0b6bb020";
 const SESSION = "7d1c3a2e-5b4f-4e8a-9c0d-1e2f3a4b5c6d";
@@ -134,7 +135,7 @@ for (const version of API_VERSIONS) {
     const generator = new InstanceGenerator(version);
     const replay = new ReplayServer();
     let client: VboClient;
-    const logs = recordingLogger();
+    const logs = jsonLogger();
 
     before(async () => {
       await replay.start();
@@ -144,7 +145,7 @@ for (const version of API_VERSIONS) {
         password: "generated-suite-password",
         apiVersion: version,
         logger: logs.logger,
-        clock: { now: () => new Date("2025-03-11T10:00:00Z") },
+        clock: new ManualClock("2025-03-11T10:00:00Z"),
         maxRetries: 0,
       });
     });

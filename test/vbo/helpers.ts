@@ -1,25 +1,11 @@
 /** Test fixtures for the VB365 client: a simulator and a client wired to it, cleaned up after the test. */
 import type { TestContext } from "node:test";
 import type { Dispatcher } from "undici";
-import type { Clock, Sleep } from "../../src/clock.ts";
-import { createLogger } from "../../src/logger.ts";
-import { createSimulator } from "../../src/sim/server.ts";
+import type { Sleep } from "../../src/clock.ts";
 import type { SimulatorOptions, VboSimulator } from "../../src/sim/types.ts";
-import { createVboClient, type VboClient, type VboClientOptions } from "../../src/vbo/client.ts";
-
-export interface ManualClock extends Clock {
-  advance(ms: number): void;
-}
-
-export function manualClock(start = "2025-03-03T09:00:00Z"): ManualClock {
-  let now = new Date(start).getTime();
-  return {
-    now: () => new Date(now),
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
+import type { VboClient, VboClientOptions } from "../../src/vbo/client.ts";
+import { type JsonLogger, jsonLogger } from "../support/logger.ts";
+import { simulatorClient, startSimulator } from "../support/simulator.ts";
 
 /** A sleep that records what was asked and returns at once, so tests never wait out a backoff. */
 export function recordingSleep(): { waits: number[]; sleep: Sleep } {
@@ -31,37 +17,12 @@ export function recordingSleep(): { waits: number[]; sleep: Sleep } {
   return { waits, sleep };
 }
 
-export interface LogLine {
-  level: string;
-  msg: string;
-  [key: string]: unknown;
-}
-
-/** A real logger at debug level whose lines are kept. No secrets are configured: a leak shows. */
-export function recordingLogger() {
-  const raw: string[] = [];
-  const logger = createLogger({ level: "debug", sink: (line) => raw.push(line) });
-  return {
-    logger,
-    raw,
-    lines: () => raw.map((l) => JSON.parse(l) as LogLine),
-    messages: (msg: string) => raw.map((l) => JSON.parse(l) as LogLine).filter((l) => l.msg === msg),
-  };
-}
-
 export interface Fixture {
   sim: VboSimulator;
   client: VboClient;
   waits: number[];
-  logs: ReturnType<typeof recordingLogger>;
+  logs: JsonLogger;
   tokenRequests: () => number;
-}
-
-export async function startSimulator(t: TestContext, options: SimulatorOptions = {}): Promise<VboSimulator> {
-  // Throttling off unless a test is about it: many tests log in more often than 5 a minute.
-  const sim = await createSimulator({ tokenRateLimit: false, ...options });
-  t.after(() => sim.close());
-  return sim;
 }
 
 export function connect(
@@ -70,18 +31,8 @@ export function connect(
   options: Partial<VboClientOptions> & { dispatcher?: Dispatcher } = {},
 ): Omit<Fixture, "sim"> {
   const { waits, sleep } = recordingSleep();
-  const logs = recordingLogger();
-  const client = createVboClient({
-    baseUrl: sim.url,
-    username: sim.username,
-    password: sim.password,
-    apiVersion: "auto",
-    logger: logs.logger,
-    clock: { now: () => new Date() },
-    sleep,
-    random: () => 0.5,
-    ...options,
-  });
+  const logs = jsonLogger();
+  const client = simulatorClient(sim, { logger: logs.logger, sleep, ...options });
   t.after(() => client.close());
   return { client, waits, logs, tokenRequests: () => sim.stats.count("POST", /\/token$/i) };
 }

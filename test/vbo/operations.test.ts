@@ -124,6 +124,19 @@ describe("users and groups", () => {
     }
     assert.ok(withMembers > 0, "some seeded group has members");
   });
+
+  for (const version of ["v6", "v8"] as const) {
+    test(`${version}: a group's members carry the ids VB365 puts only in their links`, async (t) => {
+      const { client } = await setup(t, { versions: [version] });
+      const { items } = await collect(client.groupMembers(org, SEED.groups.finance.id));
+      const ben = items.find((m) => m.login === SEED.benYoung.name);
+      assert.equal(ben?.id, SEED.benYoung.id);
+      for (const m of items) {
+        assert.ok(m.id, `${m.login} has an id`);
+        assert.equal((await client.getUser(org, m.id)).name, m.login, "the id names the member");
+      }
+    });
+  }
 });
 
 describe("organizations", () => {

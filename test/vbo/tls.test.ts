@@ -4,7 +4,9 @@ import { generate } from "selfsigned";
 import { SEED } from "../../src/sim/types.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
 import { createDispatcher } from "../../src/vbo/tls.ts";
-import { connect, recordingLogger, startSimulator } from "./helpers.ts";
+import { jsonLogger } from "../support/logger.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { connect } from "./helpers.ts";
 
 const org = SEED.organization.id;
 
@@ -25,7 +27,7 @@ describe("TLS to VB365", () => {
   test("a pinned self-signed certificate is trusted", async (t) => {
     const sim = await start(t);
     assert.match(sim.url, /^https:/);
-    const logs = recordingLogger();
+    const logs = jsonLogger();
     const dispatcher = createDispatcher({ caPem: pems.cert, tlsInsecure: false }, logs.logger);
     t.after(() => dispatcher.close());
     const { client } = connect(t, sim, { dispatcher });
@@ -40,7 +42,7 @@ describe("TLS to VB365", () => {
 
   test("the same server is refused when its certificate is not pinned", async (t) => {
     const sim = await start(t);
-    const dispatcher = createDispatcher({ tlsInsecure: false }, recordingLogger().logger);
+    const dispatcher = createDispatcher({ tlsInsecure: false }, jsonLogger().logger);
     t.after(() => dispatcher.close());
     const { client, waits } = connect(t, sim, { dispatcher, maxRetries: 1 });
     await assert.rejects(client.listAuditItems(org), (err: unknown) => {
@@ -71,7 +73,7 @@ describe("TLS to VB365", () => {
     });
     const sim = await startSimulator(t, { tls: { key: named.private, cert: named.cert } });
     // Pinned, so the CA is trusted: what fails is the name, 127.0.0.1 in VBO_URL.
-    const dispatcher = createDispatcher({ caPem: named.cert, tlsInsecure: false }, recordingLogger().logger);
+    const dispatcher = createDispatcher({ caPem: named.cert, tlsInsecure: false }, jsonLogger().logger);
     t.after(() => dispatcher.close());
     const { client, waits } = connect(t, sim, { dispatcher, maxRetries: 2 });
     await assert.rejects(client.listAuditItems(org), (err: unknown) => {
@@ -95,7 +97,7 @@ describe("TLS to VB365", () => {
       notAfterDate: new Date(Date.now() + 86_400_000),
       extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
     });
-    const dispatcher = createDispatcher({ caPem: other.cert, tlsInsecure: false }, recordingLogger().logger);
+    const dispatcher = createDispatcher({ caPem: other.cert, tlsInsecure: false }, jsonLogger().logger);
     t.after(() => dispatcher.close());
     const { client } = connect(t, sim, { dispatcher, maxRetries: 0 });
     await assert.rejects(
@@ -106,7 +108,7 @@ describe("TLS to VB365", () => {
 
   test("VBO_TLS_INSECURE accepts the server and logs a warning", async (t) => {
     const sim = await start(t);
-    const logs = recordingLogger();
+    const logs = jsonLogger();
     const dispatcher = createDispatcher({ tlsInsecure: true }, logs.logger);
     t.after(() => dispatcher.close());
     const { client } = connect(t, sim, { dispatcher });

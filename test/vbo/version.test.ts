@@ -3,7 +3,8 @@ import { describe, test } from "node:test";
 import { SEED } from "../../src/sim/types.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
 import type { ApiVersion } from "../../src/vbo/schemas.ts";
-import { connect, setup, startSimulator } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { connect, setup } from "./helpers.ts";
 
 const org = SEED.organization.id;
 const probes = (sim: { stats: { count(m: string, r: RegExp): number } }, v: string) =>

@@ -21,8 +21,8 @@ import { collect } from "../../async.ts";
 import { canonicalJson } from "../../canonical-json.ts";
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../logger.ts";
-import type { VboApi } from "../../vbo/api.ts";
-import type { AuditItem, GroupMember, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
+import type { Member, VboApi } from "../../vbo/api.ts";
+import type { AuditItem, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
 import { type KnownOrganization, knownOrganizations, namesOrganization } from "../organizations.ts";
 import type { EventLog, Transactions } from "../ports.ts";
 import type { Routing } from "../routing.ts";
@@ -173,19 +173,9 @@ class RunCache {
   }
 }
 
-/** A member as matching needs it; VB365 gives the member's id only inside its `_links.self`. */
-function memberRef(m: GroupMember): MemberRef {
-  const href = (m as { _links?: { self?: { href?: unknown } } })._links?.self?.href;
-  let id: string | undefined;
-  if (typeof href === "string") {
-    const last = href.split("?")[0]?.split("/").pop();
-    try {
-      id = last ? decodeURIComponent(last) : undefined;
-    } catch {
-      id = last;
-    }
-  }
-  return { id, login: m.login ?? undefined, displayName: m.name ?? undefined };
+/** A member as matching needs it. */
+function memberRef(m: Member): MemberRef {
+  return { id: m.id, login: m.login ?? undefined, displayName: m.name ?? undefined };
 }
 
 interface RunCounts {

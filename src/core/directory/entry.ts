@@ -16,29 +16,21 @@ export interface DirectoryEntry {
   subtype?: string | undefined;
 }
 
-export function entryFromUser(user: User): DirectoryEntry {
-  const name = user.name ?? "";
+/** A user or group as VB365 sent it; a missing display name falls back to the name. */
+function entryOf(type: PrincipalType, found: User | Group): DirectoryEntry {
+  const name = found.name ?? "";
   return {
-    type: "User",
-    id: user.id,
+    type,
+    id: found.id,
     name,
-    displayName: user.displayName ?? name,
-    msid: user.msid ?? undefined,
-    subtype: user.type ?? undefined,
+    displayName: found.displayName ?? name,
+    msid: found.msid ?? undefined,
+    subtype: found.type ?? undefined,
   };
 }
 
-export function entryFromGroup(group: Group): DirectoryEntry {
-  const name = group.name ?? "";
-  return {
-    type: "Group",
-    id: group.id,
-    name,
-    displayName: group.displayName ?? name,
-    msid: group.msid ?? undefined,
-    subtype: group.type ?? undefined,
-  };
-}
+export const entryFromUser = (user: User): DirectoryEntry => entryOf("User", user);
+export const entryFromGroup = (group: Group): DirectoryEntry => entryOf("Group", group);
 
 export function toPrincipal(entry: DirectoryEntry): PrincipalRef {
   const principal: PrincipalRef = {

@@ -10,8 +10,9 @@ import type { Logger } from "../../logger.ts";
 import type { VboApi, VboHealth } from "../../vbo/api.ts";
 import type { ApiVersion } from "../../vbo/schemas.ts";
 import type { Organizations } from "../organizations.ts";
-import type { Transactions } from "../ports.ts";
+import type { EventLog, Transactions } from "../ports.ts";
 import type { RequestRecords } from "../requests/ports.ts";
+import type { LogHead } from "../vocabulary.ts";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
@@ -32,6 +33,8 @@ export interface StatusReport {
     | { kind: "unknown"; error: string };
   database: { ok: boolean; error?: string | undefined };
   requests: { pending: number; waitingToApply: number };
+  /** The approval log's newest entry, to publish and check later (`verify-log --expect`). */
+  log: { head: LogHead | undefined };
   readiness: Readiness;
 }
 
@@ -47,7 +50,10 @@ export interface Health {
 
 export interface HealthDeps {
   organizations: Organizations;
-  store: Pick<Transactions, "isOpen"> & { readonly requests: Pick<RequestRecords, "listOpen"> };
+  store: Pick<Transactions, "isOpen"> & {
+    readonly requests: Pick<RequestRecords, "listOpen">;
+    readonly log: Pick<EventLog, "head">;
+  };
   vbo: VboApi;
   vboSettings: { url: string; apiVersion: ApiVersionSetting };
   clock: Clock;
@@ -87,6 +93,7 @@ class HealthService implements Health {
       notifications: { kind: "unknown", error: "not checked" },
       database: { ok: true },
       requests: { pending: 0, waitingToApply: 0 },
+      log: { head: undefined },
       readiness: { ready: true },
     };
     try {
@@ -117,6 +124,7 @@ class HealthService implements Health {
         pending: open.filter((r) => r.state === "pending").length,
         waitingToApply: open.length - open.filter((r) => r.state === "pending").length,
       };
+      report.log = { head: this.#deps.store.log.head() };
       report.database = { ok: this.#deps.store.isOpen() };
     } catch (err) {
       this.#log.error("status: the database failed", { error: err });

@@ -51,6 +51,9 @@ export interface ChangeInput {
   auditForMs?: number | undefined;
 }
 
+/** What `cancel <n>` can end as. */
+export type CancelResult = Extract<ActResult, { kind: "not_found" | "refused" | "cancelled" }>;
+
 export type DenyCheck =
   | { kind: "ok"; request: Request }
   | { kind: "not_found"; requestId: number }
@@ -168,6 +171,17 @@ export class RequestFlows {
     const changed = result.kind === "refused" ? result.reason === "expired" : result.kind !== "not_found";
     if (changed) this.#deps.views.inBackground(requestId);
     return result;
+  }
+
+  /**
+   * `/vbo-audit cancel <n>`: the requester (their own) or an approver (any) ends a request that has
+   * not reached VB365; its messages are re-rendered and the requester told when someone else did it.
+   */
+  async cancel(requestId: number, actor: string): Promise<CancelResult> {
+    const result = await this.act(requestId, actor, { kind: "cancel" });
+    if (result.kind === "not_found" || result.kind === "refused" || result.kind === "cancelled")
+      return result;
+    throw new Error(`a cancel ended as ${result.kind}`);
   }
 
   /** Whether `actor` may deny the request now, before a modal asks them why. Changes nothing. */

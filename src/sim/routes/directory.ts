@@ -5,9 +5,10 @@
  */
 import type { ApiVersion } from "../../vbo/schemas.ts";
 import { type DirGroup, LOCATION_FILTERS, type MemberRef } from "../directory.ts";
-import { badRequest, json, notFound, type Query } from "../http.ts";
-import { page, pageParams } from "../paging.ts";
-import { renderGroup, renderMember, renderUser } from "../render.ts";
+import { badRequest, json, notFound, type Query, type RequestContext, type SimResponse } from "../http.ts";
+import type { SimOrganization } from "../model.ts";
+import { type PageParams, page, pageParams } from "../paging.ts";
+import { type Out, renderGroup, renderMember, renderUser } from "../render.ts";
 import type { Route } from "./route.ts";
 
 const DATA_SOURCES = ["PreferLocal", "Production", "PreferLocalResynced"];
@@ -35,6 +36,44 @@ function filterParam(query: Query, name: string): string | undefined {
 
 const base = (v: ApiVersion, orgId: string) => `/${v}/Organizations/${orgId}`;
 
+/** The filters that were given: one left out filters nothing. */
+function given<K extends string>(filters: Record<K, string | undefined>): Partial<Record<K, string>> {
+  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Partial<
+    Record<K, string>
+  >;
+}
+
+/** A page of a cached result set; its links carry the set's id instead of the filters. */
+function setPage<T>(
+  ctx: RequestContext,
+  params: PageParams,
+  set: { id: string; items: ArrayLike<T> },
+  render: (item: T) => unknown,
+  path: string,
+): SimResponse {
+  return json(page({ version: ctx.version, params, items: set.items, setId: set.id, render, path }));
+}
+
+/** One user or group by its id, as `Organizations/{organizationId}/Users/{userId}` answers. */
+function byId<T>(
+  noun: "User" | "Group",
+  find: (org: SimOrganization, id: string) => T | undefined,
+  render: (out: Out, orgId: string, item: T) => Record<string, unknown>,
+): Route {
+  const param = noun === "User" ? "userId" : "groupId";
+  return {
+    method: "GET",
+    path: `Organizations/{organizationId}/${noun}s/{${param}}`,
+    handle: (ctx, state) => {
+      const org = state.organization(ctx.params.organizationId ?? "");
+      if (ctx.version !== "v6") enumParam(ctx.query, "dataSource", DATA_SOURCES);
+      const item = find(org, ctx.params[param] ?? "");
+      if (!item) throw notFound(`${noun} with ID '${ctx.params[param]}' was not found.`);
+      return json(render(ctx.out, org.id, item));
+    },
+  };
+}
+
 export const directoryRoutes: Route[] = [
   {
     method: "GET",
@@ -48,35 +87,13 @@ export const directoryRoutes: Route[] = [
       const userName = filterParam(query, "userName");
       const displayName = filterParam(query, "displayName");
       const set = state.sets.resolve(`users:${org.id}`, params.setId, () =>
-        org.directory.queryUsers({
-          ...(userName !== undefined ? { userName } : {}),
-          ...(displayName !== undefined ? { displayName } : {}),
-          ...(location !== undefined ? { location } : {}),
-        }),
+        org.directory.queryUsers(given({ userName, displayName, location })),
       );
-      return json(
-        page({
-          version: v,
-          params,
-          items: set.items,
-          setId: set.id,
-          render: (ordinal: number) => renderUser(ctx.out, org.id, org.directory.userAt(ordinal)),
-          path: `${base(v, org.id)}/Users`,
-        }),
-      );
+      const render = (ordinal: number) => renderUser(ctx.out, org.id, org.directory.userAt(ordinal));
+      return setPage(ctx, params, set, render, `${base(v, org.id)}/Users`);
     },
   },
-  {
-    method: "GET",
-    path: "Organizations/{organizationId}/Users/{userId}",
-    handle: (ctx, state) => {
-      const org = state.organization(ctx.params.organizationId ?? "");
-      if (ctx.version !== "v6") enumParam(ctx.query, "dataSource", DATA_SOURCES);
-      const user = org.directory.userById(ctx.params.userId ?? "");
-      if (!user) throw notFound(`User with ID '${ctx.params.userId}' was not found.`);
-      return json(renderUser(ctx.out, org.id, user));
-    },
-  },
+  byId("User", (org, id) => org.directory.userById(id), renderUser),
   {
     method: "GET",
     path: "Organizations/{organizationId}/Groups",
@@ -88,35 +105,13 @@ export const directoryRoutes: Route[] = [
       const displayName = filterParam(query, "displayName");
       const groupName = filterParam(query, "groupName");
       const set = state.sets.resolve<DirGroup>(`groups:${org.id}`, params.setId, () =>
-        org.directory.queryGroups({
-          ...(displayName !== undefined ? { displayName } : {}),
-          ...(groupName !== undefined ? { groupName } : {}),
-          ...(location !== undefined ? { location } : {}),
-        }),
+        org.directory.queryGroups(given({ displayName, groupName, location })),
       );
-      return json(
-        page({
-          version: v,
-          params,
-          items: set.items,
-          setId: set.id,
-          render: (g: DirGroup) => renderGroup(ctx.out, org.id, g),
-          path: `${base(v, org.id)}/Groups`,
-        }),
-      );
+      const render = (g: DirGroup) => renderGroup(ctx.out, org.id, g);
+      return setPage(ctx, params, set, render, `${base(v, org.id)}/Groups`);
     },
   },
-  {
-    method: "GET",
-    path: "Organizations/{organizationId}/Groups/{groupId}",
-    handle: (ctx, state) => {
-      const org = state.organization(ctx.params.organizationId ?? "");
-      if (ctx.version !== "v6") enumParam(ctx.query, "dataSource", DATA_SOURCES);
-      const group = org.directory.groupById(ctx.params.groupId ?? "");
-      if (!group) throw notFound(`Group with ID '${ctx.params.groupId}' was not found.`);
-      return json(renderGroup(ctx.out, org.id, group));
-    },
-  },
+  byId("Group", (org, id) => org.directory.groupById(id), renderGroup),
   {
     method: "GET",
     path: "Organizations/{organizationId}/Groups/{groupId}/Members",
@@ -130,16 +125,14 @@ export const directoryRoutes: Route[] = [
       const set = state.sets.resolve<MemberRef>(`members:${org.id}:${group.id}`, params.setId, () => [
         ...group.members,
       ]);
-      return json(
-        page({
-          version: v,
-          params,
-          items: set.items,
-          setId: set.id,
-          render: (ref: MemberRef) =>
-            renderMember(ctx.out, org.id, group, ref, org.directory.principal(ref.type, ref.id)),
-          path: `${base(v, org.id)}/Groups/${encodeURIComponent(group.id)}/Members`,
-        }),
+      const render = (ref: MemberRef) =>
+        renderMember(ctx.out, org.id, group, ref, org.directory.principal(ref.type, ref.id));
+      return setPage(
+        ctx,
+        params,
+        set,
+        render,
+        `${base(v, org.id)}/Groups/${encodeURIComponent(group.id)}/Members`,
       );
     },
   },

@@ -16,13 +16,14 @@ import type {
 } from "../../core/digest/build.ts";
 import { formatAge, ZonedTime } from "../../core/digest/time.ts";
 import type { Request } from "../../core/requests/types.ts";
-import { plural } from "../../core/vocabulary.ts";
+import { logHeadText, plural } from "../../core/vocabulary.ts";
 import {
   context,
   divider,
   escapeMrkdwn,
   fallbackText,
   header,
+  inlineCode,
   LIMITS,
   mention,
   type OutgoingMessage,
@@ -278,6 +279,15 @@ export function renderDigest(digest: Digest, options: DigestRenderOptions): Outg
   if (digest.notes.length > 0) {
     groups.push([divider(), context(digest.notes.map((n) => `:information_source: ${escapeMrkdwn(n)}`))]);
   }
+  if (digest.logHead) {
+    const head = logHeadText(digest.logHead);
+    groups.push([
+      divider(),
+      context([
+        `:link: log head ${inlineCode(head)}: keep it. ${inlineCode(`npm run verify-log -- --expect ${head}`)} fails if the approval log is later cut back or rebuilt before it.`,
+      ]),
+    ]);
+  }
 
   const pages = splitIntoMessages(groups, {
     head: (index, count) => [
@@ -290,7 +300,7 @@ export function renderDigest(digest: Digest, options: DigestRenderOptions): Outg
     const part = pages.length > 1 ? ` (part ${index + 1} of ${pages.length})` : "";
     const text =
       index === 0
-        ? `${notificationText(digest)}${title}${part}: ${summaryLine(digest)}.`
+        ? `${notificationText(digest)}${title}${part}: ${summaryLine(digest)}.${digest.logHead ? ` log head ${logHeadText(digest.logHead)}` : ""}`
         : `${title}${part}: ${names.join(", ") || "continued"}.`;
     // Organization names come from VB365: escaped, as Slack reads `<…>` in the fallback too.
     return { text: fallbackText(escapeMrkdwn(text)), blocks };

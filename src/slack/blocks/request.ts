@@ -124,15 +124,27 @@ export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "p
     case "expired":
       return `:hourglass: *Expired*${when} with ${approvers.length} of ${plural(Math.max(1, input.policy.requiredApprovals), "approval")}.`;
     case "cancelled":
-      return `:no_entry_sign: *Cancelled* by ${decider(request)}${when}.`;
+      return `:no_entry_sign: *Cancelled* by ${decider(request)}${when}. Nothing was changed in VB365.`;
+    case "failed": {
+      const error = request.lastError ? `: ${escapeMrkdwn(request.lastError)}` : "";
+      return `:x: *Failed*: approved by ${approvedBy}${when}, but VB365 refused the change${error}. The request has ended after ${plural(request.applyAttempts, "attempt")}; nothing was changed in VB365, and a new request for them may be made.`;
+    }
   }
 }
 
 function appliedLine(request: Request): string {
   const at = request.appliedAt ? ` ${slackDate(request.appliedAt)}` : "";
+  if (request.kind === "add" && request.auditItemCreated === false) {
+    const limit =
+      request.auditForMs === null
+        ? ""
+        : "; the time limit does not apply (the bot removes only what it added)";
+    return `VB365 already audited them${at}, so nothing was added${limit}.`;
+  }
   const done = request.kind === "add" ? "Audit item added in VB365" : "Audit item removed from VB365";
   if (request.auditExpiredAt) {
-    return `${done}${at}; the time-bound audit ended ${slackDate(request.auditExpiredAt)} and its audit item was removed.`;
+    // Not "removed": an item replaced or removed outside the bot in the meantime is left alone.
+    return `${done}${at}; the time-bound audit ended ${slackDate(request.auditExpiredAt)}.`;
   }
   if (request.auditExpiresAt) return `${done}${at}; the audit ends ${slackDate(request.auditExpiresAt)}.`;
   return `${done}${at}.`;
@@ -154,6 +166,9 @@ function stateLinePlain(input: RequestCardInput): string {
     case "approved":
       return "approved, applying to VB365";
     case "applied":
+      if (request.kind === "add" && request.auditItemCreated === false) {
+        return `approved; VB365 already audited them${request.auditForMs === null ? "" : ", so the time limit does not apply"}`;
+      }
       return request.auditExpiredAt
         ? "applied; the time-bound audit has ended"
         : "approved and applied to VB365";
@@ -165,6 +180,8 @@ function stateLinePlain(input: RequestCardInput): string {
       return "expired without enough approvals";
     case "cancelled":
       return "cancelled";
+    case "failed":
+      return `failed: VB365 refused it${request.lastError ? ` (${request.lastError})` : ""}; the request has ended`;
   }
 }
 
@@ -176,6 +193,7 @@ export type Outcome =
   | "denied"
   | "expired"
   | "cancelled"
+  | "failed"
   | "audit_ended";
 
 /** The outcome a request has reached that its requester should hear of; undefined while pending. */
@@ -203,8 +221,9 @@ export function renderOutcomeMessage(
     apply_failed: `:warning: ${capitalize(what)} was approved, but applying it to VB365 failed. The bot keeps retrying; nothing is lost.`,
     denied: `:no_entry: ${capitalize(what)} was denied.`,
     expired: `:hourglass: ${capitalize(what)} expired before enough approvers approved it.`,
-    cancelled: `:no_entry_sign: ${capitalize(what)} was cancelled.`,
-    audit_ended: `:hourglass: The time-bound audit from ${what} has ended; its audit item was removed.`,
+    cancelled: `:no_entry_sign: ${capitalize(what)} was cancelled by ${decider(request)}; nothing was changed in VB365.`,
+    failed: `:x: ${capitalize(what)} was approved, but VB365 refused it for good, so it has ended. Nothing was changed in VB365; you may ask again.`,
+    audit_ended: `:hourglass: The time-bound audit from ${what} has ended.`,
   };
   const plainHeadline: Record<Outcome, string> = {
     approved: "was approved",
@@ -212,12 +231,32 @@ export function renderOutcomeMessage(
     apply_failed: "was approved, but applying it to VB365 failed; the bot keeps retrying",
     denied: `was denied${request.denyReason ? `: ${request.denyReason}` : ""}`,
     expired: "expired",
-    cancelled: "was cancelled",
+    cancelled: "was cancelled; nothing was changed in VB365",
+    failed: "failed: VB365 refused it, so it has ended; you may ask again",
     audit_ended: "ended: its time-bound audit is over",
   };
   return {
     text: plainFallback(`${requestTitlePlain(request)} ${plainHeadline[outcome]}.`),
     blocks: [section(headline[outcome]), section(stateLine(input))],
+  };
+}
+
+/** The thread reply that tells a failed request's approvers what became of their approval. */
+export function renderFailureNotice(
+  input: Omit<RequestCardInput, "remind">,
+  approvers: readonly string[],
+): OutgoingMessage {
+  const { request } = input;
+  const who = approvers.length > 0 ? `${mentionList(approvers)}: ` : "";
+  const error = request.lastError ? `: ${escapeMrkdwn(request.lastError)}` : "";
+  return {
+    text: plainFallback(`${requestTitlePlain(request)} failed: VB365 refused it, so the request has ended.`),
+    blocks: [
+      section(
+        `:x: ${who}request *#${request.id}* that you approved did not reach VB365; it refused the change${error}. ` +
+          "The request has ended and nothing was changed in VB365. The requester has been told.",
+      ),
+    ],
   };
 }
 

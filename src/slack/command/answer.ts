@@ -5,6 +5,7 @@
 
 import type { OutgoingMessage } from "../blocks/kit.ts";
 import { changeReply } from "../blocks/replies/change.ts";
+import { cancelReply } from "../blocks/replies/decision.ts";
 import { digestReply } from "../blocks/replies/digest.ts";
 import { findReply } from "../blocks/replies/find.ts";
 import { helpReply, parseErrorReply } from "../blocks/replies/help.ts";
@@ -40,6 +41,8 @@ export async function answerCommand(
         }),
         approvalsChannelOf,
       );
+    case "cancel":
+      return cancelReply(await deps.core.flows.cancel(command.requestId, userId), userId);
     case "find":
       return findReply(
         await deps.core.queries.find({ who: command.who, query: command.query, org: command.org }),

@@ -17,7 +17,7 @@ import { formatAge, ZonedTime } from "../../../src/core/digest/time.ts";
 import type { Request } from "../../../src/core/requests/types.ts";
 import type { LogEvent } from "../../../src/core/vocabulary.ts";
 import type { AuditItem } from "../../../src/vbo/schemas.ts";
-import { aRequest as aRequestWith } from "../../support/builders.ts";
+import { anAccessSummary, aRequest as aRequestWith } from "../../support/builders.ts";
 
 const org = { id: "org-1", name: "vBridge" };
 const t0 = new Date("2026-11-25T09:00:00.000Z");
@@ -191,24 +191,8 @@ describe("the bot's changes from the log", () => {
   });
 });
 
-const summary = (sessionId: string, itemCount: number, from: string): AccessSummary => ({
-  sessionId,
-  sessionName: "s",
-  sessionType: "Vex",
-  state: "Stopped",
-  organization: { id: org.id, name: org.name },
-  initiator: { account: "VBRIDGE\\simon.service", displayName: "simon service" },
-  clientHost: "VBO-PROXY01",
-  reason: null,
-  actions: ["Export"],
-  itemCount,
-  items: [],
-  targets: [],
-  from,
-  to: from,
-  principals: [{ type: "User", name: ben.name, displayName: ben.displayName }],
-  matchedBy: "ids",
-});
+const summary = (sessionId: string, itemCount: number, from: string): AccessSummary =>
+  anAccessSummary({ sessionId, itemCount, from, to: from, organization: org });
 
 describe("access from the log", () => {
   test("the latest alert per session, by organization, in time order; malformed details ignored", () => {

@@ -16,12 +16,12 @@ import { SEED, type SimulatorOptions, type VboSimulator } from "../../../src/sim
 import { type Database, openDatabase } from "../../../src/store/db.ts";
 import { DirectoryRepository } from "../../../src/store/directory.ts";
 import type { PageOptions, VboApi } from "../../../src/vbo/api.ts";
-import { createVboClient, type VboClient } from "../../../src/vbo/client.ts";
+import type { VboClient } from "../../../src/vbo/client.ts";
 import { isVboError } from "../../../src/vbo/errors.ts";
-import { ManualClock } from "../../support/clock.ts";
+import { HOUR, ManualClock } from "../../support/clock.ts";
+import { simulatorClient } from "../../support/simulator.ts";
 
 const ORG = SEED.organization.id;
-const HOUR = 3_600_000;
 
 interface World {
   sim: VboSimulator;
@@ -43,17 +43,8 @@ async function world(
 ): Promise<World> {
   const sim = await createSimulator({ tokenRateLimit: false, ...simOptions });
   const clock = new ManualClock("2025-03-03T09:00:00Z");
-  const client = createVboClient({
-    baseUrl: sim.url,
-    username: sim.username,
-    password: sim.password,
-    apiVersion: "auto",
-    logger: silentLogger,
-    clock: { now: () => new Date() },
-    // Retries after a failure happen at once: the outage tests must not wait out a backoff.
-    sleep: () => new Promise((resolve) => setImmediate(resolve)),
-    random: () => 0.5,
-  });
+  // Retries after a failure happen at once: the outage tests must not wait out a backoff.
+  const client = simulatorClient(sim);
   const dir = mkdtempSync(join(tmpdir(), "vbo-audit-resolver-"));
   const dbPath = join(dir, "vbo-audit.sqlite");
   const dbs: Database[] = [];

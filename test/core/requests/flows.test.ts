@@ -7,7 +7,8 @@ import { describe, type TestContext, test } from "node:test";
 import type { ChangeInput, RequestFlows } from "../../../src/core/requests/flows.ts";
 import type { Who } from "../../../src/core/vocabulary.ts";
 import { SEED } from "../../../src/sim/types.ts";
-import { APPROVALS, BOSS, DEPUTY, MINUTE, ORG, REQUESTER, STRANGER } from "../../support/actors.ts";
+import { APPROVALS, BOSS, DEPUTY, ORG, REQUESTER, STRANGER } from "../../support/actors.ts";
+import { MINUTE } from "../../support/clock.ts";
 import { testWorld, type WorldOptions } from "../../support/world.ts";
 
 async function world(t: TestContext, core: WorldOptions["core"] = {}) {

@@ -1,39 +1,13 @@
 /** The access alert as a Slack message, checked by the fake Slack's own Block Kit validator. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { AccessSummary } from "../../../src/core/access/match.ts";
 import { checkMessage } from "../../../src/devslack/validate/index.ts";
 import { renderAccessAlert } from "../../../src/slack/blocks/alert.ts";
-
-const summary = (over: Partial<AccessSummary> = {}): AccessSummary => ({
-  sessionId: "7d1c3a2e-5b4f-4e8a-9c0d-1e2f3a4b5c6d",
-  sessionName: "Exchange restore session: Ben Young",
-  sessionType: "Vex",
-  state: "Stopped",
-  organization: { id: "org", name: "vBridge" },
-  initiator: { account: "VBRIDGE\\simon.service", displayName: "simon service" },
-  clientHost: "VBO-PROXY01",
-  reason: "Legal hold request LH-2025-014",
-  actions: ["Export"],
-  itemCount: 5,
-  items: [
-    "FW: Board pack March 2025",
-    "RE: Contoso contract renewal",
-    "Salary review 2025",
-    "Offsite planning",
-    "Customer list",
-  ],
-  targets: ["C:\\export"],
-  from: "2025-03-11T09:42:05Z",
-  to: "2025-03-11T09:44:10Z",
-  principals: [{ type: "User", name: "ben.young@vbridge.co.nz", displayName: "Ben Young" }],
-  matchedBy: "ids",
-  ...over,
-});
+import { anAccessSummary } from "../../support/builders.ts";
 
 describe("rendering an access alert", () => {
   test("the fallback says who did what to whose data, where and when", () => {
-    const message = renderAccessAlert(summary(), { timeZone: "UTC" });
+    const message = renderAccessAlert(anAccessSummary(), { timeZone: "UTC" });
     assert.deepEqual(checkMessage({ text: message.text, blocks: message.blocks }), { ok: true });
     assert.match(
       message.text,
@@ -45,7 +19,7 @@ describe("rendering an access alert", () => {
 
   test("huge names, many items and principals, and markup in names stay within limits and escaped", () => {
     const message = renderAccessAlert(
-      summary({
+      anAccessSummary({
         state: "Working",
         initiator: { account: "X\\<b>", displayName: `<!channel> ${"z".repeat(5000)}` },
         itemCount: 5000,

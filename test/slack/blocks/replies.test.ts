@@ -110,6 +110,7 @@ describe("request messages", () => {
       { state: "denied", decidedBy: "U0BOSS", decidedAt: new Date(), denyReason: "d".repeat(500) },
       { state: "expired", decidedAt: new Date(), decidedBy: "system" },
       { state: "cancelled", decidedAt: new Date(), decidedBy: "U0RITA" },
+      { state: "failed", decidedAt: new Date(), decidedBy: "U0BOSS", lastError: LONG, applyAttempts: 5 },
     ];
     const votes = Array.from({ length: 20 }, (_, i) => ({
       requestId: 42,
@@ -126,6 +127,28 @@ describe("request messages", () => {
       assertFits(renderRequestMessage({ ...input, remind: votes.map((v) => v.approver) }));
       assertFits(renderOutcomeMessage(input, "applied"));
     }
+  });
+
+  test("an add --for of someone already audited says the time limit does not apply, and no end", () => {
+    const request = aRequest({
+      state: "applied",
+      decidedAt: new Date(),
+      decidedBy: "U0BOSS",
+      appliedAt: new Date(),
+      auditForMs: 30 * 86_400_000,
+      auditItemCreated: false,
+    });
+    const card = renderRequestMessage({
+      request,
+      votes: [],
+      policy: { requiredApprovals: 1, requestTtlMs: 1 },
+    });
+    assert.match(
+      parsedText(card),
+      /VB365 already audited them .*so nothing was added; the time limit does not apply/,
+    );
+    assert.doesNotMatch(parsedText(card), /the audit ends/);
+    assert.match(card.text, /VB365 already audited them, so the time limit does not apply/);
   });
 
   test("hostile text is escaped everywhere it is shown", () => {
@@ -242,12 +265,15 @@ describe("replies", () => {
       notifications: { kind: "off" },
       database: { ok: true },
       requests: { pending: 0, waitingToApply: 0 },
+      log: { head: { seq: 42, hash: "3f2a9c0d1e2b4a5f".repeat(4) } },
       readiness: { ready: true },
     } as const;
     const off = statusReply(report);
     assertFits(off);
     assert.match(shownText(off), /notifications are OFF/);
     assert.match(off.text, /notifications OFF/);
+    assert.match(shownText(off), /log head `42:3f2a9c0d1e2b4a5f`/);
+    assert.match(off.text, /log head 42:3f2a9c0d1e2b4a5f/);
   });
 });
 

@@ -1,6 +1,7 @@
 /** `/vbo-audit status`: the VB365 connection, audit notifications, the database and readiness. */
 import type { AnyBlock } from "@slack/types";
 import type { StatusReport } from "../../../core/queries/health.ts";
+import { logHeadText } from "../../../core/vocabulary.ts";
 import { plainFallback, slackDate } from "../format.ts";
 import { context, escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
 
@@ -19,6 +20,7 @@ export function statusReply(report: StatusReport): OutgoingMessage {
     `*Organizations*\n${v.organizations ?? "unknown"}`,
     `*Database*\n${report.database.ok ? ":large_green_circle: ok" : `:red_circle: ${escapeMrkdwn(report.database.error ?? "not open")}`}`,
     `*Requests*\n${report.requests.pending} pending, ${report.requests.waitingToApply} approved and not yet applied`,
+    `*Approval log*\n${report.log.head ? `log head ${inlineCode(logHeadText(report.log.head))}` : "empty"}`,
   ];
   const blocks: AnyBlock[] = [section(":bar_chart: *vbo-audit status*", { fields })];
   let notifications: string;
@@ -43,6 +45,7 @@ export function statusReply(report: StatusReport): OutgoingMessage {
     `API ${v.apiVersion ?? "unknown"}`,
     `notifications ${report.notifications.kind === "on" ? "on" : report.notifications.kind === "off" ? "OFF" : "unknown"}`,
     `database ${report.database.ok ? "ok" : "failing"}`,
+    ...(report.log.head ? [`log head ${logHeadText(report.log.head)}`] : []),
   ].join(" · ");
   return { text: plainFallback(plain), blocks };
 }
