@@ -114,6 +114,23 @@ export class TextColumn {
     return this.#decoder.decode(this.bytes(i));
   }
 
+  /**
+   * Texts `i` and `j` compared byte by byte: the order of their code points, which is the order of
+   * the strings except between characters beyond U+FFFF and U+E000–U+FFFF.
+   */
+  compare(i: number, j: number): number {
+    const bytes = this.#bytes;
+    let a = this.#starts.at(i);
+    let b = this.#starts.at(j);
+    const aEnd = i + 1 < this.#starts.length ? this.#starts.at(i + 1) : this.#length;
+    const bEnd = j + 1 < this.#starts.length ? this.#starts.at(j + 1) : this.#length;
+    for (; a < aEnd && b < bEnd; a++, b++) {
+      const d = (bytes[a] as number) - (bytes[b] as number);
+      if (d !== 0) return d;
+    }
+    return aEnd - a - (bEnd - b);
+  }
+
   /** Gives back the room kept for growth. */
   trim(): void {
     this.#bytes = this.#bytes.slice(0, this.#length);

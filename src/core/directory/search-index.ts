@@ -24,7 +24,7 @@ import {
 import { boundedDistance, DistanceRows, toleranceFor } from "./distance.ts";
 import type { DirectoryEntry } from "./entry.ts";
 import { domainOf, fold, looksLikeAddress, PLAIN, plainWordSpans, tokenize } from "./normalize.ts";
-import { compareMatches, type Match, type MatchKind, type Ranked, scoreOf, TopMatches } from "./rank.ts";
+import { compareRanked, type Match, type MatchKind, type Ranked, scoreOf, TopMatches } from "./rank.ts";
 import { EntryList, type EntryRows } from "./rows.ts";
 
 /** Longer queries are cut: names have a handful of words, and the assignment search is exponential. */
@@ -82,6 +82,11 @@ export class DirectoryIndex {
   #postings: Postings | undefined;
   #vocabulary: Vocabulary | undefined;
   readonly #distanceRows = new DistanceRows();
+  /** The ranking, with sort keys compared as stored. */
+  readonly #compare = (a: Ranked, b: Ranked): number =>
+    compareRanked(a, b, (x, y) =>
+      x.position === y.position ? 0 : this.#orders.compare(x.position, y.position) || x.position - y.position,
+    );
 
   /** An index over entries kept in `store`; `add` tells it which rows they are under. */
   constructor(store: EntryRows = new EntryList()) {
@@ -166,10 +171,10 @@ export class DirectoryIndex {
     const local = this.#localHits(trimmed);
     if (local.length > 0) return all(local);
     const words = queryWords(trimmed);
-    const named = new TopMatches<Ranked>(limit);
-    const partly = new TopMatches<Ranked>(limit);
+    const named = new TopMatches(limit, this.#compare);
+    const partly = new TopMatches(limit, this.#compare);
     this.#fullWordMatches(words, (m) => (m.kind === "name" ? named : partly).add(m));
-    const top = named.total > 0 ? named : partly.total > 0 ? partly : new TopMatches<Ranked>(limit);
+    const top = named.total > 0 ? named : partly.total > 0 ? partly : new TopMatches(limit, this.#compare);
     if (top.total === 0) this.#prefixMatches(words, (m) => top.add(m));
     return { matches: this.#answer(top.matches()), total: top.total };
   }
@@ -183,7 +188,7 @@ export class DirectoryIndex {
     const add = (m: Ranked) => found.push(m);
     this.#fullWordMatches(words, add);
     this.#prefixMatches(words, add);
-    const best = bestPerEntry(found.length > 0 ? found : this.#suggestions(trimmed, limit));
+    const best = this.#bestPerEntry(found.length > 0 ? found : this.#suggestions(trimmed, limit));
     return { matches: this.#answer(best.slice(0, limit)), total: best.length };
   }
 
@@ -206,8 +211,9 @@ export class DirectoryIndex {
     if (words.length === 1) this.#splitMatches(words[0] as string, add);
     const names = new Set<string>();
     const out: Ranked[] = [];
-    for (const match of bestPerEntry(found)) {
-      const name = `${match.type}\u0000${match.order.slice(0, match.order.lastIndexOf("\u0000"))}`;
+    for (const match of this.#bestPerEntry(found)) {
+      const order = this.#orders.text(match.position);
+      const name = `${match.type}\u0000${order.slice(0, order.lastIndexOf("\u0000"))}`;
       if (names.has(name)) continue;
       names.add(name);
       out.push(match);
@@ -315,7 +321,6 @@ export class DirectoryIndex {
       kind,
       score,
       type: this.#types.at(p) === USER ? "User" : "Group",
-      order: this.#orders.text(p),
       position: p,
     };
   }
@@ -327,7 +332,7 @@ export class DirectoryIndex {
       .find(hashText(upn))
       .filter((p) => this.#upnOf(p) === upn)
       .map((p) => this.#hit(p, "upn", 0))
-      .sort(compareMatches);
+      .sort(this.#compare);
   }
 
   #localHits(text: string): Ranked[] {
@@ -337,7 +342,7 @@ export class DirectoryIndex {
       .find(hashText(local))
       .filter((p) => this.#upnOf(p).startsWith(`${local}@`))
       .map((p) => this.#hit(p, "localPart", 0))
-      .sort(compareMatches);
+      .sort(this.#compare);
   }
 
   /** The ranked hits with their entries, read from the store. */
@@ -346,13 +351,23 @@ export class DirectoryIndex {
     const out: Match[] = [];
     hits.forEach((hit, i) => {
       const entry = entries[i];
-      if (entry) out.push({ ...hit, entry });
+      if (entry) out.push({ ...hit, entry, order: this.#orders.text(hit.position) });
     });
     return out;
   }
 
   #read(positions: readonly number[]): Array<DirectoryEntry | undefined> {
     return positions.length === 0 ? [] : this.#store.read(positions.map((p) => this.#rows.at(p)));
+  }
+
+  /** The best match of each entry among `matches`, ranked. */
+  #bestPerEntry(matches: Ranked[]): Ranked[] {
+    const best = new Map<number, Ranked>();
+    for (const match of matches) {
+      const known = best.get(match.position);
+      if (!known || this.#compare(match, known) < 0) best.set(match.position, match);
+    }
+    return [...best.values()].sort(this.#compare);
   }
 
   /** Calls `visit` with each name of `p`, as word numbers. */
@@ -387,7 +402,7 @@ export class DirectoryIndex {
         const kind: MatchKind = name.length === ids.length ? "name" : "tokens";
         const closeness = { edits: 0, extraWords: name.length - ids.length, inOrder: inOrder(ids, name) };
         const match = this.#hit(p, kind, scoreOf(kind, closeness));
-        if (!best || compareMatches(match, best) < 0) best = match;
+        if (!best || this.#compare(match, best) < 0) best = match;
       });
       if (best) visit(best);
     }
@@ -494,7 +509,7 @@ export class DirectoryIndex {
         kind,
         scoreOf(kind, { edits, extraWords: name.length - words.length, inOrder: true }),
       );
-      if (!best || compareMatches(match, best) < 0) best = match;
+      if (!best || this.#compare(match, best) < 0) best = match;
     });
     return best;
   }
@@ -643,15 +658,6 @@ function inOrder(query: readonly number[], name: Int32Array): boolean {
     at = found + 1;
   }
   return true;
-}
-
-function bestPerEntry(matches: Ranked[]): Ranked[] {
-  const best = new Map<number, Ranked>();
-  for (const match of matches) {
-    const known = best.get(match.position);
-    if (!known || compareMatches(match, known) < 0) best.set(match.position, match);
-  }
-  return [...best.values()].sort(compareMatches);
 }
 
 /** Positions present in every list; each list is ascending. */

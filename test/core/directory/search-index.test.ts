@@ -408,11 +408,11 @@ describe("lookupTop and TopMatches", () => {
 
   test("TopMatches keeps order whatever order matches arrive in", () => {
     const matches = index.lookup("young");
-    const reversed = new TopMatches(7);
+    const reversed = new TopMatches(7, compareMatches);
     for (const m of [...matches].reverse()) reversed.add(m);
     assert.deepEqual(ids(reversed.matches()), ids(matches.slice(0, 7)));
     assert.equal(reversed.total, matches.length);
-    const unbounded = new TopMatches(Number.POSITIVE_INFINITY);
+    const unbounded = new TopMatches(Number.POSITIVE_INFINITY, compareMatches);
     for (const m of [...matches].reverse()) unbounded.add(m);
     assert.deepEqual(ids(unbounded.matches()), ids(matches));
     assert.ok(
