@@ -80,7 +80,8 @@ describe("TextColumn", () => {
   for (const [first, second] of texts) column.push(first, second);
 
   test("gives back each text as written, its two parts joined by NUL", () => {
-    texts.forEach(([first, second], i) => assert.equal(column.text(i), `${first}\u0000${second}`));
+    for (const [i, [first, second]] of texts.entries())
+      assert.equal(column.text(i), `${first}\u0000${second}`);
   });
 
   test("compares texts in the order of the strings, without decoding them", () => {
