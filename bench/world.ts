@@ -63,6 +63,8 @@ export function benchEnvironment(
     DATABASE_PATH: databasePath,
     APPROVALS_CHANNEL_ID: APPROVALS,
     APPROVER_USER_IDS: APPROVER,
+    // Rita's `find` shows audited marks, as the commands section measures it: she is a viewer.
+    VIEWER_USER_IDS: USER,
     DIGEST_CHANNEL_ID: DIGEST,
     LOG_LEVEL: "warn",
   };
@@ -102,6 +104,9 @@ export async function createBenchWorld(sim: RunningSimulator): Promise<BenchWorl
     shutdownGraceMs: 2_000,
     // A section runs what it measures; no schedule fires in between.
     jobs: false,
+    // Every display read asks VB365, as the commands section measures acking while VB365 is slow
+    // (kept for a minute, `find young` would ask it once and the baseline would never wait).
+    core: { displayTtlMs: 0 },
   });
 
   let port: number | undefined;

@@ -11,6 +11,7 @@ import * as z from "zod";
 import type { LogLevel } from "./logger.ts";
 
 export type ApiVersionSetting = "v6" | "v7" | "v8" | "auto";
+export type AuditVisibility = "viewers" | "everyone";
 
 export interface Config {
   slack: {
@@ -42,6 +43,14 @@ export interface Config {
     requiredApprovals: number;
     allowSelfApproval: boolean;
     requestTtlHours: number;
+    /** Open requests one person may have at once. */
+    maxOpenRequestsPerUser: number;
+  };
+  /** Who may see audit state: approvers, these viewers, or (`everyone`) every member. */
+  visibility: {
+    audit: AuditVisibility;
+    viewerUserIds: string[];
+    viewerUsergroupId?: string;
   };
   digest: { channelId: string; cron: string; timezone: string };
   alerts: { channelId?: string };
@@ -109,19 +118,53 @@ const int = (fallback: number, min: number, max: number) =>
       .min(min, { message: `must be at least ${min}` })
       .max(max, { message: `must be at most ${max}` }),
   );
-const positiveNumber = (fallback: number) =>
+const hours = (fallback: number, min: number, max: number) =>
   numeric(
     fallback,
     /^\d+(\.\d+)?$/,
-    "must be a positive number",
-    z.number().positive({ message: "must be a positive number" }),
+    "must be a number of hours",
+    z
+      .number()
+      .min(min, { message: `must be at least ${min}` })
+      .max(max, { message: `must be at most ${max}` }),
   );
-const channelId = z
-  .string()
-  // Loose on purpose: it catches a channel name (`#approvals`) given for an id, not an id's length.
-  .regex(/^[CGD][A-Z0-9]+$/i, {
-    message: "must be a Slack channel id such as C0123ABCD, not a channel name",
+/**
+ * A Slack id: its kind's first letter, then letters and digits, upper case. Loose on length on
+ * purpose: it catches a name given for an id (`#approvals`, `@boss`), and a lower-case id, which
+ * Slack never sends and so would silently never match.
+ */
+const slackId = (first: string, kind: string, example: string, notA: string) => {
+  const shape = new RegExp(`^[${first}][A-Z0-9]+$`);
+  const anyCase = new RegExp(`^[${first}][A-Z0-9]+$`, "i");
+  return z.string().superRefine((value, ctx) => {
+    if (shape.test(value)) return;
+    ctx.addIssue({
+      code: "custom",
+      message: anyCase.test(value)
+        ? `must be upper case: Slack writes ${kind} ids as ${value.toUpperCase()}, so ${value} would never match`
+        : `must be Slack ${kind} ids such as ${example}, not ${notA}`,
+    });
   });
+};
+const channelId = slackId("CG", "channel", "C0123ABCD", "a channel name");
+const memberId = slackId("UW", "user", "U0123ABCD", "names");
+const usergroupId = slackId("S", "user group", "S0123ABCD", "a handle");
+/** A comma-separated list of member ids; one given twice counts once. */
+const memberIds = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(memberId))
+    .transform((ids) => [...new Set(ids)]),
+);
 const httpUrl = (what: string) =>
   z.string().refine(
     (v) => {
@@ -170,34 +213,19 @@ const schema = z.object({
   VBO_ORGANIZATION: opt(z.string()),
   DATABASE_PATH: z.preprocess(blankToUndefined, z.string().optional().default("./data/vbo-audit.sqlite")),
   APPROVALS_CHANNEL_ID: req(channelId),
-  APPROVER_USER_IDS: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .optional()
-      .default("")
-      .transform((v) =>
-        v
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(/^[UW][A-Z0-9]+$/i, { message: "must list Slack user ids such as U0123ABCD, not names" }),
-        ),
-      ),
-  ),
-  APPROVER_USERGROUP_ID: opt(
-    z
-      .string()
-      .regex(/^S[A-Z0-9]+$/i, { message: "must be a Slack user group id such as S0123ABCD, not a handle" }),
-  ),
+  APPROVER_USER_IDS: memberIds,
+  APPROVER_USERGROUP_ID: opt(usergroupId),
   REQUIRED_APPROVALS: int(1, 1, 20),
   ALLOW_SELF_APPROVAL: bool(false),
-  REQUEST_TTL_HOURS: positiveNumber(72),
+  // A week is the usual; a month is the most any approval should wait (and dates stay renderable).
+  REQUEST_TTL_HOURS: hours(72, 1, 720),
+  MAX_OPEN_REQUESTS_PER_USER: int(5, 1, 1000),
+  VIEWER_USER_IDS: memberIds,
+  VIEWER_USERGROUP_ID: opt(usergroupId),
+  AUDIT_VISIBILITY: z.preprocess(
+    (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(["viewers", "everyone"], { message: "must be viewers or everyone" }).optional().default("viewers"),
+  ),
   DIGEST_CHANNEL_ID: req(channelId),
   DIGEST_CRON: z.preprocess(
     blankToUndefined,
@@ -217,7 +245,7 @@ const schema = z.object({
   ),
   ALERTS_CHANNEL_ID: opt(channelId),
   APPLY_MAX_FAILURES: int(5, 1, 100),
-  APPLY_MAX_AGE_HOURS: positiveNumber(24),
+  APPLY_MAX_AGE_HOURS: hours(24, 1, 720),
   LOG_HMAC_KEY: opt(
     z.string().refine((v) => v.trim().length >= LOG_KEY_MIN_LENGTH, { message: LOG_KEY_PROBLEM }),
   ),
@@ -303,7 +331,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
     e.APPROVER_USER_IDS.length < e.REQUIRED_APPROVALS
   ) {
     problems.push(
-      `REQUIRED_APPROVALS: needs ${e.REQUIRED_APPROVALS} distinct approvers but APPROVER_USER_IDS lists ${e.APPROVER_USER_IDS.length}`,
+      `REQUIRED_APPROVALS: needs ${e.REQUIRED_APPROVALS} distinct approvers but APPROVER_USER_IDS lists ${e.APPROVER_USER_IDS.length} distinct ${e.APPROVER_USER_IDS.length === 1 ? "one" : "ones"} and no APPROVER_USERGROUP_ID is set`,
     );
   }
   if (e.VBO_TLS_INSECURE && caPem)
@@ -337,7 +365,13 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
       requiredApprovals: e.REQUIRED_APPROVALS,
       allowSelfApproval: e.ALLOW_SELF_APPROVAL,
       requestTtlHours: e.REQUEST_TTL_HOURS,
+      maxOpenRequestsPerUser: e.MAX_OPEN_REQUESTS_PER_USER,
       ...(e.APPROVER_USERGROUP_ID ? { approverUsergroupId: e.APPROVER_USERGROUP_ID } : {}),
+    },
+    visibility: {
+      audit: e.AUDIT_VISIBILITY,
+      viewerUserIds: e.VIEWER_USER_IDS,
+      ...(e.VIEWER_USERGROUP_ID ? { viewerUsergroupId: e.VIEWER_USERGROUP_ID } : {}),
     },
     digest: { channelId: e.DIGEST_CHANNEL_ID, cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
     alerts: e.ALERTS_CHANNEL_ID ? { channelId: e.ALERTS_CHANNEL_ID } : {},

@@ -1,9 +1,10 @@
 /**
  * The playground walk, as a person does it in the browser: ask for Ben Young to be audited, approve
- * it as an approver, see the requester told, list as a viewer, deny another request through the
- * modal, cancel a third with the number its message shows, trigger an export of Ben Young's
- * mailbox and see the alert, then the digest (with the log head) and the Home tab. Each step waits
- * for what a person would see and fails with what is on screen instead.
+ * it as an approver, see the requester told, list as a viewer (and be refused as a bystander, who is
+ * not one), deny another request through the modal, cancel a third with the number its message
+ * shows, trigger an export of Ben Young's mailbox and see the alert, then the digest (with the log
+ * head) and the Home tab. Each step waits for what a person would see and fails with what is on
+ * screen instead.
  * Shared by the browser test (test/playground/) and `npm run screenshots`.
  */
 import type { Locator, Page } from "playwright-core";
@@ -13,6 +14,7 @@ export const PEOPLE = {
   approver: "U0AROHA",
   secondApprover: "U0LIAM",
   viewer: "U0TOM",
+  bystander: "U0SARAH",
 } as const;
 const CHANNEL = {
   approvals: "C0APPROVALS",
@@ -143,6 +145,11 @@ export async function walk(page: Page, url: string, shoot: Shoot = async () => {
     "Ben Young in the viewer's list",
     message(page, /Ben Young/).filter({ hasText: /audited/i }),
   );
+  // Someone who is neither an approver nor a viewer is told, in one line, that only viewers may.
+  await actAs(page, PEOPLE.bystander);
+  await open(page, CHANNEL.general);
+  await type(page, "/vbo-audit list");
+  await onScreen(page, "the bystander's refusal", message(page, /Only viewers may see who is audited/));
 
   // 4. Another request, denied through the modal with a reason.
   await actAs(page, PEOPLE.requester);

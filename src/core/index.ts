@@ -14,6 +14,7 @@ import type { DigestNotifier, DigestStore } from "./digest/ports.ts";
 import { DigestService } from "./digest/post.ts";
 import type { DirectoryCache, MemberProfiles } from "./directory/ports.ts";
 import { createResolver, type Resolver, type ResolverOptions } from "./directory/resolver.ts";
+import { createDisplayReads, forgetting } from "./display-reads.ts";
 import { createOrganizations, type Organizations } from "./organizations.ts";
 import type { HealthDeps } from "./queries/health.ts";
 import { createQueries, type Queries, type QueriesDeps } from "./queries/queries.ts";
@@ -48,6 +49,10 @@ export interface CoreSettings {
   resolver?: Omit<ResolverOptions, "vbo" | "directory" | "logger" | "clock"> | undefined;
   /** How long a choice among several matches stays pickable; default 15 minutes. */
   choiceTtlMs?: number | undefined;
+  /** How old what only displays VB365 state may be; default a minute. */
+  displayTtlMs?: number | undefined;
+  /** Open requests one person may have at once (`MAX_OPEN_REQUESTS_PER_USER`); default 5. */
+  maxOpenRequestsPerUser?: number | undefined;
   queries?:
     | (Pick<QueriesDeps, "logPageSize" | "homeOrganizations"> & Pick<HealthDeps, "readinessProbeMs">)
     | undefined;
@@ -95,7 +100,15 @@ export function createCore(deps: CoreDeps): Core {
     defaultOrganization: settings.defaultOrganization,
   });
   const resolver = createResolver({ ...settings.resolver, vbo, directory: store.directory, clock, logger });
-  const applier = new Applier({ store, vbo, clock, logger, retry: settings.retry });
+  const display = createDisplayReads({ vbo, clock, ttlMs: settings.displayTtlMs });
+  // Applies take precedence over reads (their own connections), and forget what display reads kept.
+  const applier = new Applier({
+    store,
+    vbo: forgetting(vbo.forApplies(), display),
+    clock,
+    logger,
+    retry: settings.retry,
+  });
   const requests = new RequestLifecycle({
     store,
     vbo,
@@ -104,6 +117,7 @@ export function createCore(deps: CoreDeps): Core {
     profiles: deps.profiles,
     clock,
     logger,
+    maxOpenPerRequester: settings.maxOpenRequestsPerUser,
   });
   const views = new RequestViews({
     notifier: deps.notifiers.requests,
@@ -133,6 +147,7 @@ export function createCore(deps: CoreDeps): Core {
   });
   const queries = createQueries({
     ...settings.queries,
+    display,
     organizations,
     resolver,
     profiles: deps.profiles,

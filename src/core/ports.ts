@@ -20,6 +20,8 @@ export interface LogQuery {
   /** Only events about this principal: UPN/name (any case) or id. */
   principal?: string;
   organizationId?: string;
+  /** Only events of the requests this chat user made (what a non-viewer may see). */
+  requester?: string;
   /** Only events older than this id (for paging back). */
   beforeId?: number;
   /** At most this many; default 50. */

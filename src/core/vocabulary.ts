@@ -42,6 +42,8 @@ export const VB365_ACTOR = "vb365";
  */
 export const EVENT_KINDS = [
   "requested",
+  /** Someone asked for a change VB365 shows is not needed: they learned whether the principal is audited. */
+  "audit_state_answered",
   "voted",
   "vote_discounted",
   "approved",

@@ -152,8 +152,14 @@ export class EventLogRepository implements EventLog {
                @principal_id, @principal_name, @principal_display_name, @detail, @prev_hash, @hash, @scheme)`,
     );
     const filters = `(@organization_id IS NULL OR organization_id = @organization_id)
+      AND (@requester IS NULL OR request_id IN (SELECT id FROM requests WHERE requester = @requester))
       AND (@before_id IS NULL OR id < @before_id)`;
-    type Filter = { organization_id: string | null; before_id: number | null; limit: number };
+    type Filter = {
+      organization_id: string | null;
+      requester: string | null;
+      before_id: number | null;
+      limit: number;
+    };
     this.#newest = db.prepare<Filter, EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE ${filters} ORDER BY id DESC LIMIT @limit`,
     );
@@ -229,6 +235,7 @@ export class EventLogRepository implements EventLog {
   list(options: LogQuery = {}): LogEvent[] {
     const filter = {
       organization_id: options.organizationId ?? null,
+      requester: options.requester ?? null,
       before_id: options.beforeId ?? null,
       limit: Math.max(1, Math.min(options.limit ?? 50, 10_000)),
     };

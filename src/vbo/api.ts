@@ -79,6 +79,15 @@ export interface VboHealth {
   version?: ApiVersion;
 }
 
+/**
+ * What applying a request does in VB365: read the audit items, then change them; plus the version
+ * (settled before a lease starts) and the worst case that sizes the lease.
+ */
+export type AuditChanges = Pick<
+  VboApi,
+  "apiVersion" | "worstCase" | "listAuditItems" | "addAuditItems" | "removeAuditItems"
+>;
+
 export interface VboApi {
   /** The API version in use: configured, or probed once and remembered. */
   apiVersion(): Promise<ApiVersion>;
@@ -108,6 +117,11 @@ export interface VboApi {
   /** The client's worst-case times, from its timeouts, retries and `Retry-After` cap. */
   worstCase(): WorstCase;
   getAuditEmailSettings(): Promise<AuditEmailSettings>;
+  /**
+   * The same reads and changes of audit items over connections of their own: applies take
+   * precedence, so a burst of display reads cannot delay an approved change.
+   */
+  forApplies(): AuditChanges;
 
   restoreSessions(window: TimeWindow): AsyncIterable<RestoreSession[]>;
   /** One restore session read again by its id; undefined when VB365 no longer has it. */

@@ -31,12 +31,13 @@ import {
   ServiceInstance,
   User,
 } from "./schemas.ts";
-import { AGENT_DEFAULTS } from "./tls.ts";
+import { AGENT_DEFAULTS, APPLY_AGENT_DEFAULTS } from "./tls.ts";
 import {
   createTransport,
   decode,
   failure,
   isSuccess,
+  type Lane,
   outOfTime,
   type Reply,
   type RetryPolicy,
@@ -51,8 +52,10 @@ export interface VboClientOptions {
   username: string;
   password: string;
   apiVersion: ApiVersion | "auto";
-  /** Connection pool (TLS trust lives here, see `createDispatcher`). Default: a private pool, closed by `close()`. */
+  /** Connection pool (TLS trust lives here, see `createDispatchers`). Default: a private pool, closed by `close()`. */
   dispatcher?: Dispatcher;
+  /** The pool of applies and token grants, kept apart from reads. Default: a private pool, closed by `close()`. */
+  applyDispatcher?: Dispatcher;
   logger: Logger;
   clock: Clock;
   sleep?: Sleep;
@@ -87,6 +90,8 @@ export interface Call {
   timeoutMs?: number;
   /** The caller's deadline (see `CallOptions`). */
   signal?: AbortSignal | undefined;
+  /** Which connections carry it (transport.ts); default `reads`. */
+  lane?: Lane;
 }
 
 /** A list answered as a plain JSON array (its items are checked one by one). */
@@ -100,7 +105,8 @@ export class VboConnection {
   readonly #base: URL;
   readonly #clock: Clock;
   readonly #password: string;
-  readonly #ownDispatcher: Agent | undefined;
+  /** The pools this connection made itself (none given), closed by `close()`. */
+  readonly #ownDispatchers: Agent[] = [];
   readonly #closing = new AbortController();
   readonly #transport: Transport;
   readonly #versions: VersionResolver;
@@ -119,7 +125,6 @@ export class VboConnection {
     this.items = new ItemReader(this.logger);
     this.#clock = o.clock;
     this.#password = o.password;
-    this.#ownDispatcher = o.dispatcher ? undefined : new Agent({ ...AGENT_DEFAULTS });
     this.#timeoutMs = o.timeoutMs ?? 30_000;
     this.#retry = {
       maxRetries: Math.max(0, o.maxRetries ?? 4),
@@ -127,8 +132,14 @@ export class VboConnection {
       maxDelayMs: 20_000,
       maxRetryAfterMs: 60_000,
     };
+    const own = (options: object) => {
+      const agent = new Agent(options);
+      this.#ownDispatchers.push(agent);
+      return agent;
+    };
     this.#transport = createTransport({
-      dispatcher: o.dispatcher ?? (this.#ownDispatcher as Agent),
+      dispatcher: o.dispatcher ?? own(AGENT_DEFAULTS),
+      applyDispatcher: o.applyDispatcher ?? own(APPLY_AGENT_DEFAULTS),
       logger: this.logger,
       clock: o.clock,
       sleep: o.sleep ?? realSleep,
@@ -197,20 +208,21 @@ export class VboConnection {
   }
 
   /**
-   * Sends a call. Identical GETs in flight at the same moment share one request: a burst of
-   * commands that all read the same audit list asks VB365 once, instead of queueing behind the
-   * connection pool until some of them time out.
+   * Sends a call. Identical GETs in flight at the same moment on the same lane share one request: a
+   * burst of commands that all read the same audit list asks VB365 once, instead of queueing behind
+   * the connection pool until some of them time out. An apply never waits on a display read.
    */
   async send(call: Call): Promise<Reply> {
     const version = await this.#shared(this.#versions.get(), call);
     const url = typeof call.url === "function" ? call.url(version) : call.url;
     if (call.method !== "GET") return this.#sendWithToken(call, url, version);
-    const shared = this.#readsInFlight.get(url.href);
+    const key = `${call.lane ?? "reads"} ${url.href}`;
+    const shared = this.#readsInFlight.get(key);
     if (shared !== undefined) return this.#shared(shared, call);
     // A read with a deadline of its own is not shared: its abort must not end another caller's read.
     if (call.signal !== undefined) return this.#sendWithToken(call, url, version);
-    const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(url.href));
-    this.#readsInFlight.set(url.href, read);
+    const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(key));
+    this.#readsInFlight.set(key, read);
     return read;
   }
 
@@ -236,6 +248,7 @@ export class VboConnection {
         retryable: call.method === "GET",
         ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
         signal: call.signal,
+        ...(call.lane === undefined ? {} : { lane: call.lane }),
       });
     const token = await this.#shared(this.#tokens.accessToken(version), call);
     const reply = await attempt(token);
@@ -324,9 +337,9 @@ export class VboConnection {
     });
   }
 
-  /** Cancels calls in flight and closes the connection pool if the connection created it. */
+  /** Cancels calls in flight and closes the connection pools the connection created. */
   async close(): Promise<void> {
     this.#closing.abort();
-    await this.#ownDispatcher?.close();
+    await Promise.all(this.#ownDispatchers.map((d) => d.close()));
   }
 }

@@ -26,7 +26,12 @@ export interface Exchange {
   timeoutMs?: number;
   /** The caller's deadline: aborts the attempt in flight and any wait before the next one. */
   signal?: AbortSignal | undefined;
+  /** Which connections carry it: `applies` are kept free of display reads (see `TransportOptions`). */
+  lane?: Lane;
 }
+
+/** The two connection pools: reads, and what an approved change needs (its reads, its POST, tokens). */
+export type Lane = "reads" | "applies";
 
 export interface Reply {
   status: number;
@@ -44,6 +49,11 @@ export interface RetryPolicy {
 
 export interface TransportOptions {
   dispatcher: Dispatcher;
+  /**
+   * The pool of the `applies` lane: a burst of reads (Home tabs opened at once) fills `dispatcher`'s
+   * connections and queues behind them, and must not hold up an approved change. Default: `dispatcher`.
+   */
+  applyDispatcher?: Dispatcher;
   logger: Logger;
   clock: Clock;
   sleep: Sleep;
@@ -80,7 +90,8 @@ export function createTransport(options: TransportOptions): Transport {
         method: ex.method,
         headers: ex.headers,
         body: ex.body ?? null,
-        dispatcher: options.dispatcher,
+        dispatcher:
+          ex.lane === "applies" ? (options.applyDispatcher ?? options.dispatcher) : options.dispatcher,
         signal,
       });
       // Read the body under the same signal: a server that stalls mid-body times out too.

@@ -28,7 +28,7 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock.ts";
 import { describeError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { VboApi } from "../../vbo/api.ts";
+import type { AuditChanges } from "../../vbo/api.ts";
 import { findAuditItem, sameAuditItemId } from "../../vbo/principals.ts";
 import type { AuditItem } from "../../vbo/schemas.ts";
 import { SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
@@ -67,7 +67,7 @@ export function retryDelayMs(failures: number, retry: RetryPolicy = DEFAULT_RETR
  * before, the write with its read-back, the read of a new item's id), and the lease outlasts it by
  * the time a request cut short may still take on the server.
  */
-export function applyTimes(vbo: Pick<VboApi, "worstCase">): {
+export function applyTimes(vbo: Pick<AuditChanges, "worstCase">): {
   workMs: number;
   leaseMs: number;
   writeMs: number;
@@ -114,7 +114,8 @@ export type ExpiryResult =
 
 export interface ApplierDeps {
   store: RequestStore;
-  vbo: VboApi;
+  /** VB365's audit items, read fresh and changed: on the applies' own connections in the bot. */
+  vbo: AuditChanges;
   clock: Clock;
   logger: Logger;
   retry?: Partial<RetryPolicy> | undefined;

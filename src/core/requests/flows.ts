@@ -34,6 +34,8 @@ export type ChangeOutcome =
   | { kind: "duplicate"; request: Request }
   | { kind: "already_audited"; organization: OrganizationRef; principal: PrincipalRef }
   | { kind: "not_audited"; organization: OrganizationRef; principal: PrincipalRef }
+  /** The requester has `max` open requests already (`open`): no request was made. */
+  | { kind: "too_many_open"; open: Request[]; max: number }
   | { kind: "invalid"; problem: string }
   | { kind: "choose_candidate"; choice: PendingChoice }
   | { kind: "no_match"; organization: OrganizationRef; query: string; suggestions: Candidate[] }
@@ -240,6 +242,8 @@ export class RequestFlows {
         return { kind: "already_audited", organization, principal };
       case "not_audited":
         return { kind: "not_audited", organization, principal };
+      case "too_many_open":
+        return { kind: "too_many_open", open: result.open, max: result.max };
       case "invalid":
         return { kind: "invalid", problem: result.problem };
     }

@@ -43,6 +43,8 @@ export interface LifecycleDeps {
   profiles: MemberProfiles;
   clock: Clock;
   logger: Logger;
+  /** Open requests one person may have at once; default 5. */
+  maxOpenPerRequester?: number | undefined;
 }
 
 export interface SubmitInput {
@@ -64,6 +66,8 @@ export type SubmitResult = (
   | { kind: "already_audited"; auditItem: AuditItem }
   /** Remove: VB365 does not audit the principal. No request was created. */
   | { kind: "not_audited" }
+  /** The requester has as many open requests as one person may: these. No request was created. */
+  | { kind: "too_many_open"; open: Request[]; max: number }
   | { kind: "invalid"; problem: string }
 ) & {
   /**
@@ -121,6 +125,8 @@ export class RequestLifecycle {
       existing?.state === "pending" &&
       isPastTtl(existing, this.#deps.routing.of(organization).policy, this.#deps.clock.now());
     if (existing && !stale) return { kind: "duplicate", request: existing };
+    const crowded = this.#overCap(input.requester);
+    if (crowded) return crowded;
 
     // Read before expiring: when VB365 fails nothing is recorded, and the expiry job (which
     // re-renders what it expires) still finds the stale request pending.
@@ -129,13 +135,28 @@ export class RequestLifecycle {
     if (existing && this.#expireIfStale(existing, this.#deps.clock.now())) {
       ended = { expired: this.#deps.store.requests.getOrThrow(existing.id) };
     }
-    if (kind === "add" && item) return { kind: "already_audited", auditItem: item, ...ended };
-    if (kind === "remove" && !item) return { kind: "not_audited", ...ended };
+    if ((kind === "add" && item) || (kind === "remove" && !item)) {
+      // The answer tells the asker whether the principal is audited: logged, so probing shows.
+      this.#deps.store.log.append({
+        kind: "audit_state_answered",
+        actor: input.requester,
+        at: this.#deps.clock.now(),
+        organization,
+        principal,
+        detail: { requestKind: kind, audited: item !== undefined },
+      });
+      return item
+        ? { kind: "already_audited", auditItem: item, ...ended }
+        : { kind: "not_audited", ...ended };
+    }
 
     const now = this.#deps.clock.now();
     const reason = input.reason?.trim() ? input.reason.trim() : null;
     try {
-      const request = this.#deps.store.transaction(() => {
+      const made = this.#deps.store.transaction(() => {
+        // Checked again where it counts: two requests racing cannot both slip under the cap.
+        const over = this.#overCap(input.requester);
+        if (over) return { refused: over };
         const created = this.#deps.store.requests.create({
           kind,
           organization,
@@ -151,8 +172,10 @@ export class RequestLifecycle {
             ? {}
             : { auditForMs: input.auditForMs, auditFor: formatDuration(input.auditForMs) }),
         });
-        return created;
+        return { created };
       });
+      if ("refused" in made) return { ...made.refused, ...ended };
+      const request = made.created;
       this.#deps.logger.info("request submitted", {
         requestId: request.id,
         kind,
@@ -330,6 +353,13 @@ export class RequestLifecycle {
           reason === "not_approver" ? "no longer an approver" : "the request is about their own account",
       });
     }
+  }
+
+  /** The refusal when `requester` has as many open requests as one person may; else undefined. */
+  #overCap(requester: string): Extract<SubmitResult, { kind: "too_many_open" }> | undefined {
+    const max = this.#deps.maxOpenPerRequester ?? 5;
+    const open = this.#deps.store.requests.listOpen().filter((r) => r.requester === requester);
+    return open.length >= max ? { kind: "too_many_open", open, max } : undefined;
   }
 
   /** Expires a pending request past its time-to-live (logged); false when it was not. */

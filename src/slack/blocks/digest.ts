@@ -30,6 +30,7 @@ import {
   section,
 } from "./kit.ts";
 import { type BlockGroup, splitIntoMessages } from "./surfaces.ts";
+import { literal } from "./text.ts";
 
 export interface DigestRenderOptions {
   timeZone: string;
@@ -71,15 +72,14 @@ function bulletSection(title: string, lines: readonly string[], max = SECTION_BU
 }
 
 function who(p: { type: string; name: string; displayName: string }): string {
-  const upn =
-    p.name && p.name.toLowerCase() !== p.displayName.toLowerCase() ? ` (${escapeMrkdwn(p.name)})` : "";
-  return `*${escapeMrkdwn(p.displayName || p.name)}*${upn}${p.type === "Group" ? " [group]" : ""}`;
+  const upn = p.name && p.name.toLowerCase() !== p.displayName.toLowerCase() ? ` (${literal(p.name)})` : "";
+  return `*${literal(p.displayName || p.name)}*${upn}${p.type === "Group" ? " [group]" : ""}`;
 }
 
 function entryName(e: AuditEntry): string {
   const upn =
     e.type === "User" && e.name && e.name.toLowerCase() !== e.displayName.toLowerCase() ? ` (${e.name})` : "";
-  return escapeMrkdwn(`${e.displayName}${upn}`);
+  return literal(`${e.displayName}${upn}`);
 }
 
 function changeLine(c: BotChange): string {
@@ -107,13 +107,13 @@ function organizationBlocks(
   listBudget: number,
   since: Date | null,
 ): AnyBlock[] {
-  const name = escapeMrkdwn(o.organization.name || o.organization.id);
+  const name = literal(o.organization.name || o.organization.id);
   const blockId = `${ORG_BLOCK_PREFIX}${index}`;
   const blocks: AnyBlock[] = [divider()];
   if (!o.available) {
     blocks.push(
       section(
-        `:warning: *${name}*: VB365 could not be read, so who is audited and what changed outside the bot are unknown this time.\n${escapeMrkdwn(o.error ?? "")}`,
+        `:warning: *${name}*: VB365 could not be read, so who is audited and what changed outside the bot are unknown this time.\n${literal(o.error ?? "")}`,
         { blockId },
       ),
     );
@@ -154,7 +154,7 @@ function organizationBlocks(
         `*Approved, not yet applied (${o.awaitingApply.length})*`,
         o.awaitingApply.map((r) => {
           const error = r.lastError
-            ? `: last error: ${escapeMrkdwn(r.lastError)}`
+            ? `: last error: ${literal(r.lastError)}`
             : ": waiting for its first attempt";
           const next = r.nextAttemptAt
             ? `; next attempt ${escapeMrkdwn(time.dateTime(r.nextAttemptAt))}`
@@ -193,7 +193,7 @@ function organizationBlocks(
       section(
         bulletSection(
           `:eyes: *Access to audited data (${o.access.length})*`,
-          o.access.map((a) => escapeMrkdwn(describeAccess(a, time))),
+          o.access.map((a) => literal(describeAccess(a, time))),
         ),
       ),
     );
@@ -224,7 +224,7 @@ function notificationBlocks(digest: Digest): AnyBlock[] {
   }
   return [
     section(
-      `:warning: *Could not read VB365's audit e-mail settings*, so whether auditing alerts anyone is unknown.\n${escapeMrkdwn(n.error)}`,
+      `:warning: *Could not read VB365's audit e-mail settings*, so whether auditing alerts anyone is unknown.\n${literal(n.error)}`,
       { blockId: "digest-notifications" },
     ),
   ];

@@ -19,6 +19,7 @@ import {
   mentionList,
   plainDate,
   plainFallback,
+  principalLabel,
   principalMrkdwn,
   requestAskMrkdwn,
   requestTitlePlain,
@@ -26,7 +27,8 @@ import {
   verb,
 } from "./format.ts";
 import { ACTION } from "./ids.ts";
-import { actions, button, context, escapeMrkdwn, header, type OutgoingMessage, section } from "./kit.ts";
+import { actions, button, context, header, type OutgoingMessage, section } from "./kit.ts";
+import { literal, oneLine, quoted } from "./text.ts";
 
 export interface RequestCardInput {
   request: Request;
@@ -45,7 +47,9 @@ export function renderRequestMessage(input: RequestCardInput): OutgoingMessage {
       section(`:bell: ${mentionList(input.remind)}: this request is still waiting for your decision.`),
     );
   }
-  blocks.push(header(`#${input.request.id} · ${verb(input.request.kind)} ${displayName(input.request)}`));
+  blocks.push(
+    header(`#${input.request.id} · ${verb(input.request.kind)} ${principalLabel(input.request.principal)}`),
+  );
   blocks.push(...requestCardBlocks(input));
   return { text: plainFallback(`${requestTitlePlain(input.request)}: ${stateLinePlain(input)}`), blocks };
 }
@@ -56,8 +60,9 @@ export function requestCardBlocks(input: RequestCardInput): AnyBlock[] {
   const details = [
     `*Requested by*\n<@${request.requester}>`,
     `*Who*\n${principalMrkdwn(request.principal)}`,
-    `*Organization*\n${escapeMrkdwn(request.organization.name)}`,
-    `*Reason*\n${request.reason ? escapeMrkdwn(request.reason) : "_none given_"}`,
+    `*Organization*\n${literal(request.organization.name)}`,
+    // The requester's words: a quotation, never formatting (text.ts).
+    `*Reason*\n${request.reason ? quoted(request.reason) : "_none given_"}`,
   ];
   if (request.auditForMs !== null) details.push(`*Audit for*\n${formatDuration(request.auditForMs)}`);
   details.push(`*Requested*\n${slackDate(request.createdAt)}`);
@@ -79,10 +84,6 @@ export function requestCardBlocks(input: RequestCardInput): AnyBlock[] {
     );
   }
   return blocks;
-}
-
-function displayName(request: Request): string {
-  return request.principal.displayName || request.principal.name || request.principal.id;
 }
 
 function approversOf(votes: readonly Vote[]): string[] {
@@ -114,11 +115,11 @@ export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "p
       return `:white_check_mark: *Approved* by ${approvedBy}${when}. ${appliedLine(request)}`;
     case "apply_failed": {
       const retry = request.nextAttemptAt ? ` Retrying at ${slackDate(request.nextAttemptAt)}.` : "";
-      const error = request.lastError ? `: ${escapeMrkdwn(request.lastError)}` : "";
+      const error = request.lastError ? `: ${literal(request.lastError)}` : "";
       return `:warning: *Approved* by ${approvedBy}${when}, but applying to VB365 failed${error}.${retry} (attempts so far: ${request.applyAttempts})`;
     }
     case "denied": {
-      const reason = request.denyReason ? `: ${escapeMrkdwn(request.denyReason)}` : "";
+      const reason = request.denyReason ? `: ${quoted(request.denyReason)}` : "";
       return `:no_entry: *Denied* by ${decider(request)}${when}${reason}`;
     }
     case "expired":
@@ -126,7 +127,7 @@ export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "p
     case "cancelled":
       return `:no_entry_sign: *Cancelled* by ${decider(request)}${when}. Nothing was changed in VB365.`;
     case "failed": {
-      const error = request.lastError ? `: ${escapeMrkdwn(request.lastError)}` : "";
+      const error = request.lastError ? `: ${literal(request.lastError)}` : "";
       return `:x: *Failed*: approved by ${approvedBy}${when}, but VB365 refused the change${error}. The request has ended after ${plural(request.applyAttempts, "attempt")}; nothing was changed in VB365, and a new request for them may be made.`;
     }
   }
@@ -175,7 +176,7 @@ function stateLinePlain(input: RequestCardInput): string {
     case "apply_failed":
       return `approved, applying to VB365 failed${request.nextAttemptAt ? `; retrying at ${plainDate(request.nextAttemptAt)}` : ""}`;
     case "denied":
-      return `denied${request.denyReason ? `: ${request.denyReason}` : ""}`;
+      return `denied${request.denyReason ? `: “${oneLine(request.denyReason)}”` : ""}`;
     case "expired":
       return "expired without enough approvals";
     case "cancelled":
@@ -229,7 +230,7 @@ export function renderOutcomeMessage(
     approved: "was approved",
     applied: "was approved and applied to VB365",
     apply_failed: "was approved, but applying it to VB365 failed; the bot keeps retrying",
-    denied: `was denied${request.denyReason ? `: ${request.denyReason}` : ""}`,
+    denied: `was denied${request.denyReason ? `: “${oneLine(request.denyReason)}”` : ""}`,
     expired: "expired",
     cancelled: "was cancelled; nothing was changed in VB365",
     failed: "failed: VB365 refused it, so it has ended; you may ask again",
@@ -248,7 +249,7 @@ export function renderFailureNotice(
 ): OutgoingMessage {
   const { request } = input;
   const who = approvers.length > 0 ? `${mentionList(approvers)}: ` : "";
-  const error = request.lastError ? `: ${escapeMrkdwn(request.lastError)}` : "";
+  const error = request.lastError ? `: ${literal(request.lastError)}` : "";
   return {
     text: plainFallback(`${requestTitlePlain(request)} failed: VB365 refused it, so the request has ended.`),
     blocks: [

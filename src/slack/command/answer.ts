@@ -45,16 +45,21 @@ export async function answerCommand(
       return cancelReply(await deps.core.flows.cancel(command.requestId, userId), userId);
     case "find":
       return findReply(
-        await deps.core.queries.find({ who: command.who, query: command.query, org: command.org }),
+        await deps.core.queries.find({
+          asker: userId,
+          who: command.who,
+          query: command.query,
+          org: command.org,
+        }),
       );
     case "list":
-      return listReply(await deps.core.queries.list({ org: command.org }));
+      return listReply(await deps.core.queries.list({ asker: userId, org: command.org }));
     case "pending":
-      return pendingReply(deps.core.queries.pending({ org: command.org }), policyOf);
+      return pendingReply(await deps.core.queries.pending({ asker: userId, org: command.org }), policyOf);
     case "log":
-      return logReply(await deps.core.queries.log({ who: command.who, org: command.org }));
+      return logReply(await deps.core.queries.log({ asker: userId, who: command.who, org: command.org }));
     case "status":
-      return statusReply(await deps.core.queries.status());
+      return statusReply(await deps.core.queries.status({ asker: userId }));
     case "digest":
       return digestReply(await deps.core.digest.onDemand(userId, deps.digest));
   }

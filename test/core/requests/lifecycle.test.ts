@@ -20,6 +20,7 @@ import { RequestLifecycle } from "../../../src/core/requests/lifecycle.ts";
 import type { Approvers } from "../../../src/core/requests/ports.ts";
 import type { Policy } from "../../../src/core/requests/types.ts";
 import { singleRoute } from "../../../src/core/routing.ts";
+import { NOBODY } from "../../../src/core/visibility.ts";
 import { silentLogger } from "../../../src/logger.ts";
 import { createSimulator } from "../../../src/sim/server.ts";
 import { SEED, type VboSimulator } from "../../../src/sim/types.ts";
@@ -56,7 +57,7 @@ interface World {
   approvers: Set<string>;
   /** Members' profile e-mails, by Slack user id. */
   emails: Map<string, string>;
-  service(policy?: Partial<Policy>, store?: Store): Service;
+  service(policy?: Partial<Policy>, store?: Store, maxOpenPerRequester?: number): Service;
   ben: PrincipalRef;
   posts(route: RegExp): number;
 }
@@ -93,12 +94,14 @@ function serviceOn(on: {
   approvers: Approvers;
   emails?: ReadonlyMap<string, string>;
   policy?: Partial<Policy>;
+  maxOpenPerRequester?: number;
 }): Service {
   const { store, vbo: client, clock } = on;
   const applier = new Applier({ store, vbo: client, clock, logger: silentLogger, retry: RETRY });
   const routing = singleRoute({
     policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: 72 * HOUR, ...on.policy },
     approvers: on.approvers,
+    viewers: NOBODY,
     destinations: { approvals: APPROVALS, digest: DIGEST },
   });
   const requests = new RequestLifecycle({
@@ -109,6 +112,7 @@ function serviceOn(on: {
     profiles: { emailOf: async (id) => on.emails?.get(id) },
     clock,
     logger: silentLogger,
+    maxOpenPerRequester: on.maxOpenPerRequester,
   });
   return {
     submit: (input) => requests.submit(input),
@@ -146,8 +150,16 @@ function world(t: TestContext): World {
     approvers,
     emails,
     ben,
-    service: (policy = {}, over = store) =>
-      serviceOn({ store: over, vbo, clock, approvers: directory, emails, policy }),
+    service: (policy = {}, over = store, maxOpenPerRequester = undefined) =>
+      serviceOn({
+        store: over,
+        vbo,
+        clock,
+        approvers: directory,
+        emails,
+        policy,
+        ...(maxOpenPerRequester === undefined ? {} : { maxOpenPerRequester }),
+      }),
     posts: (route) => sim.stats.count("POST", route),
   };
 }
@@ -683,6 +695,56 @@ describe("request lifecycle against the VB365 simulator", () => {
     );
     assert.equal(w.store.requests.listByRequester(REQUESTER).length, 1);
     assert.equal(w.store.requests.listByRequester("USOMEONE").length, 0);
+
+    // What the asker learned is in the log, so someone probing who is audited shows there.
+    const notAudited = await service.submit({
+      kind: "remove",
+      organization: ORG,
+      principal: { type: "User", id: "u-nobody", name: "nobody@vbridge.co.nz", displayName: "Nobody" },
+      requester: STRANGER,
+    });
+    assert.equal(notAudited.kind, "not_audited");
+    const answered = w.store.log.list().filter((e) => e.kind === "audit_state_answered");
+    assert.deepEqual(
+      answered.map((e) => [e.actor, e.principal?.name, e.detail.requestKind, e.detail.audited]),
+      [
+        [STRANGER, "nobody@vbridge.co.nz", "remove", false],
+        [REQUESTER, ben.name, "add", true],
+      ],
+    );
+    assert.ok(answered.every((e) => e.requestId === null && e.organization?.id === ORG.id));
+  });
+
+  test("one person's open requests are capped: the next is refused with theirs; a decided one frees a place", async (t) => {
+    const w = world(t);
+    const service = w.service({}, w.store, 2);
+    const someone = (n: number): PrincipalRef => ({
+      type: "User",
+      id: `u-${n}`,
+      name: `someone${n}@vbridge.co.nz`,
+      displayName: `Someone ${n}`,
+    });
+    const ask = (n: number, requester = REQUESTER) =>
+      service.submit({ kind: "add", organization: ORG, principal: someone(n), requester });
+    const first = await ask(1);
+    const second = await ask(2);
+    assert.ok(first.kind === "created" && second.kind === "created");
+    const third = await ask(3);
+    assert.equal(third.kind, "too_many_open");
+    assert.deepEqual(third.kind === "too_many_open" ? [third.max, third.open.map((r) => r.id)] : [], [
+      2,
+      [first.request.id, second.request.id],
+    ]);
+    assert.equal((await ask(9, STRANGER)).kind, "created", "the cap is per person");
+
+    await service.record(first.request.id, BOSS, { kind: "deny", reason: "no" });
+    assert.equal((await ask(3)).kind, "created", "a decided request frees a place");
+
+    // Two asks at once, with one place left: the transaction lets one through.
+    await service.record(second.request.id, REQUESTER, { kind: "cancel" });
+    const racing = await Promise.all([ask(4), ask(5)]);
+    assert.deepEqual(racing.map((r) => r.kind).sort(), ["created", "too_many_open"]);
+    assert.equal(w.store.requests.listOpen().filter((r) => r.requester === REQUESTER).length, 2);
   });
 
   test("a submission while VB365 is down records nothing and says so by throwing the VB365 error", async (t) => {

@@ -227,7 +227,7 @@ describe("re-rendering after a change", () => {
     assert.ok(shownText(message).includes(`*Denied* by <@${BOSS}>`));
     assert.ok(shownText(message).includes("no case number"));
     assert.deepEqual(buttonsIn(message.blocks), []);
-    assert.match(dmsTo(fake, REQUESTER)[0]?.text ?? "", /was denied: no case number/);
+    assert.match(dmsTo(fake, REQUESTER)[0]?.text ?? "", /was denied: “no case number”/);
   });
 
   test("a chat.update refused by Slack is reported to the caller; the next change re-renders", async (t) => {

@@ -4,7 +4,8 @@ import type { ActResult } from "../../../core/requests/lifecycle.ts";
 import type { Request } from "../../../core/requests/types.ts";
 import { plural } from "../../../core/vocabulary.ts";
 import { requestAskMrkdwn, slackDate } from "../format.ts";
-import { escapeMrkdwn, type OutgoingMessage } from "../kit.ts";
+import type { OutgoingMessage } from "../kit.ts";
+import { literal } from "../text.ts";
 
 import { simpleReply, stateWord } from "./common.ts";
 
@@ -43,7 +44,7 @@ export function decisionReply(result: ActResult): OutgoingMessage | undefined {
       if (result.apply?.kind === "ended") {
         return simpleReply(
           `:x: Request #${result.request.id} is approved, but VB365 refused it for good: ` +
-            `${escapeMrkdwn(result.apply.error)}. It has ended; nothing was changed in VB365.`,
+            `${literal(result.apply.error)}. It has ended; nothing was changed in VB365.`,
         );
       }
       if (result.apply?.kind === "not_in_log") {
@@ -55,7 +56,7 @@ export function decisionReply(result: ActResult): OutgoingMessage | undefined {
       if (result.apply?.kind === "failed") {
         return simpleReply(
           `:warning: Request #${result.request.id} is approved, but applying it to VB365 failed: ` +
-            `${escapeMrkdwn(result.apply.error)}. ` +
+            `${literal(result.apply.error)}. ` +
             `The bot retries at ${slackDate(result.apply.nextAttemptAt)}; nothing is lost.`,
         );
       }
