@@ -51,3 +51,32 @@ export function untilAborted<T>(
     );
   });
 }
+
+/**
+ * The items of `pages`, with the next page requested as soon as one is handed out: the server
+ * prepares it while the caller works through the one in hand.
+ */
+export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  const iterator = pages[Symbol.asyncIterator]();
+  const request = () => {
+    const page = iterator.next();
+    // Its failure is seen when it is awaited; until then it must not count as unhandled.
+    void page.catch(() => undefined);
+    return page;
+  };
+  let next = request();
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = request();
+      yield result.value;
+    }
+  } finally {
+    // Stopped early (the caller failed): the page in flight is not wanted, nor its failure.
+    await next.then(
+      (result) => (result.done ? undefined : iterator.return?.()),
+      () => undefined,
+    );
+  }
+}

@@ -81,6 +81,12 @@ export function openDatabase(path: string, options: OpenOptions): Database {
     if (!inMemory) db.pragma("journal_mode = WAL");
     // NORMAL is durable across application crashes in WAL mode, and much faster than FULL.
     db.pragma("synchronous = NORMAL");
+    // SQLite's own default page cache (better-sqlite3 builds with 16 MB): writing a 100,000-user
+    // directory filled all of it, for reads that the operating system's file cache serves as well.
+    db.pragma("cache_size = -2000");
+    // Checkpoint the WAL every 40 MB rather than 4 MB: a directory sync writes about 25 MB per
+    // 100,000 users, and each checkpoint syncs the file to disk; six of them took half its writing time.
+    db.pragma("wal_autocheckpoint = 10000");
     migrate(db, listMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.logger);
     db.pragma("foreign_keys = ON");
     return db;
