@@ -1,7 +1,9 @@
 /**
  * Resolving `ben.young` in an organization of 100,000 users: the bot's way (a directory cache with
  * an in-memory index, synced once) against the hand-made REST walk-through (page through `/Users`
- * at `limit=100` and look for the local part, which the server cannot search for).
+ * at `limit=100` and look for the local part, which the server cannot search for). Also `young`,
+ * which names hundreds: every one is ranked and counted, the best 25 read back. The sync's own time
+ * and memory are measured with the bot as a process of its own (./memory.ts).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,7 +37,7 @@ export async function resolverBench(options: { users: number; lookups: number })
       logger: silentLogger,
       clock: systemClock,
     });
-    const sync = await timed(() => resolver.syncDirectory(org));
+    await resolver.syncDirectory(org);
 
     sim.stats.reset();
     const samples: number[] = [];
@@ -46,8 +48,20 @@ export async function resolverBench(options: { users: number; lookups: number })
       if (answer.kind !== "one" || answer.principal.name !== SEED.benYoung.name)
         throw new Error("resolver gave a wrong answer");
     }
+    const many: number[] = [];
+    let youngs = 0;
+    for (let i = 0; i < options.lookups / 5; i++) {
+      const start = performance.now();
+      const answer = await resolver.resolve(org, { kind: "text", value: "young" });
+      many.push(performance.now() - start);
+      if (answer.kind !== "many" || answer.candidates.length !== 25)
+        throw new Error("young is not ambiguous");
+      youngs = answer.total;
+    }
     const botCalls = sim.stats.total();
     const bot = summarize(samples);
+    const ambiguous = summarize(many);
+    const lookups = options.lookups + many.length;
 
     // The walk-through: every page, because a local part can only be matched client-side and a
     // second "ben.young" on another domain would make the answer ambiguous.
@@ -79,17 +93,17 @@ export async function resolverBench(options: { users: number; lookups: number })
       },
       {
         section: "resolve",
-        metric: "VB365 calls per lookup",
-        bot: String(botCalls / options.lookups),
-        baseline: String(naiveCalls),
-        ratio: botCalls === 0 ? "∞" : ratio(naiveCalls, botCalls / options.lookups),
+        metric: `young (${youngs.toLocaleString("en")} users, the best 25 listed), p99`,
+        bot: ms(ambiguous.p99),
+        baseline: ms(naive.ms),
+        ratio: ratio(naive.ms, ambiguous.p99),
       },
       {
         section: "resolve",
-        metric: "one-off directory sync (users+groups)",
-        bot: `${ms(sync.ms)}, ${Math.ceil(options.users / 10000) + 1}+ calls`,
-        baseline: "–",
-        ratio: "–",
+        metric: "VB365 calls per lookup",
+        bot: String(botCalls / lookups),
+        baseline: String(naiveCalls),
+        ratio: botCalls === 0 ? "∞" : ratio(naiveCalls, botCalls / lookups),
       },
     ];
   } finally {

@@ -9,6 +9,7 @@ import { applyBench } from "./apply.ts";
 import { approvalsBench } from "./approvals.ts";
 import { commandsBench } from "./commands.ts";
 import { digestBench } from "./digest.ts";
+import { memoryBench } from "./memory.ts";
 import { resolverBench } from "./resolver.ts";
 import { type Row, table } from "./stats.ts";
 
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
     }),
   digest: () => digestBench({ organizations: 50, audited: 500 }),
   apply: () => applyBench({ applies: 50, vboLatencyMs: 50 }),
+  process: () => memoryBench({ users: 100_000, growth: [10_000, 100_000, 300_000] }),
 };
 
 const wanted = process.argv.slice(2);
@@ -47,15 +49,6 @@ for (const name of chosen) {
     `bench: ${name} done in ${((performance.now() - sectionStart) / 1000).toFixed(0)} s\n`,
   );
 }
-
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
-rows.push({
-  section: "process",
-  metric: "peak resident memory",
-  bot: `${peakRssMb.toFixed(0)} MiB`,
-  baseline: "–",
-  ratio: "–",
-});
 
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 process.stdout.write(

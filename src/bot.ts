@@ -19,11 +19,12 @@ import { type Core, type CoreSettings, createCore } from "./core/index.ts";
 import { policyFromConfig } from "./core/requests/decide.ts";
 import type { Approvers } from "./core/requests/ports.ts";
 import { type Routing, singleRoute } from "./core/routing.ts";
+import { EVERYONE, type Viewers } from "./core/visibility.ts";
 import { createHttpServer } from "./http/server.ts";
 import { createJobs, type JobOptions, type Jobs } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createSlackApp, type SlackApp } from "./slack/app.ts";
-import { createApprovers } from "./slack/approvers.ts";
+import { createApprovers, createViewers } from "./slack/approvers.ts";
 import { createChatOut } from "./slack/chat.ts";
 import { createWebClient, webClientOptions } from "./slack/client.ts";
 import { createAlertNotifier } from "./slack/notifiers/alerts.ts";
@@ -32,7 +33,7 @@ import { createRequestNotifier } from "./slack/notifiers/requests.ts";
 import { createMemberProfiles } from "./slack/profiles.ts";
 import { createStore, openDatabase, type Store } from "./store/index.ts";
 import { createVboClient, type VboClient, type VboClientOptions } from "./vbo/client.ts";
-import { createDispatcher } from "./vbo/tls.ts";
+import { createDispatchers } from "./vbo/tls.ts";
 
 export interface BotOptions {
   config: Config;
@@ -46,7 +47,7 @@ export interface BotOptions {
   /** Overrides for the VB365 client (timeouts, retries). */
   vboClientOptions?: Partial<VboClientOptions>;
   /** Settings of the core beyond the configuration (backoff of applies, reminder hours, the watcher). */
-  core?: Omit<CoreSettings, "defaultOrganization" | "vbo">;
+  core?: Omit<CoreSettings, "defaultOrganization" | "vbo" | "maxOpenRequestsPerUser">;
   /**
    * The scheduled jobs (the digest, reminders, expiry, retries, directory sync, access alerts):
    * their options, or false for none (then `/vbo-audit digest` says it is not available).
@@ -72,14 +73,18 @@ export interface Bot {
   idle(): Promise<void>;
 }
 
-/** The one route of today's configuration: every organization's requests, digest and alerts. */
+/**
+ * The one route of today's configuration: every organization's requests, digest and alerts, its
+ * approvers, and its viewers (everyone, with `AUDIT_VISIBILITY=everyone`).
+ */
 export function routingFromConfig(
-  config: Pick<Config, "approvals" | "digest" | "alerts">,
-  approvers: Approvers,
+  config: Pick<Config, "approvals" | "digest" | "alerts" | "visibility">,
+  people: { approvers: Approvers; viewers: Viewers },
 ): Routing {
   return singleRoute({
     policy: policyFromConfig(config.approvals),
-    approvers,
+    approvers: people.approvers,
+    viewers: config.visibility.audit === "everyone" ? EVERYONE : people.viewers,
     destinations: {
       approvals: config.approvals.channelId,
       digest: config.digest.channelId,
@@ -97,14 +102,24 @@ export function createBot(options: BotOptions): Bot {
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
 
   const db = openDatabase(config.databasePath, { logger });
-  const store = createStore(db);
-  const dispatcher = createDispatcher(config.vbo, logger);
+  let store: Store;
+  try {
+    store = createStore(db, { log: { key: config.log.hmacKey } });
+    // With a key, the log records where keying starts before anything else is written.
+    const keyed = store.log.startKeying(clock.now());
+    if (keyed) logger.info("the approval log is keyed from here on", { seq: keyed.id });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const pools = createDispatchers(config.vbo, logger);
   const vbo = createVboClient({
     baseUrl: config.vbo.url,
     username: config.vbo.username,
     password: config.vbo.password,
     apiVersion: config.vbo.apiVersion,
-    dispatcher,
+    dispatcher: pools.reads,
+    applyDispatcher: pools.applies,
     logger,
     clock,
     ...options.vboClientOptions,
@@ -113,8 +128,10 @@ export function createBot(options: BotOptions): Bot {
   const clientOptions = webClientOptions(config.slack, logger, config.logLevel, options.slackClientOptions);
   const web = createWebClient(config.slack, logger, config.logLevel, options.slackClientOptions);
   const chat = createChatOut(web, logger);
-  const approvers = createApprovers({ web, config: config.approvals, clock, logger });
-  const routing = routingFromConfig(config, approvers);
+  const routing = routingFromConfig(config, {
+    approvers: createApprovers({ web, config: config.approvals, clock, logger }),
+    viewers: createViewers({ web, config: config.visibility, clock, logger }),
+  });
   const timeZone = config.digest.timezone;
   const core = createCore({
     store,
@@ -130,7 +147,13 @@ export function createBot(options: BotOptions): Bot {
     logger,
     settings: {
       ...options.core,
+      retry: {
+        maxDefiniteFailures: config.applies.maxDefiniteFailures,
+        maxAgeMs: Math.round(config.applies.maxAgeHours * 3_600_000),
+        ...options.core?.retry,
+      },
       defaultOrganization: config.vbo.organization,
+      maxOpenRequestsPerUser: config.approvals.maxOpenRequestsPerUser,
       vbo: { url: config.vbo.url, apiVersion: config.vbo.apiVersion },
     },
   });
@@ -232,7 +255,7 @@ export function createBot(options: BotOptions): Bot {
         if (slack.inFlight() > 0)
           logger.warn("stopping with Slack work still in flight", { count: slack.inFlight() });
       }
-      await settle(logger, "closing the VB365 connections", () => dispatcher.close());
+      await settle(logger, "closing the VB365 connections", () => pools.close());
       try {
         db.close();
       } catch (err) {

@@ -11,6 +11,7 @@ import * as z from "zod";
 import type { LogLevel } from "./logger.ts";
 
 export type ApiVersionSetting = "v6" | "v7" | "v8" | "auto";
+export type AuditVisibility = "viewers" | "everyone";
 
 export interface Config {
   slack: {
@@ -42,9 +43,24 @@ export interface Config {
     requiredApprovals: number;
     allowSelfApproval: boolean;
     requestTtlHours: number;
+    /** Open requests one person may have at once. */
+    maxOpenRequestsPerUser: number;
+  };
+  /** Who may see audit state: approvers, these viewers, or (`everyone`) every member. */
+  visibility: {
+    audit: AuditVisibility;
+    viewerUserIds: string[];
+    viewerUsergroupId?: string;
   };
   digest: { channelId: string; cron: string; timezone: string };
   alerts: { channelId?: string };
+  /**
+   * When an apply VB365 keeps refusing (a definite error, not an outage) ends as failed: after this
+   * many definite failures, or once its approval is this old.
+   */
+  applies: { maxDefiniteFailures: number; maxAgeHours: number };
+  /** `LOG_HMAC_KEY`: keys the approval log's hashes when set. */
+  log: { hmacKey?: string };
   logLevel: LogLevel;
 }
 
@@ -58,6 +74,7 @@ export const SECRET_VARIABLES = [
   "SLACK_APP_TOKEN",
   "SLACK_SIGNING_SECRET",
   "VBO_PASSWORD",
+  "LOG_HMAC_KEY",
 ] as const;
 const FILE_VARIABLES = [...SECRET_VARIABLES, "VBO_USERNAME"] as const;
 
@@ -101,19 +118,53 @@ const int = (fallback: number, min: number, max: number) =>
       .min(min, { message: `must be at least ${min}` })
       .max(max, { message: `must be at most ${max}` }),
   );
-const positiveNumber = (fallback: number) =>
+const hours = (fallback: number, min: number, max: number) =>
   numeric(
     fallback,
     /^\d+(\.\d+)?$/,
-    "must be a positive number",
-    z.number().positive({ message: "must be a positive number" }),
+    "must be a number of hours",
+    z
+      .number()
+      .min(min, { message: `must be at least ${min}` })
+      .max(max, { message: `must be at most ${max}` }),
   );
-const channelId = z
-  .string()
-  // Loose on purpose: it catches a channel name (`#approvals`) given for an id, not an id's length.
-  .regex(/^[CGD][A-Z0-9]+$/i, {
-    message: "must be a Slack channel id such as C0123ABCD, not a channel name",
+/**
+ * A Slack id: its kind's first letter, then letters and digits, upper case. Loose on length on
+ * purpose: it catches a name given for an id (`#approvals`, `@boss`), and a lower-case id, which
+ * Slack never sends and so would silently never match.
+ */
+const slackId = (first: string, kind: string, example: string, notA: string) => {
+  const shape = new RegExp(`^[${first}][A-Z0-9]+$`);
+  const anyCase = new RegExp(`^[${first}][A-Z0-9]+$`, "i");
+  return z.string().superRefine((value, ctx) => {
+    if (shape.test(value)) return;
+    ctx.addIssue({
+      code: "custom",
+      message: anyCase.test(value)
+        ? `must be upper case: Slack writes ${kind} ids as ${value.toUpperCase()}, so ${value} would never match`
+        : `must be Slack ${kind} ids such as ${example}, not ${notA}`,
+    });
   });
+};
+const channelId = slackId("CG", "channel", "C0123ABCD", "a channel name");
+const memberId = slackId("UW", "user", "U0123ABCD", "names");
+const usergroupId = slackId("S", "user group", "S0123ABCD", "a handle");
+/** A comma-separated list of member ids; one given twice counts once. */
+const memberIds = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(memberId))
+    .transform((ids) => [...new Set(ids)]),
+);
 const httpUrl = (what: string) =>
   z.string().refine(
     (v) => {
@@ -135,6 +186,10 @@ function isTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/** A shorter key is too easy to guess; `openssl rand -hex 32` makes a good one. */
+const LOG_KEY_MIN_LENGTH = 32;
+const LOG_KEY_PROBLEM = `must be at least ${LOG_KEY_MIN_LENGTH} characters, e.g. the output of openssl rand -hex 32`;
 
 const schema = z.object({
   SLACK_BOT_TOKEN: req(
@@ -158,34 +213,19 @@ const schema = z.object({
   VBO_ORGANIZATION: opt(z.string()),
   DATABASE_PATH: z.preprocess(blankToUndefined, z.string().optional().default("./data/vbo-audit.sqlite")),
   APPROVALS_CHANNEL_ID: req(channelId),
-  APPROVER_USER_IDS: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .optional()
-      .default("")
-      .transform((v) =>
-        v
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(/^[UW][A-Z0-9]+$/i, { message: "must list Slack user ids such as U0123ABCD, not names" }),
-        ),
-      ),
-  ),
-  APPROVER_USERGROUP_ID: opt(
-    z
-      .string()
-      .regex(/^S[A-Z0-9]+$/i, { message: "must be a Slack user group id such as S0123ABCD, not a handle" }),
-  ),
+  APPROVER_USER_IDS: memberIds,
+  APPROVER_USERGROUP_ID: opt(usergroupId),
   REQUIRED_APPROVALS: int(1, 1, 20),
   ALLOW_SELF_APPROVAL: bool(false),
-  REQUEST_TTL_HOURS: positiveNumber(72),
+  // A week is the usual; a month is the most any approval should wait (and dates stay renderable).
+  REQUEST_TTL_HOURS: hours(72, 1, 720),
+  MAX_OPEN_REQUESTS_PER_USER: int(5, 1, 1000),
+  VIEWER_USER_IDS: memberIds,
+  VIEWER_USERGROUP_ID: opt(usergroupId),
+  AUDIT_VISIBILITY: z.preprocess(
+    (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(["viewers", "everyone"], { message: "must be viewers or everyone" }).optional().default("viewers"),
+  ),
   DIGEST_CHANNEL_ID: req(channelId),
   DIGEST_CRON: z.preprocess(
     blankToUndefined,
@@ -204,6 +244,11 @@ const schema = z.object({
       .refine(isTimeZone, { message: "is not an IANA time zone such as Pacific/Auckland" }),
   ),
   ALERTS_CHANNEL_ID: opt(channelId),
+  APPLY_MAX_FAILURES: int(5, 1, 100),
+  APPLY_MAX_AGE_HOURS: hours(24, 1, 720),
+  LOG_HMAC_KEY: opt(
+    z.string().refine((v) => v.trim().length >= LOG_KEY_MIN_LENGTH, { message: LOG_KEY_PROBLEM }),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
     z
@@ -286,7 +331,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
     e.APPROVER_USER_IDS.length < e.REQUIRED_APPROVALS
   ) {
     problems.push(
-      `REQUIRED_APPROVALS: needs ${e.REQUIRED_APPROVALS} distinct approvers but APPROVER_USER_IDS lists ${e.APPROVER_USER_IDS.length}`,
+      `REQUIRED_APPROVALS: needs ${e.REQUIRED_APPROVALS} distinct approvers but APPROVER_USER_IDS lists ${e.APPROVER_USER_IDS.length} distinct ${e.APPROVER_USER_IDS.length === 1 ? "one" : "ones"} and no APPROVER_USERGROUP_ID is set`,
     );
   }
   if (e.VBO_TLS_INSECURE && caPem)
@@ -320,10 +365,18 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
       requiredApprovals: e.REQUIRED_APPROVALS,
       allowSelfApproval: e.ALLOW_SELF_APPROVAL,
       requestTtlHours: e.REQUEST_TTL_HOURS,
+      maxOpenRequestsPerUser: e.MAX_OPEN_REQUESTS_PER_USER,
       ...(e.APPROVER_USERGROUP_ID ? { approverUsergroupId: e.APPROVER_USERGROUP_ID } : {}),
+    },
+    visibility: {
+      audit: e.AUDIT_VISIBILITY,
+      viewerUserIds: e.VIEWER_USER_IDS,
+      ...(e.VIEWER_USERGROUP_ID ? { viewerUsergroupId: e.VIEWER_USERGROUP_ID } : {}),
     },
     digest: { channelId: e.DIGEST_CHANNEL_ID, cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
     alerts: e.ALERTS_CHANNEL_ID ? { channelId: e.ALERTS_CHANNEL_ID } : {},
+    applies: { maxDefiniteFailures: e.APPLY_MAX_FAILURES, maxAgeHours: e.APPLY_MAX_AGE_HOURS },
+    log: e.LOG_HMAC_KEY ? { hmacKey: e.LOG_HMAC_KEY } : {},
     logLevel: e.LOG_LEVEL,
   };
   return { ok: true, config, warnings };
@@ -336,6 +389,7 @@ export function secretsOf(config: Config): string[] {
     config.slack.appToken,
     config.slack.signingSecret,
     config.vbo.password,
+    config.log.hmacKey,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 }
 
@@ -374,13 +428,43 @@ export function processEnvironment(): Env {
 
 /** One variable as the bot would see it (`.env` in `cwd` beneath the environment); undefined when blank. */
 export function variableFrom(env: Env, name: string, options: LoadOptions = {}): string | undefined {
-  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
-  const merged: Env = { ...readDotEnv(options.cwd, readFile, []), ...defined(env) };
-  const value = merged[name]?.trim();
+  const value = mergedEnv(env, options)[name]?.trim();
   return value ? value : undefined;
+}
+
+/** The environment with `.env` in `cwd` beneath it. */
+function mergedEnv(env: Env, options: LoadOptions): Env {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  return { ...readDotEnv(options.cwd, readFile, []), ...defined(env) };
 }
 
 /** `DATABASE_PATH` alone, for tools such as `npm run verify-log` that need nothing else. */
 export function databasePathFrom(env: Env, options: LoadOptions = {}): string {
   return variableFrom(env, "DATABASE_PATH", options) ?? "./data/vbo-audit.sqlite";
+}
+
+/**
+ * `LOG_HMAC_KEY` alone (or `LOG_HMAC_KEY_FILE`), for `npm run verify-log`: the key, or the problem
+ * with it (never the value). Undefined key and problem: not set.
+ */
+export function logKeyFrom(env: Env, options: LoadOptions = {}): { key?: string; problem?: string } {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  // As loadConfig takes it: the value untrimmed, a blank one as unset.
+  const raw = mergedEnv(env, options).LOG_HMAC_KEY;
+  const direct = raw?.trim() ? raw : undefined;
+  const file = variableFrom(env, "LOG_HMAC_KEY_FILE", options);
+  if (direct !== undefined && file !== undefined) {
+    return { problem: "LOG_HMAC_KEY: set both LOG_HMAC_KEY and LOG_HMAC_KEY_FILE; use one" };
+  }
+  let key = direct;
+  if (file !== undefined) {
+    try {
+      key = readFile(file).replace(/\r?\n$/, "");
+    } catch {
+      return { problem: `LOG_HMAC_KEY_FILE: cannot read ${file}` };
+    }
+  }
+  if (key === undefined) return {};
+  if (key.trim().length < LOG_KEY_MIN_LENGTH) return { problem: `LOG_HMAC_KEY: ${LOG_KEY_PROBLEM}` };
+  return { key };
 }

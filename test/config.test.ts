@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { databasePathFrom, loadConfig, secretsOf } from "../src/config.ts";
+import { databasePathFrom, loadConfig, logKeyFrom, secretsOf } from "../src/config.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vbo-audit-config-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +49,8 @@ describe("configuration", () => {
     assert.equal(config.digest.timezone, "UTC");
     assert.equal(config.alerts.channelId, undefined);
     assert.equal(config.logLevel, "info");
+    assert.equal(config.approvals.maxOpenRequestsPerUser, 5);
+    assert.deepEqual(config.visibility, { audit: "viewers", viewerUserIds: [] });
   });
 
   test("SLACK_APP_TOKEN switches to Socket Mode, where no signing secret is needed", () => {
@@ -74,6 +76,10 @@ describe("configuration", () => {
       DIGEST_TIMEZONE: "Pacific/Auckland",
       ALERTS_CHANNEL_ID: "C0ALERTS1",
       LOG_LEVEL: "DEBUG",
+      MAX_OPEN_REQUESTS_PER_USER: "3",
+      VIEWER_USER_IDS: "U0VIEW001,W0VIEW002",
+      VIEWER_USERGROUP_ID: "S0VIEWERS",
+      AUDIT_VISIBILITY: "Everyone",
     });
     assert.equal(config.slack.apiUrl, "http://127.0.0.1:9999/api/");
     assert.equal(config.port, 8080);
@@ -89,6 +95,12 @@ describe("configuration", () => {
     assert.equal(config.digest.timezone, "Pacific/Auckland");
     assert.equal(config.alerts.channelId, "C0ALERTS1");
     assert.equal(config.logLevel, "debug");
+    assert.equal(config.approvals.maxOpenRequestsPerUser, 3);
+    assert.deepEqual(config.visibility, {
+      audit: "everyone",
+      viewerUserIds: ["U0VIEW001", "W0VIEW002"],
+      viewerUsergroupId: "S0VIEWERS",
+    });
   });
 
   test("'false' means false (not the truthy string)", () => {
@@ -218,6 +230,59 @@ describe("configuration", () => {
     }
   });
 
+  test("a lower-case id is refused with the id it should be, not silently never matched", () => {
+    const lines = problems({
+      ...valid,
+      APPROVALS_CHANNEL_ID: "c0approval",
+      APPROVER_USER_IDS: "U0BOSS001,u0boss002",
+      APPROVER_USERGROUP_ID: "s0approvers",
+      VIEWER_USER_IDS: "w0viewer",
+      VIEWER_USERGROUP_ID: "@viewers",
+    });
+    const about = (name: string) => lines.filter((l) => l.startsWith(`${name}: `)).join("\n");
+    assert.match(about("APPROVALS_CHANNEL_ID"), /upper case.*C0APPROVAL/);
+    assert.match(about("APPROVER_USER_IDS"), /upper case.*U0BOSS002/);
+    assert.match(about("APPROVER_USERGROUP_ID"), /upper case.*S0APPROVERS/);
+    assert.match(about("VIEWER_USER_IDS"), /upper case.*W0VIEWER/);
+    assert.match(about("VIEWER_USERGROUP_ID"), /user group ids such as S0123ABCD/);
+    // Each kind of id has its own first letter: a channel given for a member is refused too.
+    assert.ok(
+      problems({ ...valid, VIEWER_USER_IDS: "C0GENERAL" }).some((l) => l.startsWith("VIEWER_USER_IDS:")),
+    );
+    assert.ok(
+      problems({ ...valid, DIGEST_CHANNEL_ID: "U0BOSS001" }).some((l) => l.startsWith("DIGEST_CHANNEL_ID:")),
+    );
+  });
+
+  test("an approver listed twice counts once, for the quorum too", () => {
+    const { config } = ok({
+      ...valid,
+      APPROVER_USER_IDS: "U0BOSS001,U0BOSS002,U0BOSS001",
+      VIEWER_USER_IDS: "U0V1,U0V1",
+    });
+    assert.deepEqual(config.approvals.approverUserIds, ["U0BOSS001", "U0BOSS002"]);
+    assert.deepEqual(config.visibility.viewerUserIds, ["U0V1"]);
+    const quorum = problems({ ...valid, APPROVER_USER_IDS: "U0BOSS001, U0BOSS001", REQUIRED_APPROVALS: "2" });
+    assert.ok(
+      quorum.some((l) => l.startsWith("REQUIRED_APPROVALS:") && l.includes("lists 1 distinct one")),
+      quorum.join("\n"),
+    );
+  });
+
+  test("REQUEST_TTL_HOURS is 1 to 720 hours; the cap and the visibility are checked", () => {
+    for (const hours of ["0.5", "721", "100000000"]) {
+      assert.ok(
+        problems({ ...valid, REQUEST_TTL_HOURS: hours }).some((l) => l.startsWith("REQUEST_TTL_HOURS:")),
+        hours,
+      );
+    }
+    assert.equal(ok({ ...valid, REQUEST_TTL_HOURS: "720" }).config.approvals.requestTtlHours, 720);
+    assert.equal(ok({ ...valid, REQUEST_TTL_HOURS: "1" }).config.approvals.requestTtlHours, 1);
+    const lines = problems({ ...valid, MAX_OPEN_REQUESTS_PER_USER: "0", AUDIT_VISIBILITY: "public" });
+    assert.ok(lines.some((l) => l.startsWith("MAX_OPEN_REQUESTS_PER_USER:")));
+    assert.ok(lines.some((l) => l === "AUDIT_VISIBILITY: must be viewers or everyone"));
+  });
+
   test("VBO_CA_FILE must hold a PEM certificate; its text is loaded", () => {
     const pem = join(dir, "ca.pem");
     writeFileSync(pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
@@ -243,6 +308,40 @@ describe("configuration", () => {
       assert.ok(!line.includes(secret), line);
       assert.ok(!line.includes(appToken), line);
     }
+  });
+
+  test("integrity settings: when a refused apply ends, and the log's key (a secret, from a file too)", () => {
+    const { config } = ok(valid);
+    assert.deepEqual(config.applies, { maxDefiniteFailures: 5, maxAgeHours: 24 });
+    assert.deepEqual(config.log, {});
+    const key = "5f0c8d7e6b5a49382716f5e4d3c2b1a0a1b2c3d4e5f60718";
+    const keyFile = join(dir, "log.key");
+    writeFileSync(keyFile, `${key}\n`);
+    const set = ok({
+      ...valid,
+      APPLY_MAX_FAILURES: "3",
+      APPLY_MAX_AGE_HOURS: "12.5",
+      LOG_HMAC_KEY_FILE: keyFile,
+    });
+    assert.deepEqual(set.config.applies, { maxDefiniteFailures: 3, maxAgeHours: 12.5 });
+    assert.equal(set.config.log.hmacKey, key);
+    assert.ok(secretsOf(set.config).includes(key), "scrubbed from logs");
+    assert.deepEqual(logKeyFrom({ LOG_HMAC_KEY_FILE: keyFile }), { key });
+    assert.deepEqual(logKeyFrom({}), {});
+
+    const short = "too-short-a-key";
+    const lines = problems({ ...valid, LOG_HMAC_KEY: short, APPLY_MAX_FAILURES: "0" });
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith("LOG_HMAC_KEY")),
+      ["LOG_HMAC_KEY: must be at least 32 characters, e.g. the output of openssl rand -hex 32"],
+    );
+    assert.ok(lines.includes("APPLY_MAX_FAILURES: must be at least 1"));
+    assert.ok(!lines.some((l) => l.includes(short)));
+    assert.match(logKeyFrom({ LOG_HMAC_KEY: short }).problem ?? "", /^LOG_HMAC_KEY: must be at least 32/);
+    assert.match(
+      logKeyFrom({ LOG_HMAC_KEY: key, LOG_HMAC_KEY_FILE: keyFile }).problem ?? "",
+      /set both LOG_HMAC_KEY and LOG_HMAC_KEY_FILE/,
+    );
   });
 
   test("lists its secrets for the logger to scrub", () => {

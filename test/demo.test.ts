@@ -48,6 +48,8 @@ test("the demo needs only Slack settings: ready, answers `list` from its simulat
       APPROVALS_CHANNEL_ID: "C0APPROVALS",
       DIGEST_CHANNEL_ID: "C0DIGEST",
       APPROVER_USER_IDS: "U0BOSS",
+      // Rita lists who is audited: she must be a viewer.
+      VIEWER_USER_IDS: "U0RITA",
     },
     cwd,
   );

@@ -90,11 +90,23 @@ async function tokenRecordingProxy(t: TestContext, target: string) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokens };
 }
 
+/** What Slack's payloads carried that must not reach a log: response URLs, trigger ids, the token. */
+const sentSecrets = new Set<string>();
+function remember(payload: Record<string, unknown>): void {
+  for (const key of ["response_url", "trigger_id", "token"]) {
+    if (typeof payload[key] === "string") sentSecrets.add(payload[key] as string);
+  }
+}
+
 async function ask(fake: DevSlack, url: string, userId: string, text: string) {
   const fields = fake.slashCommand({ userId, text, channelId: COMMANDS_CHANNEL });
+  remember(fields);
   assert.equal((await postSigned(url, SECRET, formBody(fields))).status, 200);
   return fake.waitFor(() => fake.responses.find((r) => r.url === fields.response_url), 20_000, text);
 }
+
+/** A reason is what a requester wrote for the approvers, not for the logs. */
+const REASON = "legal hold #4411 for Priya's case";
 
 describe("the process's logs", () => {
   test("at debug, through add → approve → applied: JSON lines with context, and no secret anywhere", async (t) => {
@@ -109,21 +121,22 @@ describe("the process's logs", () => {
     const bot = spawnBot(
       t,
       "main",
-      botEnvironment({
-        slack: fake,
-        // Through the recording proxy, which sees the tokens the bot is given.
-        vbo: { url: proxy.url, username: sim.username, password: sim.password },
-        secret: SECRET,
-        databasePath: join(dir, "data", "vbo-audit.sqlite"),
-      }),
+      {
+        ...botEnvironment({
+          slack: fake,
+          // Through the recording proxy, which sees the tokens the bot is given.
+          vbo: { url: proxy.url, username: sim.username, password: sim.password },
+          secret: SECRET,
+          databasePath: join(dir, "data", "vbo-audit.sqlite"),
+        }),
+        // Rita lists and asks for the status below: she must be a viewer.
+        VIEWER_USER_IDS: RITA,
+      },
       dir,
     );
     const { url } = await bot.started();
 
-    assert.match(
-      (await ask(fake, url, RITA, "add ben.young legal hold #4411")).text ?? "",
-      /posted for approval/,
-    );
+    assert.match((await ask(fake, url, RITA, `add ben.young ${REASON}`)).text ?? "", /posted for approval/);
     const message = await fake.waitFor(
       () => fake.messagesIn(APPROVALS).find((m) => findButton(m.blocks, ACTION.approve) !== undefined),
       20_000,
@@ -138,6 +151,7 @@ describe("the process's logs", () => {
       value: String(id),
       on: { message: { channel: APPROVALS, ts: message.ts } },
     });
+    remember(click);
     assert.equal((await postSigned(url, SECRET, interactionBody(click))).status, 200);
     await fake.waitFor(
       () => /Audit item added in VB365/.test(textOf(fake.message(APPROVALS, message.ts))),
@@ -188,6 +202,15 @@ describe("the process's logs", () => {
     for (const [name, value] of Object.entries(secrets)) {
       assert.ok(!stdout.includes(value), `${name} is not in stdout`);
       assert.ok(!stderr.includes(value), `${name} is not in stderr`);
+    }
+    // Nor what the requests carried: Slack's libraries log whole bodies at debug.
+    assert.ok(sentSecrets.size >= 4, "response URLs, trigger ids and the verification token were sent");
+    for (const value of [...sentSecrets, REASON]) {
+      assert.ok(
+        !stdout.includes(value) && !stdout.includes(JSON.stringify(value).slice(1, -1)),
+        `${value} is not logged`,
+      );
+      assert.ok(!stderr.includes(value), `${value} is not in stderr`);
     }
 
     // Context where it matters.

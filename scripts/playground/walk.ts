@@ -1,8 +1,10 @@
 /**
  * The playground walk, as a person does it in the browser: ask for Ben Young to be audited, approve
- * it as an approver, see the requester told, list as a viewer, deny another request through the
- * modal, trigger an export of Ben Young's mailbox and see the alert, then the digest and the Home
- * tab. Each step waits for what a person would see and fails with what is on screen instead.
+ * it as an approver, see the requester told, list as a viewer (and be refused as a bystander, who is
+ * not one), deny another request through the modal, cancel a third with the number its message
+ * shows, trigger an export of Ben Young's mailbox and see the alert, then the digest (with the log
+ * head) and the Home tab. Each step waits for what a person would see and fails with what is on
+ * screen instead.
  * Shared by the browser test (test/playground/) and `npm run screenshots`.
  */
 import type { Locator, Page } from "playwright-core";
@@ -12,6 +14,7 @@ export const PEOPLE = {
   approver: "U0AROHA",
   secondApprover: "U0LIAM",
   viewer: "U0TOM",
+  bystander: "U0SARAH",
 } as const;
 const CHANNEL = {
   approvals: "C0APPROVALS",
@@ -142,6 +145,11 @@ export async function walk(page: Page, url: string, shoot: Shoot = async () => {
     "Ben Young in the viewer's list",
     message(page, /Ben Young/).filter({ hasText: /audited/i }),
   );
+  // Someone who is neither an approver nor a viewer is told, in one line, that only viewers may.
+  await actAs(page, PEOPLE.bystander);
+  await open(page, CHANNEL.general);
+  await type(page, "/vbo-audit list");
+  await onScreen(page, "the bystander's refusal", message(page, /Only viewers may see who is audited/));
 
   // 4. Another request, denied through the modal with a reason.
   await actAs(page, PEOPLE.requester);
@@ -168,6 +176,22 @@ export async function walk(page: Page, url: string, shoot: Shoot = async () => {
     message(page, "#2 · Start auditing Sarah Young").filter({ hasText: "HR has not asked for it" }),
   );
 
+  // 4b. A third request, cancelled by its requester with the #3 its message shows.
+  await actAs(page, PEOPLE.requester);
+  await open(page, CHANNEL.general);
+  await type(page, "/vbo-audit add liam.chen asked by mistake");
+  await onScreen(page, "the answer to the third add", message(page, /#3/));
+  await type(page, "/vbo-audit cancel 3");
+  await onScreen(page, "the answer to cancel", message(page, /#3.*is cancelled/));
+  await open(page, CHANNEL.approvals);
+  const cancelled = await onScreen(
+    page,
+    "request #3 cancelled",
+    message(page, "#3 · Start auditing Liam Chen").filter({ hasText: "Cancelled" }),
+  );
+  if ((await cancelled.getByRole("button").count()) > 0)
+    throw new Error("the cancelled request still has buttons");
+
   // 5. Someone exports Ben Young's mailbox: the alert follows in #audit-alerts.
   await page.click('[data-control="export-ben"]');
   await onScreen(page, "the export's result", page.locator(".control-result", { hasText: "Exported" }));
@@ -191,6 +215,7 @@ export async function walk(page: Page, url: string, shoot: Shoot = async () => {
     "the digest reporting the change outside the bot",
     message(page, /Changed outside the bot/).filter({ hasText: "Finance" }),
   );
+  await onScreen(page, "the log head at the digest's end", message(page, /log head \d+:[0-9a-f]{16}/));
   await still(page);
   await shoot({ name: "digest", clip: digest });
 

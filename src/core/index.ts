@@ -14,6 +14,7 @@ import type { DigestNotifier, DigestStore } from "./digest/ports.ts";
 import { DigestService } from "./digest/post.ts";
 import type { DirectoryCache, MemberProfiles } from "./directory/ports.ts";
 import { createResolver, type Resolver, type ResolverOptions } from "./directory/resolver.ts";
+import { createDisplayReads, forgetting } from "./display-reads.ts";
 import { createOrganizations, type Organizations } from "./organizations.ts";
 import type { HealthDeps } from "./queries/health.ts";
 import { createQueries, type Queries, type QueriesDeps } from "./queries/queries.ts";
@@ -40,7 +41,7 @@ export interface CoreSettings {
   defaultOrganization?: string | undefined;
   /** What `status` reports about the VB365 connection. */
   vbo: { url: string; apiVersion: ApiVersionSetting };
-  /** Backoff and lease of applies. */
+  /** Backoff of applies, and when one VB365 keeps refusing ends. */
   retry?: Partial<RetryPolicy> | undefined;
   /** Hours after which pending requests' approvers are reminded; default 4, 24, 48. */
   reminderAfterHours?: readonly number[] | undefined;
@@ -48,6 +49,10 @@ export interface CoreSettings {
   resolver?: Omit<ResolverOptions, "vbo" | "directory" | "logger" | "clock"> | undefined;
   /** How long a choice among several matches stays pickable; default 15 minutes. */
   choiceTtlMs?: number | undefined;
+  /** How old what only displays VB365 state may be; default a minute. */
+  displayTtlMs?: number | undefined;
+  /** Open requests one person may have at once (`MAX_OPEN_REQUESTS_PER_USER`); default 5. */
+  maxOpenRequestsPerUser?: number | undefined;
   queries?:
     | (Pick<QueriesDeps, "logPageSize" | "homeOrganizations"> & Pick<HealthDeps, "readinessProbeMs">)
     | undefined;
@@ -95,8 +100,25 @@ export function createCore(deps: CoreDeps): Core {
     defaultOrganization: settings.defaultOrganization,
   });
   const resolver = createResolver({ ...settings.resolver, vbo, directory: store.directory, clock, logger });
-  const applier = new Applier({ store, vbo, clock, logger, retry: settings.retry });
-  const requests = new RequestLifecycle({ store, vbo, routing, applier, clock, logger });
+  const display = createDisplayReads({ vbo, clock, ttlMs: settings.displayTtlMs });
+  // Applies take precedence over reads (their own connections), and forget what display reads kept.
+  const applier = new Applier({
+    store,
+    vbo: forgetting(vbo.forApplies(), display),
+    clock,
+    logger,
+    retry: settings.retry,
+  });
+  const requests = new RequestLifecycle({
+    store,
+    vbo,
+    routing,
+    applier,
+    profiles: deps.profiles,
+    clock,
+    logger,
+    maxOpenPerRequester: settings.maxOpenRequestsPerUser,
+  });
   const views = new RequestViews({
     notifier: deps.notifiers.requests,
     queue: store.rerenders,
@@ -125,6 +147,7 @@ export function createCore(deps: CoreDeps): Core {
   });
   const queries = createQueries({
     ...settings.queries,
+    display,
     organizations,
     resolver,
     profiles: deps.profiles,

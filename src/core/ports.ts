@@ -3,7 +3,7 @@
  * transaction that makes a state change and its log rows one. Each feature declares its own other
  * ports next to it (requests/ports.ts, directory/ports.ts, digest/ports.ts, access/ports.ts).
  */
-import type { EventKind, LogEvent, OrganizationRef, PrincipalRef } from "./vocabulary.ts";
+import type { EventKind, LogEvent, LogHead, OrganizationRef, PrincipalRef } from "./vocabulary.ts";
 
 export interface NewEvent {
   kind: EventKind;
@@ -20,6 +20,8 @@ export interface LogQuery {
   /** Only events about this principal: UPN/name (any case) or id. */
   principal?: string;
   organizationId?: string;
+  /** Only events of the requests this chat user made (what a non-viewer may see). */
+  requester?: string;
   /** Only events older than this id (for paging back). */
   beforeId?: number;
   /** At most this many; default 50. */
@@ -36,6 +38,8 @@ export interface EventLog {
   since(since: Date): LogEvent[];
   /** Every event of one request, oldest first. */
   forRequest(requestId: number): LogEvent[];
+  /** The newest entry's sequence number and hash; undefined while the log is empty. */
+  head(): LogHead | undefined;
 }
 
 export interface Transactions {

@@ -6,11 +6,14 @@
  */
 import type { Approvers } from "./requests/ports.ts";
 import type { Policy } from "./requests/types.ts";
+import type { Viewers } from "./visibility.ts";
 import type { OrganizationRef } from "./vocabulary.ts";
 
 export interface Route {
   policy: Policy;
   approvers: Approvers;
+  /** Who sees these organizations' audit state besides the approvers (core/visibility.ts). */
+  viewers: Viewers;
   /** Where news of the organizations on this route goes: addresses the notifiers understand (channel ids). */
   destinations: {
     approvals: string;

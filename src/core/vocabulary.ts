@@ -42,7 +42,10 @@ export const VB365_ACTOR = "vb365";
  */
 export const EVENT_KINDS = [
   "requested",
+  /** Someone asked for a change VB365 shows is not needed: they learned whether the principal is audited. */
+  "audit_state_answered",
   "voted",
+  "vote_discounted",
   "approved",
   "denied",
   "expired",
@@ -50,12 +53,14 @@ export const EVENT_KINDS = [
   "apply_attempted",
   "apply_succeeded",
   "apply_failed",
+  "failed",
   "drift_seen",
   "audit_expired",
   "audit_expiry_failed",
   "reminded",
   "digest_posted",
   "access_seen",
+  "log_keyed",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -76,4 +81,29 @@ export interface LogEvent {
 /** `1 approval` / `2 approvals`: a count and its noun, for every line a person reads. */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The approval log's newest entry, as the digest and `status` publish it and `verify-log --expect`
+ * takes it back: its sequence number and hash (at least the first `LOG_HEAD_HEX` hex characters).
+ */
+export interface LogHead {
+  seq: number;
+  hash: string;
+}
+
+/** How many hex characters of the head's hash are published; enough that no rebuilt chain matches. */
+export const LOG_HEAD_HEX = 16;
+
+/** `42:3f2a9c…` (the first 16 hex characters). */
+export function logHeadText(head: LogHead): string {
+  return `${head.seq}:${head.hash.slice(0, LOG_HEAD_HEX)}`;
+}
+
+/** `<n>:<hash>` as published; undefined unless n is a positive whole number and the hash 16–64 hex characters. */
+export function parseLogHead(text: string): LogHead | undefined {
+  const match = /^(\d{1,15}):([0-9a-f]{16,64})$/i.exec(text.trim());
+  if (!match?.[1] || !match[2]) return undefined;
+  const seq = Number(match[1]);
+  return seq >= 1 ? { seq, hash: match[2].toLowerCase() } : undefined;
 }

@@ -63,7 +63,7 @@ export function workspaceSettings(): Record<string, string> {
     ALERTS_CHANNEL_ID: CHANNELS.alerts.id,
     APPROVER_USER_IDS: [APPROVER.id, SECOND_APPROVER.id].join(","),
     APPROVER_USERGROUP_ID: "",
-    // Who may see audit state (the visibility rules); a bot without them ignores these.
+    // Who may see audit state besides the approvers: Tom; Sarah, the bystander, is told only viewers may.
     VIEWER_USER_IDS: VIEWER.id,
     VIEWER_USERGROUP_ID: "",
   };

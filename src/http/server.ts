@@ -1,11 +1,16 @@
 /**
  * The bot's one HTTP server, in both modes: `GET /healthz` (alive), `GET /readyz` (database open
- * and VB365's last call fine), and in HTTP mode `POST /slack/events` for Bolt. The server checks
- * every Slack request itself (src/slack/signing.ts, the one owner of the rule) before Bolt sees it:
- * without a `v0=` signature, or with an `X-Slack-Request-Timestamp` missing or more than five
- * minutes away in EITHER direction, it is refused with 401 before its body is read (Bolt refuses
- * only old ones, and lets an unsigned `ssl_check` through); then the body is read and the signature
+ * and VB365's last call fine, else a generic reason), and in HTTP mode `POST /slack/events` for
+ * Bolt. The server checks every Slack request itself (src/slack/signing.ts, the one owner of the
+ * rule) before Bolt sees it: a body declared over 64 KiB gets 413 before anything else (Slack's own
+ * payloads are far smaller); without a `v0=` signature, or with an `X-Slack-Request-Timestamp`
+ * missing or more than five minutes away in EITHER direction, it is refused with 401 before its
+ * body is read (Bolt refuses only old ones, and lets an unsigned `ssl_check` through); then the body
+ * is read, up to 64 KiB (413 the moment a body sent without a length passes it), and the signature
  * checked (401 when wrong). Bolt gets the verified body and does not read the stream again.
+ *
+ * The server itself is bounded too: a number of connections, and timeouts for a request's headers
+ * and for the whole request, so slow or idle clients cannot hold it.
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -16,8 +21,24 @@ import { checkSlackTimestamp, type SignatureCheck, verifySlackSignature } from "
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
-/** The largest Slack request body read; the same as Bolt's own default. */
-const MAX_SLACK_BODY_BYTES = 4 * 1024 * 1024;
+/** The bounds of the server; the defaults suit Slack's traffic to one bot. */
+export interface HttpLimits {
+  /** The largest Slack request body read: Slack's payloads stay far below it. */
+  maxBodyBytes: number;
+  /** Connections open at once; more are closed as they come. */
+  maxConnections: number;
+  /** How long a client may take to send a request's headers. */
+  headersTimeoutMs: number;
+  /** How long a client may take to send a whole request. */
+  requestTimeoutMs: number;
+}
+
+export const HTTP_LIMITS: HttpLimits = {
+  maxBodyBytes: 64 * 1024,
+  maxConnections: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
 
 export interface HttpServerDeps {
   port: number;
@@ -28,6 +49,7 @@ export interface HttpServerDeps {
   readiness(): Readiness | Promise<Readiness>;
   /** HTTP mode only: Bolt's receiver, and the secret its requests are signed with. */
   slack?: { events: RequestListener; signingSecret: string } | undefined;
+  limits?: Partial<HttpLimits> | undefined;
 }
 
 export interface HttpServer {
@@ -58,6 +80,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 export function createHttpServer(deps: HttpServerDeps): HttpServer {
   const log = deps.logger.child({ component: "http" });
+  const limits: HttpLimits = { ...HTTP_LIMITS, ...deps.limits };
   const sockets = new Set<Socket>();
   let stopping = false;
 
@@ -83,12 +106,12 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       const answer = (readiness: Readiness) =>
         json(res, readiness.ready ? 200 : 503, readiness.ready ? { ready: true } : readiness);
       if (stopping) {
-        answer({ ready: false, reason: "the bot is shutting down" });
+        answer({ ready: false, reason: "shutting_down" });
         return;
       }
       Promise.resolve(deps.readiness()).then(answer, (err: unknown) => {
         log.error("the readiness check failed", { error: err });
-        answer({ ready: false, reason: "the readiness check failed" });
+        answer({ ready: false, reason: "check_failed" });
       });
       return;
     }
@@ -115,6 +138,11 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     req: IncomingMessage,
     res: ServerResponse,
   ) => {
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+      refuse(res, 413, "too_large");
+      return;
+    }
     const signature = req.headers["x-slack-signature"];
     const timestamp = req.headers["x-slack-request-timestamp"];
     const early: SignatureCheck =
@@ -126,7 +154,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       req.resume();
       return;
     }
-    readBody(req, MAX_SLACK_BODY_BYTES).then(
+    readBody(req, limits.maxBodyBytes).then(
       (body) => {
         if (body === undefined) return refuse(res, 413, "too_large");
         const check = verifySlackSignature({
@@ -148,22 +176,39 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     );
   };
 
-  const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (err) {
-      log.error("the HTTP handler failed", { error: err });
-      if (!res.headersSent) json(res, 500, { error: "internal error" });
-      else res.destroy();
-    }
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often those timeouts are checked; Node's default (30 s) would let them run long.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, limits.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      try {
+        handle(req, res);
+      } catch (err) {
+        log.error("the HTTP handler failed", { error: err });
+        if (!res.headersSent) json(res, 500, { error: "internal error" });
+        else res.destroy();
+      }
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-  // Bolt answers a slow request itself after 3 s; anything slower than this is a stuck client.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
+  // A flood of connections is one warning a minute, with how many were refused since the last one.
+  let dropped = 0;
+  let droppedLoggedAt = Number.NEGATIVE_INFINITY;
+  server.on("drop", () => {
+    dropped++;
+    const now = deps.clock.now().getTime();
+    if (now - droppedLoggedAt < 60_000) return;
+    log.warn("refused connections: too many open", { refused: dropped, max: limits.maxConnections });
+    droppedLoggedAt = now;
+    dropped = 0;
+  });
 
   return {
     start: () =>

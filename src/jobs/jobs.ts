@@ -50,23 +50,33 @@ export const JOBS: Record<Exclude<JobName, "digest">, Job> = {
     return withQueued(`${plural(expired.length, "request")} expired`, false, queued + sent.queued);
   },
 
-  /** Approved requests not yet applied are applied (each with its own backoff), and re-rendered. */
+  /**
+   * Approved requests not yet applied are applied (each with its own backoff), and re-rendered;
+   * those VB365 keeps refusing end. One whose approval is not in the log is refused and reported.
+   */
   "retry-applies": async (ctx, now) => {
     const queued = await ctx.core.views.drain();
     const results = await ctx.core.applier.retryDue(now);
-    const applied = results.filter((r) => r.kind === "applied");
-    const failed = results.filter((r) => r.kind === "failed");
-    const sent = await ctx.core.views.refresh([...applied, ...failed].map((r) => r.request.id));
+    const of = <K extends (typeof results)[number]["kind"]>(kind: K) =>
+      results.filter((r): r is Extract<(typeof results)[number], { kind: K }> => r.kind === kind);
+    const [applied, failed, ended, unlogged] = [of("applied"), of("failed"), of("ended"), of("not_in_log")];
+    const sent = await ctx.core.views.refresh([...applied, ...failed, ...ended].map((r) => r.request.id));
     const parts = [`${plural(applied.length, "request")} applied`];
     if (failed.length > 0) parts.push(`${failed.length} failed again (${failed[0]?.error ?? ""})`);
-    return withQueued(parts.join("; "), failed.length > 0, queued + sent.queued);
+    if (ended.length > 0)
+      parts.push(`${plural(ended.length, "request")} ended as failed (${ended[0]?.error ?? ""})`);
+    if (unlogged.length > 0) {
+      const ids = unlogged.map((r) => `#${r.request.id}`).join(", ");
+      parts.push(`not applied, their approval is not in the log: ${ids} (run npm run verify-log)`);
+    }
+    return withQueued(parts.join("; "), failed.length + unlogged.length > 0, queued + sent.queued);
   },
 
   /** Time-bound audits whose time is up are removed from VB365 (no second approval needed). */
   "end-timed-audits": async (ctx, now) => {
     const queued = await ctx.core.views.drain();
     const results = await ctx.core.applier.endTimedAudits(now);
-    const done = results.filter((r) => r.kind === "removed" || r.kind === "superseded");
+    const done = results.filter((r) => r.kind === "removed" || r.kind === "superseded" || r.kind === "drift");
     const failed = results.filter((r) => r.kind === "failed");
     const sent = await ctx.core.views.refresh([...done, ...failed].map((r) => r.request.id));
     const parts = [`${plural(done.length, "time-bound audit")} ended`];

@@ -3,7 +3,7 @@
  * server asks, per request, how long to wait, whether to drop the connection and whether to fail.
  */
 import type { ExceptionInfo } from "../vbo/schemas.ts";
-import type { FaultMatch, SimulatorFaults } from "./types.ts";
+import type { FaultMatch, SimHold, SimulatorFaults } from "./types.ts";
 
 export interface FailureRule extends FaultMatch {
   status: number;
@@ -35,6 +35,8 @@ export class Faults implements SimulatorFaults {
   private routeLatency: Array<{ ms: number; test: ReturnType<typeof matcher> }> = [];
   private failures: Array<Counted<FailureRule> & { test: ReturnType<typeof matcher> }> = [];
   private drops: Array<Counted<"before" | "after"> & { test: ReturnType<typeof matcher> }> = [];
+  private holds: Array<{ test: ReturnType<typeof matcher>; waiting: Set<() => void>; released: boolean }> =
+    [];
 
   constructor(
     private readonly baseLatencyMs: number,
@@ -56,11 +58,45 @@ export class Faults implements SimulatorFaults {
     this.drops.push({ rule: match.when ?? "before", left: count, test: matcher(match) });
   }
 
+  hold(match?: FaultMatch): SimHold {
+    const rule = { test: matcher(match), waiting: new Set<() => void>(), released: false };
+    this.holds.push(rule);
+    return {
+      held: () => rule.waiting.size,
+      release: () => {
+        rule.released = true;
+        this.holds = this.holds.filter((h) => h !== rule);
+        for (const go of rule.waiting) go();
+        rule.waiting.clear();
+      },
+    };
+  }
+
+  /** Waits while a hold matches the request, until it is released or `signal` aborts. */
+  async waitIfHeld(method: string, path: string, signal: AbortSignal): Promise<void> {
+    const rule = this.holds.find((h) => !h.released && h.test(method, path));
+    if (rule === undefined || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const go = () => {
+        rule.waiting.delete(go);
+        signal.removeEventListener("abort", go);
+        resolve();
+      };
+      rule.waiting.add(go);
+      signal.addEventListener("abort", go, { once: true });
+    });
+  }
+
   expireTokens(): void {
     this.onExpireTokens();
   }
 
   reset(): void {
+    for (const hold of [...this.holds]) {
+      hold.released = true;
+      for (const go of [...hold.waiting]) go();
+    }
+    this.holds = [];
     this.latency = this.baseLatencyMs;
     this.routeLatency = [];
     this.failures = [];

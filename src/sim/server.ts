@@ -1,7 +1,7 @@
 /**
  * The VB365 simulator: a real HTTP(S) server on 127.0.0.1 that answers like a VB365 REST server
  * (v6, v7, v8), with hooks to shape its data and inject failures. Each request goes through, in
- * order: statistics, latency, dropped connection ("before"), injected failure, routing (404/405),
+ * order: statistics, latency, a hold, dropped connection ("before"), injected failure, routing (404/405),
  * authentication (401), the route, dropped connection ("after"), the response.
  */
 import {
@@ -107,6 +107,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
 
     const latency = faults.latencyFor(method, url.pathname);
     if (latency > 0) await sleep(latency, abort.signal).catch(() => undefined);
+    await faults.waitIfHeld(method, url.pathname, abort.signal);
     if (abort.signal.aborted) {
       res.destroy();
       return;

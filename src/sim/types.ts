@@ -71,10 +71,22 @@ export interface SimulatorFaults {
    * first (the ambiguous case: the change happened but the caller never heard).
    */
   dropNext(count: number, match?: FaultMatch & { when?: "before" | "after" }): void;
+  /**
+   * Matching requests wait, unanswered, until `release()` (or until their client gives up): a
+   * server stuck on some calls. `held()` counts the requests waiting now.
+   */
+  hold(match?: FaultMatch): SimHold;
   /** Every issued access token expires now. */
   expireTokens(): void;
   /** Clears every fault. */
   reset(): void;
+}
+
+export interface SimHold {
+  /** Requests waiting on this hold now. */
+  held(): number;
+  /** Lets every waiting request through and holds no more. */
+  release(): void;
 }
 
 export interface SimulatorStats {

@@ -43,21 +43,28 @@ export function createWebClient(
 /**
  * Our logger in the shape Bolt and the Slack SDKs expect. They log free-form arguments; these
  * become one message (errors by name and message only: their payloads may hold request bodies).
+ *
+ * Their debug lines are dropped, whatever LOG_LEVEL says: they carry whole bodies as text (the
+ * Socket Mode client every payload, with the verification token, a `response_url` that can post
+ * for 30 minutes and a `trigger_id`; the Web API client every message it sends, with people's
+ * reasons), which no key-based redaction can reach. The bot logs its own one-line summary of each
+ * Slack request instead (app.ts).
  */
 export function slackLogger(logger: Logger, level: OurLevel): SlackLogger {
-  let current = LEVELS[level];
+  const atMostInfo = (l: LogLevel) => (l === LogLevel.DEBUG ? LogLevel.INFO : l);
+  let current = atMostInfo(LEVELS[level]);
   const text = (args: unknown[]) =>
     args
       .map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === "string" ? a : safeJson(a)))
       .join(" ")
       .slice(0, 2_000);
   return {
-    debug: (...args) => logger.debug(text(args)),
+    debug: () => {},
     info: (...args) => logger.info(text(args)),
     warn: (...args) => logger.warn(text(args)),
     error: (...args) => logger.error(text(args)),
     setLevel: (l) => {
-      current = l;
+      current = atMostInfo(l);
     },
     getLevel: () => current,
     setName: () => {},

@@ -121,12 +121,14 @@ export class AccessWatchRepository implements AccessStore {
          AND session_id NOT IN (SELECT session_id FROM access_alerts)`,
     );
     // The directory cache (src/store/directory.ts) names accounts: `DOMAIN\simon.service` is the
-    // user whose UPN starts `simon.service@`.
+    // user whose UPN starts `simon.service@`, among the organization's current rows.
     this.#displayNameByLocalPart = db
       .prepare<[string, string], string>(
-        `SELECT display_name FROM directory_entries
-         WHERE organization_id = ? AND type = 'User' AND lower(name) LIKE ? ESCAPE '\\'
-         ORDER BY name LIMIT 2`,
+        `SELECT e.display_name FROM directory_scopes s JOIN directory_entries e
+           ON e.row >= s.scope * 4294967296 AND e.row < (s.scope + 1) * 4294967296
+         WHERE s.organization_id = ? AND s.state = 'current' AND e.type = 'User'
+           AND lower(e.name) LIKE ? ESCAPE '\\'
+         ORDER BY e.name LIMIT 2`,
       )
       .pluck();
   }

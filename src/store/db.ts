@@ -81,8 +81,14 @@ export function openDatabase(path: string, options: OpenOptions): Database {
     if (!inMemory) db.pragma("journal_mode = WAL");
     // NORMAL is durable across application crashes in WAL mode, and much faster than FULL.
     db.pragma("synchronous = NORMAL");
-    db.pragma("foreign_keys = ON");
+    // SQLite's own default page cache (better-sqlite3 builds with 16 MB): writing a 100,000-user
+    // directory filled all of it, for reads that the operating system's file cache serves as well.
+    db.pragma("cache_size = -2000");
+    // Checkpoint the WAL every 40 MB rather than 4 MB: a directory sync writes about 25 MB per
+    // 100,000 users, and each checkpoint syncs the file to disk; six of them took half its writing time.
+    db.pragma("wal_autocheckpoint = 10000");
     migrate(db, listMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.logger);
+    db.pragma("foreign_keys = ON");
     return db;
   } catch (err) {
     db.close();
@@ -95,7 +101,11 @@ export function schemaVersion(db: Database): number {
   return Number(db.pragma("user_version", { simple: true }));
 }
 
-/** Applies the migrations of `migrations` that `db` has not recorded yet, oldest first. */
+/**
+ * Applies the migrations of `migrations` that `db` has not recorded yet, oldest first. They run with
+ * foreign keys off, as SQLite's way of changing a table (build the new one, copy, drop, rename)
+ * needs; each must leave no broken reference behind (`foreign_key_check`), or it is rolled back.
+ */
 export function migrate(db: Database, migrations: readonly Migration[], logger: Logger): void {
   const highestKnown = migrations.at(-1)?.version ?? 0;
   const current = schemaVersion(db);
@@ -128,11 +138,25 @@ export function migrate(db: Database, migrations: readonly Migration[], logger: 
     // version becomes the highest applied, never lower than before.
     const version = Math.max(schemaVersion(db), migration.version);
     try {
-      db.transaction(() => {
-        db.exec(sql);
-        record.run(migration.version, migration.name, new Date().toISOString());
-        db.pragma(`user_version = ${version}`);
-      })();
+      const foreignKeys = db.pragma("foreign_keys", { simple: true });
+      // Outside the transaction: SQLite ignores this pragma inside one.
+      db.pragma("foreign_keys = OFF");
+      try {
+        db.transaction(() => {
+          db.exec(sql);
+          const broken = db.pragma("foreign_key_check") as Array<{ table: string; parent: string }>;
+          if (broken.length > 0) {
+            const first = broken[0];
+            throw new Error(
+              `it leaves ${broken.length} row(s) referring to nothing (${first?.table} → ${first?.parent})`,
+            );
+          }
+          record.run(migration.version, migration.name, new Date().toISOString());
+          db.pragma(`user_version = ${version}`);
+        })();
+      } finally {
+        db.pragma(`foreign_keys = ${foreignKeys ? "ON" : "OFF"}`);
+      }
     } catch (err) {
       const file = `${String(migration.version).padStart(3, "0")}_${migration.name}.sql`;
       throw new DatabaseSetupError(`migration ${file} failed: ${(err as Error).message}`, { cause: err });

@@ -1,12 +1,19 @@
 /**
  * The directory cache's rows: each organization's users and groups, and when each was last synced.
- * The resolver keeps its lookups in memory (src/core/directory/); this file only persists them so
- * a restart does not need a full sync before it can answer.
+ * The resolver searches them through an index in memory (src/core/directory/) that keeps only what
+ * it searches by and reads the entries it answers with back from here, by row; the rows also let a
+ * restart answer before a full sync.
+ *
+ * Each organization's rows belong to a scope (see migrations/011_directory_scopes.sql): a sync
+ * writes a new scope page by page, one transaction a page, while lookups keep reading the current
+ * one; committing makes the new scope current in one transaction, so a reader never sees half a
+ * directory, and the old rows are dropped afterwards a range at a time (`purge`).
  */
 import type { DirectoryEntry } from "../core/directory/entry.ts";
-import type { DirectorySync } from "../core/directory/ports.ts";
+import type { DirectoryCache, DirectorySync, DirectorySyncWriter } from "../core/directory/ports.ts";
 import type { PrincipalType } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
+import { guarded } from "./guard.ts";
 
 interface EntryRow {
   type: PrincipalType;
@@ -25,7 +32,11 @@ interface SyncRow {
   duration_ms: number;
 }
 
-type EntryParams = [string, PrincipalType, string, string, string, string | null, string | null, string];
+type EntryParams = [number, PrincipalType, string, string, string, string | null, string | null, string];
+
+/** A scope's rows are `scope × SCOPE_ROWS + n`. */
+const SCOPE_ROWS = 2 ** 32;
+const COLUMNS = "type, id, name, display_name, msid, subtype";
 
 const toSync = (row: SyncRow): DirectorySync => ({
   organizationId: row.organization_id,
@@ -35,39 +46,83 @@ const toSync = (row: SyncRow): DirectorySync => ({
   durationMs: row.duration_ms,
 });
 
-export class DirectoryRepository {
+function toEntry(row: EntryRow): DirectoryEntry {
+  const entry: DirectoryEntry = { type: row.type, id: row.id, name: row.name, displayName: row.display_name };
+  if (row.msid !== null) entry.msid = row.msid;
+  if (row.subtype !== null) entry.subtype = row.subtype;
+  return entry;
+}
+
+export class DirectoryRepository implements DirectoryCache {
   readonly #db: Database;
-  readonly #select;
+  readonly #readRow;
+  readonly #chunk;
   readonly #count;
+  readonly #lastRow;
+  readonly #firstRow;
   readonly #insert;
-  readonly #deleteOrganization;
-  readonly #deleteRenamed;
+  readonly #deleteRow;
+  readonly #deleteRange;
+  readonly #currentScope;
+  readonly #newScope;
+  readonly #setState;
+  readonly #retireCurrent;
+  readonly #retireFilling;
+  readonly #retiredScope;
+  readonly #deleteScope;
   readonly #recordSync;
   readonly #selectSync;
   readonly #selectSyncs;
 
   constructor(db: Database) {
     this.#db = db;
-    this.#select = db.prepare<[string], EntryRow>(
-      "SELECT type, id, name, display_name, msid, subtype FROM directory_entries WHERE organization_id = ?",
+    this.#readRow = db.prepare<[number], EntryRow>(`SELECT ${COLUMNS} FROM directory_entries WHERE row = ?`);
+    this.#chunk = db.prepare<[number, number, number], EntryRow & { row: number }>(
+      `SELECT row, ${COLUMNS} FROM directory_entries WHERE row > ? AND row < ? ORDER BY row LIMIT ?`,
     );
     this.#count = db
-      .prepare<[string], number>("SELECT count(*) FROM directory_entries WHERE organization_id = ?")
+      .prepare<[number, number], number>("SELECT count(*) FROM directory_entries WHERE row >= ? AND row < ?")
+      .pluck();
+    this.#lastRow = db
+      .prepare<[number, number], number | null>(
+        "SELECT max(row) FROM directory_entries WHERE row >= ? AND row < ?",
+      )
+      .pluck();
+    this.#firstRow = db
+      .prepare<[number, number], number | null>(
+        "SELECT min(row) FROM directory_entries WHERE row >= ? AND row < ?",
+      )
       .pluck();
     this.#insert = db.prepare<EntryParams>(
-      `INSERT INTO directory_entries (organization_id, type, id, name, display_name, msid, subtype, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (organization_id, type, id) DO UPDATE SET
-         name = excluded.name, display_name = excluded.display_name, msid = excluded.msid,
-         subtype = excluded.subtype, seen_at = excluded.seen_at`,
+      `INSERT INTO directory_entries (row, ${COLUMNS}, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.#deleteOrganization = db.prepare<[string]>(
-      "DELETE FROM directory_entries WHERE organization_id = ?",
+    this.#deleteRow = db.prepare<[number]>("DELETE FROM directory_entries WHERE row = ?");
+    this.#deleteRange = db.prepare<[number, number]>(
+      "DELETE FROM directory_entries WHERE row >= ? AND row < ?",
     );
-    this.#deleteRenamed = db.prepare<[string, string, string]>(
-      `DELETE FROM directory_entries
-       WHERE organization_id = ? AND type = 'User' AND name = ? COLLATE NOCASE AND name <> '' AND id <> ?`,
+    this.#currentScope = db
+      .prepare<[string], number>(
+        "SELECT scope FROM directory_scopes WHERE organization_id = ? AND state = 'current'",
+      )
+      .pluck();
+    this.#newScope = db
+      .prepare<[string, string], number>(
+        "INSERT INTO directory_scopes (organization_id, state) VALUES (?, ?) RETURNING scope",
+      )
+      .pluck();
+    this.#setState = db.prepare<[string, number]>("UPDATE directory_scopes SET state = ? WHERE scope = ?");
+    this.#retireCurrent = db.prepare<[string]>(
+      "UPDATE directory_scopes SET state = 'retired' WHERE organization_id = ? AND state = 'current'",
     );
+    this.#retireFilling = db.prepare<[string]>(
+      "UPDATE directory_scopes SET state = 'retired' WHERE organization_id = ? AND state = 'filling'",
+    );
+    this.#retiredScope = db
+      .prepare<[], number>(
+        "SELECT scope FROM directory_scopes WHERE state = 'retired' ORDER BY scope LIMIT 1",
+      )
+      .pluck();
+    this.#deleteScope = db.prepare<[number]>("DELETE FROM directory_scopes WHERE scope = ?");
     this.#recordSync = db.prepare<[string, string, number, number, number]>(
       `INSERT INTO directory_syncs (organization_id, synced_at, users, groups, duration_ms) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (organization_id) DO UPDATE SET
@@ -82,65 +137,120 @@ export class DirectoryRepository {
     );
   }
 
+  /** The entries under `rows`, of any organization; undefined for a row that is gone. */
+  read(rows: readonly number[]): Array<DirectoryEntry | undefined> {
+    return rows.map((row) => {
+      const found = this.#readRow.get(row);
+      return found ? toEntry(found) : undefined;
+    });
+  }
+
+  /**
+   * The organization's cached entries with their rows, `size` after row `after`. One query a chunk,
+   * so that the caller may write between chunks (a restart's index load yields to Slack requests);
+   * a sync committed meanwhile ends the walk early.
+   */
+  chunk(
+    organizationId: string,
+    after: number | undefined,
+    size: number,
+  ): { rows: number[]; entries: DirectoryEntry[] } {
+    const scope = this.#currentScope.get(organizationId);
+    if (scope === undefined) return { rows: [], entries: [] };
+    const from = Math.max(after ?? -1, scope * SCOPE_ROWS - 1);
+    const rows = this.#chunk.all(from, (scope + 1) * SCOPE_ROWS, size);
+    return { rows: rows.map((r) => r.row), entries: rows.map(toEntry) };
+  }
+
   /** Every cached user and group of the organization. */
   load(organizationId: string): DirectoryEntry[] {
-    return this.#select.all(organizationId).map((row) => {
-      const entry: DirectoryEntry = {
-        type: row.type,
-        id: row.id,
-        name: row.name,
-        displayName: row.display_name,
-      };
-      if (row.msid !== null) entry.msid = row.msid;
-      if (row.subtype !== null) entry.subtype = row.subtype;
-      return entry;
-    });
+    const entries: DirectoryEntry[] = [];
+    let after: number | undefined;
+    for (;;) {
+      const chunk = this.chunk(organizationId, after, 10_000);
+      if (chunk.rows.length === 0) return entries;
+      entries.push(...chunk.entries);
+      after = chunk.rows.at(-1);
+    }
   }
 
   count(organizationId: string): number {
-    return this.#count.get(organizationId) ?? 0;
+    const scope = this.#currentScope.get(organizationId);
+    return scope === undefined ? 0 : (this.#count.get(scope * SCOPE_ROWS, (scope + 1) * SCOPE_ROWS) ?? 0);
   }
 
   /**
-   * A full sync's result: the organization's rows become exactly `entries`, and the sync is
-   * recorded, in one transaction, so a reader never sees half a directory.
+   * Entries learnt from a direct VB365 search between syncs, added to the organization's current
+   * rows (one transaction; a savepoint inside the caller's). The index says which older rows they
+   * replace (`remove`).
    */
-  replace(
-    organizationId: string,
-    entries: readonly DirectoryEntry[],
-    sync: { syncedAt: Date; durationMs: number },
-  ): void {
-    const seenAt = sync.syncedAt.toISOString();
+  insert(organizationId: string, entries: readonly DirectoryEntry[], seenAt: Date): number[] {
+    if (entries.length === 0) return [];
+    return this.#transaction(() => {
+      const scope = this.#currentScope.get(organizationId) ?? this.#newScope.get(organizationId, "current");
+      if (scope === undefined) throw new Error("SQLite returned no scope");
+      return this.#append(scope, this.#nextRow(scope), entries, seenAt.toISOString());
+    });
+  }
+
+  remove(rows: readonly number[]): void {
+    if (rows.length === 0) return;
     this.#transaction(() => {
-      this.#deleteOrganization.run(organizationId);
-      let users = 0;
-      for (const entry of entries) {
-        this.#insert.run(...this.#params(organizationId, entry, seenAt));
-        if (entry.type === "User") users++;
-      }
-      this.#recordSync.run(
-        organizationId,
-        seenAt,
-        users,
-        entries.length - users,
-        Math.max(0, Math.round(sync.durationMs)),
-      );
+      for (const row of rows) this.#deleteRow.run(row);
     });
   }
 
   /**
-   * Entries learnt from a direct VB365 search between syncs: added, or updated by id. A user with
-   * the same UPN under another id was re-created, and its old row goes.
+   * Starts writing a new copy of the organization's directory. A copy a crashed process left
+   * half-written is retired first: one sync per organization runs at a time (the resolver's rule).
    */
-  upsert(organizationId: string, entries: readonly DirectoryEntry[], seenAt: Date): void {
-    if (entries.length === 0) return;
-    const at = seenAt.toISOString();
-    this.#transaction(() => {
-      for (const entry of entries) {
-        if (entry.type === "User" && entry.name !== "")
-          this.#deleteRenamed.run(organizationId, entry.name, entry.id);
-        this.#insert.run(...this.#params(organizationId, entry, at));
-      }
+  beginSync(organizationId: string): DirectorySyncWriter {
+    const scope = this.#transaction(() => {
+      this.#retireFilling.run(organizationId);
+      return this.#newScope.get(organizationId, "filling");
+    });
+    if (scope === undefined) throw new Error("SQLite returned no scope");
+    let next = scope * SCOPE_ROWS;
+    // Its SQLite errors leave it as the store's own, as every repository's do (./guard.ts).
+    return guarded<DirectorySyncWriter>({
+      append: (entries, seenAt) => {
+        const rows = this.#transaction(() => this.#append(scope, next, entries, seenAt.toISOString()));
+        next += entries.length;
+        return rows;
+      },
+      remove: (rows) => this.remove(rows),
+      commit: (sync) => {
+        const at = sync.syncedAt.toISOString();
+        this.#transaction(() => {
+          this.#retireCurrent.run(organizationId);
+          this.#setState.run("current", scope);
+          this.#recordSync.run(
+            organizationId,
+            at,
+            sync.users,
+            sync.groups,
+            Math.max(0, Math.round(sync.durationMs)),
+          );
+        });
+      },
+      abort: () => {
+        this.#setState.run("retired", scope);
+      },
+    });
+  }
+
+  /**
+   * Drops up to about `limit` rows of retired copies; false once none is left. Called a step at a
+   * time after a sync, so that dropping 100,000 rows never holds up the event loop for long.
+   */
+  purge(limit: number): boolean {
+    return this.#transaction(() => {
+      const scope = this.#retiredScope.get();
+      if (scope === undefined) return false;
+      const from = this.#firstRow.get(scope * SCOPE_ROWS, (scope + 1) * SCOPE_ROWS);
+      if (from === null || from === undefined) this.#deleteScope.run(scope);
+      else this.#deleteRange.run(from, Math.min(from + limit, (scope + 1) * SCOPE_ROWS));
+      return true;
     });
   }
 
@@ -154,23 +264,34 @@ export class DirectoryRepository {
     return this.#selectSyncs.all().map(toSync);
   }
 
-  #params(organizationId: string, entry: DirectoryEntry, seenAt: string): EntryParams {
-    return [
-      organizationId,
-      entry.type,
-      entry.id,
-      entry.name,
-      entry.displayName,
-      entry.msid ?? null,
-      entry.subtype ?? null,
-      seenAt,
-    ];
+  #nextRow(scope: number): number {
+    const last = this.#lastRow.get(scope * SCOPE_ROWS, (scope + 1) * SCOPE_ROWS);
+    return last === null || last === undefined ? scope * SCOPE_ROWS : last + 1;
   }
 
-  #transaction(fn: () => void): void {
+  #append(scope: number, first: number, entries: readonly DirectoryEntry[], seenAt: string): number[] {
+    if (first + entries.length > (scope + 1) * SCOPE_ROWS) throw new Error("directory scope is full");
+    const rows: number[] = [];
+    for (const entry of entries) {
+      const row = first + rows.length;
+      this.#insert.run(
+        row,
+        entry.type,
+        entry.id,
+        entry.name,
+        entry.displayName,
+        entry.msid ?? null,
+        entry.subtype ?? null,
+        seenAt,
+      );
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  #transaction<T>(fn: () => T): T {
     const tx = this.#db.transaction(fn);
     // Inside a caller's transaction this becomes a savepoint; alone, take the write lock up front.
-    if (this.#db.inTransaction) tx();
-    else tx.immediate();
+    return this.#db.inTransaction ? tx() : tx.immediate();
   }
 }

@@ -11,14 +11,14 @@ import type { Database } from "./db.ts";
 import { DirectoryRepository } from "./directory.ts";
 import { guarded, storeErrorFrom } from "./guard.ts";
 import { JobRunRepository, JobStateRepository, RerenderQueueRepository } from "./jobs.ts";
-import { EventLogRepository } from "./log.ts";
+import { checkLogKey, EventLogRepository, type LogOptions } from "./log.ts";
 import { MessageRepository } from "./messages.ts";
 import { RequestRepository } from "./requests.ts";
 import { DigestRepository } from "./snapshots.ts";
 import { VoteRepository } from "./votes.ts";
 
 export { type Database, DatabaseSetupError, openDatabase } from "./db.ts";
-export { type VerifyResult, verifyLog } from "./log.ts";
+export { type LogOptions, type VerifyOptions, type VerifyResult, verifyLog } from "./log.ts";
 export { principalKey } from "./requests.ts";
 
 export interface Store extends CoreStore {
@@ -44,14 +44,23 @@ export interface Store extends CoreStore {
   isOpen(): boolean;
 }
 
-/** Builds every repository over an open database; their statements are prepared once, here. */
-export function createStore(db: Database): Store {
+export interface StoreOptions {
+  /** The approval log's key (`LOG_HMAC_KEY`); a key that cannot continue the log is refused here. */
+  log?: LogOptions;
+}
+
+/**
+ * Builds every repository over an open database; their statements are prepared once, here. Throws a
+ * `DatabaseSetupError` when the log is keyed and `options.log` has no key, or another one.
+ */
+export function createStore(db: Database, options: StoreOptions = {}): Store {
+  checkLogKey(db, options.log?.key);
   return {
     db,
     requests: guarded(new RequestRepository(db)),
     votes: guarded(new VoteRepository(db)),
     messages: guarded(new MessageRepository(db)),
-    log: guarded(new EventLogRepository(db)),
+    log: guarded(new EventLogRepository(db, options.log)),
     directory: guarded(new DirectoryRepository(db)),
     choices: guarded(new ChoiceRepository(db)),
     rerenders: guarded(new RerenderQueueRepository(db)),

@@ -3,7 +3,13 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
-import type { Closing, NewRequest, RequestRecords } from "../core/requests/ports.ts";
+import type {
+  AppliedChange,
+  AttemptFailure,
+  Closing,
+  NewRequest,
+  RequestRecords,
+} from "../core/requests/ports.ts";
 import {
   APPLICABLE_STATES,
   OPEN_STATES,
@@ -41,12 +47,16 @@ interface RequestRow {
   apply_attempts: number;
   last_error: string | null;
   next_attempt_at: string | null;
+  definite_failures: number;
+  audit_item_created: number | null;
+  audit_item_id: string | null;
+  write_started_at: string | null;
 }
 
 const COLUMNS = `id, kind, organization_id, organization_name, principal_type, principal_id, principal_name,
   principal_display_name, principal_msid, requester, reason, state, created_at, updated_at, decided_at,
   decided_by, deny_reason, audit_for_ms, audit_expires_at, audit_expired_at, expiry_attempts, applied_at, apply_attempts,
-  last_error, next_attempt_at`;
+  last_error, next_attempt_at, definite_failures, audit_item_created, audit_item_id, write_started_at`;
 
 /** An SQL list of states, from the core's own lists (never restated here). */
 const sqlStates = (states: readonly RequestState[]) => `(${states.map((s) => `'${s}'`).join(", ")})`;
@@ -92,6 +102,10 @@ function toRequest(row: RequestRow): Request {
     applyAttempts: row.apply_attempts,
     lastError: row.last_error,
     nextAttemptAt: date(row.next_attempt_at),
+    definiteFailures: row.definite_failures,
+    auditItemCreated: row.audit_item_created === null ? null : row.audit_item_created === 1,
+    auditItemId: row.audit_item_id,
+    writeStartedAt: date(row.write_started_at),
   };
 }
 
@@ -100,6 +114,7 @@ export class RequestRepository implements RequestRecords {
   readonly #get;
   readonly #findOpen;
   readonly #listOpen;
+  readonly #listAll;
   readonly #listPending;
   readonly #listByRequester;
   readonly #listUpdatedSince;
@@ -109,10 +124,14 @@ export class RequestRepository implements RequestRecords {
   readonly #laterApplied;
   readonly #touchPending;
   readonly #close;
+  readonly #cancel;
   readonly #claim;
+  readonly #beginWrite;
   readonly #markApplied;
   readonly #markApplyFailed;
+  readonly #markFailed;
   readonly #claimAuditExpiry;
+  readonly #beginExpiryWrite;
   readonly #markAuditExpired;
   readonly #markAuditExpiryFailed;
 
@@ -153,6 +172,7 @@ export class RequestRepository implements RequestRecords {
     this.#listOpen = db.prepare<[], RequestRow>(
       `SELECT ${COLUMNS} FROM requests WHERE state IN ${OPEN} ORDER BY created_at, id`,
     );
+    this.#listAll = db.prepare<[], RequestRow>(`SELECT ${COLUMNS} FROM requests ORDER BY id`);
     this.#listPending = db.prepare<[], RequestRow>(
       `SELECT ${COLUMNS} FROM requests WHERE state = 'pending' ORDER BY created_at, id`,
     );
@@ -195,20 +215,59 @@ export class RequestRepository implements RequestRecords {
          deny_reason = @deny_reason, next_attempt_at = @next
        WHERE id = @id AND state = 'pending'`,
     );
+    // A write whose outcome is unknown may have reached VB365: such a request can no longer be cancelled.
+    this.#cancel = db.prepare<[{ id: number; by: string; at: string }]>(
+      `UPDATE requests SET state = 'cancelled', decided_by = @by, decided_at = @at, updated_at = @at,
+         next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND state IN ${OPEN} AND write_started_at IS NULL`,
+    );
     this.#claim = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
       `UPDATE requests SET lease_owner = @owner, lease_until = @until, apply_attempts = apply_attempts + 1
        WHERE id = @id AND state IN ${APPLICABLE} AND (lease_until IS NULL OR lease_until <= @now)`,
     );
-    this.#markApplied = db.prepare<[{ id: number; owner: string; at: string; expires: string | null }]>(
+    this.#beginWrite = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
+      `UPDATE requests SET write_started_at = @now
+       WHERE id = @id AND lease_owner = @owner AND lease_until >= @until AND state IN ${APPLICABLE}`,
+    );
+    this.#markApplied = db.prepare<
+      [
+        {
+          id: number;
+          owner: string;
+          at: string;
+          expires: string | null;
+          created: number | null;
+          item: string | null;
+        },
+      ]
+    >(
       `UPDATE requests SET state = 'applied', applied_at = @at, updated_at = @at, audit_expires_at = @expires,
+         audit_item_created = @created, audit_item_id = @item, write_started_at = NULL,
          last_error = NULL, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND state IN ${APPLICABLE}`,
     );
     this.#markApplyFailed = db.prepare<
-      [{ id: number; owner: string; at: string; error: string; next: string }]
+      [
+        {
+          id: number;
+          owner: string;
+          at: string;
+          error: string;
+          next: string;
+          definite: number;
+          settled: number;
+        },
+      ]
     >(
       `UPDATE requests SET state = 'apply_failed', updated_at = @at, last_error = @error, next_attempt_at = @next,
+         definite_failures = definite_failures + @definite,
+         write_started_at = CASE WHEN @settled = 1 THEN NULL ELSE write_started_at END,
          lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND lease_owner = @owner AND state IN ${APPLICABLE}`,
+    );
+    this.#markFailed = db.prepare<[{ id: number; owner: string; at: string; error: string }]>(
+      `UPDATE requests SET state = 'failed', updated_at = @at, last_error = @error, next_attempt_at = NULL,
+         definite_failures = definite_failures + 1, write_started_at = NULL, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND state IN ${APPLICABLE}`,
     );
     this.#claimAuditExpiry = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
@@ -216,15 +275,21 @@ export class RequestRepository implements RequestRecords {
        WHERE id = @id AND state = 'applied' AND audit_expired_at IS NULL AND audit_expires_at <= @now
          AND (lease_until IS NULL OR lease_until <= @now)`,
     );
+    this.#beginExpiryWrite = db.prepare<[{ id: number; owner: string; now: string; until: string }]>(
+      `UPDATE requests SET write_started_at = @now
+       WHERE id = @id AND lease_owner = @owner AND lease_until >= @until AND state = 'applied'
+         AND audit_expired_at IS NULL`,
+    );
     this.#markAuditExpired = db.prepare<[{ id: number; owner: string; at: string }]>(
       `UPDATE requests SET audit_expired_at = @at, updated_at = @at, last_error = NULL, next_attempt_at = NULL,
-         lease_owner = NULL, lease_until = NULL
+         write_started_at = NULL, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND audit_expired_at IS NULL`,
     );
     this.#markAuditExpiryFailed = db.prepare<
-      [{ id: number; owner: string; at: string; error: string; next: string }]
+      [{ id: number; owner: string; at: string; error: string; next: string; settled: number }]
     >(
       `UPDATE requests SET last_error = @error, next_attempt_at = @next, expiry_attempts = expiry_attempts + 1,
+         write_started_at = CASE WHEN @settled = 1 THEN NULL ELSE write_started_at END,
          updated_at = @at, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND audit_expired_at IS NULL`,
     );
@@ -275,6 +340,11 @@ export class RequestRepository implements RequestRecords {
   /** Pending, approved and apply_failed requests, oldest first. */
   listOpen(): Request[] {
     return this.#listOpen.all().map(toRequest);
+  }
+
+  /** Every request, oldest first (for checking them against the log). */
+  listAll(): Request[] {
+    return this.#listAll.all().map(toRequest);
   }
 
   listPending(): Request[] {
@@ -336,6 +406,10 @@ export class RequestRepository implements RequestRecords {
     );
   }
 
+  cancel(id: number, by: string, at: Date): boolean {
+    return this.#cancel.run({ id, by, at: iso(at) }).changes === 1;
+  }
+
   /**
    * Takes the right to apply an approved or apply_failed request until `until`, counting an
    * attempt; false when it is not applicable or someone else holds an unexpired lease.
@@ -344,18 +418,40 @@ export class RequestRepository implements RequestRecords {
     return this.#claim.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
   }
 
-  /** Records success by the lease holder; `auditExpiresAt` for time-bound adds. */
-  markApplied(id: number, owner: string, at: Date, auditExpiresAt: Date | null): boolean {
+  beginWrite(id: number, owner: string, now: Date, until: Date): boolean {
+    return this.#beginWrite.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
+  }
+
+  /** Records success by the lease holder. */
+  markApplied(id: number, owner: string, at: Date, change: AppliedChange): boolean {
     return (
-      this.#markApplied.run({ id, owner, at: iso(at), expires: auditExpiresAt ? iso(auditExpiresAt) : null })
-        .changes === 1
+      this.#markApplied.run({
+        id,
+        owner,
+        at: iso(at),
+        expires: change.auditExpiresAt ? iso(change.auditExpiresAt) : null,
+        created: change.auditItemCreated === null ? null : change.auditItemCreated ? 1 : 0,
+        item: change.auditItemId,
+      }).changes === 1
     );
   }
 
-  markApplyFailed(id: number, owner: string, at: Date, error: string, nextAttemptAt: Date): boolean {
+  markApplyFailed(id: number, owner: string, at: Date, failure: AttemptFailure): boolean {
     return (
-      this.#markApplyFailed.run({ id, owner, at: iso(at), error, next: iso(nextAttemptAt) }).changes === 1
+      this.#markApplyFailed.run({
+        id,
+        owner,
+        at: iso(at),
+        error: failure.error,
+        next: iso(failure.nextAttemptAt),
+        definite: failure.definite ? 1 : 0,
+        settled: failure.writeSettled ? 1 : 0,
+      }).changes === 1
     );
+  }
+
+  markFailed(id: number, owner: string, at: Date, error: string): boolean {
+    return this.#markFailed.run({ id, owner, at: iso(at), error }).changes === 1;
   }
 
   /** Takes the right to end a time-bound audit whose expiry has passed. */
@@ -363,15 +459,25 @@ export class RequestRepository implements RequestRecords {
     return this.#claimAuditExpiry.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
   }
 
+  beginExpiryWrite(id: number, owner: string, now: Date, until: Date): boolean {
+    return this.#beginExpiryWrite.run({ id, owner, now: iso(now), until: iso(until) }).changes === 1;
+  }
+
   markAuditExpired(id: number, owner: string, at: Date): boolean {
     return this.#markAuditExpired.run({ id, owner, at: iso(at) }).changes === 1;
   }
 
   /** Records a failed removal at expiry; the caller computes the backoff from `expiryAttempts`. */
-  markAuditExpiryFailed(id: number, owner: string, at: Date, error: string, nextAttemptAt: Date): boolean {
+  markAuditExpiryFailed(id: number, owner: string, at: Date, failure: AttemptFailure): boolean {
     return (
-      this.#markAuditExpiryFailed.run({ id, owner, at: iso(at), error, next: iso(nextAttemptAt) }).changes ===
-      1
+      this.#markAuditExpiryFailed.run({
+        id,
+        owner,
+        at: iso(at),
+        error: failure.error,
+        next: iso(failure.nextAttemptAt),
+        settled: failure.writeSettled ? 1 : 0,
+      }).changes === 1
     );
   }
 }

@@ -46,6 +46,28 @@ export interface TimeWindow {
 /** How an add or remove was confirmed: by the server's own answer, or by reading the list back after an ambiguous failure. */
 export type Confirmation = "response" | "readback";
 
+/** Options of a call that changes VB365, or reads what a change depends on. */
+export interface CallOptions {
+  /**
+   * Aborts the call, its retries and its waits (a `Retry-After`, a token being fetched) as soon as it
+   * fires: the call then rejects with a `VboError` of kind `timeout`.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The longest the client can take, every retry, wait and token renewal included, so that work
+ * holding a lease can be given one that outlasts it.
+ */
+export interface WorstCase {
+  /** `listAuditItems`: a GET with its retries, after a token (a refused refresh, then a login), twice if a 401 comes. */
+  readMs: number;
+  /** `addAuditItems` / `removeAuditItems`: the POST (never repeated blindly), and the read-back after an ambiguous answer. */
+  writeMs: number;
+  /** How long a request the client gave up on may still take on the server: one request's timeout. */
+  settleMs: number;
+}
+
 /** A group's member, with the id VB365 gives only inside the member's link (undefined without one). */
 export type Member = GroupMember & { id: string | undefined };
 
@@ -56,6 +78,15 @@ export interface VboHealth {
   lastSuccessAt?: Date;
   version?: ApiVersion;
 }
+
+/**
+ * What applying a request does in VB365: read the audit items, then change them; plus the version
+ * (settled before a lease starts) and the worst case that sizes the lease.
+ */
+export type AuditChanges = Pick<
+  VboApi,
+  "apiVersion" | "worstCase" | "listAuditItems" | "addAuditItems" | "removeAuditItems"
+>;
 
 export interface VboApi {
   /** The API version in use: configured, or probed once and remembered. */
@@ -76,10 +107,21 @@ export interface VboApi {
   getGroup(organizationId: string, groupId: string): Promise<Group>;
   groupMembers(organizationId: string, groupId: string): AsyncIterable<Member[]>;
 
-  listAuditItems(organizationId: string): Promise<AuditItem[]>;
-  addAuditItems(organizationId: string, principals: PrincipalRef[]): Promise<Confirmation>;
-  removeAuditItems(organizationId: string, itemIds: string[]): Promise<Confirmation>;
+  listAuditItems(organizationId: string, options?: CallOptions): Promise<AuditItem[]>;
+  addAuditItems(
+    organizationId: string,
+    principals: PrincipalRef[],
+    options?: CallOptions,
+  ): Promise<Confirmation>;
+  removeAuditItems(organizationId: string, itemIds: string[], options?: CallOptions): Promise<Confirmation>;
+  /** The client's worst-case times, from its timeouts, retries and `Retry-After` cap. */
+  worstCase(): WorstCase;
   getAuditEmailSettings(): Promise<AuditEmailSettings>;
+  /**
+   * The same reads and changes of audit items over connections of their own: applies take
+   * precedence, so a burst of display reads cannot delay an approved change.
+   */
+  forApplies(): AuditChanges;
 
   restoreSessions(window: TimeWindow): AsyncIterable<RestoreSession[]>;
   /** One restore session read again by its id; undefined when VB365 no longer has it. */

@@ -131,6 +131,8 @@ export class TokenManager {
       body: new URLSearchParams(form).toString(),
       // A grant changes nothing on the server, so a throttled or dropped one may be sent again.
       retryable: true,
+      // Every call waits on a token: a queue of reads must not hold its grant up.
+      lane: "applies",
     });
     if (!isSuccess(reply.status)) {
       const refused = failure(reply, operation, [

@@ -17,19 +17,26 @@ import { type SettingsCalls, settingsCalls } from "./settings.ts";
 export type { VboClientOptions } from "./connection.ts";
 
 export interface VboClient extends VboApi, SettingsCalls {
-  /** Cancels calls in flight and closes the connection pool if the client created it. */
+  /** Cancels calls in flight and closes the connection pools the client created. */
   close(): Promise<void>;
 }
 
 export function createVboClient(options: VboClientOptions): VboClient {
   const c = new VboConnection(options);
+  const apiVersion = () => c.track(() => c.version());
+  // What an apply of an audit item may take at worst: its lease is sized on it.
+  const worstCase = () => c.worstCase();
+  // The same audit-item calls on the applies' own connections.
+  const applies = { ...auditItemCalls(c, "applies"), apiVersion, worstCase };
   return {
-    apiVersion: () => c.track(() => c.version()),
     health: () => c.health(),
     skippedItems: () => c.items.skipped(),
     ...organizationCalls(c),
     ...directoryCalls(c),
     ...auditItemCalls(c),
+    forApplies: () => applies,
+    apiVersion,
+    worstCase,
     ...settingsCalls(c),
     ...restoreSessionCalls(c),
     close: () => c.close(),

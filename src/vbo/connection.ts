@@ -11,9 +11,10 @@
  */
 import { Agent, type Dispatcher } from "undici";
 import * as z from "zod";
+import { untilAborted } from "../async.ts";
 import { type Clock, sleep as realSleep, type Sleep } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { VboHealth } from "./api.ts";
+import type { VboHealth, WorstCase } from "./api.ts";
 import { TokenManager } from "./auth.ts";
 import { isVboError } from "./errors.ts";
 import { ItemReader, type TolerantList } from "./items.ts";
@@ -30,8 +31,19 @@ import {
   ServiceInstance,
   User,
 } from "./schemas.ts";
-import { AGENT_DEFAULTS } from "./tls.ts";
-import { createTransport, decode, failure, isSuccess, type Reply, type Transport } from "./transport.ts";
+import { AGENT_DEFAULTS, APPLY_AGENT_DEFAULTS } from "./tls.ts";
+import {
+  createTransport,
+  decode,
+  failure,
+  isSuccess,
+  type Lane,
+  outOfTime,
+  type Reply,
+  type RetryPolicy,
+  type Transport,
+  worstExchangeMs,
+} from "./transport.ts";
 import { createVersionResolver, type VersionResolver } from "./version.ts";
 
 export interface VboClientOptions {
@@ -40,8 +52,10 @@ export interface VboClientOptions {
   username: string;
   password: string;
   apiVersion: ApiVersion | "auto";
-  /** Connection pool (TLS trust lives here, see `createDispatcher`). Default: a private pool, closed by `close()`. */
+  /** Connection pool (TLS trust lives here, see `createDispatchers`). Default: a private pool, closed by `close()`. */
   dispatcher?: Dispatcher;
+  /** The pool of applies and token grants, kept apart from reads. Default: a private pool, closed by `close()`. */
+  applyDispatcher?: Dispatcher;
   logger: Logger;
   clock: Clock;
   sleep?: Sleep;
@@ -74,6 +88,10 @@ export interface Call {
   url: URL | ((version: ApiVersion) => URL);
   json?: unknown;
   timeoutMs?: number;
+  /** The caller's deadline (see `CallOptions`). */
+  signal?: AbortSignal | undefined;
+  /** Which connections carry it (transport.ts); default `reads`. */
+  lane?: Lane;
 }
 
 /** A list answered as a plain JSON array (its items are checked one by one). */
@@ -87,7 +105,8 @@ export class VboConnection {
   readonly #base: URL;
   readonly #clock: Clock;
   readonly #password: string;
-  readonly #ownDispatcher: Agent | undefined;
+  /** The pools this connection made itself (none given), closed by `close()`. */
+  readonly #ownDispatchers: Agent[] = [];
   readonly #closing = new AbortController();
   readonly #transport: Transport;
   readonly #versions: VersionResolver;
@@ -96,6 +115,8 @@ export class VboConnection {
   readonly #readsInFlight = new Map<string, Promise<Reply>>();
   /** Reads lists item by item (see items.ts); counts what display lists skipped. */
   readonly items: ItemReader;
+  readonly #timeoutMs: number;
+  readonly #retry: RetryPolicy;
   #health: VboHealth = { lastCallOk: null };
 
   constructor(o: VboClientOptions) {
@@ -104,20 +125,27 @@ export class VboConnection {
     this.items = new ItemReader(this.logger);
     this.#clock = o.clock;
     this.#password = o.password;
-    this.#ownDispatcher = o.dispatcher ? undefined : new Agent({ ...AGENT_DEFAULTS });
+    this.#timeoutMs = o.timeoutMs ?? 30_000;
+    this.#retry = {
+      maxRetries: Math.max(0, o.maxRetries ?? 4),
+      baseDelayMs: 500,
+      maxDelayMs: 20_000,
+      maxRetryAfterMs: 60_000,
+    };
+    const own = (options: object) => {
+      const agent = new Agent(options);
+      this.#ownDispatchers.push(agent);
+      return agent;
+    };
     this.#transport = createTransport({
-      dispatcher: o.dispatcher ?? (this.#ownDispatcher as Agent),
+      dispatcher: o.dispatcher ?? own(AGENT_DEFAULTS),
+      applyDispatcher: o.applyDispatcher ?? own(APPLY_AGENT_DEFAULTS),
       logger: this.logger,
       clock: o.clock,
       sleep: o.sleep ?? realSleep,
       random: o.random ?? Math.random,
-      timeoutMs: o.timeoutMs ?? 30_000,
-      retry: {
-        maxRetries: Math.max(0, o.maxRetries ?? 4),
-        baseDelayMs: 500,
-        maxDelayMs: 20_000,
-        maxRetryAfterMs: 60_000,
-      },
+      timeoutMs: this.#timeoutMs,
+      retry: this.#retry,
       closed: this.#closing.signal,
       secrets: () => this.secrets(),
     });
@@ -151,6 +179,17 @@ export class VboConnection {
     return [this.#password, ...this.#tokens.secrets()];
   }
 
+  /** The longest a read and a write can take, every retry, wait and token renewal included. */
+  worstCase(): WorstCase {
+    const get = worstExchangeMs(this.#timeoutMs, this.#retry, true);
+    const post = worstExchangeMs(this.#timeoutMs, this.#retry, false);
+    // A token: a refresh the server refuses, then a login; each a grant sent with retries.
+    const token = 2 * get;
+    // A 401 renews the token and sends the call once more.
+    const readMs = 2 * (token + get);
+    return { readMs, writeMs: 2 * (token + post) + readMs, settleMs: this.#timeoutMs };
+  }
+
   /** The API version in use (probed once when configured as "auto"). */
   version(): Promise<ApiVersion> {
     return this.#versions.get();
@@ -169,19 +208,27 @@ export class VboConnection {
   }
 
   /**
-   * Sends a call. Identical GETs in flight at the same moment share one request: a burst of
-   * commands that all read the same audit list asks VB365 once, instead of queueing behind the
-   * connection pool until some of them time out.
+   * Sends a call. Identical GETs in flight at the same moment on the same lane share one request: a
+   * burst of commands that all read the same audit list asks VB365 once, instead of queueing behind
+   * the connection pool until some of them time out. An apply never waits on a display read.
    */
   async send(call: Call): Promise<Reply> {
-    const version = await this.#versions.get();
+    const version = await this.#shared(this.#versions.get(), call);
     const url = typeof call.url === "function" ? call.url(version) : call.url;
     if (call.method !== "GET") return this.#sendWithToken(call, url, version);
-    const shared = this.#readsInFlight.get(url.href);
-    if (shared !== undefined) return shared;
-    const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(url.href));
-    this.#readsInFlight.set(url.href, read);
+    const key = `${call.lane ?? "reads"} ${url.href}`;
+    const shared = this.#readsInFlight.get(key);
+    if (shared !== undefined) return this.#shared(shared, call);
+    // A read with a deadline of its own is not shared: its abort must not end another caller's read.
+    if (call.signal !== undefined) return this.#sendWithToken(call, url, version);
+    const read = this.#sendWithToken(call, url, version).finally(() => this.#readsInFlight.delete(key));
+    this.#readsInFlight.set(key, read);
     return read;
+  }
+
+  /** Waits for work shared with other callers, giving up (without cancelling it) at the call's deadline. */
+  #shared<T>(work: Promise<T>, call: Call): Promise<T> {
+    return untilAborted(work, call.signal, () => outOfTime(call.operation));
   }
 
   /** Sends a call with the bearer token; after a 401 renews the token and sends it once more. */
@@ -200,14 +247,16 @@ export class VboConnection {
         // Only reads are repeated blindly; a change that may have applied is checked by reading back.
         retryable: call.method === "GET",
         ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+        signal: call.signal,
+        ...(call.lane === undefined ? {} : { lane: call.lane }),
       });
-    const token = await this.#tokens.accessToken(version);
+    const token = await this.#shared(this.#tokens.accessToken(version), call);
     const reply = await attempt(token);
     if (reply.status !== 401) return reply;
     this.logger.info("vbo refused the access token; renewing it and trying once more", {
       operation: call.operation,
     });
-    return attempt(await this.#tokens.renewAfterRejection(token, version));
+    return attempt(await this.#shared(this.#tokens.renewAfterRejection(token, version), call));
   }
 
   /** Sends a call and decodes a successful answer; any other answer is a `VboError`. */
@@ -288,9 +337,9 @@ export class VboConnection {
     });
   }
 
-  /** Cancels calls in flight and closes the connection pool if the connection created it. */
+  /** Cancels calls in flight and closes the connection pools the connection created. */
   async close(): Promise<void> {
     this.#closing.abort();
-    await this.#ownDispatcher?.close();
+    await Promise.all(this.#ownDispatchers.map((d) => d.close()));
   }
 }

@@ -18,22 +18,43 @@ export const AGENT_DEFAULTS = {
   connectTimeout: 10_000,
 } as const;
 
-export function createDispatcher(
+/**
+ * The applies' own pool (approved changes, their reads, token grants): few connections, but never
+ * taken by display reads, so an approved change goes out while a burst of reads waits.
+ */
+export const APPLY_AGENT_DEFAULTS = { ...AGENT_DEFAULTS, connections: 4 } as const;
+
+/** The two pools to VB365, reads and applies, trusting the server the same way. */
+export interface Dispatchers {
+  reads: Agent;
+  applies: Agent;
+  close(): Promise<void>;
+}
+
+export function createDispatchers(
   vbo: Pick<Config["vbo"], "caPem" | "caFile" | "tlsInsecure">,
   logger: Logger,
-): Agent {
+): Dispatchers {
+  let connect: { rejectUnauthorized: false } | { ca: string } | undefined;
   if (vbo.tlsInsecure) {
     logger.warn(
       "VBO_TLS_INSECURE=true: the VB365 server's TLS certificate is NOT checked; anyone on the network path can read the VB365 credentials. Pin the certificate with VBO_CA_FILE instead.",
     );
-    return new Agent({ ...AGENT_DEFAULTS, connect: { rejectUnauthorized: false } });
-  }
-  if (vbo.caPem) {
+    connect = { rejectUnauthorized: false };
+  } else if (vbo.caPem) {
     // `ca` replaces the system store: only the pinned CA or certificate is trusted for VB365.
     logger.info("vbo tls: trusting only the pinned certificate", { caFile: vbo.caFile });
-    return new Agent({ ...AGENT_DEFAULTS, connect: { ca: vbo.caPem } });
+    connect = { ca: vbo.caPem };
   }
-  return new Agent({ ...AGENT_DEFAULTS });
+  const reads = new Agent({ ...AGENT_DEFAULTS, ...(connect ? { connect } : {}) });
+  const applies = new Agent({ ...APPLY_AGENT_DEFAULTS, ...(connect ? { connect } : {}) });
+  return {
+    reads,
+    applies,
+    close: async () => {
+      await Promise.all([reads.close(), applies.close()]);
+    },
+  };
 }
 
 /** Trust failures: the chain does not lead to a CA the bot trusts (or is not valid now). */

@@ -24,7 +24,14 @@ export interface Exchange {
   retryable: boolean;
   /** Overrides the transport's timeout, for long polls. */
   timeoutMs?: number;
+  /** The caller's deadline: aborts the attempt in flight and any wait before the next one. */
+  signal?: AbortSignal | undefined;
+  /** Which connections carry it: `applies` are kept free of display reads (see `TransportOptions`). */
+  lane?: Lane;
 }
+
+/** The two connection pools: reads, and what an approved change needs (its reads, its POST, tokens). */
+export type Lane = "reads" | "applies";
 
 export interface Reply {
   status: number;
@@ -42,6 +49,11 @@ export interface RetryPolicy {
 
 export interface TransportOptions {
   dispatcher: Dispatcher;
+  /**
+   * The pool of the `applies` lane: a burst of reads (Home tabs opened at once) fills `dispatcher`'s
+   * connections and queues behind them, and must not hold up an approved change. Default: `dispatcher`.
+   */
+  applyDispatcher?: Dispatcher;
   logger: Logger;
   clock: Clock;
   sleep: Sleep;
@@ -72,13 +84,14 @@ export function createTransport(options: TransportOptions): Transport {
   const once = async (ex: Exchange): Promise<Reply> => {
     const timeoutMs = ex.timeoutMs ?? options.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([timeout, options.closed]);
+    const signal = AbortSignal.any([timeout, options.closed, ...(ex.signal ? [ex.signal] : [])]);
     try {
       const res = await request(ex.url, {
         method: ex.method,
         headers: ex.headers,
         body: ex.body ?? null,
-        dispatcher: options.dispatcher,
+        dispatcher:
+          ex.lane === "applies" ? (options.applyDispatcher ?? options.dispatcher) : options.dispatcher,
         signal,
       });
       // Read the body under the same signal: a server that stalls mid-body times out too.
@@ -92,6 +105,7 @@ export function createTransport(options: TransportOptions): Transport {
           message: `no answer within ${timeoutMs} ms`,
         });
       }
+      if (ex.signal?.aborted) throw outOfTime(ex.operation);
       if (options.closed.aborted) {
         throw new VboError({ kind: "network", operation: ex.operation, message: "the client was closed" });
       }
@@ -154,13 +168,32 @@ export function createTransport(options: TransportOptions): Transport {
         }
         logger.warn("vbo call failed; retrying", { ...fields, delayMs });
         try {
-          await options.sleep(delayMs, options.closed);
+          await options.sleep(delayMs, AbortSignal.any([options.closed, ...(ex.signal ? [ex.signal] : [])]));
         } catch {
+          if (ex.signal?.aborted) throw outOfTime(ex.operation);
           throw new VboError({ kind: "network", operation: ex.operation, message: "the client was closed" });
         }
       }
     },
   };
+}
+
+/** The caller's deadline passed (its signal fired) before VB365 answered. */
+export function outOfTime(operation: string): VboError {
+  return new VboError({
+    kind: "timeout",
+    operation,
+    message: "the work's time ran out before VB365 answered",
+  });
+}
+
+/**
+ * The longest one exchange can take: every attempt timing out, and the longest wait between
+ * attempts (a `Retry-After` up to its cap, or the backoff's cap) before each retry.
+ */
+export function worstExchangeMs(timeoutMs: number, retry: RetryPolicy, retryable: boolean): number {
+  const retries = retryable ? retry.maxRetries : 0;
+  return (retries + 1) * timeoutMs + retries * Math.max(retry.maxRetryAfterMs, retry.maxDelayMs);
 }
 
 /** `Retry-After` in milliseconds: delta-seconds or an HTTP date. */

@@ -183,7 +183,7 @@ describe("approving a request", () => {
     assert.ok(textOf(denied).includes("no case number &lt;@U0RITA&gt;"), "the reason is shown, escaped");
     assert.equal(findButton(denied.blocks, ACTION.approve), undefined);
     const dm = await world.fake.waitFor(() => world.dms(RITA)[0], 5_000, "the requester's DM");
-    assert.match(dm.text, /was denied: no case number/);
+    assert.match(dm.text, /was denied: “no case number/);
     assert.equal(benIsAudited(world), false);
     assert.equal(world.auditPosts(), 0);
   });

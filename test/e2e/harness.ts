@@ -25,6 +25,7 @@ import {
   RITA,
   STRANGER,
   VBRIDGE_MEMBERS,
+  VIEWER,
 } from "../support/actors.ts";
 import { createFakeSlack, type FakeSlack } from "../support/fake-slack.ts";
 import { jsonLogger } from "../support/logger.ts";
@@ -34,7 +35,7 @@ import { findButton, shownText } from "../support/slack.ts";
 import { tempDir } from "../support/store.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
-export { ALERTS, APPROVALS, BEN_SLACK, BOSS, COMMANDS_CHANNEL, DEPUTY, DIGEST, RITA, STRANGER };
+export { ALERTS, APPROVALS, BEN_SLACK, BOSS, COMMANDS_CHANNEL, DEPUTY, DIGEST, RITA, STRANGER, VIEWER };
 export const ORG = SEED.organization;
 export const BEN = SEED.benYoung;
 export const AUDIT_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
@@ -127,6 +128,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
   const loaded = loadConfig({
     ...botEnvironment({ slack: fake, vbo: sim, secret: SIGNING_SECRET, databasePath: dbPath }),
     APPROVER_USER_IDS: `${BOSS},${DEPUTY}`,
+    VIEWER_USER_IDS: VIEWER,
     ...(typeof options.env === "function" ? options.env(fake) : options.env),
   });
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.problems.join("; "));
@@ -140,7 +142,7 @@ export async function startWorld(t: TestContext, options: WorldOptions = {}): Pr
       logger: log.logger,
       slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5_000 },
       vboClientOptions: { maxRetries: 0, timeoutMs: 20_000 },
-      core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000, leaseMs: 60_000 } },
+      core: { retry: { baseDelayMs: 60_000, maxDelayMs: 3_600_000 } },
       // No schedules unless a test asks for jobs (then usually JOBS_BY_HAND).
       jobs: false,
       shutdownGraceMs: 2_000,

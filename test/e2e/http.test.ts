@@ -1,6 +1,6 @@
 /**
  * The HTTP endpoints of the contract against the running bot: signatures (missing, wrong, stale,
- * future: 401 and no effect at all), `/healthz`, `/readyz`, unknown paths.
+ * future: 401 and no effect at all), a body too large (413), `/healthz`, `/readyz`, unknown paths.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -75,6 +75,18 @@ describe("request signatures", () => {
     });
   }
 
+  test("a correctly signed body over 64 KiB: 413 and nothing recorded", async (t) => {
+    const world = await startWorld(t);
+    const fields = world.fake.slashCommand({
+      userId: RITA,
+      text: `add ben.young ${"x".repeat(64 * 1024)}`,
+      channelId: COMMANDS_CHANNEL,
+    });
+    const answer = await world.post(formBody(fields));
+    assert.equal(answer.status, 413);
+    await assertNothingHappened(world, fields.response_url as string);
+  });
+
   test("a timestamp 4 minutes off either way is still accepted", async (t) => {
     const world = await startWorld(t);
     for (const skew of [-240, 240]) {
@@ -124,6 +136,6 @@ describe("health endpoints", () => {
     world.bot.store.db.close();
     const answer = await fetch(`${world.url}/readyz`);
     assert.equal(answer.status, 503);
-    assert.deepEqual(await answer.json(), { ready: false, reason: "the database is not open" });
+    assert.deepEqual(await answer.json(), { ready: false, reason: "database_unavailable" });
   });
 });

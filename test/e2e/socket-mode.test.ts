@@ -20,7 +20,7 @@ test("Socket Mode: connects, answers a slash command envelope and a button click
 
   const payload = world.fake.slashCommand({
     userId: RITA,
-    text: "add ben.young via socket",
+    text: "add ben.young case #77 via socket",
     channelId: COMMANDS_CHANNEL,
   });
   const ack = await world.fake.socket.send({ type: "slash_commands", payload });
@@ -45,4 +45,21 @@ test("Socket Mode: connects, answers a slash command envelope and a button click
   assert.equal(ready.status, 200);
   assert.deepEqual(await ready.json(), { ready: true });
   assert.equal((await fetch(`${world.url}/slack/events`, { method: "POST", body: "x" })).status, 404);
+
+  // The bot logs at debug here, and the Socket Mode client would log every envelope whole.
+  const logged = world.logs.join("\n");
+  assert.ok(
+    world.logs.some((l) => l.includes('"level":"debug"')),
+    "debug lines were written",
+  );
+  for (const secret of [
+    payload.response_url,
+    payload.trigger_id,
+    payload.token,
+    click.response_url,
+    "case #77",
+  ]) {
+    assert.equal(typeof secret, "string");
+    assert.ok(!logged.includes(secret as string), `${String(secret)} is not logged`);
+  }
 });

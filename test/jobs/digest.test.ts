@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { logHeadText, parseLogHead } from "../../src/core/vocabulary.ts";
 import { SEED } from "../../src/sim/types.ts";
+import { verifyLog } from "../../src/store/index.ts";
 import { BOSS, DIGEST, ORG, REQUESTER } from "../support/actors.ts";
 import { DAY } from "../support/clock.ts";
 import { ONLY_DIGEST_CRON } from "../support/schedules.ts";
@@ -103,6 +105,41 @@ describe("the digest", () => {
     assert.ok(thursday);
     assert.doesNotMatch(JSON.stringify(thursday.blocks), /Changed outside the bot/);
     assert.equal(eventsOf(w.store, "drift_seen").length, 2);
+  });
+
+  test("every digest shows the log head; status shows it too; verify-log --expect catches a log cut back before it", async (t) => {
+    const w = await testWorld(t);
+    const jobs = w.jobs();
+    await w.approved("add", await w.principal(SEED.benYoung.name));
+    const head = w.store.log.head();
+    assert.ok(head);
+    assert.equal((await jobs.runNow("digest")).outcome, "succeeded");
+    const [digest] = w.messages(DIGEST);
+    assert.ok(digest);
+    const shown = /log head `(\d+):([0-9a-f]{16})`/.exec(shownText(digest));
+    assert.ok(shown, "the digest shows the log head");
+    assert.deepEqual(parseLogHead(`${shown[1]}:${shown[2]}`), {
+      seq: head.seq,
+      hash: head.hash.slice(0, 16),
+    });
+    assert.match(digest.text, new RegExp(`log head ${logHeadText(head)}`), "and its fallback text");
+    const status = await w.core.queries.status({ asker: BOSS });
+    assert.equal(status.kind, "full", "an approver sees the full status");
+    assert.deepEqual(
+      status.kind === "full" ? status.report.log.head : undefined,
+      w.store.log.head(),
+      "status: the head now (the digest logged itself)",
+    );
+
+    const published = parseLogHead(`${shown[1]}:${shown[2]}`);
+    assert.ok(verifyLog(w.store.db, { expect: published }).ok);
+    w.store.db.exec("DROP TRIGGER events_no_delete");
+    w.store.db.exec(`DELETE FROM events WHERE id >= ${head.seq}`);
+    w.store.db.exec(`UPDATE sqlite_sequence SET seq = ${head.seq - 1} WHERE name = 'events'`);
+    assert.ok(verifyLog(w.store.db).ok, "the chain alone cannot tell");
+    const cut = verifyLog(w.store.db, { expect: published });
+    assert.ok(!cut.ok);
+    assert.match(cut.reason, /was published, but the log ends at \d+: it was cut back/);
   });
 
   test("VB365 failing for one organization shows it as unavailable; the others are whole", async (t) => {

@@ -148,6 +148,35 @@ describe("expiry, retries and time-bound audits", () => {
     );
   });
 
+  test("a request VB365 keeps refusing ends as failed and is re-rendered; one the log does not explain is reported", async (t) => {
+    const w = await testWorld(t, {
+      start: "2026-11-25T09:00:00.000Z",
+      core: { retry: { maxDefiniteFailures: 2 } },
+    });
+    const ben = await w.principal(SEED.benYoung.name);
+    w.sim.faults.failNext(2, 400, { method: "POST", path: /AuditItems$/ });
+    const id = await w.approved("add", ben);
+    assert.equal(w.store.requests.get(id)?.state, "apply_failed");
+    const jobs = w.jobs();
+    w.clock.advance(HOUR);
+    const ended = await jobs.runNow("retry-applies");
+    assert.match(ended.detail, /1 request ended as failed \(VB365 addAuditItems failed \(HTTP 400/);
+    assert.equal(w.store.requests.get(id)?.state, "failed");
+    const message = w.messages(APPROVALS).find((m) => m.threadTs === undefined);
+    assert.ok(message);
+    assert.match(shownText(message), /\*Failed\*/);
+
+    // A pending request set to approved behind the bot's back.
+    const sarah = await w.posted("add", await w.principal(SEED.sarahYoung.name));
+    w.store.db
+      .prepare("UPDATE requests SET state = 'approved', next_attempt_at = ? WHERE id = ?")
+      .run(w.clock.now().toISOString(), sarah.id);
+    const refused = await jobs.runNow("retry-applies");
+    assert.equal(refused.outcome, "failed");
+    assert.match(refused.detail, new RegExp(`not applied, their approval is not in the log: #${sarah.id}`));
+    assert.ok(!w.sim.control.auditItems(ORG.id).some((i) => i.principal.name === SEED.sarahYoung.name));
+  });
+
   test("a time-bound audit ends: its audit item is removed when its time is up", async (t) => {
     const w = await testWorld(t, { start: "2026-11-25T09:00:00.000Z" });
     const ben = await w.principal(SEED.benYoung.name);

@@ -120,6 +120,25 @@ describe("dropNext", () => {
   });
 });
 
+describe("hold", () => {
+  test("matching calls wait unanswered until released; others go through meanwhile", async (t) => {
+    const sim = await startSimulator(t);
+    const v8 = await session(sim, "v8");
+    const hold = sim.faults.hold({ method: "GET", path: /\/AuditItems$/ });
+    const answered: number[] = [];
+    const held = [1, 2, 3].map(() => v8.get(auditItems).then((r) => answered.push(r.status)));
+    while (hold.held() < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal((await v8.get("ServiceInstance")).status, 200, "another route is not held");
+    assert.ok((await v8.post(auditItems, [ben])).status < 300, "nor another method");
+    assert.deepEqual(answered, [], "the held calls are still waiting");
+    hold.release();
+    await Promise.all(held);
+    assert.deepEqual(answered, [200, 200, 200]);
+    assert.equal(hold.held(), 0);
+    assert.equal((await v8.get(auditItems)).status, 200, "a released hold holds no more");
+  });
+});
+
 describe("stats", () => {
   test("counts every request by method and normalised route, failed and dropped ones too", async (t) => {
     const sim = await startSimulator(t);

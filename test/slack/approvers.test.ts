@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
-import { createApprovers } from "../../src/slack/approvers.ts";
+import { createApprovers, createViewers } from "../../src/slack/approvers.ts";
 import { BOSS, DEPUTY, REQUESTER, STRANGER } from "../support/actors.ts";
 import { ManualClock, MINUTE } from "../support/clock.ts";
 import { recordingLogger } from "../support/logger.ts";
@@ -64,5 +64,32 @@ describe("approvers", () => {
     assert.equal(await approvers.isApprover(STRANGER), false);
     assert.deepEqual(await approvers.members(), [BOSS]);
     assert.equal(fake.callsTo("usergroups.users.list").length, 0);
+  });
+});
+
+describe("viewers", () => {
+  test("the configured ids and the viewer group's members; nobody extra while Slack cannot be asked", async (t) => {
+    const fake = await startFakeSlack(t, { usergroups: { S0VIEWERS: [DEPUTY] } });
+    const clock = new ManualClock();
+    const logs = recordingLogger();
+    const viewers = createViewers({
+      web: webClientFor(fake),
+      config: { viewerUserIds: [REQUESTER], viewerUsergroupId: "S0VIEWERS" },
+      clock,
+      logger: logs,
+    });
+    assert.equal(await viewers.isViewer(REQUESTER), true);
+    assert.equal(await viewers.isViewer(DEPUTY), true);
+    assert.equal(await viewers.isViewer(STRANGER), false);
+    assert.equal(await viewers.isViewer(BOSS), false, "approving is the core's rule, not this set's");
+
+    fake.setUsergroup("S0VIEWERS", [DEPUTY, STRANGER]);
+    clock.advance(6 * MINUTE);
+    fake.failNext("usergroups.users.list", "ratelimited", { retryAfter: 1 });
+    assert.equal(await viewers.isViewer(DEPUTY), false, "Slack failing: the group counts as empty");
+    assert.equal(await viewers.isViewer(REQUESTER), true, "configured ids still count");
+    assert.ok(logs.lines.some((l) => l.level === "error" && /viewer user group/.test(l.msg)));
+    clock.advance(31_000);
+    assert.equal(await viewers.isViewer(STRANGER), true, "read again once Slack answers");
   });
 });

@@ -101,7 +101,7 @@ describe("access watch repository", () => {
       name,
       displayName,
     });
-    store.directory.upsert(
+    store.directory.insert(
       "org",
       [
         entry("1", "simon.service@vbridge.co.nz", "simon service"),
@@ -116,5 +116,8 @@ describe("access watch repository", () => {
     assert.equal(repo.displayNameOf("org", "tom.baker"), undefined);
     assert.equal(repo.displayNameOf("org", "a_b"), "Underscore");
     assert.equal(repo.displayNameOf("other-org", "simon.service"), undefined);
+    // A sync writing its own copy of the same users does not make anyone ambiguous.
+    store.directory.beginSync("org").append([entry("1", "simon.service@vbridge.co.nz", "simon service")], t0);
+    assert.equal(repo.displayNameOf("org", "simon.service"), "simon service");
   });
 });

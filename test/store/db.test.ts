@@ -154,6 +154,42 @@ describe("openDatabase and migrations", () => {
     assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get(), undefined);
   });
 
+  test("a migration may rebuild a table others refer to; one that leaves a reference dangling is refused", (t) => {
+    const dir = tempDir(t);
+    const folder = join(dir, "migrations");
+    mkdirSync(folder);
+    const pad = (n: number) => String(n).padStart(3, "0");
+    writeFileSync(
+      join(folder, "001_base.sql"),
+      `CREATE TABLE parent (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a')));
+       CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id));
+       INSERT INTO parent VALUES (1, 'a'); INSERT INTO child VALUES (10, 1);`,
+    );
+    // SQLite's way of widening a CHECK: a new table, the rows copied, the old one dropped, renamed.
+    writeFileSync(
+      join(folder, "002_widen.sql"),
+      `CREATE TABLE parent_new (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'b')));
+       INSERT INTO parent_new SELECT * FROM parent;
+       DROP TABLE parent;
+       ALTER TABLE parent_new RENAME TO parent;`,
+    );
+    const path = join(dir, "db.sqlite");
+    const db = openDatabase(path, { logger: silentLogger, migrationsDir: folder });
+    db.prepare("INSERT INTO parent VALUES (2, 'b')").run();
+    assert.equal(db.pragma("foreign_keys", { simple: true }), 1, "on again once migrated");
+    assert.throws(() => db.prepare("INSERT INTO child VALUES (11, 99)").run(), /FOREIGN KEY/);
+    db.close();
+
+    writeFileSync(join(folder, `${pad(3)}_orphan.sql`), "DELETE FROM parent WHERE id = 1;");
+    assert.throws(
+      () => openDatabase(path, { logger: silentLogger, migrationsDir: folder }),
+      /migration 003_orphan\.sql failed: it leaves 1 row\(s\) referring to nothing \(child → parent\)/,
+    );
+    const check = new BetterSqlite3(path, { readonly: true });
+    t.after(() => check.close());
+    assert.deepEqual(check.prepare("SELECT id FROM parent ORDER BY id").all(), [{ id: 1 }, { id: 2 }]);
+  });
+
   test("a migration numbered below one already applied (another owner's range) still runs, once", (t) => {
     const dir = tempDir(t);
     const folder = join(dir, "migrations");

@@ -6,6 +6,15 @@ import { tempStore } from "../support/store.ts";
 
 const t0 = new Date("2026-03-02T09:00:00.000Z");
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+/** An attempt that failed without reaching VB365 (an outage), retried at `next`. */
+const failure = (error: string, next: Date) => ({
+  error,
+  nextAttemptAt: next,
+  definite: false,
+  writeSettled: false,
+});
+/** A time-bound add applied, ending at `end`. */
+const expiring = (end: Date) => ({ auditExpiresAt: end, auditItemCreated: true, auditItemId: null });
 const org = { id: "6f144e6f-7f59-475f-8e1d-1bfa0b6bb020", name: "vBridge" };
 
 const aNewRequest = (over: Partial<NewRequest> = {}): NewRequest => ({
@@ -124,8 +133,16 @@ describe("requests", () => {
     assert.equal(requests.claimApply(r.id, "B", at(2), at(7)), false);
     assert.deepEqual(requests.listDueForApply(at(3)), [], "a leased request is not due");
     assert.equal(requests.claimApply(r.id, "B", at(6), at(11)), true, "an expired lease can be taken over");
-    assert.equal(requests.markApplied(r.id, "A", at(7), null), false, "the old holder cannot record");
-    assert.equal(requests.markApplyFailed(r.id, "B", at(7), "VB365 down", at(9)), true);
+    assert.equal(
+      requests.markApplied(r.id, "A", at(7), {
+        auditExpiresAt: null,
+        auditItemCreated: null,
+        auditItemId: null,
+      }),
+      false,
+      "the old holder cannot record",
+    );
+    assert.equal(requests.markApplyFailed(r.id, "B", at(7), failure("VB365 down", at(9))), true);
     const failed = requests.get(r.id);
     assert.equal(failed?.state, "apply_failed");
     assert.equal(failed?.applyAttempts, 2);
@@ -136,7 +153,10 @@ describe("requests", () => {
       [r.id],
     );
     assert.equal(requests.claimApply(r.id, "C", at(9), at(14)), true);
-    assert.equal(requests.markApplied(r.id, "C", at(10), at(60)), true);
+    assert.equal(
+      requests.markApplied(r.id, "C", at(10), { ...expiring(at(60)), auditItemCreated: true }),
+      true,
+    );
     const applied = requests.get(r.id);
     assert.equal(applied?.state, "applied");
     assert.equal(applied?.lastError, null);
@@ -150,7 +170,7 @@ describe("requests", () => {
     const r = requests.create(aNewRequest({ auditForMs: 60 * 60_000 }));
     requests.close(r.id, { to: "approved", by: "UA" }, at(0));
     requests.claimApply(r.id, "A", at(0), at(5));
-    requests.markApplied(r.id, "A", at(1), at(61));
+    requests.markApplied(r.id, "A", at(1), expiring(at(61)));
     assert.deepEqual(requests.listAuditExpiriesDue(at(60)), []);
     assert.deepEqual(
       requests.listAuditExpiriesDue(at(61)).map((x) => x.id),
@@ -158,7 +178,7 @@ describe("requests", () => {
     );
     assert.equal(requests.claimAuditExpiry(r.id, "E", at(61), at(66)), true);
     assert.equal(requests.claimAuditExpiry(r.id, "F", at(62), at(67)), false);
-    assert.equal(requests.markAuditExpiryFailed(r.id, "E", at(62), "down", at(70)), true);
+    assert.equal(requests.markAuditExpiryFailed(r.id, "E", at(62), failure("down", at(70))), true);
     assert.equal(requests.get(r.id)?.expiryAttempts, 1);
     assert.deepEqual(requests.listAuditExpiriesDue(at(69)), []);
     assert.equal(requests.claimAuditExpiry(r.id, "G", at(70), at(75)), true);
@@ -207,7 +227,11 @@ describe("requests", () => {
     assert.equal(requests.findLaterApplied(b), undefined);
     requests.close(removal.id, { to: "approved", by: "UA" }, at(41));
     requests.claimApply(removal.id, "A", at(41), at(46));
-    requests.markApplied(removal.id, "A", at(42), null);
+    requests.markApplied(removal.id, "A", at(42), {
+      auditExpiresAt: null,
+      auditItemCreated: null,
+      auditItemId: null,
+    });
     assert.equal(requests.findLaterApplied(b)?.id, removal.id);
   });
 });

@@ -9,6 +9,8 @@ export const REQUESTER = "U0REQUESTER";
 export const BOSS = "U0BOSS";
 export const DEPUTY = "U0DEPUTY";
 export const STRANGER = "U0STRANGER";
+/** May see audit state without approving (VIEWER_USER_IDS). */
+export const VIEWER = "U0VIEWER";
 /** Who asks in the stories told against the whole bot. */
 export const RITA = "U0RITA";
 /** Ben Young's own Slack account. */
@@ -26,6 +28,7 @@ export const VBRIDGE_MEMBERS = [
   { id: BOSS, name: "boss", email: "boss@vbridge.co.nz" },
   { id: DEPUTY, name: "deputy", email: "deputy@vbridge.co.nz" },
   { id: STRANGER, name: "stranger", email: "stranger@vbridge.co.nz" },
+  { id: VIEWER, name: "vera", email: "vera@vbridge.co.nz" },
   // His address cased otherwise than his UPN, as people write it.
   { id: BEN_SLACK, name: "ben", realName: "Ben Young", email: "Ben.Young@vbridge.co.nz" },
 ];

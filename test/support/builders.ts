@@ -33,6 +33,10 @@ export function aRequest(over: Partial<Request> = {}): Request {
     applyAttempts: 0,
     lastError: null,
     nextAttemptAt: null,
+    definiteFailures: 0,
+    auditItemCreated: null,
+    auditItemId: null,
+    writeStartedAt: null,
     ...over,
   };
 }

@@ -19,7 +19,7 @@ import type { PrincipalRef } from "../../src/core/vocabulary.ts";
 import type { DevSlack, DevSlackOptions, PostedMessage } from "../../src/devslack/index.ts";
 import { createJobs, type JobOptions, type Jobs } from "../../src/jobs/scheduler.ts";
 import type { SimulatorOptions, VboSimulator } from "../../src/sim/types.ts";
-import { createApprovers } from "../../src/slack/approvers.ts";
+import { createApprovers, createViewers } from "../../src/slack/approvers.ts";
 import { createChatOut } from "../../src/slack/chat.ts";
 import { createAlertNotifier } from "../../src/slack/notifiers/alerts.ts";
 import { createDigestNotifier } from "../../src/slack/notifiers/digest.ts";
@@ -27,7 +27,7 @@ import { createRequestNotifier } from "../../src/slack/notifiers/requests.ts";
 import { createMemberProfiles } from "../../src/slack/profiles.ts";
 import type { Store } from "../../src/store/index.ts";
 import type { VboClient, VboClientOptions } from "../../src/vbo/client.ts";
-import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, ORG, REQUESTER } from "./actors.ts";
+import { ALERTS, APPROVALS, BOSS, DEPUTY, DIGEST, ORG, REQUESTER, VIEWER } from "./actors.ts";
 import { HOUR, ManualClock } from "./clock.ts";
 import { type RecordingLogger, recordingLogger } from "./logger.ts";
 import { simulatorClient, startSimulator } from "./simulator.ts";
@@ -48,6 +48,8 @@ export interface WorldOptions {
   approvals?: Partial<Config["approvals"]>;
   /** Who approves, in place of the Slack approvers over the fake (APPROVER_USER_IDS = BOSS, DEPUTY). */
   approvers?: Approvers;
+  /** Who sees audit state over the defaults (`viewers`, VIEWER_USER_IDS = VIEWER). */
+  visibility?: Partial<Config["visibility"]>;
   digestCron?: string;
   timezone?: string;
   /** Whether access alerts go anywhere; default true (to ALERTS). */
@@ -67,7 +69,7 @@ export interface World {
   clock: ManualClock;
   logger: RecordingLogger;
   store: Store & { path: string };
-  config: Pick<Config, "approvals" | "digest" | "alerts">;
+  config: Pick<Config, "approvals" | "digest" | "alerts" | "visibility">;
   routing: Routing;
   approvers: Approvers;
   /** The Slack side's request notifier, as the core uses it. */
@@ -102,8 +104,10 @@ export async function testWorld(t: TestContext, options: WorldOptions = {}): Pro
       requiredApprovals: 1,
       allowSelfApproval: false,
       requestTtlHours: 72,
+      maxOpenRequestsPerUser: 5,
       ...options.approvals,
     },
+    visibility: { audit: "viewers", viewerUserIds: [VIEWER], ...options.visibility },
     digest: {
       channelId: DIGEST,
       cron: options.digestCron ?? "0 9 * * 1-5",
@@ -112,7 +116,8 @@ export async function testWorld(t: TestContext, options: WorldOptions = {}): Pro
     alerts: options.alerts === false ? {} : { channelId: ALERTS },
   };
   const approvers = options.approvers ?? createApprovers({ web, config: config.approvals, clock, logger });
-  const routing = routingFromConfig(config, approvers);
+  const viewers = createViewers({ web, config: config.visibility, clock, logger });
+  const routing = routingFromConfig(config, { approvers, viewers });
   const chat = createChatOut(web, logger);
   const notifier = createRequestNotifier({ web, store, chat, routing, clock, logger });
   const core = createCore({
@@ -128,7 +133,7 @@ export async function testWorld(t: TestContext, options: WorldOptions = {}): Pro
     clock,
     logger,
     settings: {
-      retry: { baseDelayMs: 60_000, maxDelayMs: HOUR, leaseMs: 5 * 60_000 },
+      retry: { baseDelayMs: 60_000, maxDelayMs: HOUR },
       ...options.core,
       defaultOrganization: "defaultOrganization" in options ? options.defaultOrganization : ORG.name,
       vbo: { url: sim.url, apiVersion: options.apiVersion ?? "auto" },

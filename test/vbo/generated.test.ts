@@ -284,7 +284,14 @@ for (const version of API_VERSIONS) {
         );
         assertClean(
           `${where} find`,
-          findReply({ kind: "found", organization, query: "young", matches, total: matches.length }),
+          findReply({
+            kind: "found",
+            organization,
+            query: "young",
+            matches,
+            total: matches.length,
+            marked: true,
+          }),
         );
         const index = createAuditedIndex(
           organization,

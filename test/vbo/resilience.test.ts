@@ -2,14 +2,15 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, type TestContext, test } from "node:test";
-import { systemClock } from "../../src/clock.ts";
+import { sleep as realSleep, systemClock } from "../../src/clock.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { createVboClient } from "../../src/vbo/client.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
 import { findAuditItem } from "../../src/vbo/principals.ts";
 import type { PrincipalRef } from "../../src/vbo/schemas.ts";
 import { jsonLogger } from "../support/logger.ts";
-import { recordingSleep, setup } from "./helpers.ts";
+import { startSimulator } from "../support/simulator.ts";
+import { connect, recordingSleep, setup } from "./helpers.ts";
 
 const org = SEED.organization.id;
 const ben: PrincipalRef = { type: "User", ...SEED.benYoung };
@@ -161,6 +162,50 @@ describe("timeouts", () => {
     assert.match(client.health().lastError ?? "", /did not answer in time/);
     sim.faults.reset();
     assert.ok(Array.isArray(await client.listAuditItems(org)));
+  });
+});
+
+describe("a caller's deadline", () => {
+  test("a signal ends a call in flight: a timeout, not retried, and no answer waited for", async (t) => {
+    const { client, sim } = await setup(t);
+    await client.listAuditItems(org);
+    sim.faults.setLatency(60_000, { method: "GET", path: /\/AuditItems$/i });
+    const signal = AbortSignal.timeout(100);
+    await assert.rejects(client.listAuditItems(org, { signal }), (err: unknown) => {
+      assert.ok(isVboError(err));
+      assert.equal(err.kind, "timeout");
+      assert.match(err.message, /time ran out/);
+      return true;
+    });
+    assert.equal(sim.stats.count("GET", /\/AuditItems$/i), 2);
+  });
+
+  test("a signal ends the wait for a Retry-After, so work never outlives its lease in a sleep", async (t) => {
+    // The real sleep: without the signal this test would wait the 50 seconds out.
+    const { client, sim } = await setup(t, {}, { sleep: realSleep });
+    await client.listAuditItems(org);
+    sim.faults.failNext(1, 429, { method: "GET", path: /\/AuditItems$/i, retryAfterSeconds: 50 });
+    await assert.rejects(
+      client.listAuditItems(org, { signal: AbortSignal.timeout(200) }),
+      (err: unknown) => isVboError(err) && err.kind === "timeout",
+    );
+    assert.equal(sim.stats.count("GET", /\/AuditItems$/i), 2, "the retry was never sent");
+  });
+
+  test("the worst case comes from the timeouts, the retries and the Retry-After cap", async (t) => {
+    const sim = await startSimulator(t);
+    const { client } = connect(t, sim, { timeoutMs: 1_000, maxRetries: 2 });
+    // One GET: 3 attempts timing out, 2 waits of up to 60 s (the Retry-After cap).
+    const get = 3 * 1_000 + 2 * 60_000;
+    const token = 2 * get;
+    const read = 2 * (token + get);
+    assert.deepEqual(client.worstCase(), {
+      readMs: read,
+      writeMs: 2 * (token + 1_000) + read,
+      settleMs: 1_000,
+    });
+    const { client: longer } = connect(t, sim, { timeoutMs: 30_000, maxRetries: 4 });
+    assert.ok(longer.worstCase().readMs > client.worstCase().readMs);
   });
 });
 

@@ -3,7 +3,7 @@ import { before, describe, test } from "node:test";
 import { generate } from "selfsigned";
 import { SEED } from "../../src/sim/types.ts";
 import { isVboError } from "../../src/vbo/errors.ts";
-import { createDispatcher } from "../../src/vbo/tls.ts";
+import { createDispatchers } from "../../src/vbo/tls.ts";
 import { jsonLogger } from "../support/logger.ts";
 import { startSimulator } from "../support/simulator.ts";
 import { connect } from "./helpers.ts";
@@ -28,11 +28,12 @@ describe("TLS to VB365", () => {
     const sim = await start(t);
     assert.match(sim.url, /^https:/);
     const logs = jsonLogger();
-    const dispatcher = createDispatcher({ caPem: pems.cert, tlsInsecure: false }, logs.logger);
-    t.after(() => dispatcher.close());
-    const { client } = connect(t, sim, { dispatcher });
+    const pools = createDispatchers({ caPem: pems.cert, tlsInsecure: false }, logs.logger);
+    t.after(() => pools.close());
+    const { client } = connect(t, sim, { dispatcher: pools.reads, applyDispatcher: pools.applies });
     const items = await client.listAuditItems(org);
     assert.ok(Array.isArray(items));
+    assert.deepEqual(await client.forApplies().listAuditItems(org), items, "the applies' pool trusts it too");
     assert.equal(
       logs.lines().filter((l) => l.level === "warn").length,
       0,
@@ -42,9 +43,13 @@ describe("TLS to VB365", () => {
 
   test("the same server is refused when its certificate is not pinned", async (t) => {
     const sim = await start(t);
-    const dispatcher = createDispatcher({ tlsInsecure: false }, jsonLogger().logger);
-    t.after(() => dispatcher.close());
-    const { client, waits } = connect(t, sim, { dispatcher, maxRetries: 1 });
+    const pools = createDispatchers({ tlsInsecure: false }, jsonLogger().logger);
+    t.after(() => pools.close());
+    const { client, waits } = connect(t, sim, {
+      dispatcher: pools.reads,
+      applyDispatcher: pools.applies,
+      maxRetries: 1,
+    });
     await assert.rejects(client.listAuditItems(org), (err: unknown) => {
       assert.ok(isVboError(err));
       assert.equal(err.kind, "network");
@@ -73,9 +78,13 @@ describe("TLS to VB365", () => {
     });
     const sim = await startSimulator(t, { tls: { key: named.private, cert: named.cert } });
     // Pinned, so the CA is trusted: what fails is the name, 127.0.0.1 in VBO_URL.
-    const dispatcher = createDispatcher({ caPem: named.cert, tlsInsecure: false }, jsonLogger().logger);
-    t.after(() => dispatcher.close());
-    const { client, waits } = connect(t, sim, { dispatcher, maxRetries: 2 });
+    const pools = createDispatchers({ caPem: named.cert, tlsInsecure: false }, jsonLogger().logger);
+    t.after(() => pools.close());
+    const { client, waits } = connect(t, sim, {
+      dispatcher: pools.reads,
+      applyDispatcher: pools.applies,
+      maxRetries: 2,
+    });
     await assert.rejects(client.listAuditItems(org), (err: unknown) => {
       assert.ok(isVboError(err));
       assert.equal(err.kind, "network");
@@ -97,9 +106,13 @@ describe("TLS to VB365", () => {
       notAfterDate: new Date(Date.now() + 86_400_000),
       extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
     });
-    const dispatcher = createDispatcher({ caPem: other.cert, tlsInsecure: false }, jsonLogger().logger);
-    t.after(() => dispatcher.close());
-    const { client } = connect(t, sim, { dispatcher, maxRetries: 0 });
+    const pools = createDispatchers({ caPem: other.cert, tlsInsecure: false }, jsonLogger().logger);
+    t.after(() => pools.close());
+    const { client } = connect(t, sim, {
+      dispatcher: pools.reads,
+      applyDispatcher: pools.applies,
+      maxRetries: 0,
+    });
     await assert.rejects(
       client.listAuditItems(org),
       (err: unknown) => isVboError(err) && err.kind === "network",
@@ -109,12 +122,12 @@ describe("TLS to VB365", () => {
   test("VBO_TLS_INSECURE accepts the server and logs a warning", async (t) => {
     const sim = await start(t);
     const logs = jsonLogger();
-    const dispatcher = createDispatcher({ tlsInsecure: true }, logs.logger);
-    t.after(() => dispatcher.close());
-    const { client } = connect(t, sim, { dispatcher });
+    const pools = createDispatchers({ tlsInsecure: true }, logs.logger);
+    t.after(() => pools.close());
+    const { client } = connect(t, sim, { dispatcher: pools.reads, applyDispatcher: pools.applies });
     assert.ok(Array.isArray(await client.listAuditItems(org)));
     const warnings = logs.lines().filter((l) => l.level === "warn");
-    assert.equal(warnings.length, 1);
+    assert.equal(warnings.length, 1, "one warning for both pools");
     assert.match(warnings[0]!.msg, /VBO_TLS_INSECURE/);
   });
 });

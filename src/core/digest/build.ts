@@ -14,7 +14,7 @@ import { principalKey, samePrincipal } from "../../vbo/principals.ts";
 import type { AuditItem, PrincipalType } from "../../vbo/schemas.ts";
 import { AccessSummary } from "../access/match.ts";
 import type { Request } from "../requests/types.ts";
-import type { LogEvent, OrganizationRef } from "../vocabulary.ts";
+import type { LogEvent, LogHead, OrganizationRef } from "../vocabulary.ts";
 
 /** An audited principal as the digest and the snapshots keep it. */
 export interface AuditEntry {
@@ -204,6 +204,8 @@ export interface DigestInput {
   organizations: readonly OrganizationInput[];
   /** Remarks for the end of the digest (items VB365 sent that the bot had to skip, say). */
   notes?: readonly string[];
+  /** The approval log's newest entry when the digest was gathered: published, so a later cut shows. */
+  logHead?: LogHead | undefined;
 }
 
 export interface OrganizationDigest {
@@ -231,6 +233,7 @@ export interface Digest {
   notifications: Notifications;
   organizations: OrganizationDigest[];
   notes: string[];
+  logHead: LogHead | undefined;
   totals: {
     organizations: number;
     unavailable: number;
@@ -256,6 +259,7 @@ export function buildDigest(input: DigestInput): Digest {
     notifications: input.notifications,
     organizations,
     notes: [...(input.notes ?? [])],
+    logHead: input.logHead,
     totals: {
       organizations: organizations.length,
       unavailable: sum((o) => (o.available ? 0 : 1)),

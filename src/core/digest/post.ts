@@ -187,6 +187,7 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
     notifications,
     organizations: inputs,
     notes: skipped.note === undefined ? [] : [skipped.note],
+    logHead: ctx.store.log.head(),
   });
   // One digest, to the first route's destination, until routes get a digest of their own each.
   const destination = ctx.routing.all()[0]?.destinations.digest;

@@ -3,6 +3,7 @@
  * chat members' profiles (the Slack side, over `users.info`).
  */
 import type { DirectoryEntry } from "./entry.ts";
+import type { EntryRows } from "./rows.ts";
 
 /** When an organization's directory was last read from VB365 in full. */
 export interface DirectorySync {
@@ -13,18 +14,41 @@ export interface DirectorySync {
   durationMs: number;
 }
 
-/** Each organization's users and groups, kept so a restart does not need a full sync to answer. */
-export interface DirectoryCache {
-  load(organizationId: string): DirectoryEntry[];
-  /** A full sync: the organization's entries become exactly `entries`, and the sync is recorded. */
-  replace(
+/**
+ * Each organization's users and groups, kept so a restart does not need a full sync to answer, and
+ * read back by row for the matches the in-memory index answers with (`EntryRows`).
+ */
+export interface DirectoryCache extends EntryRows {
+  /**
+   * The organization's cached entries with their rows: the `size` after row `after` (from the
+   * first when undefined), in row order; an empty chunk at the end.
+   */
+  chunk(
     organizationId: string,
-    entries: readonly DirectoryEntry[],
-    sync: { syncedAt: Date; durationMs: number },
-  ): void;
-  /** Entries learnt from a direct VB365 search between syncs. */
-  upsert(organizationId: string, entries: readonly DirectoryEntry[], seenAt: Date): void;
+    after: number | undefined,
+    size: number,
+  ): { rows: number[]; entries: DirectoryEntry[] };
+  /** Entries learnt from a direct VB365 search between syncs; the rows they are under. */
+  insert(organizationId: string, entries: readonly DirectoryEntry[], seenAt: Date): number[];
+  /** Drops rows the index found replaced by fresher entries. */
+  remove(rows: readonly number[]): void;
+  /** Starts writing a new copy of the organization's directory (a full sync). */
+  beginSync(organizationId: string): DirectorySyncWriter;
+  /** Drops up to about `limit` rows of replaced copies; false once none is left. */
+  purge(limit: number): boolean;
   lastSync(organizationId: string): DirectorySync | undefined;
+}
+
+/** A sync being written: its entries go into a new copy that lookups do not read until `commit`. */
+export interface DirectorySyncWriter {
+  /** Stores entries (one transaction); the rows they are under. */
+  append(entries: readonly DirectoryEntry[], seenAt: Date): number[];
+  /** Drops rows the index found replaced (the same principal listed twice). */
+  remove(rows: readonly number[]): void;
+  /** Makes this copy the organization's directory and records the sync, in one transaction. */
+  commit(sync: { syncedAt: Date; durationMs: number; users: number; groups: number }): void;
+  /** Gives the copy up; its rows go with the next `purge`. */
+  abort(): void;
 }
 
 /** A chat member's profile e-mail, which is how a mention names a Microsoft 365 user. */

@@ -1,44 +1,105 @@
 /**
- * The in-memory index of one organization's directory. Every hit is a hash lookup: by UPN, by local
+ * The in-memory index of one organization's directory. Every hit is a lookup: by UPN, by local
  * part, or by the posting list of the rarest query word, checked against each candidate's few words.
  * Nothing scans the whole directory on the way to a hit; edit distance runs only on a miss, over the
  * distinct words (far fewer than the entries) within the length a typo allows.
+ *
+ * It is compact: the entries themselves stay where they are stored (./rows.ts), and are read back
+ * only for the matches answered with. Per entry the index keeps its row, its type, a sort key
+ * (folded display name and UPN, from which the UPN, local part and domain are also taken), its
+ * names as word numbers, and three 32-bit hashes; per word, the sorted positions of the entries
+ * holding it, rebuilt lazily after a change. About 120 bytes an entry instead of about 1 KB as
+ * objects, maps and arrays.
  */
+import {
+  bytes,
+  type Column,
+  floats,
+  hashText,
+  ints,
+  PositionTable,
+  TextColumn,
+  WordTable,
+} from "./columns.ts";
 import { boundedDistance, DistanceRows, toleranceFor } from "./distance.ts";
-import { type DirectoryEntry, entryKey } from "./entry.ts";
-import { domainOf, fold, localPart, looksLikeAddress, tokenize } from "./normalize.ts";
-import { compareMatches, type Match, type MatchKind, scoreOf, TopMatches } from "./rank.ts";
-
-interface Slot {
-  entry: DirectoryEntry;
-  upn: string;
-  local: string | undefined;
-  domain: string | undefined;
-  /** The word lists this entry answers to: its display name, its local part, a group's plain name. */
-  names: string[][];
-  /** Every distinct word of `names`, for the posting lists. */
-  words: string[];
-  order: string;
-}
+import type { DirectoryEntry } from "./entry.ts";
+import { domainOf, fold, looksLikeAddress, PLAIN, plainWordSpans, tokenize } from "./normalize.ts";
+import { compareRanked, type Match, type MatchKind, type Ranked, scoreOf, TopMatches } from "./rank.ts";
+import { EntryList, type EntryRows } from "./rows.ts";
 
 /** Longer queries are cut: names have a handful of words, and the assignment search is exponential. */
 const MAX_QUERY_WORDS = 6;
 
-export class DirectoryIndex {
-  readonly #slots: Array<Slot | undefined> = [];
-  readonly #byKey = new Map<string, number>();
-  readonly #byUpn = new Map<string, number[]>();
-  readonly #byLocal = new Map<string, number[]>();
-  readonly #byWord = new Map<string, number[]>();
-  readonly #domains = new Map<string, number>();
-  #count = 0;
-  // Sorted distinct words, for prefix ranges and typo candidates; rebuilt lazily after a change.
-  #vocabulary: string[] | undefined;
-  #vocabularyByLength: Map<string, string[]> | undefined;
-  readonly #rows = new DistanceRows();
+/** `#types` values; 0 marks a position whose entry was replaced. */
+const GONE = 0;
+const USER = 1;
+const GROUP = 2;
 
-  constructor(entries: Iterable<DirectoryEntry> = []) {
-    for (const entry of entries) this.#put(entry);
+/** Positions of the entries holding each word, ascending: word `w` owns `ids[starts[w]…starts[w+1])`. */
+interface Postings {
+  starts: Int32Array;
+  ids: Int32Array;
+}
+
+/** The live words in order, for prefix ranges, and by kind and length, for typo candidates. */
+interface Vocabulary {
+  words: string[];
+  ids: Int32Array;
+  byLength: Map<string, number[]>;
+}
+
+export class DirectoryIndex {
+  readonly #store: EntryRows;
+  #count = 0;
+
+  // One value per position. An entry replaced by a fresher one leaves its position GONE.
+  readonly #rows = floats();
+  readonly #types = bytes();
+  /** Folded display name, NUL, folded UPN: the tie-break, and where UPN and local part are read. */
+  readonly #orders = new TextColumn();
+  readonly #keyHashes = ints();
+  readonly #upnHashes = ints();
+  readonly #localHashes = ints();
+  /** Where each position's names begin in `#names`; they end where the next position's begin. */
+  readonly #nameStarts = ints();
+  /** Per position, each name as its length then its word numbers. */
+  readonly #names = ints();
+
+  readonly #byKey = new PositionTable((p) => this.#keyHashes.at(p));
+  readonly #byUpn = new PositionTable((p) => this.#upnHashes.at(p));
+  readonly #byLocal = new PositionTable((p) => this.#localHashes.at(p));
+  readonly #domains = new Map<string, number>();
+
+  /** Every word ever indexed, by number. */
+  readonly #words = new WordTable();
+  // Scratch space for each entry's names, reused.
+  readonly #spans = ints();
+  readonly #displayWords = ints();
+  readonly #otherWords = ints();
+  /** The domain of the last user added: most users share one, and it need not be cut out again. */
+  #lastDomain: string | undefined;
+  // Derived, rebuilt on first use after a change.
+  #postings: Postings | undefined;
+  #vocabulary: Vocabulary | undefined;
+  readonly #distanceRows = new DistanceRows();
+  /** The ranking, with sort keys compared as stored. */
+  readonly #compare = (a: Ranked, b: Ranked): number =>
+    compareRanked(a, b, (x, y) =>
+      x.position === y.position ? 0 : this.#orders.compare(x.position, y.position) || x.position - y.position,
+    );
+
+  /** An index over entries kept in `store`; `add` tells it which rows they are under. */
+  constructor(store: EntryRows = new EntryList()) {
+    this.#store = store;
+  }
+
+  /** An index over `entries` kept in an array: for tests and tools. */
+  static from(entries: Iterable<DirectoryEntry>): DirectoryIndex {
+    const list = new EntryList();
+    const index = new DirectoryIndex(list);
+    const all = [...entries];
+    index.add(all, list.append(all));
+    return index;
   }
 
   get size(): number {
@@ -46,14 +107,31 @@ export class DirectoryIndex {
   }
 
   entries(): DirectoryEntry[] {
-    const out: DirectoryEntry[] = [];
-    for (const slot of this.#slots) if (slot) out.push(slot.entry);
-    return out;
+    const positions: number[] = [];
+    for (let p = 0; p < this.#types.length; p++) if (this.#types.at(p) !== GONE) positions.push(p);
+    return this.#read(positions).flatMap((entry) => (entry ? [entry] : []));
   }
 
-  /** Adds entries or replaces those with the same type and id (a fresher answer from VB365). */
-  upsert(entries: Iterable<DirectoryEntry>): void {
-    for (const entry of entries) this.#put(entry);
+  /**
+   * Indexes `entries`, stored under `rows`. An entry replaces any indexed one with the same type and
+   * id (a fresher answer from VB365), and a user any user with the same UPN (re-created under a new
+   * id). Returns the rows of the entries replaced, for the store to drop.
+   */
+  add(entries: readonly DirectoryEntry[], rows: readonly number[]): number[] {
+    if (entries.length !== rows.length) throw new Error("every entry needs its row");
+    const replaced: number[] = [];
+    for (let i = 0; i < entries.length; i++)
+      this.#put(entries[i] as DirectoryEntry, rows[i] as number, replaced);
+    return replaced;
+  }
+
+  /** Gives back the room the arrays keep for growth: for an index built in full (a sync, a load). */
+  trim(): void {
+    for (const column of [this.#rows, this.#types, this.#keyHashes, this.#upnHashes, this.#localHashes])
+      column.trim();
+    for (const column of [this.#nameStarts, this.#names]) column.trim();
+    this.#orders.trim();
+    this.#words.trim();
   }
 
   /** The most common UPN domains, most common first: where a bare local part most likely lives. */
@@ -66,12 +144,12 @@ export class DirectoryIndex {
 
   /** Entries whose UPN (or group name) is `address`, ignoring case. */
   exact(address: string): Match[] {
-    return this.#collect(this.#byUpn.get(fold(address.trim())), "upn");
+    return this.#answer(this.#exactHits(address));
   }
 
   /** Entries whose UPN starts with `local@`, ignoring case. */
   byLocalPart(local: string): Match[] {
-    return this.#collect(this.#byLocal.get(fold(local.trim())), "localPart");
+    return this.#answer(this.#localHits(local));
   }
 
   /**
@@ -86,19 +164,19 @@ export class DirectoryIndex {
   lookupTop(text: string, limit: number): { matches: Match[]; total: number } {
     const trimmed = text.trim();
     if (trimmed === "") return { matches: [], total: 0 };
-    const all = (matches: Match[]) => ({ matches: matches.slice(0, limit), total: matches.length });
-    if (looksLikeAddress(trimmed)) return all(this.exact(trimmed));
-    const upn = this.exact(trimmed);
+    const all = (hits: Ranked[]) => ({ matches: this.#answer(hits.slice(0, limit)), total: hits.length });
+    if (looksLikeAddress(trimmed)) return all(this.#exactHits(trimmed));
+    const upn = this.#exactHits(trimmed);
     if (upn.length > 0) return all(upn);
-    const local = this.byLocalPart(trimmed);
+    const local = this.#localHits(trimmed);
     if (local.length > 0) return all(local);
     const words = queryWords(trimmed);
-    const named = new TopMatches(limit);
-    const partly = new TopMatches(limit);
+    const named = new TopMatches(limit, this.#compare);
+    const partly = new TopMatches(limit, this.#compare);
     this.#fullWordMatches(words, (m) => (m.kind === "name" ? named : partly).add(m));
-    const top = named.total > 0 ? named : partly.total > 0 ? partly : new TopMatches(limit);
+    const top = named.total > 0 ? named : partly.total > 0 ? partly : new TopMatches(limit, this.#compare);
     if (top.total === 0) this.#prefixMatches(words, (m) => top.add(m));
-    return { matches: top.matches(), total: top.total };
+    return { matches: this.#answer(top.matches()), total: top.total };
   }
 
   /** Every match of any kind, ranked, for `find`; the closest names when nothing matches. */
@@ -106,12 +184,12 @@ export class DirectoryIndex {
     const trimmed = text.trim();
     if (trimmed === "") return { matches: [], total: 0 };
     const words = queryWords(trimmed);
-    const found = [...this.exact(trimmed), ...this.byLocalPart(trimmed)];
-    const add = (m: Match) => found.push(m);
+    const found = [...this.#exactHits(trimmed), ...this.#localHits(trimmed)];
+    const add = (m: Ranked) => found.push(m);
     this.#fullWordMatches(words, add);
     this.#prefixMatches(words, add);
-    const best = bestPerEntry(found.length > 0 ? found : this.suggest(trimmed, limit));
-    return { matches: best.slice(0, limit), total: best.length };
+    const best = this.#bestPerEntry(found.length > 0 ? found : this.#suggestions(trimmed, limit));
+    return { matches: this.#answer(best.slice(0, limit)), total: best.length };
   }
 
   /**
@@ -121,16 +199,21 @@ export class DirectoryIndex {
    * suggestions needs different names, not five people called the same.
    */
   suggest(text: string, limit: number): Match[] {
+    return this.#answer(this.#suggestions(text, limit));
+  }
+
+  #suggestions(text: string, limit: number): Ranked[] {
     const words = queryWords(text);
     if (words.length === 0 || limit <= 0) return [];
-    const found: Match[] = [];
-    const add = (m: Match) => found.push(m);
+    const found: Ranked[] = [];
+    const add = (m: Ranked) => found.push(m);
     this.#fuzzyMatches(words, add);
     if (words.length === 1) this.#splitMatches(words[0] as string, add);
     const names = new Set<string>();
-    const out: Match[] = [];
-    for (const match of bestPerEntry(found)) {
-      const name = `${match.entry.type}\u0000${fold(match.entry.displayName)}`;
+    const out: Ranked[] = [];
+    for (const match of this.#bestPerEntry(found)) {
+      const order = this.#orders.text(match.position);
+      const name = `${match.type}\u0000${order.slice(0, order.lastIndexOf("\u0000"))}`;
       if (names.has(name)) continue;
       names.add(name);
       out.push(match);
@@ -139,159 +222,247 @@ export class DirectoryIndex {
     return out;
   }
 
-  #put(entry: DirectoryEntry): void {
-    const key = entryKey(entry);
-    const existing = this.#byKey.get(key);
-    if (existing !== undefined) this.#remove(existing);
+  #put(entry: DirectoryEntry, row: number, replaced: number[]): void {
+    const keyHash = hashText(entry.id, hashText(entry.type));
+    for (const p of this.#byKey.find(keyHash)) {
+      // Only a row read back tells two ids with the same hash apart; that is rare.
+      const [known] = this.#read([p]);
+      if (known?.type === entry.type && known.id === entry.id) replaced.push(this.#remove(p));
+    }
     const upn = fold(entry.name.trim());
+    const upnHash = hashText(upn);
     // A re-created user keeps its UPN under a new id: the newer answer replaces the old entry.
     if (upn !== "" && entry.type === "User") {
-      for (const id of [...(this.#byUpn.get(upn) ?? [])]) {
-        if (this.#slots[id]?.entry.type === "User") this.#remove(id);
+      for (const p of this.#byUpn.find(upnHash)) {
+        if (this.#types.at(p) === USER && this.#upnOf(p) === upn) replaced.push(this.#remove(p));
       }
     }
-    const local = localPart(upn);
-    const names: string[][] = [];
-    addName(names, tokenize(entry.displayName));
-    if (local !== undefined) addName(names, tokenize(local));
-    else if (upn !== "") addName(names, tokenize(upn));
-    const words: string[] = [];
-    for (const name of names) for (const word of name) if (!words.includes(word)) words.push(word);
-    const slot: Slot = {
-      entry,
-      upn,
-      local,
-      domain: local === undefined ? undefined : domainOf(upn),
-      names,
-      words,
-      order: `${fold(entry.displayName)}\u0000${upn}`,
-    };
-    const id = this.#slots.length;
-    this.#slots.push(slot);
-    this.#byKey.set(key, id);
-    if (upn !== "") push(this.#byUpn, upn, id);
-    if (local !== undefined) push(this.#byLocal, local, id);
-    if (slot.domain !== undefined && entry.type === "User") {
-      this.#domains.set(slot.domain, (this.#domains.get(slot.domain) ?? 0) + 1);
-    }
-    for (const word of words) {
-      if (push(this.#byWord, word, id)) this.#vocabulary = undefined;
-    }
+    // The names: the display name's words, and the local part's (a group without one: its name's).
+    const at = upn.indexOf("@");
+    const hasLocal = at > 0;
+    const display = this.#wordsOf(entry.displayName, 0, entry.displayName.length, this.#displayWords);
+    const other = this.#wordsOf(upn, 0, hasLocal ? at : upn.length, this.#otherWords);
+
+    const p = this.#types.length;
+    this.#rows.push(row);
+    this.#types.push(entry.type === "User" ? USER : GROUP);
+    this.#orders.push(fold(entry.displayName), upn);
+    this.#keyHashes.push(keyHash);
+    this.#upnHashes.push(upnHash);
+    this.#localHashes.push(hasLocal ? hashText(upn, undefined, 0, at) : 0);
+    this.#nameStarts.push(this.#names.length);
+    this.#pushName(display);
+    if (!sameNumbers(display, other)) this.#pushName(other);
+    this.#byKey.add(p);
+    if (upn !== "") this.#byUpn.add(p);
+    if (hasLocal) this.#byLocal.add(p);
+    const domain = hasLocal && entry.type === "User" ? this.#domainOf(upn) : undefined;
+    if (domain !== undefined) this.#domains.set(domain, (this.#domains.get(domain) ?? 0) + 1);
     this.#count++;
+    this.#postings = undefined;
   }
 
-  #remove(id: number): void {
-    const slot = this.#slots[id];
-    if (!slot) return;
-    this.#slots[id] = undefined;
-    this.#byKey.delete(entryKey(slot.entry));
-    if (slot.upn !== "") pull(this.#byUpn, slot.upn, id);
-    if (slot.local !== undefined) pull(this.#byLocal, slot.local, id);
-    if (slot.domain !== undefined && slot.entry.type === "User") {
-      const left = (this.#domains.get(slot.domain) ?? 1) - 1;
-      if (left > 0) this.#domains.set(slot.domain, left);
-      else this.#domains.delete(slot.domain);
+  #pushName(words: Column<Int32Array>): void {
+    if (words.length === 0) return;
+    this.#names.push(words.length);
+    for (let i = 0; i < words.length; i++) this.#names.push(words.at(i));
+  }
+
+  /** The numbers of the words of `text` between `from` and `to` (as `tokenize` splits), into `out`. */
+  #wordsOf(text: string, from: number, to: number, out: Column<Int32Array>): Column<Int32Array> {
+    out.clear();
+    if (PLAIN.test(text)) {
+      const spans = this.#spans;
+      spans.clear();
+      plainWordSpans(text, from, to, spans);
+      for (let i = 0; i < spans.length; i += 2) out.push(this.#words.add(text, spans.at(i), spans.at(i + 1)));
+    } else {
+      for (const word of tokenize(text.slice(from, to))) out.push(this.#words.add(word));
     }
-    for (const word of slot.words) {
-      if (pull(this.#byWord, word, id)) this.#vocabulary = undefined;
+    return out;
+  }
+
+  /** The domain of a folded UPN; the last user's again when it is the same. */
+  #domainOf(upn: string): string | undefined {
+    const last = this.#lastDomain;
+    const at = upn.length - (last?.length ?? 0) - 1;
+    if (last !== undefined && at > 0 && upn.charCodeAt(at) === 64 && upn.endsWith(last)) return last;
+    this.#lastDomain = domainOf(upn);
+    return this.#lastDomain;
+  }
+
+  /** Forgets the entry at `p`; its row. */
+  #remove(p: number): number {
+    const upn = this.#upnOf(p);
+    const at = upn.indexOf("@");
+    this.#byKey.remove(p);
+    if (upn !== "") this.#byUpn.remove(p);
+    if (at > 0) this.#byLocal.remove(p);
+    const domain = at > 0 && this.#types.at(p) === USER ? domainOf(upn) : undefined;
+    if (domain !== undefined) {
+      const left = (this.#domains.get(domain) ?? 1) - 1;
+      if (left > 0) this.#domains.set(domain, left);
+      else this.#domains.delete(domain);
     }
+    this.#types.set(p, GONE);
     this.#count--;
+    this.#postings = undefined;
+    return this.#rows.at(p);
   }
 
-  #collect(ids: readonly number[] | undefined, kind: MatchKind): Match[] {
+  /** The folded UPN of `p`: its sort key after the NUL. */
+  #upnOf(p: number): string {
+    const order = this.#orders.text(p);
+    return order.slice(order.lastIndexOf("\u0000") + 1);
+  }
+
+  #hit(p: number, kind: MatchKind, score: number): Ranked {
+    return {
+      kind,
+      score,
+      type: this.#types.at(p) === USER ? "User" : "Group",
+      position: p,
+    };
+  }
+
+  #exactHits(address: string): Ranked[] {
+    const upn = fold(address.trim());
+    if (upn === "") return [];
+    return this.#byUpn
+      .find(hashText(upn))
+      .filter((p) => this.#upnOf(p) === upn)
+      .map((p) => this.#hit(p, "upn", 0))
+      .sort(this.#compare);
+  }
+
+  #localHits(text: string): Ranked[] {
+    const local = fold(text.trim());
+    if (local === "") return [];
+    return this.#byLocal
+      .find(hashText(local))
+      .filter((p) => this.#upnOf(p).startsWith(`${local}@`))
+      .map((p) => this.#hit(p, "localPart", 0))
+      .sort(this.#compare);
+  }
+
+  /** The ranked hits with their entries, read from the store. */
+  #answer(hits: readonly Ranked[]): Match[] {
+    const entries = this.#read(hits.map((h) => h.position));
     const out: Match[] = [];
-    for (const id of ids ?? []) {
-      const slot = this.#slots[id];
-      if (slot) out.push({ entry: slot.entry, kind, score: 0, order: slot.order });
+    hits.forEach((hit, i) => {
+      const entry = entries[i];
+      if (entry) out.push({ ...hit, entry, order: this.#orders.text(hit.position) });
+    });
+    return out;
+  }
+
+  #read(positions: readonly number[]): Array<DirectoryEntry | undefined> {
+    return positions.length === 0 ? [] : this.#store.read(positions.map((p) => this.#rows.at(p)));
+  }
+
+  /** The best match of each entry among `matches`, ranked. */
+  #bestPerEntry(matches: Ranked[]): Ranked[] {
+    const best = new Map<number, Ranked>();
+    for (const match of matches) {
+      const known = best.get(match.position);
+      if (!known || this.#compare(match, known) < 0) best.set(match.position, match);
     }
-    return out.sort(compareMatches);
+    return [...best.values()].sort(this.#compare);
+  }
+
+  /** Calls `visit` with each name of `p`, as word numbers. */
+  #eachName(p: number, visit: (name: Int32Array) => void): void {
+    const data = this.#names.data;
+    const end = p + 1 < this.#nameStarts.length ? this.#nameStarts.at(p + 1) : this.#names.length;
+    for (let i = this.#nameStarts.at(p); i < end; ) {
+      const length = data[i] as number;
+      visit(data.subarray(i + 1, i + 1 + length));
+      i += length + 1;
+    }
   }
 
   /** Names holding every query word whole: `name` when nothing else is in the name, else `tokens`. */
-  #fullWordMatches(words: string[], visit: (match: Match) => void): void {
-    const lists: number[][] = [];
-    for (const word of new Set(words)) {
-      const ids = this.#byWord.get(word);
-      if (!ids) return;
-      lists.push(ids);
+  #fullWordMatches(words: string[], visit: (match: Ranked) => void): void {
+    const ids: number[] = [];
+    for (const word of words) {
+      const id = this.#words.find(word);
+      if (id < 0) return;
+      ids.push(id);
     }
-    for (const id of intersect(lists)) {
-      const slot = this.#slots[id];
-      if (!slot) continue;
-      let best: Match | undefined;
-      for (const name of slot.names) {
-        const cost = assign(words, name, sameWord);
-        if (cost < 0) continue;
-        const kind: MatchKind = name.length === words.length ? "name" : "tokens";
-        const match: Match = {
-          entry: slot.entry,
-          kind,
-          score: scoreOf(kind, {
-            edits: 0,
-            extraWords: name.length - words.length,
-            inOrder: inOrder(words, name),
-          }),
-          order: slot.order,
-        };
-        if (!best || compareMatches(match, best) < 0) best = match;
-      }
+    const lists: Int32Array[] = [];
+    for (const id of new Set(ids)) {
+      const list = this.#postingsOf(id);
+      if (list.length === 0) return;
+      lists.push(list);
+    }
+    for (const p of intersect(lists)) {
+      let best: Ranked | undefined;
+      this.#eachName(p, (name) => {
+        if (assign(ids, name, sameWord) < 0) return;
+        const kind: MatchKind = name.length === ids.length ? "name" : "tokens";
+        const closeness = { edits: 0, extraWords: name.length - ids.length, inOrder: inOrder(ids, name) };
+        const match = this.#hit(p, kind, scoreOf(kind, closeness));
+        if (!best || this.#compare(match, best) < 0) best = match;
+      });
       if (best) visit(best);
     }
   }
 
   /** Names where every query word begins a distinct word: `ben you` → Ben Young. */
-  #prefixMatches(words: string[], visit: (match: Match) => void): void {
-    const vocabulary = this.#sortedVocabulary();
+  #prefixMatches(words: string[], visit: (match: Ranked) => void): void {
+    const vocabulary = this.#vocabularyNow();
     const ranges: Array<{ from: number; to: number; total: number }> = [];
     for (const word of new Set(words)) {
-      const from = lowerBound(vocabulary, word);
-      const to = lowerBound(vocabulary, `${word}\uffff`);
+      const from = lowerBound(vocabulary.words, word);
+      const to = lowerBound(vocabulary.words, `${word}\uffff`);
       let total = 0;
-      for (let i = from; i < to; i++) total += this.#byWord.get(vocabulary[i] as string)?.length ?? 0;
+      for (let i = from; i < to; i++) total += this.#postingsOf(vocabulary.ids[i] as number).length;
       if (total === 0) return;
       ranges.push({ from, to, total });
     }
     ranges.sort((a, b) => a.total - b.total);
-    // Ids under the rarest prefix, narrowed by the next rarest when that is not too broad to gather.
-    let candidates = this.#idsIn(vocabulary, ranges[0]);
+    // Positions under the rarest prefix, narrowed by the next rarest when that is not too broad to gather.
+    let candidates = this.#positionsIn(vocabulary, ranges[0]);
     for (const range of ranges.slice(1)) {
       if (range.total > candidates.length * 16) break;
-      const other = new Set(this.#idsIn(vocabulary, range));
-      candidates = candidates.filter((id) => other.has(id));
+      const other = new Set(this.#positionsIn(vocabulary, range));
+      candidates = candidates.filter((p) => other.has(p));
     }
-    for (const id of candidates) {
-      const slot = this.#slots[id];
-      if (!slot) continue;
-      const match = this.#bestName(slot, words, "prefix", wordPrefix);
+    const prefix: WordCost = (q, w) => {
+      const word = this.#words.word(w);
+      return word.startsWith(q) ? word.length - q.length : -1;
+    };
+    for (const p of candidates) {
+      const match = this.#bestName(p, words, "prefix", prefix);
       if (match) visit(match);
     }
   }
 
-  #idsIn(vocabulary: readonly string[], range: { from: number; to: number } | undefined): number[] {
+  #positionsIn(vocabulary: Vocabulary, range: { from: number; to: number } | undefined): number[] {
     if (!range) return [];
-    if (range.to - range.from === 1) return this.#byWord.get(vocabulary[range.from] as string) ?? [];
-    const ids = new Set<number>();
+    if (range.to - range.from === 1) return [...this.#postingsOf(vocabulary.ids[range.from] as number)];
+    const positions = new Set<number>();
     for (let i = range.from; i < range.to; i++) {
-      for (const id of this.#byWord.get(vocabulary[i] as string) ?? []) ids.add(id);
+      for (const p of this.#postingsOf(vocabulary.ids[i] as number)) positions.add(p);
     }
-    return [...ids];
+    return [...positions];
   }
 
   /** Names where every query word is within a few edits of a distinct word. */
-  #fuzzyMatches(words: string[], visit: (match: Match) => void): void {
-    const byLength = this.#lengthBuckets();
-    const close = new Map<string, Map<string, number>>();
-    let rarest: { words: string[]; total: number } | undefined;
+  #fuzzyMatches(words: string[], visit: (match: Ranked) => void): void {
+    const { byLength } = this.#vocabularyNow();
+    const close = new Map<string, Map<number, number>>();
+    let rarest: { words: number[]; total: number } | undefined;
     for (const word of new Set(words)) {
       const tolerance = toleranceFor(word.length);
-      const near = new Map<string, number>();
+      const near = new Map<number, number>();
       let total = 0;
       for (let len = word.length - tolerance; len <= word.length + tolerance; len++) {
-        for (const candidate of byLength.get(bucketOf(word, len)) ?? []) {
-          const d = boundedDistance(word, candidate, tolerance, this.#rows);
+        for (const id of byLength.get(bucketOf(word, len)) ?? []) {
+          const d = boundedDistance(word, this.#words.word(id), tolerance, this.#distanceRows);
           if (d <= tolerance) {
-            near.set(candidate, d);
-            total += this.#byWord.get(candidate)?.length ?? 0;
+            near.set(id, d);
+            total += this.#postingsOf(id).length;
           }
         }
       }
@@ -301,24 +472,22 @@ export class DirectoryIndex {
     }
     if (!rarest) return;
     const seen = new Set<number>();
-    const nearness = (q: string, t: string) => close.get(q)?.get(t) ?? -1;
-    for (const candidate of rarest.words) {
-      for (const id of this.#byWord.get(candidate) ?? []) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const slot = this.#slots[id];
-        if (!slot) continue;
-        const match = this.#bestName(slot, words, "fuzzy", nearness);
+    const nearness: WordCost = (q, w) => close.get(q)?.get(w) ?? -1;
+    for (const id of rarest.words) {
+      for (const p of this.#postingsOf(id)) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        const match = this.#bestName(p, words, "fuzzy", nearness);
         if (match) visit(match);
       }
     }
   }
 
   /** `benyoung`: a missing separator is one edit, found by splitting at each place into two known words. */
-  #splitMatches(word: string, visit: (match: Match) => void): void {
+  #splitMatches(word: string, visit: (match: Ranked) => void): void {
     for (let at = 2; at <= word.length - 2; at++) {
       const pair = [word.slice(0, at), word.slice(at)];
-      if (!pair.every((w) => this.#byWord.has(w))) continue;
+      if (!pair.every((w) => this.#words.find(w) >= 0)) continue;
       this.#fullWordMatches(pair, (match) =>
         visit({
           ...match,
@@ -330,38 +499,89 @@ export class DirectoryIndex {
     }
   }
 
-  #bestName(slot: Slot, words: string[], kind: "prefix" | "fuzzy", cost: WordCost): Match | undefined {
-    let best: Match | undefined;
-    for (const name of slot.names) {
+  #bestName(p: number, words: string[], kind: "prefix" | "fuzzy", cost: WordCost): Ranked | undefined {
+    let best: Ranked | undefined;
+    this.#eachName(p, (name) => {
       const edits = assign(words, name, cost);
-      if (edits < 0) continue;
-      const match: Match = {
-        entry: slot.entry,
+      if (edits < 0) return;
+      const match = this.#hit(
+        p,
         kind,
-        score: scoreOf(kind, { edits, extraWords: name.length - words.length, inOrder: true }),
-        order: slot.order,
-      };
-      if (!best || compareMatches(match, best) < 0) best = match;
-    }
+        scoreOf(kind, { edits, extraWords: name.length - words.length, inOrder: true }),
+      );
+      if (!best || this.#compare(match, best) < 0) best = match;
+    });
     return best;
   }
 
-  #sortedVocabulary(): string[] {
-    if (!this.#vocabulary) {
-      this.#vocabulary = [...this.#byWord.keys()].sort();
-      this.#vocabularyByLength = undefined;
-    }
-    return this.#vocabulary;
+  #postingsOf(word: number): Int32Array {
+    const { starts, ids } = this.#postingsNow();
+    return ids.subarray(starts[word] as number, starts[word + 1] as number);
   }
 
-  #lengthBuckets(): Map<string, string[]> {
-    const vocabulary = this.#sortedVocabulary();
-    if (!this.#vocabularyByLength) {
-      const buckets = new Map<string, string[]>();
-      for (const word of vocabulary) push(buckets, bucketOf(word, word.length), word);
-      this.#vocabularyByLength = buckets;
+  /** The posting lists, rebuilt in two passes over the names when entries changed. */
+  #postingsNow(): Postings {
+    if (this.#postings) return this.#postings;
+    const starts = new Int32Array(this.#words.size + 1);
+    this.#eachWordOfLiveEntries((_, word) => {
+      starts[word + 1] = (starts[word + 1] as number) + 1;
+    });
+    for (let w = 1; w < starts.length; w++) starts[w] = (starts[w] as number) + (starts[w - 1] as number);
+    const ids = new Int32Array(starts[starts.length - 1] as number);
+    const next = starts.slice(0, -1);
+    // Positions ascend, so every list comes out sorted.
+    this.#eachWordOfLiveEntries((p, word) => {
+      ids[next[word] as number] = p;
+      next[word] = (next[word] as number) + 1;
+    });
+    this.#postings = { starts, ids };
+    this.#vocabulary = undefined;
+    return this.#postings;
+  }
+
+  /** Each distinct word of each entry still indexed, in position order. */
+  #eachWordOfLiveEntries(visit: (position: number, word: number) => void): void {
+    const data = this.#names.data;
+    const positions = this.#types.length;
+    // Names share words ("Ben Young", ben.young): each is visited once per entry.
+    const seen: number[] = [];
+    for (let p = 0; p < positions; p++) {
+      if (this.#types.at(p) === GONE) continue;
+      const end = p + 1 < positions ? this.#nameStarts.at(p + 1) : this.#names.length;
+      seen.length = 0;
+      for (let i = this.#nameStarts.at(p); i < end; ) {
+        const length = data[i] as number;
+        for (let k = i + 1; k <= i + length; k++) {
+          const word = data[k] as number;
+          if (seen.includes(word)) continue;
+          seen.push(word);
+          visit(p, word);
+        }
+        i += length + 1;
+      }
     }
-    return this.#vocabularyByLength;
+  }
+
+  #vocabularyNow(): Vocabulary {
+    const postings = this.#postingsNow();
+    if (this.#vocabulary) return this.#vocabulary;
+    // Only words some entry still holds, in order.
+    const live: number[] = [];
+    for (let w = 0; w < this.#words.size; w++) {
+      if ((postings.starts[w + 1] as number) > (postings.starts[w] as number)) live.push(w);
+    }
+    live.sort((a, b) => compareText(this.#words.word(a), this.#words.word(b)));
+    const byLength = new Map<string, number[]>();
+    for (const id of live) {
+      const word = this.#words.word(id);
+      push(byLength, bucketOf(word, word.length), id);
+    }
+    this.#vocabulary = {
+      words: live.map((id) => this.#words.word(id)),
+      ids: Int32Array.from(live),
+      byLength,
+    };
+    return this.#vocabulary;
   }
 }
 
@@ -375,12 +595,11 @@ function bucketOf(word: string, length: number): string {
   return `${code >= 48 && code <= 57 ? "9" : "a"}${length}`;
 }
 
-/** How well one query word fits one name word: 0 perfectly, more for worse, -1 not at all. */
-type WordCost = (query: string, word: string) => number;
+/** How well one query word fits one word of a name: 0 perfectly, more for worse, -1 not at all. */
+type WordCost = (query: string, word: number) => number;
 
 // Module-level so that the hot loops create no function per candidate.
-const sameWord: WordCost = (q, t) => (q === t ? 0 : -1);
-const wordPrefix: WordCost = (q, t) => (t.startsWith(q) ? t.length - q.length : -1);
+const sameWord = (q: number, w: number) => (q === w ? 0 : -1);
 
 function queryWords(text: string): string[] {
   return tokenize(text).slice(0, MAX_QUERY_WORDS);
@@ -391,13 +610,13 @@ function queryWords(text: string): string[] {
  * `cost` says how well one query word fits one name word (-1: not at all). Names and queries have a
  * handful of words, so a depth-first search with pruning is enough.
  */
-export function assign(query: readonly string[], name: readonly string[], cost: WordCost): number {
+export function assign<Q, W>(query: readonly Q[], name: ArrayLike<W>, cost: (q: Q, w: W) => number): number {
   if (query.length > name.length) return -1;
-  // The common case, one or two words each way, without the search.
+  // The common case, one word, without the search.
   if (query.length === 1) {
     let best = -1;
-    for (const word of name) {
-      const c = cost(query[0] as string, word);
+    for (let j = 0; j < name.length; j++) {
+      const c = cost(query[0] as Q, name[j] as W);
       if (c >= 0 && (best < 0 || c < best)) best = c;
     }
     return best;
@@ -406,10 +625,10 @@ export function assign(query: readonly string[], name: readonly string[], cost: 
 }
 
 /** The best total for query words `i…` given the name words already `used`, or -1; `best` prunes. */
-function assignFrom(
-  query: readonly string[],
-  name: readonly string[],
-  cost: WordCost,
+function assignFrom<Q, W>(
+  query: readonly Q[],
+  name: ArrayLike<W>,
+  cost: (q: Q, w: W) => number,
   used: boolean[],
   i: number,
   sum: number,
@@ -417,10 +636,10 @@ function assignFrom(
 ): number {
   if (best >= 0 && sum >= best) return best;
   if (i === query.length) return sum;
-  const q = query[i] as string;
+  const q = query[i] as Q;
   for (let j = 0; j < name.length; j++) {
     if (used[j]) continue;
-    const c = cost(q, name[j] as string);
+    const c = cost(q, name[j] as W);
     if (c < 0) continue;
     used[j] = true;
     best = assignFrom(query, name, cost, used, i + 1, sum + c, best);
@@ -431,7 +650,7 @@ function assignFrom(
 }
 
 /** Whether the query words appear in the name in the order typed. */
-function inOrder(query: readonly string[], name: readonly string[]): boolean {
+function inOrder(query: readonly number[], name: Int32Array): boolean {
   let at = 0;
   for (const q of query) {
     const found = name.indexOf(q, at);
@@ -441,28 +660,19 @@ function inOrder(query: readonly string[], name: readonly string[]): boolean {
   return true;
 }
 
-function bestPerEntry(matches: Match[]): Match[] {
-  const best = new Map<string, Match>();
-  for (const match of matches) {
-    const key = entryKey(match.entry);
-    const known = best.get(key);
-    if (!known || compareMatches(match, known) < 0) best.set(key, match);
-  }
-  return [...best.values()].sort(compareMatches);
-}
-
-/** Ids present in every list; each list is ascending, since ids only grow. */
-function intersect(lists: number[][]): number[] {
+/** Positions present in every list; each list is ascending. */
+function intersect(lists: Int32Array[]): Int32Array | number[] {
   if (lists.length === 0) return [];
   const sorted = [...lists].sort((a, b) => a.length - b.length);
-  let result = sorted[0] as number[];
+  let result: Int32Array | number[] = sorted[0] as Int32Array;
   for (const list of sorted.slice(1)) {
     const next: number[] = [];
     let from = 0;
-    for (const id of result) {
-      from = lowerBoundNumber(list, id, from);
+    for (let i = 0; i < result.length; i++) {
+      const p = result[i] as number;
+      from = lowerBoundNumber(list, p, from);
       if (from >= list.length) break;
-      if (list[from] === id) next.push(id);
+      if (list[from] === p) next.push(p);
     }
     result = next;
     if (result.length === 0) break;
@@ -470,7 +680,7 @@ function intersect(lists: number[][]): number[] {
   return result;
 }
 
-function lowerBoundNumber(sorted: readonly number[], value: number, from: number): number {
+function lowerBoundNumber(sorted: Int32Array, value: number, from: number): number {
   let lo = from;
   let hi = sorted.length;
   while (lo < hi) {
@@ -492,33 +702,19 @@ function lowerBound(sorted: readonly string[], value: string): number {
   return lo;
 }
 
-/** Appends `value` to the list under `key`; true when the key is new. */
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): boolean {
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Appends `value` to the list under `key`. */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-  return list === undefined;
 }
 
-/** Removes `value` from the list under `key`; true when the list became empty and was dropped. */
-function pull<K>(map: Map<K, number[]>, key: K, value: number): boolean {
-  const list = map.get(key);
-  if (!list) return false;
-  const at = list.indexOf(value);
-  if (at >= 0) list.splice(at, 1);
-  if (list.length > 0) return false;
-  map.delete(key);
+function sameNumbers(a: Column<Int32Array>, b: Column<Int32Array>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a.at(i) !== b.at(i)) return false;
   return true;
-}
-
-/** Adds a word list to an entry's names unless it is empty or already there. */
-function addName(names: string[][], words: string[]): void {
-  if (words.length === 0) return;
-  for (const name of names) {
-    if (name.length !== words.length) continue;
-    let same = true;
-    for (let i = 0; i < name.length && same; i++) same = name[i] === words[i];
-    if (same) return;
-  }
-  names.push(words);
 }

@@ -1,7 +1,8 @@
 /**
  * How the bot is: `status` (the VB365 connection and version, audit e-mail notifications, the
- * database, the open requests) and `readiness` for `/readyz`. VB365 failing is reported, never
- * thrown.
+ * database, the open requests), `reachable` (all a non-viewer is told) and `readiness` for
+ * `/readyz`. VB365 failing is reported, never thrown. Readiness answers with a generic reason
+ * anyone may read; what went wrong goes to the log.
  */
 import type { Clock } from "../../clock.ts";
 import type { ApiVersionSetting } from "../../config.ts";
@@ -9,11 +10,16 @@ import { describeError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { VboApi, VboHealth } from "../../vbo/api.ts";
 import type { ApiVersion } from "../../vbo/schemas.ts";
+import type { DisplayReads } from "../display-reads.ts";
 import type { Organizations } from "../organizations.ts";
-import type { Transactions } from "../ports.ts";
+import type { EventLog, Transactions } from "../ports.ts";
 import type { RequestRecords } from "../requests/ports.ts";
+import type { LogHead } from "../vocabulary.ts";
 
-export type Readiness = { ready: true } | { ready: false; reason: string };
+/** Why the bot is not ready, in words fit for anyone who can reach `/readyz`. */
+export type NotReadyReason = "database_unavailable" | "vb365_unreachable" | "shutting_down" | "check_failed";
+
+export type Readiness = { ready: true } | { ready: false; reason: NotReadyReason };
 
 export interface StatusReport {
   vbo: {
@@ -32,11 +38,15 @@ export interface StatusReport {
     | { kind: "unknown"; error: string };
   database: { ok: boolean; error?: string | undefined };
   requests: { pending: number; waitingToApply: number };
+  /** The approval log's newest entry, to publish and check later (`verify-log --expect`). */
+  log: { head: LogHead | undefined };
   readiness: Readiness;
 }
 
 export interface Health {
   status(): Promise<StatusReport>;
+  /** Whether VB365 answers: a fresh list of organizations, or the last call, succeeded. */
+  reachable(): Promise<boolean>;
   /**
    * For `/readyz`: the database is open and the last VB365 call succeeded (or none was needed).
    * After a failure it asks VB365 again (rate-limited), so readiness comes back with VB365 even
@@ -47,8 +57,12 @@ export interface Health {
 
 export interface HealthDeps {
   organizations: Organizations;
-  store: Pick<Transactions, "isOpen"> & { readonly requests: Pick<RequestRecords, "listOpen"> };
+  store: Pick<Transactions, "isOpen"> & {
+    readonly requests: Pick<RequestRecords, "listOpen">;
+    readonly log: Pick<EventLog, "head">;
+  };
   vbo: VboApi;
+  display: Pick<DisplayReads, "auditEmailSettings">;
   vboSettings: { url: string; apiVersion: ApiVersionSetting };
   clock: Clock;
   logger: Logger;
@@ -58,10 +72,8 @@ export interface HealthDeps {
 
 /** Pure: ready when the database is open and VB365's last call did not fail. */
 export function readinessOf(databaseOpen: boolean, health: VboHealth): Readiness {
-  if (!databaseOpen) return { ready: false, reason: "the database is not open" };
-  if (health.lastCallOk === false) {
-    return { ready: false, reason: `the last VB365 call failed: ${health.lastError ?? "unknown error"}` };
-  }
+  if (!databaseOpen) return { ready: false, reason: "database_unavailable" };
+  if (health.lastCallOk === false) return { ready: false, reason: "vb365_unreachable" };
   return { ready: true };
 }
 
@@ -74,6 +86,8 @@ class HealthService implements Health {
   readonly #log: Logger;
   #lastProbeAt = Number.NEGATIVE_INFINITY;
   #probe: Promise<void> | undefined;
+  /** The last not-ready detail logged, so a probe every few seconds logs a change once. */
+  #loggedDetail: string | undefined;
 
   constructor(deps: HealthDeps) {
     this.#deps = deps;
@@ -87,6 +101,7 @@ class HealthService implements Health {
       notifications: { kind: "unknown", error: "not checked" },
       database: { ok: true },
       requests: { pending: 0, waitingToApply: 0 },
+      log: { head: undefined },
       readiness: { ready: true },
     };
     try {
@@ -98,7 +113,7 @@ class HealthService implements Health {
       if (!isVboError(err)) this.#log.error("status: unexpected error from VB365", { error: err });
     }
     try {
-      const settings = await vbo.getAuditEmailSettings();
+      const settings = await this.#deps.display.auditEmailSettings();
       report.notifications = settings.enableNotification
         ? { kind: "on", to: settings.to || undefined }
         : { kind: "off" };
@@ -117,6 +132,7 @@ class HealthService implements Health {
         pending: open.filter((r) => r.state === "pending").length,
         waitingToApply: open.length - open.filter((r) => r.state === "pending").length,
       };
+      report.log = { head: this.#deps.store.log.head() };
       report.database = { ok: this.#deps.store.isOpen() };
     } catch (err) {
       this.#log.error("status: the database failed", { error: err });
@@ -124,8 +140,19 @@ class HealthService implements Health {
     }
     report.readiness = report.database.ok
       ? await this.readiness()
-      : { ready: false, reason: "the database failed" };
+      : { ready: false, reason: "database_unavailable" };
     return report;
+  }
+
+  async reachable(): Promise<boolean> {
+    try {
+      await this.#deps.organizations.list();
+    } catch (err) {
+      if (!isVboError(err)) this.#log.error("reachable: unexpected error from VB365", { error: err });
+      return false;
+    }
+    // The list may be the cached one: the last call says whether VB365 answers now.
+    return this.#deps.vbo.health().lastCallOk !== false;
   }
 
   async readiness(): Promise<Readiness> {
@@ -141,7 +168,23 @@ class HealthService implements Health {
       ]);
       clearTimeout(bound);
     }
-    return readinessOf(store.isOpen(), vbo.health());
+    const health = vbo.health();
+    const readiness = readinessOf(store.isOpen(), health);
+    this.#logDetail(readiness, health);
+    return readiness;
+  }
+
+  /** The details behind a generic reason, logged when they change (not on every probe). */
+  #logDetail(readiness: Readiness, health: VboHealth): void {
+    const detail = readiness.ready
+      ? undefined
+      : readiness.reason === "vb365_unreachable"
+        ? (health.lastError ?? "unknown error")
+        : "the database is not open";
+    if (detail === this.#loggedDetail) return;
+    this.#loggedDetail = detail;
+    if (readiness.ready) this.#log.info("ready again");
+    else this.#log.warn("not ready", { reason: readiness.reason, detail });
   }
 
   /** One cheap authenticated read, shared by concurrent callers and at most one per interval. */

@@ -2,12 +2,15 @@
  * The command flows that only read: find, list, pending, log, status, and what the Home tab shows.
  * No Slack in them: each returns data (or the answer that explains why there is none) for the Slack
  * side to render. VB365 failing is an answer, never an exception.
+ *
+ * Each is asked by someone, and answers with what that person may see (core/visibility.ts): audit
+ * state to viewers only; everyone else their own requests, and a word that only viewers see more.
+ * What only displays VB365 state is read through the display cache (core/display-reads.ts).
  */
 import type { Clock } from "../../clock.ts";
 import type { ApiVersionSetting } from "../../config.ts";
 import { isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { VboApi } from "../../vbo/api.ts";
 import { auditItemPrincipal, findAuditItem } from "../../vbo/principals.ts";
 import type { AuditItem, PrincipalRef } from "../../vbo/schemas.ts";
 import {
@@ -20,13 +23,15 @@ import {
 import type { MemberProfiles } from "../directory/ports.ts";
 import type { Candidate, Resolver } from "../directory/resolver.ts";
 import { lookupOf } from "../directory/who.ts";
+import type { DisplayReads } from "../display-reads.ts";
 import { type KnownOrganization, namesOrganization, type Organizations } from "../organizations.ts";
 import type { EventLog, Transactions } from "../ports.ts";
 import type { RequestRecords, VoteRecords } from "../requests/ports.ts";
 import type { Request, Vote } from "../requests/types.ts";
 import { approvesAnywhere, type Routing } from "../routing.ts";
+import { type Sight, sightOf } from "../visibility.ts";
 import type { LogEvent, OrganizationRef, Who } from "../vocabulary.ts";
-import { createHealth, type Health, type HealthDeps } from "./health.ts";
+import { createHealth, type HealthDeps, type Readiness, type StatusReport } from "./health.ts";
 
 export interface FoundPrincipal extends Candidate {
   /** Undefined when VB365's audit items could not be read. */
@@ -34,8 +39,21 @@ export interface FoundPrincipal extends Candidate {
 }
 
 export type FindOutcome =
-  | { kind: "found"; organization: OrganizationRef; query: string; matches: FoundPrincipal[]; total: number }
+  | {
+      kind: "found";
+      organization: OrganizationRef;
+      query: string;
+      matches: FoundPrincipal[];
+      total: number;
+      /** Whether the matches carry audited marks: only for viewers of the organization. */
+      marked: boolean;
+    }
   | Problem;
+
+/** Someone who is not a viewer asked for audit state: they are told only viewers may. */
+export interface ViewersOnly {
+  kind: "viewers_only";
+}
 
 export interface AuditedPrincipals {
   organization: OrganizationRef;
@@ -43,7 +61,11 @@ export interface AuditedPrincipals {
   groups: PrincipalRef[];
 }
 
-export type ListOutcome = ({ kind: "audited" } & AuditedPrincipals) | VboUnavailable | OrganizationProblem;
+export type ListOutcome =
+  | ({ kind: "audited" } & AuditedPrincipals)
+  | ViewersOnly
+  | VboUnavailable
+  | OrganizationProblem;
 
 export interface OpenRequest {
   request: Request;
@@ -55,6 +77,8 @@ export interface PendingOutcome {
   requests: OpenRequest[];
   /** The `--org` filter, as typed. */
   organization?: string | undefined;
+  /** The asker is not a viewer (of everything asked about): only their own requests are listed. */
+  onlyOwn: boolean;
 }
 
 export type LogOutcome =
@@ -65,6 +89,8 @@ export type LogOutcome =
       more: boolean;
       /** Whose log, when one was asked for. */
       principal?: string | undefined;
+      /** The asker is not a viewer (of everything asked about): only their own requests' entries. */
+      onlyOwn: boolean;
     }
   /** `log <who>` matched several principals: name one of them. */
   | { kind: "ambiguous"; candidates: Candidate[]; total: number }
@@ -77,11 +103,18 @@ export interface HomeData {
   pending: OpenRequest[];
   /** The person's own requests, newest first. */
   mine: Request[];
-  /** Audited principals per organization, or why they could not be read. */
+  /** Audited principals per organization the person may see, or why they could not be read. */
   audited: Array<AuditedPrincipals | { organization?: OrganizationRef; error: string }>;
   /** Organizations left out to keep VB365 calls (and the tab) bounded. */
   organizationsOmitted: number;
+  /** Whether who is audited was left out because the person is not a viewer (of some organizations). */
+  auditHidden: boolean;
 }
+
+/** `status`: all of it for viewers; whether VB365 answers for everyone else. */
+export type StatusOutcome =
+  | { kind: "full"; report: StatusReport }
+  | { kind: "reachable_only"; reachable: boolean };
 
 export interface QueriesDeps {
   organizations: Organizations;
@@ -93,7 +126,8 @@ export interface QueriesDeps {
     readonly votes: Pick<VoteRecords, "list">;
     readonly log: Pick<EventLog, "list">;
   };
-  vbo: VboApi;
+  /** VB365 state that is only displayed, kept up to a minute and forgotten on every write. */
+  display: DisplayReads;
   vboSettings: { url: string; apiVersion: ApiVersionSetting };
   clock: Clock;
   logger: Logger;
@@ -103,12 +137,20 @@ export interface QueriesDeps {
   homeOrganizations?: number;
 }
 
-export interface Queries extends Health {
-  find(input: { who: Who; query: string; org?: string | undefined }): Promise<FindOutcome>;
-  list(input: { org?: string | undefined }): Promise<ListOutcome>;
-  pending(input: { org?: string | undefined }): PendingOutcome;
-  log(input: { who?: Who | undefined; org?: string | undefined }): Promise<LogOutcome>;
+/** Who asks: a chat user id. What they are shown depends on what they may see. */
+interface Asked {
+  asker: string;
+}
+
+export interface Queries {
+  find(input: Asked & { who: Who; query: string; org?: string | undefined }): Promise<FindOutcome>;
+  list(input: Asked & { org?: string | undefined }): Promise<ListOutcome>;
+  pending(input: Asked & { org?: string | undefined }): Promise<PendingOutcome>;
+  log(input: Asked & { who?: Who | undefined; org?: string | undefined }): Promise<LogOutcome>;
   home(userId: string): Promise<HomeData>;
+  status(input: Asked): Promise<StatusOutcome>;
+  /** For `/readyz`: see `Health.readiness`. */
+  readiness(): Promise<Readiness>;
 }
 
 /** Pure: audit items split into users and groups, sorted by display name. */
@@ -138,13 +180,18 @@ export function auditedPrincipals(
 export function createQueries(deps: QueriesDeps & HealthDeps): Queries {
   const health = createHealth(deps);
   const queries = new QueryService(deps);
+  const sight = (userId: string) => sightOf(deps.routing, userId);
   return {
-    find: (input) => queries.find(input),
-    list: (input) => queries.list(input),
-    pending: (input) => queries.pending(input),
-    log: (input) => queries.log(input),
-    home: (userId) => queries.home(userId),
-    status: () => health.status(),
+    find: (input) => queries.find(input, sight(input.asker)),
+    list: (input) => queries.list(input, sight(input.asker)),
+    pending: (input) => queries.pending(input, sight(input.asker)),
+    log: (input) => queries.log(input, sight(input.asker)),
+    home: (userId) => queries.home(sight(userId)),
+    async status(input) {
+      // VB365's details are about the whole server: shown to those who may see every organization.
+      if (await sight(input.asker).seesAll()) return { kind: "full", report: await health.status() };
+      return { kind: "reachable_only", reachable: await health.reachable() };
+    },
     readiness: () => health.readiness(),
   };
 }
@@ -160,7 +207,10 @@ class QueryService {
     this.#log = deps.logger.child({ component: "queries" });
   }
 
-  async find(input: { who: Who; query: string; org?: string | undefined }): Promise<FindOutcome> {
+  async find(
+    input: { who: Who; query: string; org?: string | undefined },
+    sight: Sight,
+  ): Promise<FindOutcome> {
     try {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
@@ -170,48 +220,64 @@ class QueryService {
       const query = input.who.kind === "member" ? who.lookup.value : input.query;
       const found = await this.#deps.resolver.search(organization.id, query);
       if (found.kind === "unavailable") return { kind: "vbo_unavailable", error: found.error.describe() };
+      const marked = await sight.sees(organization);
       let items: AuditItem[] | undefined;
       try {
-        items = found.matches.length > 0 ? await this.#deps.vbo.listAuditItems(organization.id) : [];
+        // The marks are audit state: read only for those who may see them.
+        items =
+          marked && found.matches.length > 0 ? await this.#deps.display.auditItems(organization.id) : [];
       } catch (err) {
         if (!isVboError(err)) throw err;
         this.#log.warn("find: audit items could not be read", { error: err.describe() });
       }
       const matches = found.matches.map((m) => ({
         ...m,
-        audited: items === undefined ? undefined : findAuditItem(items, m.principal) !== undefined,
+        audited: !marked || items === undefined ? undefined : findAuditItem(items, m.principal) !== undefined,
       }));
-      return { kind: "found", organization, query, matches, total: found.total };
+      return { kind: "found", organization, query, matches, total: found.total, marked };
     } catch (err) {
       return unavailable(err);
     }
   }
 
-  async list(input: { org?: string | undefined }): Promise<ListOutcome> {
+  async list(input: { org?: string | undefined }, sight: Sight): Promise<ListOutcome> {
     try {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
       const organization = ref(chosen.organization);
-      const items = await this.#deps.vbo.listAuditItems(organization.id);
+      if (!(await sight.sees(organization))) return { kind: "viewers_only" };
+      const items = await this.#deps.display.auditItems(organization.id);
       return { kind: "audited", ...auditedPrincipals(organization, items) };
     } catch (err) {
       return unavailable(err);
     }
   }
 
-  pending(input: { org?: string | undefined }): PendingOutcome {
+  async pending(input: { org?: string | undefined }, sight: Sight): Promise<PendingOutcome> {
     // The store alone answers: open requests show even while VB365 is down.
     const wanted = input.org;
-    const requests = this.#deps.store.requests
+    const open = this.#deps.store.requests
       .listOpen()
-      .filter((r) => wanted === undefined || namesOrganization(r.organization, wanted) !== undefined)
-      .map((request) => ({ request, votes: this.#deps.store.votes.list(request.id) }));
-    return { kind: "open", requests, organization: input.org };
+      .filter((r) => wanted === undefined || namesOrganization(r.organization, wanted) !== undefined);
+    const seen = new Map<string, boolean>();
+    const requests: OpenRequest[] = [];
+    let hidden = false;
+    for (const request of open) {
+      const org = request.organization;
+      if (!seen.has(org.id)) seen.set(org.id, await sight.sees(org));
+      if (request.requester !== sight.userId && !seen.get(org.id)) {
+        hidden = true;
+        continue;
+      }
+      requests.push({ request, votes: this.#deps.store.votes.list(request.id) });
+    }
+    const onlyOwn = hidden || (wanted === undefined && !(await sight.seesAll()));
+    return { kind: "open", requests, organization: input.org, onlyOwn };
   }
 
-  async log(input: { who?: Who | undefined; org?: string | undefined }): Promise<LogOutcome> {
+  async log(input: { who?: Who | undefined; org?: string | undefined }, sight: Sight): Promise<LogOutcome> {
     const pageSize = this.#deps.logPageSize ?? 25;
-    let organizationId: string | undefined;
+    let organization: OrganizationRef | undefined;
     let principal: string | undefined;
     try {
       const who =
@@ -222,7 +288,7 @@ class QueryService {
       if (input.org !== undefined || byName) {
         const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
         if (!chosen.ok) return chosen.problem;
-        if (input.org !== undefined) organizationId = chosen.organization.id;
+        if (input.org !== undefined) organization = ref(chosen.organization);
         if (who !== undefined && byName) {
           const resolution = await this.#deps.resolver.resolve(chosen.organization.id, who.lookup);
           if (resolution.kind === "many") {
@@ -239,44 +305,56 @@ class QueryService {
     } catch (err) {
       return unavailable(err);
     }
+    const onlyOwn = !(organization === undefined ? await sight.seesAll() : await sight.sees(organization));
     const events = this.#deps.store.log.list({
       limit: pageSize + 1,
-      ...(organizationId === undefined ? {} : { organizationId }),
+      ...(organization === undefined ? {} : { organizationId: organization.id }),
       ...(principal === undefined ? {} : { principal }),
+      ...(onlyOwn ? { requester: sight.userId } : {}),
     });
     return {
       kind: "log",
       events: events.slice(0, pageSize),
       more: events.length > pageSize,
       principal,
+      onlyOwn,
     };
   }
 
-  async home(userId: string): Promise<HomeData> {
+  async home(sight: Sight): Promise<HomeData> {
     const { store } = this.#deps;
+    const { userId } = sight;
     const isApprover = await approvesAnywhere(this.#deps.routing, userId);
     const pending = isApprover
       ? store.requests.listPending().map((request) => ({ request, votes: store.votes.list(request.id) }))
       : [];
     const mine = store.requests.listByRequester(userId, 20);
     const max = this.#deps.homeOrganizations ?? 10;
-    let audited: HomeData["audited"];
+    let audited: HomeData["audited"] = [];
     let organizationsOmitted = 0;
+    let auditHidden = false;
     try {
       const organizations = await this.#deps.organizations.list();
-      organizationsOmitted = Math.max(0, organizations.length - max);
+      const visible: KnownOrganization[] = [];
+      for (const o of organizations) {
+        if (await sight.sees(o)) visible.push(o);
+        else auditHidden = true;
+      }
+      organizationsOmitted = Math.max(0, visible.length - max);
       audited = await Promise.all(
-        organizations.slice(0, max).map(async (o) => {
+        visible.slice(0, max).map(async (o) => {
           try {
-            return auditedPrincipals(ref(o), await this.#deps.vbo.listAuditItems(o.id));
+            return auditedPrincipals(ref(o), await this.#deps.display.auditItems(o.id));
           } catch (err) {
             return { organization: ref(o), error: unavailable(err).error };
           }
         }),
       );
     } catch (err) {
-      audited = [{ error: unavailable(err).error }];
+      // Which organizations there are is unknown: only someone who sees them all hears why.
+      if (await sight.seesAll()) audited = [{ error: unavailable(err).error }];
+      else auditHidden = true;
     }
-    return { userId, isApprover, pending, mine, audited, organizationsOmitted };
+    return { userId, isApprover, pending, mine, audited, organizationsOmitted, auditHidden };
   }
 }

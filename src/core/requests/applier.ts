@@ -1,22 +1,42 @@
 /**
  * The applier: carries approved requests out in VB365, exactly once however many callers race, and
- * ends time-bound audits when their time is up. Reads before it writes, so a change that already
- * happened (a crash after the POST, a console edit) counts as done. A failure leaves the request
- * waiting with a safe error and a next attempt time (backoff), never lost.
+ * ends time-bound audits when their time is up. The one part of the request feature that changes
+ * VB365 (lifecycle.ts only records decisions).
  *
- * Separate from the lifecycle (lifecycle.ts), which only records decisions: this is the one part of
- * the request feature that changes VB365.
+ * Exactly once, in three parts:
+ * - A lease (a conditional UPDATE) admits one applier. Its length comes from the VB365 client's
+ *   worst case (timeouts × retries × the `Retry-After` cap, token renewals included, capped at
+ *   `APPLY_BUDGET_MS`), and the VB365 work runs under an `AbortSignal` that fires before the lease
+ *   ends.
+ * - Just before the write, one transaction checks the lease is still this applier's (and the
+ *   request still applicable), marks the write as started and logs `apply_attempted`. An applier
+ *   held up past its lease finds another owner there and writes nothing.
+ * - VB365's audit items are read first, so a change that already happened (a crash after the POST,
+ *   a console edit) counts as done: one read and one write in the common case, and a read-back
+ *   only after an ambiguous answer (the client's).
+ *
+ * Failures: an outage (timeout, 5xx, unreachable, 401/408/429) is retried with backoff for as long
+ * as it lasts. A definite refusal (another 4xx: the organization or the principal gone, a request
+ * VB365 will never take) ends the request as `failed` after `maxDefiniteFailures` of them, or once
+ * its approval is `maxAgeMs` old, so that it stops holding the principal and filling the log.
+ *
+ * Only what it added is removed: an add records whether its POST created the audit item (and, for
+ * a time-bound add, the item's id). An add that finds the principal audited already schedules no
+ * end; at the end of a time-bound audit only the item this request created is removed, and one
+ * removed or replaced in the meantime is logged as drift and left alone.
  */
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock.ts";
 import { describeError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { VboApi } from "../../vbo/api.ts";
-import { findAuditItem } from "../../vbo/principals.ts";
-import { SYSTEM_ACTOR } from "../vocabulary.ts";
+import type { AuditChanges } from "../../vbo/api.ts";
+import { findAuditItem, sameAuditItemId } from "../../vbo/principals.ts";
+import type { AuditItem } from "../../vbo/schemas.ts";
+import { SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
 import { formatDuration } from "./duration.ts";
 import { type RequestEventWriter, requestEvents } from "./events.ts";
-import type { RequestStore } from "./ports.ts";
+import { replay } from "./history.ts";
+import type { AttemptFailure, RequestStore } from "./ports.ts";
 import { APPLICABLE_STATES, type Request } from "./types.ts";
 
 export interface RetryPolicy {
@@ -24,16 +44,57 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Longest delay between attempts. */
   maxDelayMs: number;
-  /** How long one applier holds a request; past it, a crashed applier's work is taken over. */
-  leaseMs: number;
+  /** Definite refusals by VB365 after which the request ends as failed. */
+  maxDefiniteFailures: number;
+  /** Age of the approval after which a definite refusal ends the request as failed. */
+  maxAgeMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { baseDelayMs: 30_000, maxDelayMs: 3_600_000, leaseMs: 300_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  baseDelayMs: 30_000,
+  maxDelayMs: 3_600_000,
+  maxDefiniteFailures: 5,
+  maxAgeMs: 24 * 3_600_000,
+};
 
 /** Delay before the next attempt after `failures` failed ones: base · 2^(failures−1), capped. */
 export function retryDelayMs(failures: number, retry: RetryPolicy = DEFAULT_RETRY): number {
   const exponent = Math.min(Math.max(failures, 1) - 1, 30);
   return Math.min(retry.baseDelayMs * 2 ** exponent, retry.maxDelayMs);
+}
+
+/**
+ * The most one attempt spends on VB365. The client's worst case (every retry, `Retry-After` wait
+ * and token renewal) runs to hours; an attempt that would take that long is cut short by its
+ * deadline and retried with backoff, so that a process killed mid-apply holds its request for
+ * minutes, not hours.
+ */
+export const APPLY_BUDGET_MS = 10 * 60_000;
+
+/**
+ * The times of one apply, from the client's worst case: `workMs` bounds the VB365 work (the read
+ * before, the write with its read-back, the read of a new item's id), capped at
+ * `APPLY_BUDGET_MS`; the lease outlasts it by the time a request cut short may still take on the
+ * server (`settleMs`). `writeMs` is how much of the lease must be left for the write to begin: its
+ * own worst case (with its read-back); when the budget cut the work short, the budget's second half,
+ * so that a write does not start only to be cut off.
+ */
+export function applyTimes(vbo: Pick<AuditChanges, "worstCase">): {
+  workMs: number;
+  leaseMs: number;
+  writeMs: number;
+} {
+  const w = vbo.worstCase();
+  const worstMs = 2 * w.readMs + w.writeMs;
+  const workMs = Math.min(worstMs, APPLY_BUDGET_MS);
+  const writeMs = (worstMs <= APPLY_BUDGET_MS ? w.writeMs + w.readMs : APPLY_BUDGET_MS / 2) + w.settleMs;
+  return { workMs, leaseMs: workMs + w.settleMs, writeMs };
+}
+
+/** A refusal VB365 will repeat however often it is asked: a 4xx other than 401, 408 and 429. */
+export function isDefiniteRefusal(err: unknown): boolean {
+  if (!isVboError(err) || err.kind !== "http" || err.status === undefined) return false;
+  return err.status >= 400 && err.status < 500 && ![401, 408, 429].includes(err.status);
 }
 
 export type ApplyResult =
@@ -45,10 +106,14 @@ export type ApplyResult =
     }
   /** VB365 failed: the request is apply_failed and will be retried at `nextAttemptAt`. */
   | { kind: "failed"; request: Request; error: string; nextAttemptAt: Date }
-  /** Another applier holds the request right now. */
+  /** VB365 kept refusing it: the request ended as failed. */
+  | { kind: "ended"; request: Request; error: string }
+  /** Another applier holds the request right now, or took it over while this one was held up. */
   | { kind: "busy"; request: Request }
   /** Nothing to apply: the request is not approved (pending, applied already, denied…). */
   | { kind: "not_applicable"; request: Request }
+  /** The request says approved, but its log entries do not: it is not applied (see history.ts). */
+  | { kind: "not_in_log"; request: Request }
   | { kind: "not_found"; requestId: number };
 
 export type ExpiryResult =
@@ -56,16 +121,24 @@ export type ExpiryResult =
   | { kind: "removed"; request: Request; alreadyGone: boolean }
   /** A later applied request for the same principal decides its audit now; VB365 was left alone. */
   | { kind: "superseded"; request: Request; by: number }
+  /** The item this request created was removed or replaced outside the bot: logged as drift, left alone. */
+  | { kind: "drift"; request: Request; change: "removed" | "replaced" }
   | { kind: "failed"; request: Request; error: string; nextAttemptAt: Date }
   | { kind: "busy"; request: Request };
 
 export interface ApplierDeps {
   store: RequestStore;
-  vbo: VboApi;
+  /** VB365's audit items, read fresh and changed: on the applies' own connections in the bot. */
+  vbo: AuditChanges;
   clock: Clock;
   logger: Logger;
   retry?: Partial<RetryPolicy> | undefined;
 }
+
+/** Where an attempt failed: before its write, or in it (known not applied, or unknown). */
+type Stage = "read" | "write";
+
+class LeaseLost extends Error {}
 
 export class Applier {
   readonly #deps: Omit<ApplierDeps, "retry">;
@@ -79,73 +152,90 @@ export class Applier {
   }
 
   /**
-   * Applies an approved (or apply_failed) request to VB365, exactly once however many callers race:
-   * a lease taken by a conditional UPDATE admits one applier. VB365's audit items are read first,
-   * so a change that already happened (a crash after the POST, a console edit) counts as success.
-   * A failure leaves the request apply_failed with a safe error and a next attempt time. A direct
-   * call tries now, whatever the backoff says; `retryDue` respects it.
+   * Applies an approved (or apply_failed) request to VB365, exactly once however many callers race
+   * (see the top of this file). A direct call tries now, whatever the backoff says; `retryDue`
+   * respects it.
    */
   async apply(requestId: number): Promise<ApplyResult> {
     const { requests } = this.#deps.store;
     const owner = randomUUID();
+    const times = applyTimes(this.#deps.vbo);
+    // The API version is settled outside the lease: probing it is not part of the worst case.
+    await this.#deps.vbo.apiVersion().catch(() => undefined);
     const now = this.#deps.clock.now();
-    const claimed = this.#deps.store.transaction(() => {
-      if (!requests.claimApply(requestId, owner, now, new Date(now.getTime() + this.#retry.leaseMs))) {
+    const claimed = this.#deps.store.transaction((): Request | "not_in_log" | undefined => {
+      const current = requests.get(requestId);
+      if (current === undefined || !isApplicable(current)) return undefined;
+      // Applied only when the log holds its approval: a state set by hand is not carried out.
+      if (replay(this.#deps.store.log.forRequest(requestId)).state !== current.state) return "not_in_log";
+      if (!requests.claimApply(requestId, owner, now, new Date(now.getTime() + times.leaseMs)))
         return undefined;
-      }
-      const request = requests.getOrThrow(requestId);
-      this.#log(request, "apply_attempted", SYSTEM_ACTOR, now, { attempt: request.applyAttempts });
-      return request;
+      return requests.getOrThrow(requestId);
     });
+    if (claimed === "not_in_log") {
+      const request = requests.getOrThrow(requestId);
+      this.#deps.logger.error("refusing to apply a request whose approval is not in the log", {
+        requestId,
+        state: request.state,
+      });
+      return { kind: "not_in_log", request };
+    }
     if (claimed === undefined) {
       const request = requests.get(requestId);
       if (request === undefined) return { kind: "not_found", requestId };
-      const applicable = (APPLICABLE_STATES as readonly string[]).includes(request.state);
-      return applicable ? { kind: "busy", request } : { kind: "not_applicable", request };
+      return isApplicable(request) ? { kind: "busy", request } : { kind: "not_applicable", request };
     }
 
     const log = this.#deps.logger.child({ requestId, kind: claimed.kind, attempt: claimed.applyAttempts });
-    let how: "response" | "readback" | "already_done";
+    const signal = AbortSignal.timeout(times.workMs);
     // Real time, for the log: how long VB365 took over this attempt.
     const started = performance.now();
     const took = () => Math.round(performance.now() - started);
+    let stage: Stage = "read";
+    let done: Carried;
     try {
-      how = await this.#carryOut(claimed);
-    } catch (err) {
-      const at = this.#deps.clock.now();
-      const error = describeError(err);
-      const nextAttemptAt = new Date(at.getTime() + retryDelayMs(claimed.applyAttempts, this.#retry));
-      this.#deps.store.transaction(() => {
-        if (requests.markApplyFailed(requestId, owner, at, error, nextAttemptAt)) {
-          this.#log(claimed, "apply_failed", SYSTEM_ACTOR, at, {
-            attempt: claimed.applyAttempts,
-            error,
-            nextAttemptAt: nextAttemptAt.toISOString(),
-          });
-        }
+      done = await this.#carryOut(claimed, signal, times.writeMs, owner, () => {
+        stage = "write";
       });
-      const ctx = { error: err, nextAttemptAt, durationMs: took() };
-      if (isVboError(err)) log.warn("applying a request to VB365 failed; will retry", ctx);
-      else log.error("applying a request failed unexpectedly; will retry", ctx);
-      return { kind: "failed", request: requests.getOrThrow(requestId), error, nextAttemptAt };
+    } catch (err) {
+      if (err instanceof LeaseLost) {
+        log.warn("held up past its lease: another applier has the request, or it changed; nothing written");
+        const request = requests.getOrThrow(requestId);
+        return isApplicable(request) ? { kind: "busy", request } : { kind: "not_applicable", request };
+      }
+      return this.#failed(claimed, owner, err, stage, log, took());
     }
 
     const at = this.#deps.clock.now();
-    const expiresAt = claimed.auditForMs === null ? null : new Date(at.getTime() + claimed.auditForMs);
+    const timeBound = claimed.auditForMs !== null && done.created === true;
+    const expiresAt =
+      timeBound && claimed.auditForMs !== null ? new Date(at.getTime() + claimed.auditForMs) : null;
+    const alreadyAudited = claimed.kind === "add" && done.created === false;
     const recorded = this.#deps.store.transaction(() => {
-      if (!requests.markApplied(requestId, owner, at, expiresAt)) return false;
+      const change = { auditExpiresAt: expiresAt, auditItemCreated: done.created, auditItemId: done.itemId };
+      if (!requests.markApplied(requestId, owner, at, change)) return false;
       this.#log(claimed, "apply_succeeded", SYSTEM_ACTOR, at, {
         attempt: claimed.applyAttempts,
-        how,
+        how: done.how,
         ...(expiresAt ? { auditExpiresAt: expiresAt.toISOString() } : {}),
+        ...(done.itemId ? { auditItemId: done.itemId } : {}),
+        ...(alreadyAudited
+          ? {
+              alreadyAudited: true,
+              note:
+                claimed.auditForMs === null
+                  ? "already audited in VB365; the bot created nothing"
+                  : "already audited; the time limit does not apply",
+            }
+          : {}),
       });
       return true;
     });
     // Not recorded: the lease ran out mid-call and another applier took over; it will find the
     // change already made and record it.
     if (!recorded) log.warn("applied, but the lease had passed to another applier");
-    else log.info("request applied to VB365", { how, durationMs: took() });
-    return { kind: "applied", request: requests.getOrThrow(requestId), how };
+    else log.info("request applied to VB365", { how: done.how, alreadyAudited, durationMs: took() });
+    return { kind: "applied", request: requests.getOrThrow(requestId), how: done.how };
   }
 
   /**
@@ -162,10 +252,10 @@ export class Applier {
   }
 
   /**
-   * Ends time-bound audits whose time is up: removes the audit item (no second approval; the
-   * approval was for a limited time) and logs `audit_expired` with the reason, exactly once per
-   * request. When a later request for the same principal was applied since, that one decides, and
-   * VB365 is left alone.
+   * Ends time-bound audits whose time is up: removes the audit item the request created (no second
+   * approval; the approval was for a limited time) and logs `audit_expired` with the reason, exactly
+   * once per request. When a later request for the same principal was applied since, that one
+   * decides, and VB365 is left alone.
    */
   async endTimedAudits(now: Date = this.#deps.clock.now()): Promise<ExpiryResult[]> {
     const results: ExpiryResult[] = [];
@@ -175,12 +265,74 @@ export class Applier {
     return results;
   }
 
+  /** Records a failed attempt: retried later, or the request ended when VB365 keeps refusing it. */
+  #failed(
+    claimed: Request,
+    owner: string,
+    err: unknown,
+    stage: Stage,
+    log: Logger,
+    durationMs: number,
+  ): ApplyResult {
+    const { requests } = this.#deps.store;
+    const at = this.#deps.clock.now();
+    const error = describeError(err);
+    const definite = isDefiniteRefusal(err);
+    const definiteFailures = claimed.definiteFailures + (definite ? 1 : 0);
+    const approvedAt = (claimed.decidedAt ?? claimed.createdAt).getTime();
+    const giveUp =
+      definite &&
+      (definiteFailures >= this.#retry.maxDefiniteFailures ||
+        at.getTime() - approvedAt >= this.#retry.maxAgeMs);
+    if (giveUp) {
+      const why =
+        definiteFailures >= this.#retry.maxDefiniteFailures
+          ? `VB365 refused it ${definiteFailures} times`
+          : `VB365 still refuses it ${formatDuration(at.getTime() - approvedAt)} after its approval`;
+      this.#deps.store.transaction(() => {
+        if (requests.markFailed(claimed.id, owner, at, error)) {
+          this.#log(claimed, "failed", SYSTEM_ACTOR, at, {
+            attempt: claimed.applyAttempts,
+            definiteFailures,
+            error,
+            reason: `${why}; the request has ended and nothing was changed in VB365`,
+          });
+        }
+      });
+      log.warn("VB365 keeps refusing a request; it has ended as failed", { error: err, definiteFailures });
+      return { kind: "ended", request: requests.getOrThrow(claimed.id), error };
+    }
+    const nextAttemptAt = new Date(at.getTime() + retryDelayMs(claimed.applyAttempts, this.#retry));
+    // A write refused for good did not happen; one without an answer may have.
+    const failure: AttemptFailure = {
+      error,
+      nextAttemptAt,
+      definite,
+      writeSettled: stage === "write" && definite,
+    };
+    this.#deps.store.transaction(() => {
+      if (requests.markApplyFailed(claimed.id, owner, at, failure)) {
+        this.#log(claimed, "apply_failed", SYSTEM_ACTOR, at, {
+          attempt: claimed.applyAttempts,
+          error,
+          definite,
+          nextAttemptAt: nextAttemptAt.toISOString(),
+        });
+      }
+    });
+    const ctx = { error: err, nextAttemptAt, definite, durationMs };
+    if (isVboError(err)) log.warn("applying a request to VB365 failed; will retry", ctx);
+    else log.error("applying a request failed unexpectedly; will retry", ctx);
+    return { kind: "failed", request: requests.getOrThrow(claimed.id), error, nextAttemptAt };
+  }
+
   async #expireAudit(requestId: number): Promise<ExpiryResult> {
     const { requests } = this.#deps.store;
     const owner = randomUUID();
+    const times = applyTimes(this.#deps.vbo);
+    await this.#deps.vbo.apiVersion().catch(() => undefined);
     const now = this.#deps.clock.now();
-    const lease = new Date(now.getTime() + this.#retry.leaseMs);
-    if (!requests.claimAuditExpiry(requestId, owner, now, lease)) {
+    if (!requests.claimAuditExpiry(requestId, owner, now, new Date(now.getTime() + times.leaseMs))) {
       return { kind: "busy", request: requests.getOrThrow(requestId) };
     }
     const request = requests.getOrThrow(requestId);
@@ -188,35 +340,57 @@ export class Applier {
       auditFor: request.auditForMs === null ? null : formatDuration(request.auditForMs),
       auditExpiresAt: request.auditExpiresAt?.toISOString() ?? null,
     };
+    const finish = (at: Date, detail: Record<string, unknown>) =>
+      this.#deps.store.transaction(() => {
+        if (requests.markAuditExpired(requestId, owner, at)) {
+          this.#log(request, "audit_expired", SYSTEM_ACTOR, at, { ...ended, ...detail });
+        }
+      });
 
     const later = requests.findLaterApplied(request);
     if (later) {
-      this.#deps.store.transaction(() => {
-        if (requests.markAuditExpired(requestId, owner, now)) {
-          this.#log(request, "audit_expired", SYSTEM_ACTOR, now, {
-            ...ended,
-            reason: `time-bound audit ended; request ${later.id} (${later.kind}) applied since decides it, so VB365 was left as it is`,
-            supersededBy: later.id,
-          });
-        }
+      finish(now, {
+        reason: `time-bound audit ended; request ${later.id} (${later.kind}) applied since decides it, so VB365 was left as it is`,
+        supersededBy: later.id,
       });
       return { kind: "superseded", request: requests.getOrThrow(requestId), by: later.id };
     }
 
-    let alreadyGone: boolean;
+    const signal = AbortSignal.timeout(times.workMs);
+    let stage: Stage = "read";
+    let outcome:
+      | { kind: "removed"; alreadyGone: boolean }
+      | { kind: "drift"; change: "removed" | "replaced" };
     try {
-      const item = findAuditItem(
-        await this.#deps.vbo.listAuditItems(request.organization.id),
-        request.principal,
-      );
-      alreadyGone = item === undefined;
-      if (item) await this.#deps.vbo.removeAuditItems(request.organization.id, [item.id]);
+      const items = await this.#deps.vbo.listAuditItems(request.organization.id, { signal });
+      const mine = ownItem(request, items);
+      if (mine.kind === "drift") {
+        outcome = mine;
+      } else {
+        if (mine.item) {
+          const until = new Date(this.#deps.clock.now().getTime() + times.writeMs);
+          if (!requests.beginExpiryWrite(requestId, owner, this.#deps.clock.now(), until)) {
+            this.#deps.logger.warn(
+              "held up past its lease while ending a time-bound audit; nothing written",
+              {
+                requestId,
+              },
+            );
+            return { kind: "busy", request: requests.getOrThrow(requestId) };
+          }
+          stage = "write";
+          await this.#deps.vbo.removeAuditItems(request.organization.id, [mine.item.id], { signal });
+        }
+        outcome = { kind: "removed", alreadyGone: mine.item === undefined };
+      }
     } catch (err) {
       const at = this.#deps.clock.now();
       const error = describeError(err);
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(request.expiryAttempts + 1, this.#retry));
+      const definite = isDefiniteRefusal(err);
       this.#deps.store.transaction(() => {
-        if (requests.markAuditExpiryFailed(requestId, owner, at, error, nextAttemptAt)) {
+        const failure = { error, nextAttemptAt, definite, writeSettled: stage === "write" && definite };
+        if (requests.markAuditExpiryFailed(requestId, owner, at, failure)) {
           this.#log(request, "audit_expiry_failed", SYSTEM_ACTOR, at, {
             ...ended,
             error,
@@ -232,28 +406,112 @@ export class Applier {
     }
 
     const at = this.#deps.clock.now();
-    this.#deps.store.transaction(() => {
-      if (requests.markAuditExpired(requestId, owner, at)) {
-        this.#log(request, "audit_expired", SYSTEM_ACTOR, at, {
-          ...ended,
-          reason: `time-bound audit of ${ended.auditFor ?? "a limited time"} ended; no further approval needed`,
-          alreadyGone,
+    if (outcome.kind === "drift") {
+      const what =
+        outcome.change === "removed"
+          ? "the audit item this request created was removed outside the bot"
+          : "the audit item this request created was replaced outside the bot by another one";
+      this.#deps.store.transaction(() => {
+        this.#deps.store.log.append({
+          kind: "drift_seen",
+          actor: VB365_ACTOR,
+          at,
+          requestId,
+          organization: request.organization,
+          principal: request.principal,
+          detail: { change: outcome.change, auditItemId: request.auditItemId, seenBy: "audit_expiry" },
         });
-      }
+        finish(at, { reason: `time-bound audit ended; ${what}, so VB365 was left as it is`, removed: false });
+      });
+      this.#deps.logger.warn("time-bound audit ended on drift; VB365 left alone", {
+        requestId,
+        change: outcome.change,
+      });
+      return { kind: "drift", request: requests.getOrThrow(requestId), change: outcome.change };
+    }
+    finish(at, {
+      reason: `time-bound audit of ${ended.auditFor ?? "a limited time"} ended; no further approval needed`,
+      alreadyGone: outcome.alreadyGone,
     });
-    this.#deps.logger.info("time-bound audit ended", { requestId, alreadyGone });
-    return { kind: "removed", request: requests.getOrThrow(requestId), alreadyGone };
+    this.#deps.logger.info("time-bound audit ended", { requestId, alreadyGone: outcome.alreadyGone });
+    return { kind: "removed", request: requests.getOrThrow(requestId), alreadyGone: outcome.alreadyGone };
   }
 
-  /** Adds, or removes, the audit item; "already there" / "already gone" counts as done. */
-  async #carryOut(request: Request): Promise<"response" | "readback" | "already_done"> {
+  /**
+   * Adds, or removes, the audit item: one read, then (unless it is already there, or gone) one
+   * write, once the lease is confirmed in the same transaction that logs the attempt. A time-bound
+   * add reads the list once more to learn the new item's id.
+   */
+  async #carryOut(
+    request: Request,
+    signal: AbortSignal,
+    writeMs: number,
+    owner: string,
+    writing: () => void,
+  ): Promise<Carried> {
+    const { vbo, clock, store } = this.#deps;
     const orgId = request.organization.id;
-    const item = findAuditItem(await this.#deps.vbo.listAuditItems(orgId), request.principal);
-    if (request.kind === "add") {
-      if (item) return "already_done";
-      return this.#deps.vbo.addAuditItems(orgId, [request.principal]);
+    const item = findAuditItem(await vbo.listAuditItems(orgId, { signal }), request.principal);
+    if (request.kind === "add" && item) return { how: "already_done", created: false, itemId: null };
+    if (request.kind === "remove" && !item) return { how: "already_done", created: null, itemId: null };
+
+    const now = clock.now();
+    const began = store.transaction(() => {
+      if (!store.requests.beginWrite(request.id, owner, now, new Date(now.getTime() + writeMs))) return false;
+      this.#log(request, "apply_attempted", SYSTEM_ACTOR, now, {
+        attempt: request.applyAttempts,
+        write: request.kind === "add" ? "addAuditItems" : "removeAuditItems",
+      });
+      return true;
+    });
+    if (!began) throw new LeaseLost();
+    writing();
+    if (request.kind === "remove" && item) {
+      return { how: await vbo.removeAuditItems(orgId, [item.id], { signal }), created: null, itemId: null };
     }
-    if (!item) return "already_done";
-    return this.#deps.vbo.removeAuditItems(orgId, [item.id]);
+    const how = await vbo.addAuditItems(orgId, [request.principal], { signal });
+    // Its end will remove only this item: learn its id (VB365's answer to the POST has none).
+    let itemId: string | null = null;
+    if (request.auditForMs !== null) {
+      try {
+        itemId = findAuditItem(await vbo.listAuditItems(orgId, { signal }), request.principal)?.id ?? null;
+      } catch (err) {
+        this.#deps.logger.warn(
+          "added, but could not read the new audit item's id; its end removes the principal's item",
+          {
+            requestId: request.id,
+            error: err,
+          },
+        );
+      }
+    }
+    return { how, created: true, itemId };
   }
+}
+
+interface Carried {
+  how: "response" | "readback" | "already_done";
+  /** Adds: whether this apply created the audit item; null for removes. */
+  created: boolean | null;
+  itemId: string | null;
+}
+
+function isApplicable(request: Request): boolean {
+  return (APPLICABLE_STATES as readonly string[]).includes(request.state);
+}
+
+/**
+ * The item a time-bound add created, in VB365's list now: by its id when the bot learnt it; by the
+ * principal when it did not (or the request was applied before the bot recorded it).
+ */
+function ownItem(
+  request: Request,
+  items: readonly AuditItem[],
+): { kind: "ours"; item: AuditItem | undefined } | { kind: "drift"; change: "removed" | "replaced" } {
+  const forPrincipal = findAuditItem(items, request.principal);
+  if (request.auditItemCreated !== true || request.auditItemId === null)
+    return { kind: "ours", item: forPrincipal };
+  const mine = items.find((i) => sameAuditItemId(i.id, request.auditItemId ?? ""));
+  if (mine) return { kind: "ours", item: mine };
+  return { kind: "drift", change: forPrincipal ? "replaced" : "removed" };
 }

@@ -34,6 +34,8 @@ export type ChangeOutcome =
   | { kind: "duplicate"; request: Request }
   | { kind: "already_audited"; organization: OrganizationRef; principal: PrincipalRef }
   | { kind: "not_audited"; organization: OrganizationRef; principal: PrincipalRef }
+  /** The requester has `max` open requests already (`open`): no request was made. */
+  | { kind: "too_many_open"; open: Request[]; max: number }
   | { kind: "invalid"; problem: string }
   | { kind: "choose_candidate"; choice: PendingChoice }
   | { kind: "no_match"; organization: OrganizationRef; query: string; suggestions: Candidate[] }
@@ -50,6 +52,9 @@ export interface ChangeInput {
   reason?: string | undefined;
   auditForMs?: number | undefined;
 }
+
+/** What `cancel <n>` can end as. */
+export type CancelResult = Extract<ActResult, { kind: "not_found" | "refused" | "cancelled" }>;
 
 export type DenyCheck =
   | { kind: "ok"; request: Request }
@@ -170,6 +175,17 @@ export class RequestFlows {
     return result;
   }
 
+  /**
+   * `/vbo-audit cancel <n>`: the requester (their own) or an approver (any) ends a request that has
+   * not reached VB365; its messages are re-rendered and the requester told when someone else did it.
+   */
+  async cancel(requestId: number, actor: string): Promise<CancelResult> {
+    const result = await this.act(requestId, actor, { kind: "cancel" });
+    if (result.kind === "not_found" || result.kind === "refused" || result.kind === "cancelled")
+      return result;
+    throw new Error(`a cancel ended as ${result.kind}`);
+  }
+
   /** Whether `actor` may deny the request now, before a modal asks them why. Changes nothing. */
   async checkDeny(requestId: number, actor: string): Promise<DenyCheck> {
     const view = this.#deps.requests.view(requestId);
@@ -226,6 +242,8 @@ export class RequestFlows {
         return { kind: "already_audited", organization, principal };
       case "not_audited":
         return { kind: "not_audited", organization, principal };
+      case "too_many_open":
+        return { kind: "too_many_open", open: result.open, max: result.max };
       case "invalid":
         return { kind: "invalid", problem: result.problem };
     }

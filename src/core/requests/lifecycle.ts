@@ -12,16 +12,25 @@ import type { Clock } from "../../clock.ts";
 import { isStoreError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { VboApi } from "../../vbo/api.ts";
-import { findAuditItem } from "../../vbo/principals.ts";
+import { addressOf, findAuditItem } from "../../vbo/principals.ts";
 import type { AuditItem } from "../../vbo/schemas.ts";
+import type { MemberProfiles } from "../directory/ports.ts";
 import type { Routing } from "../routing.ts";
 import { type LogEvent, type OrganizationRef, type PrincipalRef, SYSTEM_ACTOR } from "../vocabulary.ts";
 import type { Applier, ApplyResult } from "./applier.ts";
-import { type Decision, decide, isPastTtl, type RefusalReason } from "./decide.ts";
+import {
+  type Decision,
+  type Discounted,
+  type DiscountReason,
+  decide,
+  isPastTtl,
+  type RefusalReason,
+  type Standing,
+} from "./decide.ts";
 import { AUDIT_FOR, auditForProblem, formatDuration } from "./duration.ts";
 import { type RequestEventWriter, requestEvents } from "./events.ts";
-import type { RequestMessage, RequestStore } from "./ports.ts";
-import type { Action, Request, RequestKind, Vote } from "./types.ts";
+import type { Approvers, RequestMessage, RequestStore } from "./ports.ts";
+import { type Action, APPLICABLE_STATES, type Request, type RequestKind, type Vote } from "./types.ts";
 
 export interface LifecycleDeps {
   store: RequestStore;
@@ -30,8 +39,12 @@ export interface LifecycleDeps {
   routing: Routing;
   /** Applies a request the moment it is approved. */
   applier: Applier;
+  /** Members' profile e-mails: an approver cannot approve a change to their own account. */
+  profiles: MemberProfiles;
   clock: Clock;
   logger: Logger;
+  /** Open requests one person may have at once; default 5. */
+  maxOpenPerRequester?: number | undefined;
 }
 
 export interface SubmitInput {
@@ -53,6 +66,8 @@ export type SubmitResult = (
   | { kind: "already_audited"; auditItem: AuditItem }
   /** Remove: VB365 does not audit the principal. No request was created. */
   | { kind: "not_audited" }
+  /** The requester has as many open requests as one person may: these. No request was created. */
+  | { kind: "too_many_open"; open: Request[]; max: number }
   | { kind: "invalid"; problem: string }
 ) & {
   /**
@@ -110,6 +125,8 @@ export class RequestLifecycle {
       existing?.state === "pending" &&
       isPastTtl(existing, this.#deps.routing.of(organization).policy, this.#deps.clock.now());
     if (existing && !stale) return { kind: "duplicate", request: existing };
+    const crowded = this.#overCap(input.requester);
+    if (crowded) return crowded;
 
     // Read before expiring: when VB365 fails nothing is recorded, and the expiry job (which
     // re-renders what it expires) still finds the stale request pending.
@@ -118,13 +135,28 @@ export class RequestLifecycle {
     if (existing && this.#expireIfStale(existing, this.#deps.clock.now())) {
       ended = { expired: this.#deps.store.requests.getOrThrow(existing.id) };
     }
-    if (kind === "add" && item) return { kind: "already_audited", auditItem: item, ...ended };
-    if (kind === "remove" && !item) return { kind: "not_audited", ...ended };
+    if ((kind === "add" && item) || (kind === "remove" && !item)) {
+      // The answer tells the asker whether the principal is audited: logged, so probing shows.
+      this.#deps.store.log.append({
+        kind: "audit_state_answered",
+        actor: input.requester,
+        at: this.#deps.clock.now(),
+        organization,
+        principal,
+        detail: { requestKind: kind, audited: item !== undefined },
+      });
+      return item
+        ? { kind: "already_audited", auditItem: item, ...ended }
+        : { kind: "not_audited", ...ended };
+    }
 
     const now = this.#deps.clock.now();
     const reason = input.reason?.trim() ? input.reason.trim() : null;
     try {
-      const request = this.#deps.store.transaction(() => {
+      const made = this.#deps.store.transaction(() => {
+        // Checked again where it counts: two requests racing cannot both slip under the cap.
+        const over = this.#overCap(input.requester);
+        if (over) return { refused: over };
         const created = this.#deps.store.requests.create({
           kind,
           organization,
@@ -140,8 +172,10 @@ export class RequestLifecycle {
             ? {}
             : { auditForMs: input.auditForMs, auditFor: formatDuration(input.auditForMs) }),
         });
-        return created;
+        return { created };
       });
+      if ("refused" in made) return { ...made.refused, ...ended };
+      const request = made.created;
       this.#deps.logger.info("request submitted", {
         requestId: request.id,
         kind,
@@ -175,6 +209,9 @@ export class RequestLifecycle {
     if (found === undefined) return { kind: "not_found", requestId };
     const { policy, approvers } = this.#deps.routing.of(found.organization);
     const isApprover = await approvers.isApprover(actorId);
+    // Read outside the transaction (it asks Slack): a vote cast meanwhile was checked when it was cast.
+    const standing =
+      action.kind === "approve" && isApprover ? await this.#standing(found, actorId, approvers) : {};
     const now = this.#deps.clock.now();
     const { requests, votes } = this.#deps.store;
 
@@ -188,6 +225,7 @@ export class RequestLifecycle {
         action,
         policy,
         now,
+        standing,
       );
       const after = (): { request: Request; votes: Vote[] } => ({
         request: requests.getOrThrow(requestId),
@@ -202,6 +240,7 @@ export class RequestLifecycle {
           return refused(decision.reason);
         case "vote_recorded": {
           if (!requests.touchPending(requestId, now)) return refused("already_decided");
+          this.#discount(request, decision.discounted, now);
           if (!votes.add(requestId, actorId, now)) return refused("already_voted");
           this.#log(request, "voted", actorId, now, {
             approvers: decision.approvers,
@@ -212,6 +251,7 @@ export class RequestLifecycle {
         case "approved": {
           if (!requests.close(requestId, { to: "approved", by: actorId }, now))
             return refused("already_decided");
+          this.#discount(request, decision.discounted, now);
           votes.add(requestId, actorId, now);
           this.#log(request, "voted", actorId, now, {
             approvers: decision.approvers,
@@ -227,11 +267,14 @@ export class RequestLifecycle {
           return { kind: "denied", ...after() };
         }
         case "cancelled": {
-          if (!requests.close(requestId, { to: "cancelled", by: actorId }, now)) {
-            return refused("already_decided");
+          if (!requests.cancel(requestId, actorId, now)) {
+            // Still approved but not cancellable: a write to VB365 is under way or unsettled.
+            const applying = (APPLICABLE_STATES as readonly string[]).includes(request.state);
+            return refused(applying && request.writeStartedAt !== null ? "being_applied" : "already_decided");
           }
           this.#log(request, "cancelled", actorId, now, {
             byRequester: actorId === request.requester,
+            was: request.state,
           });
           return { kind: "cancelled", ...after() };
         }
@@ -278,6 +321,45 @@ export class RequestLifecycle {
       messages: this.#deps.store.messages.list(requestId),
       events: this.#deps.store.log.forRequest(requestId),
     };
+  }
+
+  /**
+   * Whether the request is about the actor's own account, and which earlier approvals no longer
+   * count: their approver has left the approvers, or it is about their own account. A user's
+   * account is matched through the member's profile e-mail (its UPN); a profile that cannot be
+   * read fails the click rather than letting it count unchecked.
+   */
+  async #standing(request: Request, actorId: string, approvers: Approvers): Promise<Standing> {
+    const subject = request.principal.type === "User" ? addressOf(request.principal) : undefined;
+    const isSubject = async (userId: string) =>
+      subject !== undefined && (await this.#deps.profiles.emailOf(userId))?.trim().toLowerCase() === subject;
+    const discounted = new Map<string, DiscountReason>();
+    const voters = new Set(this.#deps.store.votes.list(request.id).map((v) => v.approver));
+    voters.delete(actorId);
+    for (const voter of voters) {
+      if (!(await approvers.isApprover(voter))) discounted.set(voter, "not_approver");
+      else if (await isSubject(voter)) discounted.set(voter, "own_account");
+    }
+    return { actorIsSubject: await isSubject(actorId), discounted };
+  }
+
+  /** Takes back approvals that no longer count, each logged with why (inside the caller's transaction). */
+  #discount(request: Request, discounted: readonly Discounted[], now: Date): void {
+    for (const { approver, reason } of discounted) {
+      if (!this.#deps.store.votes.remove(request.id, approver)) continue;
+      this.#log(request, "vote_discounted", SYSTEM_ACTOR, now, {
+        approver,
+        reason:
+          reason === "not_approver" ? "no longer an approver" : "the request is about their own account",
+      });
+    }
+  }
+
+  /** The refusal when `requester` has as many open requests as one person may; else undefined. */
+  #overCap(requester: string): Extract<SubmitResult, { kind: "too_many_open" }> | undefined {
+    const max = this.#deps.maxOpenPerRequester ?? 5;
+    const open = this.#deps.store.requests.listOpen().filter((r) => r.requester === requester);
+    return open.length >= max ? { kind: "too_many_open", open, max } : undefined;
   }
 
   /** Expires a pending request past its time-to-live (logged); false when it was not. */

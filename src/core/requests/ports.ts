@@ -26,6 +26,26 @@ export type Closing =
   | { to: "cancelled"; by: string }
   | { to: "expired"; by: string };
 
+/** What a successful apply records. */
+export interface AppliedChange {
+  /** Time-bound adds whose item this request created: when the audit ends. */
+  auditExpiresAt: Date | null;
+  /** Adds: whether this request's POST created the audit item (false: VB365 audited them already). */
+  auditItemCreated: boolean | null;
+  auditItemId: string | null;
+}
+
+/** What a failed attempt records. */
+export interface AttemptFailure {
+  /** Safe to show in Slack. */
+  error: string;
+  nextAttemptAt: Date;
+  /** VB365 refused the change for good (a 4xx other than 401/408/429): counts towards ending it. */
+  definite: boolean;
+  /** The attempt's write is known not to have reached VB365: the unsettled-write mark is cleared. */
+  writeSettled: boolean;
+}
+
 /**
  * The stored requests. Every state change is a compare-and-swap on the stored state: it answers
  * false when the request was not in the state it needs (someone else won).
@@ -56,19 +76,35 @@ export interface RequestRecords {
   touchPending(id: number, at: Date): boolean;
   /** Moves a pending request to its end state (approval also makes it due for applying). */
   close(id: number, closing: Closing, at: Date): boolean;
+  /**
+   * Cancels a request that has not reached VB365: pending, or approved (or apply_failed) with no
+   * write outstanding. False otherwise.
+   */
+  cancel(id: number, by: string, at: Date): boolean;
   /** Takes the right to apply an approved or apply_failed request until `until`, counting an attempt. */
   claimApply(id: number, owner: string, now: Date, until: Date): boolean;
-  markApplied(id: number, owner: string, at: Date, auditExpiresAt: Date | null): boolean;
-  markApplyFailed(id: number, owner: string, at: Date, error: string, nextAttemptAt: Date): boolean;
+  /**
+   * Just before a write to VB365: true, and the write marked as started, only when `owner` still
+   * holds the lease until at least `until` and the request is still applicable.
+   */
+  beginWrite(id: number, owner: string, now: Date, until: Date): boolean;
+  markApplied(id: number, owner: string, at: Date, change: AppliedChange): boolean;
+  markApplyFailed(id: number, owner: string, at: Date, failure: AttemptFailure): boolean;
+  /** Ends the request as failed: VB365 kept refusing it. */
+  markFailed(id: number, owner: string, at: Date, error: string): boolean;
   /** Takes the right to end a time-bound audit whose end has passed. */
   claimAuditExpiry(id: number, owner: string, now: Date, until: Date): boolean;
+  /** `beginWrite` for the removal at the end of a time-bound audit. */
+  beginExpiryWrite(id: number, owner: string, now: Date, until: Date): boolean;
   markAuditExpired(id: number, owner: string, at: Date): boolean;
-  markAuditExpiryFailed(id: number, owner: string, at: Date, error: string, nextAttemptAt: Date): boolean;
+  markAuditExpiryFailed(id: number, owner: string, at: Date, failure: AttemptFailure): boolean;
 }
 
 export interface VoteRecords {
   /** Records one approver's vote; false when that approver had already voted. */
   add(requestId: number, approver: string, at: Date): boolean;
+  /** Takes back a vote that no longer counts; false when there was none. */
+  remove(requestId: number, approver: string): boolean;
   /** In the order they were cast. */
   list(requestId: number): Vote[];
 }

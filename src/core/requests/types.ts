@@ -9,7 +9,8 @@ export type RequestKind = "add" | "remove";
 
 /**
  * pending → approved → applied; pending → denied | expired | cancelled;
- * approved → apply_failed → applied (retried until it applies).
+ * approved → apply_failed → applied (retried while VB365 is out of reach);
+ * approved | apply_failed → failed (VB365 kept refusing it) | cancelled (before it reached VB365).
  */
 export type RequestState =
   | "pending"
@@ -18,7 +19,8 @@ export type RequestState =
   | "denied"
   | "expired"
   | "cancelled"
-  | "apply_failed";
+  | "apply_failed"
+  | "failed";
 
 /** States in which a request is still in flight: a second request for the same principal points here. */
 export const OPEN_STATES = ["pending", "approved", "apply_failed"] as const satisfies readonly RequestState[];
@@ -54,6 +56,18 @@ export interface Request {
   /** The last apply failure, as safe to show in Slack. */
   lastError: string | null;
   nextAttemptAt: Date | null;
+  /** Attempts VB365 refused for good (a definite error, not an outage); enough end the request as failed. */
+  definiteFailures: number;
+  /**
+   * An applied add: true when its POST created the audit item, false when VB365 audited the principal
+   * already (then the bot never removes it); null when not known (a remove, or applied before the
+   * bot recorded it).
+   */
+  auditItemCreated: boolean | null;
+  /** The audit item this request created, when VB365 showed its id. */
+  auditItemId: string | null;
+  /** A write to VB365 whose outcome is not settled yet began then: the change may have reached VB365. */
+  writeStartedAt: Date | null;
 }
 
 export interface Vote {

@@ -2,13 +2,13 @@
  * The live access alert: one message per restore session that touched audited principals' data,
  * posted to `ALERTS_CHANNEL_ID` and updated in place when more matching events arrive. Built with
  * kit.ts, so long item lists and names stay inside Block Kit's limits; always a text fallback.
+ * Everything VB365 reports (names, items, hosts, reasons) is shown as text (text.ts).
  */
 import type { AnyBlock } from "@slack/types";
 import { type AccessSummary, describeAccess } from "../../core/access/match.ts";
 import { ZonedTime } from "../../core/digest/time.ts";
 import {
   context,
-  escapeMrkdwn,
   fallbackText,
   fields,
   header,
@@ -16,7 +16,9 @@ import {
   type OutgoingMessage,
   section,
   truncate,
+  truncateMrkdwn,
 } from "./kit.ts";
+import { literal } from "./text.ts";
 
 export interface AlertRenderOptions {
   /** IANA zone the times are shown in (`DIGEST_TIMEZONE`). */
@@ -46,7 +48,7 @@ export function renderAccessAlert(summary: AccessSummary, options: AlertRenderOp
     summary.from && summary.to ? time.range(new Date(summary.from), new Date(summary.to)) : "unknown";
   const running = summary.state === "Working";
 
-  // Plain text, but Slack still reads `<…>` and `&` in it: escaped, so a name cannot @-mention a channel.
+  // Plain text, but Slack still reads `<…>`, `&` and marks in it: inert, so a name cannot @-mention a channel.
   const text = [
     running ? "Still running, updated as it goes." : "",
     `Access to audited data: ${truncate(sentence, 1500)}.`,
@@ -56,26 +58,26 @@ export function renderAccessAlert(summary: AccessSummary, options: AlertRenderOp
     `Organization: ${summary.organization.name || "unknown"}.`,
   ]
     .filter(Boolean)
-    .map((part) => escapeMrkdwn(truncate(part, 1500)))
+    .map((part) => literal(truncate(part, 1500)))
     .join(" ");
 
   const blocks: AnyBlock[] = [
     header(":eyes: Access to audited data"),
-    section(`*${escapeMrkdwn(sentence)}*`),
+    section(`*${literal(sentence)}*`),
     fields([
-      `*Initiated by*\n${escapeMrkdwn(summary.initiator.displayName)}${summary.initiator.account ? ` ${inlineCode(summary.initiator.account)}` : ""}`,
-      `*Actions*\n${escapeMrkdwn(summary.actions.join(", ") || "unknown")}`,
-      `*Items (${summary.itemCount})*\n${escapeMrkdwn(truncate(items, 1500) || "—")}`,
-      `*Target*\n${escapeMrkdwn(truncate(listWithMore(summary.targets, 3), 1500) || "—")}`,
-      `*When*\n${escapeMrkdwn(when)}`,
-      `*Client host*\n${escapeMrkdwn(summary.clientHost ?? "unknown")}`,
-      `*Audited*\n${escapeMrkdwn(truncate(audited.join("\n"), 1500))}`,
-      `*Organization*\n${escapeMrkdwn(summary.organization.name || "unknown")}`,
+      `*Initiated by*\n${literal(summary.initiator.displayName)}${summary.initiator.account ? ` ${inlineCode(summary.initiator.account)}` : ""}`,
+      `*Actions*\n${literal(summary.actions.join(", ") || "unknown")}`,
+      `*Items (${summary.itemCount})*\n${literal(truncate(items, 1500) || "—")}`,
+      `*Target*\n${literal(truncate(listWithMore(summary.targets, 3), 1500) || "—")}`,
+      `*When*\n${literal(when)}`,
+      `*Client host*\n${literal(summary.clientHost ?? "unknown")}`,
+      `*Audited*\n${truncateMrkdwn(audited.map(literal).join("\n"), 1500)}`,
+      `*Organization*\n${literal(summary.organization.name || "unknown")}`,
     ]),
     context(
       [
-        `Session ${inlineCode(summary.sessionName || summary.sessionId)} · ${escapeMrkdwn(summary.sessionId)}`,
-        summary.reason ? `Reason given: ${escapeMrkdwn(summary.reason)}` : "",
+        `Session ${inlineCode(summary.sessionName || summary.sessionId)} · ${literal(summary.sessionId)}`,
+        summary.reason ? `Reason given: ${literal(summary.reason)}` : "",
         running
           ? "Still running: this alert is updated as more items arrive."
           : `Matched by ${summary.matchedBy === "ids" ? "user and group ids" : "names (this VB365 version reports no ids)"}`,

@@ -4,8 +4,9 @@ import type { Request } from "../../core/requests/types.ts";
 import { MAX_REASON_LENGTH } from "../command/syntax.ts";
 import { requestTitleMrkdwn } from "./format.ts";
 import { DENY_REASON, VIEW } from "./ids.ts";
-import { escapeMrkdwn, section, textInput } from "./kit.ts";
+import { section, textInput } from "./kit.ts";
 import { modal } from "./surfaces.ts";
+import { quoted } from "./text.ts";
 
 export function denyModal(request: Request): ModalView {
   return modal({
@@ -17,7 +18,7 @@ export function denyModal(request: Request): ModalView {
     close: "Cancel",
     blocks: [
       section(
-        `${requestTitleMrkdwn(request)}, asked by <@${request.requester}>${request.reason ? `: ${escapeMrkdwn(request.reason)}` : ""}`,
+        `${requestTitleMrkdwn(request)}, asked by <@${request.requester}>${request.reason ? `: ${quoted(request.reason)}` : ""}`,
       ),
       textInput({
         blockId: DENY_REASON.blockId,

@@ -16,19 +16,21 @@ import type {
 } from "../../core/digest/build.ts";
 import { formatAge, ZonedTime } from "../../core/digest/time.ts";
 import type { Request } from "../../core/requests/types.ts";
-import { plural } from "../../core/vocabulary.ts";
+import { logHeadText, plural } from "../../core/vocabulary.ts";
 import {
   context,
   divider,
   escapeMrkdwn,
   fallbackText,
   header,
+  inlineCode,
   LIMITS,
   mention,
   type OutgoingMessage,
   section,
 } from "./kit.ts";
 import { type BlockGroup, splitIntoMessages } from "./surfaces.ts";
+import { literal } from "./text.ts";
 
 export interface DigestRenderOptions {
   timeZone: string;
@@ -78,15 +80,14 @@ function bulletSection(title: string, lines: readonly string[], max = SECTION_BU
 }
 
 function who(p: { type: string; name: string; displayName: string }): string {
-  const upn =
-    p.name && p.name.toLowerCase() !== p.displayName.toLowerCase() ? ` (${escapeMrkdwn(p.name)})` : "";
-  return `*${escapeMrkdwn(p.displayName || p.name)}*${upn}${p.type === "Group" ? " [group]" : ""}`;
+  const upn = p.name && p.name.toLowerCase() !== p.displayName.toLowerCase() ? ` (${literal(p.name)})` : "";
+  return `*${literal(p.displayName || p.name)}*${upn}${p.type === "Group" ? " [group]" : ""}`;
 }
 
 function entryName(e: AuditEntry): string {
   const upn =
     e.type === "User" && e.name && e.name.toLowerCase() !== e.displayName.toLowerCase() ? ` (${e.name})` : "";
-  return escapeMrkdwn(`${e.displayName}${upn}`);
+  return literal(`${e.displayName}${upn}`);
 }
 
 function changeLine(c: BotChange): string {
@@ -114,13 +115,13 @@ function organizationBlocks(
   listBudget: number,
   since: Date | null,
 ): AnyBlock[] {
-  const name = escapeMrkdwn(o.organization.name || o.organization.id);
+  const name = literal(o.organization.name || o.organization.id);
   const blockId = `${ORG_BLOCK_PREFIX}${index}`;
   const blocks: AnyBlock[] = [divider()];
   if (!o.available) {
     blocks.push(
       section(
-        `:warning: *${name}*: VB365 could not be read, so who is audited and what changed outside the bot are unknown this time.\n${escapeMrkdwn(o.error ?? "")}`,
+        `:warning: *${name}*: VB365 could not be read, so who is audited and what changed outside the bot are unknown this time.\n${literal(o.error ?? "")}`,
         { blockId },
       ),
     );
@@ -161,7 +162,7 @@ function organizationBlocks(
         `*Approved, not yet applied (${o.awaitingApply.length})*`,
         o.awaitingApply.map((r) => {
           const error = r.lastError
-            ? `: last error: ${escapeMrkdwn(r.lastError)}`
+            ? `: last error: ${literal(r.lastError)}`
             : ": waiting for its first attempt";
           const next = r.nextAttemptAt
             ? `; next attempt ${escapeMrkdwn(time.dateTime(r.nextAttemptAt))}`
@@ -200,7 +201,7 @@ function organizationBlocks(
       section(
         bulletSection(
           `:eyes: *Access to audited data (${o.access.length})*`,
-          o.access.map((a) => escapeMrkdwn(describeAccess(a, time))),
+          o.access.map((a) => literal(describeAccess(a, time))),
         ),
       ),
     );
@@ -231,7 +232,7 @@ function notificationBlocks(digest: Digest): AnyBlock[] {
   }
   return [
     section(
-      `:warning: *Could not read VB365's audit e-mail settings*, so whether auditing alerts anyone is unknown.\n${escapeMrkdwn(n.error)}`,
+      `:warning: *Could not read VB365's audit e-mail settings*, so whether auditing alerts anyone is unknown.\n${literal(n.error)}`,
       { blockId: "digest-notifications" },
     ),
   ];
@@ -286,6 +287,15 @@ export function renderDigest(digest: Digest, options: DigestRenderOptions): Outg
   if (digest.notes.length > 0) {
     groups.push([divider(), context(digest.notes.map((n) => `:information_source: ${escapeMrkdwn(n)}`))]);
   }
+  if (digest.logHead) {
+    const head = logHeadText(digest.logHead);
+    groups.push([
+      divider(),
+      context([
+        `:link: log head ${inlineCode(head)}: keep it. ${inlineCode(`npm run verify-log -- --expect ${head}`)} fails if the approval log is later cut back or rebuilt before it.`,
+      ]),
+    ]);
+  }
 
   const pages = splitIntoMessages(groups, {
     head: (index, count) => [
@@ -298,7 +308,7 @@ export function renderDigest(digest: Digest, options: DigestRenderOptions): Outg
     const part = pages.length > 1 ? ` (part ${index + 1} of ${pages.length})` : "";
     const text =
       index === 0
-        ? `${notificationText(digest)}${title}${part}: ${summaryLine(digest)}.`
+        ? `${notificationText(digest)}${title}${part}: ${summaryLine(digest)}.${digest.logHead ? ` log head ${logHeadText(digest.logHead)}` : ""}`
         : `${title}${part}: ${names.join(", ") || "continued"}.`;
     // Organization names come from VB365: escaped, as Slack reads `<…>` in the fallback too.
     return { text: fallbackText(escapeMrkdwn(text)), blocks };

@@ -1,10 +1,11 @@
 /**
  * Small mrkdwn pieces shared by the renderers: dates Slack shows in each reader's own time zone,
- * principals, request titles. Pure; user-supplied text is escaped here, once.
+ * principals, request titles. Pure; outside text goes through text.ts (`literal`, `oneLine`).
  */
 import type { Request, RequestKind } from "../../core/requests/types.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
-import { escapeMrkdwn, fallbackText, inlineCode } from "./kit.ts";
+import { fallbackText } from "./kit.ts";
+import { inlineCode, label, literal, oneLine } from "./text.ts";
 
 /** `2026-03-02 09:00 UTC`: how a date reads where Slack cannot localise it (fallback text, logs). */
 export function plainDate(date: Date): string {
@@ -21,16 +22,22 @@ export function verb(kind: RequestKind): string {
   return kind === "add" ? "Start auditing" : "Stop auditing";
 }
 
-/** `*Ben Young*` `ben.young@…` · User, escaped. */
+/** A principal's name as shown: its display name, else its UPN, else its id; one plain line. */
+export function principalLabel(principal: Pick<PrincipalRef, "displayName" | "name" | "id">): string {
+  return label(principal.displayName || principal.name || principal.id) || principal.id;
+}
+
+/** `*Ben Young*` `ben.young@…` · User: VB365's names shown as text, never as formatting. */
 export function principalMrkdwn(principal: PrincipalRef): string {
-  const name = principal.name.trim() === "" ? "" : ` ${inlineCode(principal.name)}`;
-  return `*${escapeMrkdwn(principal.displayName || principal.name || principal.id)}*${name} · ${principal.type}`;
+  const name = oneLine(principal.name) === "" ? "" : ` ${inlineCode(principal.name)}`;
+  return `*${literal(principalLabel(principal))}*${name} · ${principal.type}`;
 }
 
 /** `Ben Young (ben.young@…, User)` for plain-text fallbacks. */
 export function principalPlain(principal: PrincipalRef): string {
-  const label = principal.displayName || principal.name || principal.id;
-  const upn = principal.name && principal.name !== label ? `${principal.name}, ` : "";
+  const label = principalLabel(principal);
+  const name = oneLine(principal.name);
+  const upn = name && name !== label ? `${name}, ` : "";
   return `${label} (${upn}${principal.type})`;
 }
 
@@ -41,7 +48,7 @@ type Titled = Pick<Request, "id" | "kind" | "principal" | "organization">;
  * Every title of a request in a message, reply, modal or Home tab card is built on this one.
  */
 export function requestAskMrkdwn(request: Omit<Titled, "id">): string {
-  return `${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in *${escapeMrkdwn(request.organization.name)}*`;
+  return `${verb(request.kind).toLowerCase()} ${principalMrkdwn(request.principal)} in *${literal(request.organization.name)}*`;
 }
 
 /** `*#12* start auditing *Ben Young* … in *vBridge*` */
@@ -53,7 +60,7 @@ export function requestTitleMrkdwn(request: Titled): string {
 export function requestTitlePlain(
   request: Pick<Request, "id" | "kind" | "principal" | "organization">,
 ): string {
-  return `Request #${request.id}: ${verb(request.kind).toLowerCase()} ${principalPlain(request.principal)} in ${request.organization.name}`;
+  return `Request #${request.id}: ${verb(request.kind).toLowerCase()} ${principalPlain(request.principal)} in ${oneLine(request.organization.name)}`;
 }
 
 /** `<@U1>, <@U2> and <@U3>` */
@@ -64,11 +71,12 @@ export function mentionList(userIds: readonly string[]): string {
 }
 
 /**
- * A message's `text` fallback from plain text. Slack parses `text` as mrkdwn too (notifications,
- * screen readers), so user-supplied `<!channel>` or `<url|label>` must be escaped here as well.
+ * A message's `text` fallback from plain text, on one line. Slack parses `text` as mrkdwn too
+ * (notifications, screen readers), so outside `<!channel>`, `<url|label>`, `*marks*` or `:emoji:`
+ * must be made inert here as well (text.ts).
  */
 export function plainFallback(text: string): string {
-  return fallbackText(escapeMrkdwn(text));
+  return fallbackText(literal(text));
 }
 
 /**

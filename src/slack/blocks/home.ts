@@ -1,7 +1,8 @@
 /**
  * The App Home tab: approvers see the requests waiting for them, with their buttons; everyone sees
- * their own requests and who is audited in each organization. Inside 100 blocks, with counts of
- * what was left out. Pure: the data comes from `Queries.home`.
+ * their own requests; viewers see who is audited in each organization, everyone else one line saying
+ * only viewers may. Inside 100 blocks, with counts of what was left out. Pure: the data comes from
+ * `Queries.home`.
  */
 import type { AnyBlock, HomeView } from "@slack/types";
 import type { HomeData } from "../../core/queries/queries.ts";
@@ -10,9 +11,11 @@ import { plural } from "../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../vbo/schemas.ts";
 import { COMMAND } from "../command/syntax.ts";
 import { principalMrkdwn, requestTitleMrkdwn, slackDate } from "./format.ts";
-import { context, divider, escapeMrkdwn, header, inlineCode, section } from "./kit.ts";
+import { context, divider, header, inlineCode, section } from "./kit.ts";
+import { viewersOnlyLine } from "./replies/common.ts";
 import { type CardPolicy, type PolicyOf, requestCardBlocks, stateLine } from "./request.ts";
 import { homeView } from "./surfaces.ts";
+import { literal } from "./text.ts";
 
 export interface HomeOptions {
   /** The policy each request is held to (its route's). */
@@ -60,11 +63,15 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
   if (data.mine.length === 0) groups.push(context(["You have not asked for anything yet."]));
   for (const request of data.mine) groups.push(section(myRequestLine(request, options.policyOf(request))));
 
+  if (data.audited.length === 0 && data.auditHidden) {
+    groups.push(divider(), context([viewersOnlyLine("who is audited")]));
+    return homeView({ blocks: groups });
+  }
   groups.push(divider(), section("*Audited now*, read from VB365"));
   for (const entry of data.audited) {
     if ("error" in entry) {
-      const where = entry.organization ? ` for *${escapeMrkdwn(entry.organization.name)}*` : "";
-      groups.push(section(`:warning: VB365 could not be read${where}: ${escapeMrkdwn(entry.error)}`));
+      const where = entry.organization ? ` for *${literal(entry.organization.name)}*` : "";
+      groups.push(section(`:warning: VB365 could not be read${where}: ${literal(entry.error)}`));
       continue;
     }
     const all: PrincipalRef[] = [...entry.users, ...entry.groups];
@@ -73,10 +80,11 @@ export function renderHome(data: HomeData, options: HomeOptions): HomeView {
     if (all.length > maxPrincipals) lines.push(`…and ${all.length - maxPrincipals} more`);
     groups.push(
       section(
-        `*${escapeMrkdwn(entry.organization.name)}*: ${summary}${lines.length > 0 ? `\n${lines.join("\n")}` : ""}`,
+        `*${literal(entry.organization.name)}*: ${summary}${lines.length > 0 ? `\n${lines.join("\n")}` : ""}`,
       ),
     );
   }
+  if (data.auditHidden) groups.push(context([viewersOnlyLine("who is audited in the other organizations")]));
   if (data.organizationsOmitted > 0) {
     groups.push(context([`…and ${plural(data.organizationsOmitted, "more organization")} not shown.`]));
   }

@@ -83,19 +83,12 @@ const EMPTY_TEXT = "\u200b";
 // Immutable and stateless: safe to share.
 const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 
-/** Escapes user-supplied text for mrkdwn: Slack gives `&`, `<` and `>` control meanings. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
+// Outside text is the business of text.ts; the builders re-export what every renderer needs.
+export { escapeMrkdwn, inlineCode } from "./text.ts";
 
 /** A Slack user mention, rendered with the member's current name. */
 export function mention(userId: string): string {
   return `<@${userId}>`;
-}
-
-/** User text shown as inline code: escaped, with backticks replaced so it cannot close the span. */
-export function inlineCode(text: string): string {
-  return `\`${escapeMrkdwn(text.replace(/`/g, "ˋ").replace(/\s+/g, " "))}\``;
 }
 
 /**

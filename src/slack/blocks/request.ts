@@ -19,6 +19,7 @@ import {
   mentionList,
   plainDate,
   plainFallback,
+  principalLabel,
   principalMrkdwn,
   requestAskMrkdwn,
   requestTitlePlain,
@@ -26,7 +27,8 @@ import {
   verb,
 } from "./format.ts";
 import { ACTION } from "./ids.ts";
-import { actions, button, context, escapeMrkdwn, header, type OutgoingMessage, section } from "./kit.ts";
+import { actions, button, context, header, type OutgoingMessage, section } from "./kit.ts";
+import { literal, oneLine, quoted } from "./text.ts";
 
 export interface RequestCardInput {
   request: Request;
@@ -45,7 +47,9 @@ export function renderRequestMessage(input: RequestCardInput): OutgoingMessage {
       section(`:bell: ${mentionList(input.remind)}: this request is still waiting for your decision.`),
     );
   }
-  blocks.push(header(`#${input.request.id} · ${verb(input.request.kind)} ${displayName(input.request)}`));
+  blocks.push(
+    header(`#${input.request.id} · ${verb(input.request.kind)} ${principalLabel(input.request.principal)}`),
+  );
   blocks.push(...requestCardBlocks(input));
   return { text: plainFallback(`${requestTitlePlain(input.request)}: ${stateLinePlain(input)}`), blocks };
 }
@@ -56,8 +60,9 @@ export function requestCardBlocks(input: RequestCardInput): AnyBlock[] {
   const details = [
     `*Requested by*\n<@${request.requester}>`,
     `*Who*\n${principalMrkdwn(request.principal)}`,
-    `*Organization*\n${escapeMrkdwn(request.organization.name)}`,
-    `*Reason*\n${request.reason ? escapeMrkdwn(request.reason) : "_none given_"}`,
+    `*Organization*\n${literal(request.organization.name)}`,
+    // The requester's words: a quotation, never formatting (text.ts).
+    `*Reason*\n${request.reason ? quoted(request.reason) : "_none given_"}`,
   ];
   if (request.auditForMs !== null) details.push(`*Audit for*\n${formatDuration(request.auditForMs)}`);
   details.push(`*Requested*\n${slackDate(request.createdAt)}`);
@@ -79,10 +84,6 @@ export function requestCardBlocks(input: RequestCardInput): AnyBlock[] {
     );
   }
   return blocks;
-}
-
-function displayName(request: Request): string {
-  return request.principal.displayName || request.principal.name || request.principal.id;
 }
 
 function approversOf(votes: readonly Vote[]): string[] {
@@ -114,25 +115,37 @@ export function stateLine(input: Pick<RequestCardInput, "request" | "votes" | "p
       return `:white_check_mark: *Approved* by ${approvedBy}${when}. ${appliedLine(request)}`;
     case "apply_failed": {
       const retry = request.nextAttemptAt ? ` Retrying at ${slackDate(request.nextAttemptAt)}.` : "";
-      const error = request.lastError ? `: ${escapeMrkdwn(request.lastError)}` : "";
+      const error = request.lastError ? `: ${literal(request.lastError)}` : "";
       return `:warning: *Approved* by ${approvedBy}${when}, but applying to VB365 failed${error}.${retry} (attempts so far: ${request.applyAttempts})`;
     }
     case "denied": {
-      const reason = request.denyReason ? `: ${escapeMrkdwn(request.denyReason)}` : "";
+      const reason = request.denyReason ? `: ${quoted(request.denyReason)}` : "";
       return `:no_entry: *Denied* by ${decider(request)}${when}${reason}`;
     }
     case "expired":
       return `:hourglass: *Expired*${when} with ${approvers.length} of ${plural(Math.max(1, input.policy.requiredApprovals), "approval")}.`;
     case "cancelled":
-      return `:no_entry_sign: *Cancelled* by ${decider(request)}${when}.`;
+      return `:no_entry_sign: *Cancelled* by ${decider(request)}${when}. Nothing was changed in VB365.`;
+    case "failed": {
+      const error = request.lastError ? `: ${literal(request.lastError)}` : "";
+      return `:x: *Failed*: approved by ${approvedBy}${when}, but VB365 refused the change${error}. The request has ended after ${plural(request.applyAttempts, "attempt")}; nothing was changed in VB365, and a new request for them may be made.`;
+    }
   }
 }
 
 function appliedLine(request: Request): string {
   const at = request.appliedAt ? ` ${slackDate(request.appliedAt)}` : "";
+  if (request.kind === "add" && request.auditItemCreated === false) {
+    const limit =
+      request.auditForMs === null
+        ? ""
+        : "; the time limit does not apply (the bot removes only what it added)";
+    return `VB365 already audited them${at}, so nothing was added${limit}.`;
+  }
   const done = request.kind === "add" ? "Audit item added in VB365" : "Audit item removed from VB365";
   if (request.auditExpiredAt) {
-    return `${done}${at}; the time-bound audit ended ${slackDate(request.auditExpiredAt)} and its audit item was removed.`;
+    // Not "removed": an item replaced or removed outside the bot in the meantime is left alone.
+    return `${done}${at}; the time-bound audit ended ${slackDate(request.auditExpiredAt)}.`;
   }
   if (request.auditExpiresAt) return `${done}${at}; the audit ends ${slackDate(request.auditExpiresAt)}.`;
   return `${done}${at}.`;
@@ -154,17 +167,22 @@ function stateLinePlain(input: RequestCardInput): string {
     case "approved":
       return "approved, applying to VB365";
     case "applied":
+      if (request.kind === "add" && request.auditItemCreated === false) {
+        return `approved; VB365 already audited them${request.auditForMs === null ? "" : ", so the time limit does not apply"}`;
+      }
       return request.auditExpiredAt
         ? "applied; the time-bound audit has ended"
         : "approved and applied to VB365";
     case "apply_failed":
       return `approved, applying to VB365 failed${request.nextAttemptAt ? `; retrying at ${plainDate(request.nextAttemptAt)}` : ""}`;
     case "denied":
-      return `denied${request.denyReason ? `: ${request.denyReason}` : ""}`;
+      return `denied${request.denyReason ? `: “${oneLine(request.denyReason)}”` : ""}`;
     case "expired":
       return "expired without enough approvals";
     case "cancelled":
       return "cancelled";
+    case "failed":
+      return `failed: VB365 refused it${request.lastError ? ` (${request.lastError})` : ""}; the request has ended`;
   }
 }
 
@@ -176,6 +194,7 @@ export type Outcome =
   | "denied"
   | "expired"
   | "cancelled"
+  | "failed"
   | "audit_ended";
 
 /** The outcome a request has reached that its requester should hear of; undefined while pending. */
@@ -203,21 +222,42 @@ export function renderOutcomeMessage(
     apply_failed: `:warning: ${capitalize(what)} was approved, but applying it to VB365 failed. The bot keeps retrying; nothing is lost.`,
     denied: `:no_entry: ${capitalize(what)} was denied.`,
     expired: `:hourglass: ${capitalize(what)} expired before enough approvers approved it.`,
-    cancelled: `:no_entry_sign: ${capitalize(what)} was cancelled.`,
-    audit_ended: `:hourglass: The time-bound audit from ${what} has ended; its audit item was removed.`,
+    cancelled: `:no_entry_sign: ${capitalize(what)} was cancelled by ${decider(request)}; nothing was changed in VB365.`,
+    failed: `:x: ${capitalize(what)} was approved, but VB365 refused it for good, so it has ended. Nothing was changed in VB365; you may ask again.`,
+    audit_ended: `:hourglass: The time-bound audit from ${what} has ended.`,
   };
   const plainHeadline: Record<Outcome, string> = {
     approved: "was approved",
     applied: "was approved and applied to VB365",
     apply_failed: "was approved, but applying it to VB365 failed; the bot keeps retrying",
-    denied: `was denied${request.denyReason ? `: ${request.denyReason}` : ""}`,
+    denied: `was denied${request.denyReason ? `: “${oneLine(request.denyReason)}”` : ""}`,
     expired: "expired",
-    cancelled: "was cancelled",
+    cancelled: "was cancelled; nothing was changed in VB365",
+    failed: "failed: VB365 refused it, so it has ended; you may ask again",
     audit_ended: "ended: its time-bound audit is over",
   };
   return {
     text: plainFallback(`${requestTitlePlain(request)} ${plainHeadline[outcome]}.`),
     blocks: [section(headline[outcome]), section(stateLine(input))],
+  };
+}
+
+/** The thread reply that tells a failed request's approvers what became of their approval. */
+export function renderFailureNotice(
+  input: Omit<RequestCardInput, "remind">,
+  approvers: readonly string[],
+): OutgoingMessage {
+  const { request } = input;
+  const who = approvers.length > 0 ? `${mentionList(approvers)}: ` : "";
+  const error = request.lastError ? `: ${literal(request.lastError)}` : "";
+  return {
+    text: plainFallback(`${requestTitlePlain(request)} failed: VB365 refused it, so the request has ended.`),
+    blocks: [
+      section(
+        `:x: ${who}request *#${request.id}* that you approved did not reach VB365; it refused the change${error}. ` +
+          "The request has ended and nothing was changed in VB365. The requester has been told.",
+      ),
+    ],
   };
 }
 

@@ -5,6 +5,7 @@
 
 import type { OutgoingMessage } from "../blocks/kit.ts";
 import { changeReply } from "../blocks/replies/change.ts";
+import { cancelReply } from "../blocks/replies/decision.ts";
 import { digestReply } from "../blocks/replies/digest.ts";
 import { findReply } from "../blocks/replies/find.ts";
 import { helpReply, parseErrorReply } from "../blocks/replies/help.ts";
@@ -40,18 +41,25 @@ export async function answerCommand(
         }),
         approvalsChannelOf,
       );
+    case "cancel":
+      return cancelReply(await deps.core.flows.cancel(command.requestId, userId), userId);
     case "find":
       return findReply(
-        await deps.core.queries.find({ who: command.who, query: command.query, org: command.org }),
+        await deps.core.queries.find({
+          asker: userId,
+          who: command.who,
+          query: command.query,
+          org: command.org,
+        }),
       );
     case "list":
-      return listReply(await deps.core.queries.list({ org: command.org }));
+      return listReply(await deps.core.queries.list({ asker: userId, org: command.org }));
     case "pending":
-      return pendingReply(deps.core.queries.pending({ org: command.org }), policyOf);
+      return pendingReply(await deps.core.queries.pending({ asker: userId, org: command.org }), policyOf);
     case "log":
-      return logReply(await deps.core.queries.log({ who: command.who, org: command.org }));
+      return logReply(await deps.core.queries.log({ asker: userId, who: command.who, org: command.org }));
     case "status":
-      return statusReply(await deps.core.queries.status());
+      return statusReply(await deps.core.queries.status({ asker: userId }));
     case "digest":
       return digestReply(await deps.core.digest.onDemand(userId, deps.digest));
   }

@@ -265,6 +265,15 @@ export function parseCommand(input: string): ParseResult {
       }
       return withOrg(command);
     }
+    case "cancel": {
+      const number = /^#?(\d{1,9})$/.exec(args[0]?.value ?? "");
+      if (!number?.[1] || args.length > 1 || Number(number[1]) < 1) {
+        return error(
+          `${inlineCode("cancel")} takes the number of a request, the ${inlineCode("#12")} in its message: ${inlineCode(`${COMMAND} cancel 12`)}.`,
+        );
+      }
+      return withOrg({ kind, requestId: Number(number[1]) });
+    }
     case "log": {
       const target = args[0];
       if (!target) return withOrg({ kind });

@@ -17,6 +17,7 @@ export type Command =
   | ({ kind: "find"; query: string; who: Who } & WithOrg)
   | ({ kind: "add"; who: Who; reason?: string; auditFor?: number } & WithOrg)
   | ({ kind: "remove"; who: Who; reason?: string } & WithOrg)
+  | ({ kind: "cancel"; requestId: number } & WithOrg)
   | ({ kind: "list" } & WithOrg)
   | ({ kind: "pending" } & WithOrg)
   | ({ kind: "log"; who?: Who } & WithOrg)
@@ -34,6 +35,11 @@ export const USAGE: ReadonlyArray<{ kind: Subcommand; syntax: string; does: stri
   { kind: "find", syntax: "find <query>", does: "matching users and groups, each marked audited or not" },
   { kind: "list", syntax: "list", does: "who is audited now, read from VB365" },
   { kind: "pending", syntax: "pending", does: "requests waiting for approval" },
+  {
+    kind: "cancel",
+    syntax: "cancel <request number>",
+    does: "cancel your request (approvers: any) before it reaches VB365; the number is the #n in its message",
+  },
   { kind: "log", syntax: "log [who]", does: "the approval log, newest first" },
   { kind: "status", syntax: "status", does: "VB365 connection, API version, audit e-mail notifications" },
   { kind: "digest", syntax: "digest", does: "post the digest now (approvers only)" },
@@ -44,7 +50,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = USAGE.map((u) => u.kind);
 
 /** The manifest's `usage_hint` (test/manifest.test.ts checks manifest.yml carries exactly this). */
 export const USAGE_HINT =
-  "add ben.young [reason] | remove … | find … | list | pending | log | status | digest | help";
+  "add ben.young [reason] | remove … | cancel 12 | find … | list | pending | log | status | digest | help";
 
 /** The help reply, in mrkdwn. */
 export function usageMrkdwn(): string {

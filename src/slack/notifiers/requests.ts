@@ -5,8 +5,9 @@
  *
  * The store is the truth and every message a view of it. Each posted message is recorded
  * (`request_messages`) with a purpose: `approval` (the channel post), `reminder` (a nudge in its
- * thread), `dm:<outcome>` (a DM to the requester). After a change every recorded message except
- * DMs is re-rendered from the store; a DM is sent only when no `dm:<outcome>` row exists yet, so
+ * thread), `dm:<outcome>` (a DM to the requester), `notice:failed` (its approvers told, in the
+ * thread, that a request they approved failed). After a change every recorded message except
+ * DMs and notices is re-rendered from the store; a DM is sent only when no `dm:<outcome>` row exists yet, so
  * calling `requestChanged` twice for one state tells the requester once. Work on one request is
  * serialized inside this notifier, so two concurrent calls cannot both send the same DM.
  *
@@ -34,6 +35,7 @@ import type { Logger } from "../../logger.ts";
 import {
   outcomeOf,
   type RequestCardInput,
+  renderFailureNotice,
   renderOutcomeMessage,
   renderRequestMessage,
 } from "../blocks/request.ts";
@@ -55,10 +57,14 @@ export interface RequestNotifierDeps {
 export const PURPOSE = {
   approval: "approval",
   reminder: "reminder",
+  /** A reply in the approval message's thread telling its approvers that the request failed. */
+  failedNotice: "notice:failed",
   dm: (outcome: string) => `dm:${outcome}`,
 } as const;
 
-const isDm = (message: RequestMessage) => message.purpose.startsWith("dm:");
+/** Messages that tell someone something once (a DM, a notice in the thread): never re-rendered as the card. */
+const isNotice = (message: RequestMessage) =>
+  message.purpose.startsWith("dm:") || message.purpose === PURPOSE.failedNotice;
 
 export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifier {
   return new SlackRequestNotifier(deps);
@@ -105,13 +111,16 @@ class SlackRequestNotifier implements RequestNotifier {
         );
       }
       const view = renderRequestMessage(card);
-      for (const message of messages.filter((m) => !isDm(m))) {
+      for (const message of messages.filter((m) => !isNotice(m))) {
         await this.#deps.chat.update(message.channel, message.ts, view).catch((err: unknown) => {
           failed.push(`chat.update: ${slackErrorCode(err)}`);
         });
       }
       await this.#tellRequester(card, messages).catch((err: unknown) => {
         failed.push(`direct message: ${slackErrorCode(err)}`);
+      });
+      await this.#tellApproversOfFailure(card, messages).catch((err: unknown) => {
+        failed.push(`notice to the approvers: ${slackErrorCode(err)}`);
       });
       if (failed.length > 0) throw new SlackCallError("requestChanged", failed.join("; "));
     });
@@ -158,6 +167,22 @@ class SlackRequestNotifier implements RequestNotifier {
     const posted = await this.#deps.chat.post(channel, renderOutcomeMessage(card, outcome));
     this.#record(request.id, posted, PURPOSE.dm(outcome));
     this.#log.info("requester told of the outcome", { requestId: request.id, outcome });
+  }
+
+  /**
+   * A request that ended as failed: its approvers are told in the approval message's thread (they
+   * approved something that did not happen), once.
+   */
+  async #tellApproversOfFailure(card: RequestCardInput, messages: readonly RequestMessage[]): Promise<void> {
+    const { request } = card;
+    if (request.state !== "failed" || messages.some((m) => m.purpose === PURPOSE.failedNotice)) return;
+    const approval = messages.find((m) => m.purpose === PURPOSE.approval);
+    if (approval === undefined) return;
+    const approvers = [...new Set(card.votes.map((v) => v.approver))];
+    const posted = await this.#deps.chat.post(approval.channel, renderFailureNotice(card, approvers), {
+      threadTs: approval.ts,
+    });
+    this.#record(request.id, posted, PURPOSE.failedNotice);
   }
 
   #card(requestId: number): RequestCardInput | undefined {

@@ -31,7 +31,7 @@ const finance: DirectoryEntry = {
   displayName: "Finance",
   subtype: "Security",
 };
-const index = new DirectoryIndex([ben, ...youngs, finance]);
+const index = DirectoryIndex.from([ben, ...youngs, finance]);
 const limits = { maxCandidates: 25 };
 
 describe("answerFrom", () => {
@@ -75,7 +75,10 @@ describe("answerFrom", () => {
   test("nothing typed, or nothing known, is a miss", () => {
     assert.equal(answerFrom(index, { kind: "text", value: "   " }, limits).kind, "miss");
     assert.equal(answerFrom(index, { kind: "text", value: "nobody.here" }, limits).kind, "miss");
-    assert.equal(answerFrom(new DirectoryIndex(), { kind: "text", value: "ben.young" }, limits).kind, "miss");
+    assert.equal(
+      answerFrom(DirectoryIndex.from([]), { kind: "text", value: "ben.young" }, limits).kind,
+      "miss",
+    );
   });
 
   test("a group without a mail is named by its display name", () => {

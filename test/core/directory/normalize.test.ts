@@ -50,3 +50,26 @@ describe("normalize", () => {
     assert.equal(looksLikeAddress("a@b@c"), false);
   });
 });
+
+describe("tokenize on plain ASCII and on the rest", () => {
+  // ASCII names take a faster path than other text: both must split the same way.
+  const cases: Array<[string, string[]]> = [
+    ["O'Brien-Smith_3rd", ["obrien", "smith", "3", "rd"]],
+    ["`quoted`", ["quoted"]],
+    ["a1b2", ["a", "1", "b", "2"]],
+    ["  007 James  Bond ", ["007", "james", "bond"]],
+    ["x", ["x"]],
+    ["'", []],
+    ["Young,Ben;Jr.", ["young", "ben", "jr"]],
+  ];
+
+  test("ASCII text", () => {
+    for (const [text, words] of cases) assert.deepEqual(tokenize(text), words, text);
+  });
+
+  test("the same text with one accented letter splits alike", () => {
+    for (const [text, words] of cases) {
+      assert.deepEqual(tokenize(`${text} é`), [...words, "e"], text);
+    }
+  });
+});

@@ -15,6 +15,7 @@ import { createSimulator } from "../../../src/sim/server.ts";
 import { SEED, type SimulatorOptions, type VboSimulator } from "../../../src/sim/types.ts";
 import { type Database, openDatabase } from "../../../src/store/db.ts";
 import { DirectoryRepository } from "../../../src/store/directory.ts";
+import type { PageOptions, VboApi } from "../../../src/vbo/api.ts";
 import type { VboClient } from "../../../src/vbo/client.ts";
 import { isVboError } from "../../../src/vbo/errors.ts";
 import { HOUR, ManualClock } from "../../support/clock.ts";
@@ -36,7 +37,10 @@ interface World {
   close(): Promise<void>;
 }
 
-async function world(simOptions: SimulatorOptions = {}): Promise<World> {
+async function world(
+  simOptions: SimulatorOptions = {},
+  resolverOptions: { syncPageSize?: number; wrap?: (client: VboClient) => VboApi } = {},
+): Promise<World> {
   const sim = await createSimulator({ tokenRateLimit: false, ...simOptions });
   const clock = new ManualClock("2025-03-03T09:00:00Z");
   // Retries after a failure happen at once: the outage tests must not wait out a backoff.
@@ -49,8 +53,16 @@ async function world(simOptions: SimulatorOptions = {}): Promise<World> {
     dbs.push(db);
     return db;
   };
+  const { wrap = (c: VboClient) => c, ...pages } = resolverOptions;
+  const vbo = wrap(client);
   const make = (db: Database) =>
-    createResolver({ vbo: client, directory: new DirectoryRepository(db), logger: silentLogger, clock });
+    createResolver({
+      vbo,
+      directory: new DirectoryRepository(db),
+      logger: silentLogger,
+      clock,
+      ...pages,
+    });
   const db = open();
   const resolvers: Resolver[] = [];
   const resolver = make(db);
@@ -80,6 +92,18 @@ async function world(simOptions: SimulatorOptions = {}): Promise<World> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The client with some of its operations replaced. */
+function overriding(client: VboClient, methods: Partial<VboApi>): VboApi {
+  return new Proxy(client, {
+    get: (target, name) => {
+      if (name in methods) return methods[name as keyof VboApi];
+      // The client's methods use its private fields: they are called on the client itself.
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 function one(resolution: Resolution) {
@@ -282,6 +306,67 @@ describe("resolver with an empty or stale cache", () => {
     w.sim.faults.failNext(1_000, 503);
     t.after(() => w.sim.faults.reset());
     assert.equal(one(await w.resolver.resolve(ORG, text("ben.young"))).principal.id, SEED.benYoung.id);
+  });
+
+  test("a sync that fails half way leaves the last directory answering, and drops what it wrote", async (t) => {
+    let failing = false;
+    // Asking for the second page of users fails at once, while the first is still being stored:
+    // the sync asks for the next page before working through the one in hand.
+    const userPages = async function* (this: VboClient, organizationId: string, options?: PageOptions) {
+      for await (const page of this.userPages(organizationId, options)) {
+        yield page;
+        if (failing) throw new Error("connection reset");
+      }
+    };
+    const w = await world(
+      {},
+      {
+        syncPageSize: 5,
+        wrap: (client) =>
+          overriding(client, {
+            userPages: (organizationId, options) => userPages.call(client, organizationId, options),
+          }),
+      },
+    );
+    t.after(() => w.close());
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    t.after(() => process.off("unhandledRejection", onUnhandled));
+
+    const first = await w.resolver.syncDirectory(ORG);
+    const rows = new DirectoryRepository(w.db);
+    const cached = rows.count(ORG);
+    assert.equal(cached, first.users + first.groups);
+    w.clock.advance(HOUR);
+    failing = true;
+    await assert.rejects(w.resolver.syncDirectory(ORG), /connection reset/);
+    await w.resolver.idle();
+    assert.deepEqual(w.resolver.lastSync(ORG)?.syncedAt, first.syncedAt);
+    assert.equal(rows.count(ORG), cached);
+    const { result, calls } = await w.callsDuring(() => w.resolver.resolve(ORG, text("ben.young")));
+    assert.equal(one(result).principal.id, SEED.benYoung.id);
+    assert.equal(calls, 0);
+    assert.equal(rows.purge(10), false, "the half-written copy is gone");
+    assert.deepEqual(unhandled, []);
+  });
+
+  test("a re-sync replaces the directory, and a restart reads the new one", async (t) => {
+    const w = await world({}, { syncPageSize: 5 });
+    t.after(() => w.close());
+    await w.resolver.syncDirectory(ORG);
+    const id = w.sim.control.addUser(ORG, { name: "zara.quill@vbridge.co.nz", displayName: "Zara Quill" });
+    w.clock.advance(HOUR);
+    const again = await w.resolver.syncDirectory(ORG);
+    await w.resolver.idle();
+    const rows = new DirectoryRepository(w.db);
+    assert.equal(rows.count(ORG), again.users + again.groups);
+    assert.equal(rows.purge(10), false, "the old copy is gone");
+    for (const resolver of [w.resolver, w.restart()]) {
+      const { result, calls } = await w.callsDuring(() => resolver.resolve(ORG, text("zara quill")));
+      assert.equal(one(result).principal.id, id);
+      assert.equal(calls, 0);
+    }
   });
 
   test("two syncs at once read the directory once", async (t) => {

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { hashText } from "../../../src/core/directory/columns.ts";
 import type { DirectoryEntry } from "../../../src/core/directory/entry.ts";
 import { tokenize } from "../../../src/core/directory/normalize.ts";
 import { compareMatches, TopMatches } from "../../../src/core/directory/rank.ts";
+import { EntryList } from "../../../src/core/directory/rows.ts";
 import { assign, DirectoryIndex } from "../../../src/core/directory/search-index.ts";
 
 let next = 0;
@@ -50,8 +52,17 @@ const directory = [
 
 const ids = (matches: Array<{ entry: DirectoryEntry }>) => matches.map((m) => m.entry.id);
 
+/** An index over entries in an array, and fresher entries added to both as the resolver adds them. */
+function updatable(entries: DirectoryEntry[]) {
+  const list = new EntryList();
+  const index = new DirectoryIndex(list);
+  const upsert = (more: DirectoryEntry[]) => index.add(more, list.append(more));
+  upsert(entries);
+  return { index, upsert };
+}
+
 describe("DirectoryIndex lookups", () => {
-  const index = new DirectoryIndex(directory);
+  const index = DirectoryIndex.from(directory);
 
   test("an address matches its UPN exactly, whatever the case", () => {
     const found = index.lookup("Ben.Young@VBRIDGE.co.nz");
@@ -82,7 +93,7 @@ describe("DirectoryIndex lookups", () => {
 
   test("the exact word order ranks before a reordering of the same words", () => {
     const reordered = aUser("Kim Young", "kim.young@vbridge.co.nz");
-    const found = new DirectoryIndex([youngKim, reordered]).lookup("young kim");
+    const found = DirectoryIndex.from([youngKim, reordered]).lookup("young kim");
     assert.deepEqual(ids(found), [youngKim.id, reordered.id]);
     assert.ok((found[0]?.score ?? 0) < (found[1]?.score ?? 0));
   });
@@ -128,7 +139,7 @@ describe("DirectoryIndex lookups", () => {
 });
 
 describe("DirectoryIndex suggestions", () => {
-  const index = new DirectoryIndex(directory);
+  const index = DirectoryIndex.from(directory);
 
   test("a transposed letter suggests the name, closest first", () => {
     const found = index.suggest("ben.yuong", 5);
@@ -162,7 +173,7 @@ describe("DirectoryIndex suggestions", () => {
 
 describe("DirectoryIndex search and updates", () => {
   test("search ranks every kind of match, each entry once, and counts them all", () => {
-    const index = new DirectoryIndex(directory);
+    const index = DirectoryIndex.from(directory);
     const { matches, total } = index.search("young", 3);
     assert.equal(matches.length, 3);
     assert.equal(total, index.search("young", 100).matches.length);
@@ -173,27 +184,27 @@ describe("DirectoryIndex search and updates", () => {
   });
 
   test("search falls back to the closest names", () => {
-    const { matches } = new DirectoryIndex(directory).search("ben yuong", 5);
+    const { matches } = DirectoryIndex.from(directory).search("ben yuong", 5);
     assert.ok(matches.length > 0 && matches.every((m) => m.kind === "fuzzy"));
   });
 
   test("users rank before groups on an equal match", () => {
     const financeGroup = aGroup("Finance", "fin-team@vbridge.co.nz");
     const financeMailbox = aUser("Finance", "accounts@vbridge.co.nz", { subtype: "Shared" });
-    const found = new DirectoryIndex([financeGroup, financeMailbox]).lookup("finance");
+    const found = DirectoryIndex.from([financeGroup, financeMailbox]).lookup("finance");
     assert.deepEqual(ids(found), [financeMailbox.id, financeGroup.id]);
   });
 
   test("a local part outranks a display name", () => {
     const financeMailbox = aUser("Finance", "accounts@vbridge.co.nz", { subtype: "Shared" });
-    const found = new DirectoryIndex([finance, financeMailbox]).lookup("finance");
+    const found = DirectoryIndex.from([finance, financeMailbox]).lookup("finance");
     assert.deepEqual(ids(found), [finance.id]);
     assert.equal(found[0]?.kind, "localPart");
   });
 
   test("upsert replaces an entry with the same id, and forgets its old names", () => {
-    const index = new DirectoryIndex(directory);
-    index.upsert([{ ...amy, displayName: "Amy Stone", name: "amy.stone@vbridge.co.nz" }]);
+    const { index, upsert } = updatable(directory);
+    upsert([{ ...amy, displayName: "Amy Stone", name: "amy.stone@vbridge.co.nz" }]);
     assert.equal(index.size, directory.length);
     assert.deepEqual(index.lookup("amy.young"), []);
     assert.deepEqual(ids(index.lookup("amy stone")), [amy.id]);
@@ -201,28 +212,92 @@ describe("DirectoryIndex search and updates", () => {
   });
 
   test("a user re-created under a new id replaces the old one with the same UPN", () => {
-    const index = new DirectoryIndex(directory);
-    index.upsert([{ ...ken, id: "ken-again" }]);
+    const { index, upsert } = updatable(directory);
+    upsert([{ ...ken, id: "ken-again" }]);
     assert.equal(index.size, directory.length);
     assert.deepEqual(ids(index.lookup("ken.young@vbridge.co.nz")), ["ken-again"]);
   });
 
   test("new words are found by prefix and typo after an upsert", () => {
-    const index = new DirectoryIndex(directory);
+    const { index, upsert } = updatable(directory);
     assert.deepEqual(index.lookup("zebed"), []);
     const zeb = aUser("Zebedee Quartermain", "zebedee.q@vbridge.co.nz");
-    index.upsert([zeb]);
+    upsert([zeb]);
     assert.deepEqual(ids(index.lookup("zebed")), [zeb.id]);
     assert.deepEqual(ids(index.suggest("zebedea quartermain", 5)), [zeb.id]);
   });
 
+  test("an upsert returns the rows of the entries it replaced, for the store to drop", () => {
+    const list = new EntryList();
+    const index = new DirectoryIndex(list);
+    const rows = list.append([ben, amy, finance]);
+    assert.deepEqual(index.add([ben, amy, finance], rows), []);
+    const fresher = [
+      { ...amy, displayName: "Amy Stone" },
+      { ...ben, id: "ben-again" },
+    ];
+    assert.deepEqual(index.add(fresher, list.append(fresher)), [rows[1], rows[0]]);
+    assert.equal(index.size, 3);
+  });
+
+  test("entries whose ids, UPNs or local parts share a hash stay apart", () => {
+    // Each pair has the same 32-bit hash (found by search): only the stored entry tells them apart.
+    const user = hashText("User");
+    assert.equal(hashText("id-412998", user), hashText("id-1166960", user));
+    assert.equal(hashText("u31992@x.example"), hashText("u605430@x.example"));
+    assert.equal(hashText("l49"), hashText("l320752"));
+    const { index, upsert } = updatable([
+      aUser("Key One", "key.one@x.example", { id: "id-412998" }),
+      aUser("Key Two", "key.two@x.example", { id: "id-1166960" }),
+      aUser("Upn One", "u31992@x.example"),
+      aUser("Upn Two", "u605430@x.example"),
+      aUser("Local One", "l49@x.example"),
+      aUser("Local Two", "l320752@y.example"),
+    ]);
+    assert.equal(index.size, 6);
+    assert.deepEqual(upsert([aUser("Key One Renamed", "key.one@x.example", { id: "id-412998" })]).length, 1);
+    assert.deepEqual(
+      index.lookup("key").map((m) => m.entry.displayName),
+      ["Key One Renamed", "Key Two"],
+    );
+    assert.deepEqual(
+      index.exact("u31992@x.example").map((m) => m.entry.displayName),
+      ["Upn One"],
+    );
+    assert.deepEqual(
+      index.byLocalPart("l320752").map((m) => m.entry.displayName),
+      ["Local Two"],
+    );
+    assert.deepEqual(
+      index.lookup("l49").map((m) => m.entry.displayName),
+      ["Local One"],
+    );
+  });
+
+  test("an index trimmed once built still answers, and takes new entries", () => {
+    const { index, upsert } = updatable(directory);
+    index.trim();
+    assert.deepEqual(ids(index.lookup("ben.young@vbridge.co.nz")), [ben.id]);
+    const zeb = aUser("Zebedee Quartermain", "zebedee.q@vbridge.co.nz");
+    upsert([zeb]);
+    index.trim();
+    assert.deepEqual(ids(index.lookup("zebedee quartermain")), [zeb.id]);
+    assert.equal(index.size, directory.length + 1);
+  });
+
   test("the most common UPN domains of users come first", () => {
-    assert.deepEqual(new DirectoryIndex(directory).domains(2), ["vbridge.co.nz", "other.example"]);
+    assert.deepEqual(DirectoryIndex.from(directory).domains(2), ["vbridge.co.nz", "other.example"]);
   });
 
   test("entries lists what is indexed", () => {
     assert.deepEqual(
-      new Set(ids(new DirectoryIndex(directory).entries().map((entry) => ({ entry })))),
+      new Set(
+        ids(
+          DirectoryIndex.from(directory)
+            .entries()
+            .map((entry) => ({ entry })),
+        ),
+      ),
       new Set(ids(directory.map((entry) => ({ entry })))),
     );
   });
@@ -254,7 +329,7 @@ describe("DirectoryIndex agrees with a full scan", () => {
     upns.add(upn);
     generated.push(aUser(`${f} ${l}`, upn));
   }
-  const index = new DirectoryIndex(generated);
+  const index = DirectoryIndex.from(generated);
 
   const namesOf = (entry: DirectoryEntry) => [
     tokenize(entry.displayName),
@@ -320,7 +395,7 @@ describe("lookupTop and TopMatches", () => {
   const many = Array.from({ length: 60 }, (_, i) =>
     aUser(`Person${(i * 37) % 60} Young`, `p${i}.young@corp.example`),
   );
-  const index = new DirectoryIndex(many);
+  const index = DirectoryIndex.from(many);
 
   test("the best few of many are the first few of the full ranking, and all are counted", () => {
     const full = index.lookup("young");
@@ -333,11 +408,11 @@ describe("lookupTop and TopMatches", () => {
 
   test("TopMatches keeps order whatever order matches arrive in", () => {
     const matches = index.lookup("young");
-    const reversed = new TopMatches(7);
+    const reversed = new TopMatches(7, compareMatches);
     for (const m of [...matches].reverse()) reversed.add(m);
     assert.deepEqual(ids(reversed.matches()), ids(matches.slice(0, 7)));
     assert.equal(reversed.total, matches.length);
-    const unbounded = new TopMatches(Number.POSITIVE_INFINITY);
+    const unbounded = new TopMatches(Number.POSITIVE_INFINITY, compareMatches);
     for (const m of [...matches].reverse()) unbounded.add(m);
     assert.deepEqual(ids(unbounded.matches()), ids(matches));
     assert.ok(
@@ -349,7 +424,7 @@ describe("lookupTop and TopMatches", () => {
   test("suggestions name different people, not the same name five times", () => {
     const twins = [aUser("Ben Young", "ben.young@a.example"), aUser("Ben Young", "ben.young@b.example")];
     const other = aUser("Bev Young", "bev.young@a.example");
-    const found = new DirectoryIndex([...twins, other]).suggest("ben yuong", 5);
+    const found = DirectoryIndex.from([...twins, other]).suggest("ben yuong", 5);
     assert.deepEqual(
       found.map((m) => m.entry.displayName),
       ["Ben Young", "Bev Young"],

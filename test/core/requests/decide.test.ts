@@ -38,7 +38,7 @@ describe("decide: stories", () => {
       policy,
       before(policy),
     );
-    assert.deepEqual(d, { kind: "approved", approvers: [OTHER_APPROVER] });
+    assert.deepEqual(d, { kind: "approved", approvers: [OTHER_APPROVER], discounted: [] });
   });
 
   test("with a quorum of two the first approval is recorded and one more is needed; the second approves", () => {
@@ -51,7 +51,12 @@ describe("decide: stories", () => {
       policy,
       before(policy),
     );
-    assert.deepEqual(first, { kind: "vote_recorded", remaining: 1, approvers: [EARLIER_APPROVER] });
+    assert.deepEqual(first, {
+      kind: "vote_recorded",
+      remaining: 1,
+      approvers: [EARLIER_APPROVER],
+      discounted: [],
+    });
     const second = decide(
       aRequest(),
       [{ approver: EARLIER_APPROVER }],
@@ -60,7 +65,11 @@ describe("decide: stories", () => {
       policy,
       before(policy),
     );
-    assert.deepEqual(second, { kind: "approved", approvers: [EARLIER_APPROVER, OTHER_APPROVER] });
+    assert.deepEqual(second, {
+      kind: "approved",
+      approvers: [EARLIER_APPROVER, OTHER_APPROVER],
+      discounted: [],
+    });
   });
 
   test("the same approver clicking twice does not make a quorum of two", () => {
@@ -87,7 +96,49 @@ describe("decide: stories", () => {
     assert.deepEqual(decide(aRequest(), [], self, { kind: "approve" }, on, before(on)), {
       kind: "approved",
       approvers: [REQUESTER],
+      discounted: [],
     });
+  });
+
+  test("at the quorum, an earlier approval that no longer counts is discounted, and one more is needed", () => {
+    const policy = aPolicy({ requiredApprovals: 2 });
+    const approver: Actor = { userId: OTHER_APPROVER, isApprover: true };
+    const left = new Map([[EARLIER_APPROVER, "not_approver" as const]]);
+    assert.deepEqual(
+      decide(
+        aRequest(),
+        [{ approver: EARLIER_APPROVER }],
+        approver,
+        { kind: "approve" },
+        policy,
+        before(policy),
+        {
+          discounted: left,
+        },
+      ),
+      {
+        kind: "vote_recorded",
+        remaining: 1,
+        approvers: [OTHER_APPROVER],
+        discounted: [{ approver: EARLIER_APPROVER, reason: "not_approver" }],
+      },
+    );
+  });
+
+  test("an approver cannot approve a request about their own account, even one someone else filed", () => {
+    const policy = aPolicy();
+    const subject: Actor = { userId: OTHER_APPROVER, isApprover: true };
+    assert.deepEqual(
+      decide(aRequest(), [], subject, { kind: "approve" }, policy, before(policy), { actorIsSubject: true }),
+      { kind: "refused", reason: "own_account" },
+    );
+    assert.deepEqual(
+      decide(aRequest(), [], subject, { kind: "deny", reason: "no" }, policy, before(policy), {
+        actorIsSubject: true,
+      }),
+      { kind: "denied", reason: "no" },
+      "stopping it is still theirs to do",
+    );
   });
 
   test("a denial needs a reason that is not blank, and keeps it trimmed", () => {
@@ -144,6 +195,7 @@ const STATES: RequestState[] = [
   "expired",
   "cancelled",
   "apply_failed",
+  "failed",
 ];
 const ACTIONS: Array<{ label: string; action: Action }> = [
   { label: "approve", action: { kind: "approve" } },
@@ -183,8 +235,13 @@ function expected(c: Case): Decision {
     // Who may act at all.
     [c.action.kind === "cancel" && !isRequester && !actor.isApprover, () => refused("not_requester")],
     [c.action.kind !== "cancel" && !actor.isApprover, () => refused("not_approver")],
-    // Only pending requests can change; an expired one says so.
+    // Only pending requests can change (and approved ones not yet applied be cancelled); an
+    // expired one says so.
     [c.state === "expired", () => refused("expired")],
+    [
+      c.action.kind === "cancel" && (c.state === "approved" || c.state === "apply_failed"),
+      () => ({ kind: "cancelled" }),
+    ],
     [c.state !== "pending", () => refused("already_decided")],
     [c.pastTtl, () => refused("expired")],
     // The action itself.
@@ -193,13 +250,17 @@ function expected(c: Case): Decision {
     [c.action.kind === "deny", () => ({ kind: "denied", reason: "no ticket" })],
     [isRequester && !c.selfApproval, () => refused("own_request")],
     [votes.includes(actor.userId), () => refused("already_voted")],
-    [votes.length + 1 >= c.quorum, () => ({ kind: "approved", approvers: [...votes, actor.userId] })],
+    [
+      votes.length + 1 >= c.quorum,
+      () => ({ kind: "approved", approvers: [...votes, actor.userId], discounted: [] }),
+    ],
     [
       true,
       () => ({
         kind: "vote_recorded",
         remaining: c.quorum - votes.length - 1,
         approvers: [...votes, actor.userId],
+        discounted: [],
       }),
     ],
   ];
@@ -239,7 +300,7 @@ describe("decide: the whole table", () => {
   }
 
   test("the table covers every combination and reaches every outcome of the union", () => {
-    assert.equal(count, 7 * 4 * 5 * 2 * 2 * 2 * 2);
+    assert.equal(count, 8 * 4 * 5 * 2 * 2 * 2 * 2);
     assert.deepEqual(
       [...outcomes].sort(),
       [

@@ -8,12 +8,20 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, type TestContext, test } from "node:test";
 import type { Clock } from "../../../src/clock.ts";
-import { Applier, type RetryPolicy, retryDelayMs } from "../../../src/core/requests/applier.ts";
+import {
+  APPLY_BUDGET_MS,
+  Applier,
+  applyTimes,
+  DEFAULT_RETRY,
+  type RetryPolicy,
+  retryDelayMs,
+} from "../../../src/core/requests/applier.ts";
 import { AUDIT_FOR } from "../../../src/core/requests/duration.ts";
 import { RequestLifecycle } from "../../../src/core/requests/lifecycle.ts";
 import type { Approvers } from "../../../src/core/requests/ports.ts";
 import type { Policy } from "../../../src/core/requests/types.ts";
 import { singleRoute } from "../../../src/core/routing.ts";
+import { NOBODY } from "../../../src/core/visibility.ts";
 import { silentLogger } from "../../../src/logger.ts";
 import { createSimulator } from "../../../src/sim/server.ts";
 import { SEED, type VboSimulator } from "../../../src/sim/types.ts";
@@ -28,7 +36,7 @@ import { tempDir } from "../../support/store.ts";
 const ADD_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems$/i;
 const REMOVE_POST = /^\/v\d\/Organizations\/\{[^}]+\}\/AuditItems\/remove$/i;
 
-const RETRY: RetryPolicy = { baseDelayMs: 60_000, maxDelayMs: HOUR, leaseMs: 5 * 60_000 };
+const RETRY: RetryPolicy = { ...DEFAULT_RETRY, baseDelayMs: 60_000, maxDelayMs: HOUR };
 
 /** The lifecycle and the applier on one store, as one process holds them. */
 interface Service {
@@ -48,7 +56,9 @@ interface World {
   store: Store;
   dbPath: string;
   approvers: Set<string>;
-  service(policy?: Partial<Policy>, store?: Store): Service;
+  /** Members' profile e-mails, by Slack user id. */
+  emails: Map<string, string>;
+  service(policy?: Partial<Policy>, store?: Store, maxOpenPerRequester?: number): Service;
   ben: PrincipalRef;
   posts(route: RegExp): number;
 }
@@ -83,13 +93,16 @@ function serviceOn(on: {
   vbo: VboClient;
   clock: Clock;
   approvers: Approvers;
+  emails?: ReadonlyMap<string, string>;
   policy?: Partial<Policy>;
+  maxOpenPerRequester?: number;
 }): Service {
   const { store, vbo: client, clock } = on;
   const applier = new Applier({ store, vbo: client, clock, logger: silentLogger, retry: RETRY });
   const routing = singleRoute({
     policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: 72 * HOUR, ...on.policy },
     approvers: on.approvers,
+    viewers: NOBODY,
     destinations: { approvals: APPROVALS, digest: DIGEST },
   });
   const requests = new RequestLifecycle({
@@ -97,8 +110,10 @@ function serviceOn(on: {
     vbo: client,
     routing,
     applier,
+    profiles: { emailOf: async (id) => on.emails?.get(id) },
     clock,
     logger: silentLogger,
+    maxOpenPerRequester: on.maxOpenPerRequester,
   });
   return {
     submit: (input) => requests.submit(input),
@@ -122,6 +137,7 @@ function world(t: TestContext): World {
   const store = createStore(db);
   const clock = new ManualClock();
   const approvers = new Set([BOSS, DEPUTY]);
+  const emails = new Map<string, string>();
   const directory: Approvers = {
     isApprover: async (id) => approvers.has(id),
     members: async () => [...approvers],
@@ -133,9 +149,18 @@ function world(t: TestContext): World {
     store,
     dbPath,
     approvers,
+    emails,
     ben,
-    service: (policy = {}, over = store) =>
-      serviceOn({ store: over, vbo, clock, approvers: directory, policy }),
+    service: (policy = {}, over = store, maxOpenPerRequester = undefined) =>
+      serviceOn({
+        store: over,
+        vbo,
+        clock,
+        approvers: directory,
+        emails,
+        policy,
+        ...(maxOpenPerRequester === undefined ? {} : { maxOpenPerRequester }),
+      }),
     posts: (route) => sim.stats.count("POST", route),
   };
 }
@@ -155,6 +180,13 @@ async function submitBen(service: Service, extra: { auditForMs?: number; kind?: 
   assert.equal(result.kind, "created");
   assert.ok(result.kind === "created");
   return result.request;
+}
+
+/** The rows of an intact log (the test fails with the reason when it is not). */
+function logRows(store: Store): number {
+  const result = verifyLog(store.db);
+  assert.ok(result.ok, result.ok ? "" : result.reason);
+  return result.rows;
 }
 
 const kindsOf = (store: Store, requestId: number) => store.log.forRequest(requestId).map((e) => e.kind);
@@ -192,7 +224,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     assert.equal(requested?.actor, REQUESTER);
     assert.equal(requested?.principal?.name, ben.name);
     assert.deepEqual(requested?.organization, ORG);
-    assert.deepEqual(verifyLog(w.store.db), { ok: true, rows: 5 });
+    assert.deepEqual(logRows(w.store), 5);
   });
 
   test("a crash between approval and apply: the retry routine of the restarted bot applies it once", async (t) => {
@@ -664,6 +696,56 @@ describe("request lifecycle against the VB365 simulator", () => {
     );
     assert.equal(w.store.requests.listByRequester(REQUESTER).length, 1);
     assert.equal(w.store.requests.listByRequester("USOMEONE").length, 0);
+
+    // What the asker learned is in the log, so someone probing who is audited shows there.
+    const notAudited = await service.submit({
+      kind: "remove",
+      organization: ORG,
+      principal: { type: "User", id: "u-nobody", name: "nobody@vbridge.co.nz", displayName: "Nobody" },
+      requester: STRANGER,
+    });
+    assert.equal(notAudited.kind, "not_audited");
+    const answered = w.store.log.list().filter((e) => e.kind === "audit_state_answered");
+    assert.deepEqual(
+      answered.map((e) => [e.actor, e.principal?.name, e.detail.requestKind, e.detail.audited]),
+      [
+        [STRANGER, "nobody@vbridge.co.nz", "remove", false],
+        [REQUESTER, ben.name, "add", true],
+      ],
+    );
+    assert.ok(answered.every((e) => e.requestId === null && e.organization?.id === ORG.id));
+  });
+
+  test("one person's open requests are capped: the next is refused with theirs; a decided one frees a place", async (t) => {
+    const w = world(t);
+    const service = w.service({}, w.store, 2);
+    const someone = (n: number): PrincipalRef => ({
+      type: "User",
+      id: `u-${n}`,
+      name: `someone${n}@vbridge.co.nz`,
+      displayName: `Someone ${n}`,
+    });
+    const ask = (n: number, requester = REQUESTER) =>
+      service.submit({ kind: "add", organization: ORG, principal: someone(n), requester });
+    const first = await ask(1);
+    const second = await ask(2);
+    assert.ok(first.kind === "created" && second.kind === "created");
+    const third = await ask(3);
+    assert.equal(third.kind, "too_many_open");
+    assert.deepEqual(third.kind === "too_many_open" ? [third.max, third.open.map((r) => r.id)] : [], [
+      2,
+      [first.request.id, second.request.id],
+    ]);
+    assert.equal((await ask(9, STRANGER)).kind, "created", "the cap is per person");
+
+    await service.record(first.request.id, BOSS, { kind: "deny", reason: "no" });
+    assert.equal((await ask(3)).kind, "created", "a decided request frees a place");
+
+    // Two asks at once, with one place left: the transaction lets one through.
+    await service.record(second.request.id, REQUESTER, { kind: "cancel" });
+    const racing = await Promise.all([ask(4), ask(5)]);
+    assert.deepEqual(racing.map((r) => r.kind).sort(), ["created", "too_many_open"]);
+    assert.equal(w.store.requests.listOpen().filter((r) => r.requester === REQUESTER).length, 2);
   });
 
   test("a submission while VB365 is down records nothing and says so by throwing the VB365 error", async (t) => {
@@ -710,7 +792,7 @@ describe("request lifecycle against the VB365 simulator", () => {
     await service.endTimedAudits();
     const rows = w.store.log.list({ limit: 1000 }).length;
     assert.ok(rows >= 7);
-    assert.deepEqual(verifyLog(w.store.db), { ok: true, rows });
+    assert.deepEqual(logRows(w.store), rows);
 
     const voted = w.store.log.forRequest(request.id).find((e) => e.kind === "voted");
     assert.ok(voted);
@@ -782,3 +864,412 @@ for (const version of ["v6", "v7", "v8"] as const) {
     assert.equal(await client.apiVersion(), version);
   });
 }
+
+/** Resolves once `check` holds, looking every few milliseconds (for work running in the background). */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2_000; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+/** The stored lease and write mark of a request, read as a second process would. */
+function leaseOf(store: Store, id: number) {
+  return store.db
+    .prepare<
+      [number],
+      { lease_owner: string | null; lease_until: string | null; write_started_at: string | null }
+    >("SELECT lease_owner, lease_until, write_started_at FROM requests WHERE id = ?")
+    .get(id);
+}
+
+const audit = (who: PrincipalRef) =>
+  sim.control.addAuditItem(ORG.id, {
+    type: "User",
+    id: who.id,
+    name: who.name,
+    displayName: who.displayName,
+  });
+
+describe("integrity: an apply bound to its lease", () => {
+  test("a first applier held up past its lease and the retry job: exactly one POST", async (t) => {
+    const w = world(t);
+    const first = w.service();
+    const job = w.service();
+    const request = await submitBen(first);
+    await first.record(request.id, BOSS, { kind: "approve" }, { apply: false });
+
+    // The first applier takes the lease, then waits on VB365's list far longer than its lease.
+    sim.faults.setLatency(400, { method: "GET", path: /AuditItems$/i });
+    const stalled = first.apply(request.id);
+    await until(() => leaseOf(w.store, request.id)?.lease_owner != null, "the first applier's lease");
+    const leaseUntil = Date.parse(leaseOf(w.store, request.id)?.lease_until ?? "");
+    w.clock.current = new Date(leaseUntil + 1);
+
+    const taken = await job.retryDue();
+    assert.deepEqual(
+      taken.map((r) => r.kind),
+      ["applied"],
+      "the retry job took the request over and applied it",
+    );
+    const late = await stalled;
+    assert.notEqual(late.kind, "applied", "the first applier wrote nothing");
+    assert.equal(w.posts(ADD_POST), 1);
+    assert.equal(sim.control.auditItems(ORG.id).length, 1);
+    const kinds = kindsOf(w.store, request.id);
+    assert.equal(kinds.filter((k) => k === "apply_attempted").length, 1, "one write was logged");
+    assert.equal(kinds.filter((k) => k === "apply_succeeded").length, 1);
+    assert.equal(logRows(w.store), w.store.log.list({ limit: 100 }).length);
+  });
+
+  test("ending a time-bound audit: one held up past its lease removes nothing, the next removes once", async (t) => {
+    const w = world(t);
+    const first = w.service();
+    const job = w.service();
+    const request = await submitBen(first, { auditForMs: DAY });
+    await first.record(request.id, BOSS, { kind: "approve" });
+    w.clock.advance(DAY);
+    sim.faults.setLatency(400, { method: "GET", path: /AuditItems$/i });
+    const stalled = first.endTimedAudits();
+    await until(() => leaseOf(w.store, request.id)?.lease_owner != null, "the first ending's lease");
+    w.clock.current = new Date(Date.parse(leaseOf(w.store, request.id)?.lease_until ?? "") + 1);
+    const taken = await job.endTimedAudits();
+    assert.deepEqual(
+      taken.map((r) => r.kind),
+      ["removed"],
+    );
+    assert.deepEqual(
+      (await stalled).map((r) => r.kind),
+      ["busy"],
+      "the held-up one wrote nothing",
+    );
+    assert.equal(w.posts(REMOVE_POST), 1);
+    assert.equal(kindsOf(w.store, request.id).filter((k) => k === "audit_expired").length, 1);
+  });
+
+  test("the lease comes from the client's worst case, not a constant, and covers the whole apply", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    const request = await submitBen(service);
+    await service.record(request.id, BOSS, { kind: "approve" }, { apply: false });
+    sim.faults.setLatency(200, { method: "GET", path: /AuditItems$/i });
+    const applying = service.apply(request.id);
+    await until(() => leaseOf(w.store, request.id)?.lease_owner != null, "the lease");
+    const leaseMs = Date.parse(leaseOf(w.store, request.id)?.lease_until ?? "") - w.clock.now().getTime();
+    // This client: 10 s per request, one retry, Retry-After waited up to 60 s.
+    const worst = vbo.worstCase();
+    assert.equal(leaseMs, applyTimes(vbo).leaseMs);
+    assert.equal(leaseMs, Math.min(2 * worst.readMs + worst.writeMs, APPLY_BUDGET_MS) + worst.settleMs);
+    assert.ok(leaseMs > 300_000, "longer than the old fixed 300 s, which VB365's retries could outlast");
+    assert.ok(
+      leaseMs <= APPLY_BUDGET_MS + worst.settleMs,
+      "but a killed applier holds it for minutes, not hours",
+    );
+    assert.equal((await applying).kind, "applied");
+  });
+
+  test("an approved add or remove reaches VB365 in two calls: one read, one write, and no new token", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    await vbo.listAuditItems(ORG.id); // a token and the API version, as any running bot has
+    const add = await submitBen(service);
+    sim.stats.reset();
+    const added = await service.record(add.id, BOSS, { kind: "approve" });
+    assert.equal(added.kind === "approved" ? added.apply?.kind : added.kind, "applied");
+    assert.equal(sim.stats.total(), 2, JSON.stringify(sim.stats.byRoute()));
+    assert.equal(sim.stats.count("GET", /AuditItems$/i), 1);
+    assert.equal(w.posts(ADD_POST), 1);
+    assert.equal(sim.stats.count("POST", /\/token$/i), 0);
+
+    const remove = await submitBen(service, { kind: "remove" });
+    sim.stats.reset();
+    await service.record(remove.id, BOSS, { kind: "approve" });
+    assert.equal(sim.stats.total(), 2, JSON.stringify(sim.stats.byRoute()));
+    assert.equal(w.posts(REMOVE_POST), 1);
+
+    // Only an ambiguous answer costs a read-back.
+    const again = await submitBen(service);
+    sim.stats.reset();
+    sim.faults.dropNext(1, { method: "POST", path: /AuditItems$/i, when: "after" });
+    const readBack = await service.record(again.id, BOSS, { kind: "approve" });
+    assert.equal(
+      readBack.kind === "approved" && readBack.apply?.kind === "applied" && readBack.apply.how,
+      "readback",
+    );
+    assert.equal(sim.stats.count("GET", /AuditItems$/i), 2);
+    assert.equal(sim.stats.total(), 3);
+  });
+});
+
+describe("integrity: only our own audit items removed", () => {
+  test("an add --for 30d of someone already audited changes nothing and ends nothing later", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    const request = await submitBen(service, { auditForMs: 30 * DAY });
+    // An administrator audits Ben for good while the request waits.
+    audit(ben);
+    const result = await service.record(request.id, BOSS, { kind: "approve" });
+    assert.ok(result.kind === "approved");
+    assert.equal(result.apply?.kind === "applied" ? result.apply.how : undefined, "already_done");
+    assert.equal(result.request.auditItemCreated, false);
+    assert.equal(result.request.auditExpiresAt, null, "no end is scheduled");
+    assert.equal(w.posts(ADD_POST), 0);
+    const succeeded = w.store.log.forRequest(request.id).find((e) => e.kind === "apply_succeeded");
+    assert.equal(succeeded?.detail.note, "already audited; the time limit does not apply");
+
+    w.clock.advance(31 * DAY);
+    assert.deepEqual(await service.endTimedAudits(), []);
+    assert.equal(audited(ben.name), true, "the administrator's audit item stays");
+    assert.equal(w.posts(REMOVE_POST), 0);
+  });
+
+  test("the item a time-bound add created is recorded, and at its end only that item is removed", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    const request = await submitBen(service, { auditForMs: DAY });
+    const result = await service.record(request.id, BOSS, { kind: "approve" });
+    assert.ok(result.kind === "approved");
+    const [item] = sim.control.auditItems(ORG.id);
+    assert.equal(result.request.auditItemCreated, true);
+    assert.equal(result.request.auditItemId?.toLowerCase(), item?.id.toLowerCase());
+    w.clock.advance(DAY);
+    const [ended] = await service.endTimedAudits();
+    assert.equal(ended?.kind, "removed");
+    assert.equal(audited(ben.name), false);
+  });
+
+  test("replaced or removed outside the bot before its end: logged as drift, VB365 left alone", async (t) => {
+    for (const change of ["replaced", "removed"] as const) {
+      const w = world(t);
+      const service = w.service();
+      const request = await submitBen(service, { auditForMs: DAY });
+      await service.record(request.id, BOSS, { kind: "approve" });
+      const [ours] = sim.control.auditItems(ORG.id);
+      assert.ok(ours);
+      sim.control.removeAuditItem(ORG.id, ours.id);
+      if (change === "replaced") audit(ben);
+      sim.stats.reset();
+
+      w.clock.advance(DAY);
+      const [ended] = await service.endTimedAudits();
+      assert.deepEqual(ended?.kind === "drift" ? ended.change : ended?.kind, change);
+      assert.equal(audited(ben.name), change === "replaced", `${change}: the item found is left as it is`);
+      assert.equal(w.posts(REMOVE_POST), 0);
+      const events = w.store.log.forRequest(request.id);
+      const drift = events.find((e) => e.kind === "drift_seen");
+      assert.equal(drift?.detail.change, change);
+      const expired = events.find((e) => e.kind === "audit_expired");
+      assert.equal(expired?.detail.removed, false);
+      assert.ok(w.store.requests.get(request.id)?.auditExpiredAt, "the audit's end is recorded, once");
+      assert.deepEqual(await service.endTimedAudits(), []);
+    }
+  });
+});
+
+describe("integrity: requests that VB365 keeps refusing end", () => {
+  /** A user VB365 no longer has: every add of it is refused with a 400. */
+  const gone: PrincipalRef = {
+    type: "User",
+    id: "00000000-0000-0000-0000-00000000dead",
+    name: "left.company@vbridge.co.nz",
+    displayName: "Left Company",
+  };
+
+  async function approveGone(service: Service, before: () => void = () => {}) {
+    const submitted = await service.submit({
+      kind: "add",
+      organization: ORG,
+      principal: gone,
+      requester: REQUESTER,
+      reason: "they left",
+    });
+    assert.ok(submitted.kind === "created");
+    before();
+    return service.record(submitted.request.id, BOSS, { kind: "approve" });
+  }
+
+  test("after five definite refusals the request ends as failed, logged, and a new request is possible", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    const first = await approveGone(service);
+    assert.ok(first.kind === "approved");
+    assert.equal(first.apply?.kind, "failed");
+    const id = first.request.id;
+    for (let attempt = 2; attempt <= 5; attempt++) {
+      w.clock.advance(retryDelayMs(attempt - 1, RETRY));
+      const [result] = await service.retryDue();
+      assert.equal(result?.kind, attempt < 5 ? "failed" : "ended", `attempt ${attempt}`);
+    }
+    const ended = w.store.requests.get(id);
+    assert.equal(ended?.state, "failed");
+    assert.equal(ended?.definiteFailures, 5);
+    assert.match(ended?.lastError ?? "", /HTTP 400/);
+    const failed = w.store.log.forRequest(id).find((e) => e.kind === "failed");
+    assert.match(String(failed?.detail.reason), /VB365 refused it 5 times; the request has ended/);
+    w.clock.advance(DAY);
+    assert.deepEqual(await service.retryDue(), [], "no more attempts, no more log rows");
+    assert.equal(kindsOf(w.store, id).at(-1), "failed");
+
+    const again = await service.submit({
+      kind: "add",
+      organization: ORG,
+      principal: gone,
+      requester: REQUESTER,
+    });
+    assert.equal(again.kind, "created", "the principal is free for a new request");
+  });
+
+  test("a definite refusal once the approval is older than the maximum age ends it at once", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    // The first attempt meets an outage (the read and its one retry), which ends nothing.
+    const first = await approveGone(service, () =>
+      sim.faults.failNext(2, 503, { method: "GET", path: /AuditItems$/i }),
+    );
+    assert.ok(first.kind === "approved");
+    assert.equal(first.apply?.kind, "failed");
+    w.clock.advance(DEFAULT_RETRY.maxAgeMs);
+    const [late] = await service.retryDue();
+    assert.equal(late?.kind, "ended");
+    const failed = w.store.log.forRequest(first.request.id).find((e) => e.kind === "failed");
+    assert.match(
+      String(failed?.detail.reason),
+      /still refuses it 1d after its approval; the request has ended/,
+    );
+  });
+
+  test("an outage is retried however long it lasts, and never ends the request", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    const request = await submitBen(service);
+    sim.faults.failNext(1_000, 503, { path: /AuditItems/i });
+    await service.record(request.id, BOSS, { kind: "approve" });
+    for (let attempt = 2; attempt <= 8; attempt++) {
+      w.clock.advance(DAY);
+      assert.deepEqual(
+        (await service.retryDue()).map((r) => r.kind),
+        ["failed"],
+      );
+    }
+    const waiting = w.store.requests.get(request.id);
+    assert.equal(waiting?.state, "apply_failed");
+    assert.equal(waiting?.definiteFailures, 0);
+    sim.faults.reset();
+    w.clock.advance(DAY);
+    assert.deepEqual(
+      (await service.retryDue()).map((r) => r.kind),
+      ["applied"],
+    );
+  });
+});
+
+describe("integrity: cancel", () => {
+  test("an approver cancels an approved request before it applied: nothing reaches VB365", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    const request = await submitBen(service);
+    await service.record(request.id, BOSS, { kind: "approve" }, { apply: false });
+    const refused = await service.record(request.id, STRANGER, { kind: "cancel" });
+    assert.equal(refused.kind === "refused" ? refused.reason : refused.kind, "not_requester");
+    const cancelled = await service.record(request.id, DEPUTY, { kind: "cancel" });
+    assert.equal(cancelled.kind, "cancelled");
+    assert.equal(cancelled.kind === "cancelled" ? cancelled.request.decidedBy : undefined, DEPUTY);
+    assert.deepEqual(await service.retryDue(), []);
+    assert.equal((await service.apply(request.id)).kind, "not_applicable");
+    assert.equal(w.posts(ADD_POST), 0);
+    const late = await service.record(request.id, BOSS, { kind: "approve" });
+    assert.equal(late.kind === "refused" ? late.reason : late.kind, "already_decided");
+    assert.deepEqual(w.store.log.forRequest(request.id).at(-1)?.detail, {
+      byRequester: false,
+      requestKind: "add",
+      was: "approved",
+    });
+  });
+
+  test("while its write is on its way to VB365 a request cannot be cancelled; before it, a cancel stops the write", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    const request = await submitBen(service);
+    await service.record(request.id, BOSS, { kind: "approve" }, { apply: false });
+    sim.faults.setLatency(300, { method: "POST", path: /AuditItems$/i });
+    const applying = service.apply(request.id);
+    await until(() => leaseOf(w.store, request.id)?.write_started_at != null, "the write to start");
+    const refused = await service.record(request.id, REQUESTER, { kind: "cancel" });
+    assert.equal(refused.kind === "refused" ? refused.reason : refused.kind, "being_applied");
+    assert.equal((await applying).kind, "applied");
+
+    const other = await submitBen(service, { kind: "remove" });
+    await service.record(other.id, BOSS, { kind: "approve" }, { apply: false });
+    sim.faults.setLatency(300, { method: "GET", path: /AuditItems$/i });
+    const reading = service.apply(other.id);
+    await until(() => leaseOf(w.store, other.id)?.lease_owner != null, "the read to start");
+    assert.equal((await service.record(other.id, REQUESTER, { kind: "cancel" })).kind, "cancelled");
+    assert.equal((await reading).kind, "not_applicable", "the applier found it cancelled before writing");
+    assert.equal(w.posts(REMOVE_POST), 0);
+    assert.equal(audited(ben.name), true);
+  });
+});
+
+describe("integrity: approvals that still hold when they count", () => {
+  test("a quorum of two: an approver who left the group before the second vote no longer counts", async (t) => {
+    const w = world(t);
+    w.approvers.add("U0THIRD");
+    const service = w.service({ requiredApprovals: 2 });
+    const request = await submitBen(service);
+    assert.equal((await service.record(request.id, BOSS, { kind: "approve" })).kind, "vote_recorded");
+    w.approvers.delete(BOSS);
+    const second = await service.record(request.id, DEPUTY, { kind: "approve" });
+    assert.ok(second.kind === "vote_recorded", `got ${second.kind}`);
+    assert.equal(second.remaining, 1);
+    assert.deepEqual(
+      second.votes.map((v) => v.approver),
+      [DEPUTY],
+    );
+    const discounted = w.store.log.forRequest(request.id).find((e) => e.kind === "vote_discounted");
+    assert.deepEqual(discounted?.detail.approver, BOSS);
+    assert.equal(w.posts(ADD_POST), 0, "nothing applied on a vote that no longer counts");
+    const third = await service.record(request.id, "U0THIRD", { kind: "approve" });
+    assert.equal(third.kind, "approved");
+    assert.equal(w.posts(ADD_POST), 1);
+    assert.ok(logRows(w.store) > 0);
+  });
+
+  test("an approver cannot approve, or be counted for, a change to their own account", async (t) => {
+    const w = world(t);
+    w.approvers.add("U0THIRD");
+    const service = w.service({ requiredApprovals: 2 });
+    const request = await submitBen(service);
+    // DEPUTY is Ben: their Slack profile's e-mail is his UPN.
+    w.emails.set(DEPUTY, ben.name.toUpperCase());
+    const own = await service.record(request.id, DEPUTY, { kind: "approve" });
+    assert.equal(own.kind === "refused" ? own.reason : own.kind, "own_account");
+    assert.deepEqual(w.store.votes.list(request.id), []);
+
+    // A vote cast before the profile said so is not counted when the quorum completes.
+    w.emails.delete(DEPUTY);
+    assert.equal((await service.record(request.id, DEPUTY, { kind: "approve" })).kind, "vote_recorded");
+    w.emails.set(DEPUTY, ben.name);
+    const second = await service.record(request.id, BOSS, { kind: "approve" });
+    assert.equal(second.kind, "vote_recorded");
+    const discounted = w.store.log.forRequest(request.id).find((e) => e.kind === "vote_discounted");
+    assert.equal(discounted?.detail.reason, "the request is about their own account");
+    assert.equal((await service.record(request.id, "U0THIRD", { kind: "approve" })).kind, "approved");
+  });
+});
+
+describe("integrity: state is cross-checked against the log", () => {
+  test("a request set to approved by hand is not applied by the retry job, and nothing reaches VB365", async (t) => {
+    const w = world(t);
+    const service = w.service();
+    const request = await submitBen(service);
+    w.store.db
+      .prepare("UPDATE requests SET state = 'approved', next_attempt_at = ? WHERE id = ?")
+      .run(w.clock.now().toISOString(), request.id);
+    const [result] = await service.retryDue();
+    assert.equal(result?.kind, "not_in_log");
+    assert.equal(w.posts(ADD_POST), 0);
+    assert.equal(audited(ben.name), false);
+    assert.deepEqual(kindsOf(w.store, request.id), ["requested"], "nothing logged on its behalf");
+  });
+});

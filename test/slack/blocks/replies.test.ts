@@ -20,7 +20,7 @@ import { changeReply } from "../../../src/slack/blocks/replies/change.ts";
 import { simpleReply } from "../../../src/slack/blocks/replies/common.ts";
 import { findReply } from "../../../src/slack/blocks/replies/find.ts";
 import { listReply } from "../../../src/slack/blocks/replies/list.ts";
-import { logReply } from "../../../src/slack/blocks/replies/log.ts";
+import { eventLine, logReply } from "../../../src/slack/blocks/replies/log.ts";
 import { pendingReply } from "../../../src/slack/blocks/replies/pending.ts";
 import { candidatesReply, MAX_CANDIDATE_BUTTONS } from "../../../src/slack/blocks/replies/pick.ts";
 import { statusReply } from "../../../src/slack/blocks/replies/status.ts";
@@ -110,6 +110,7 @@ describe("request messages", () => {
       { state: "denied", decidedBy: "U0BOSS", decidedAt: new Date(), denyReason: "d".repeat(500) },
       { state: "expired", decidedAt: new Date(), decidedBy: "system" },
       { state: "cancelled", decidedAt: new Date(), decidedBy: "U0RITA" },
+      { state: "failed", decidedAt: new Date(), decidedBy: "U0BOSS", lastError: LONG, applyAttempts: 5 },
     ];
     const votes = Array.from({ length: 20 }, (_, i) => ({
       requestId: 42,
@@ -128,6 +129,28 @@ describe("request messages", () => {
     }
   });
 
+  test("an add --for of someone already audited says the time limit does not apply, and no end", () => {
+    const request = aRequest({
+      state: "applied",
+      decidedAt: new Date(),
+      decidedBy: "U0BOSS",
+      appliedAt: new Date(),
+      auditForMs: 30 * 86_400_000,
+      auditItemCreated: false,
+    });
+    const card = renderRequestMessage({
+      request,
+      votes: [],
+      policy: { requiredApprovals: 1, requestTtlMs: 1 },
+    });
+    assert.match(
+      parsedText(card),
+      /VB365 already audited them .*so nothing was added; the time limit does not apply/,
+    );
+    assert.doesNotMatch(parsedText(card), /the audit ends/);
+    assert.match(card.text, /VB365 already audited them, so the time limit does not apply/);
+  });
+
   test("hostile text is escaped everywhere it is shown", () => {
     const request = aRequest({ reason: HOSTILE, principal: principal(1, HOSTILE) });
     const shown = parsedText(
@@ -143,6 +166,7 @@ describe("request messages", () => {
         query: HOSTILE,
         matches: [{ principal: principal(2, HOSTILE), match: "tokens", audited: false }],
         total: 1,
+        marked: true,
       }),
     );
     assert.ok(!found.includes("<!channel>"));
@@ -188,7 +212,7 @@ describe("replies", () => {
       request: aRequest({ id: i }),
       votes: [],
     }));
-    const pending = pendingReply({ kind: "open", requests: open }, () => ({
+    const pending = pendingReply({ kind: "open", requests: open, onlyOwn: false }, () => ({
       requiredApprovals: 2,
       requestTtlMs: 3_600_000,
     }));
@@ -207,7 +231,7 @@ describe("replies", () => {
       prevHash: "",
       hash: "",
     }));
-    assertFits(logReply({ kind: "log", events, more: true }));
+    assertFits(logReply({ kind: "log", events, more: true, onlyOwn: false }));
   });
 
   test("outcomes of a change each render a message", () => {
@@ -234,6 +258,38 @@ describe("replies", () => {
       { kind: "profile_unavailable", userId: "U0X" },
     ];
     for (const outcome of outcomes) assertFits(changeReply(outcome, () => "C0APPROVALS"));
+
+    const capped = changeReply(
+      {
+        kind: "too_many_open",
+        open: [aRequest({ id: 7 }), aRequest({ id: 8, state: "apply_failed" })],
+        max: 2,
+      },
+      () => "C0APPROVALS",
+    );
+    assertFits(capped);
+    assert.match(shownText(capped), /one person may have 2 open requests at once, and you have 2/);
+    assert.match(shownText(capped), /#7\*.*pending/);
+    assert.match(shownText(capped), /#8\*.*approved and waiting to be applied/);
+  });
+
+  test("the log shows what someone learned by asking for a change that was not needed", () => {
+    const line = eventLine({
+      id: 1,
+      at: new Date("2026-03-02T09:00:00Z"),
+      kind: "audit_state_answered",
+      actor: "U0RITA",
+      requestId: null,
+      organization: ORG,
+      principal: principal(1, "Ben Young"),
+      detail: { requestKind: "add", audited: true },
+      prevHash: "",
+      hash: "",
+    });
+    assert.match(
+      line,
+      /<@U0RITA> asked to start auditing \*Ben Young\*.* in vBridge and was told it is already audited/,
+    );
   });
 
   test("status shouts when audit notifications are off", () => {
@@ -242,12 +298,76 @@ describe("replies", () => {
       notifications: { kind: "off" },
       database: { ok: true },
       requests: { pending: 0, waitingToApply: 0 },
+      log: { head: { seq: 42, hash: "3f2a9c0d1e2b4a5f".repeat(4) } },
       readiness: { ready: true },
     } as const;
-    const off = statusReply(report);
+    const off = statusReply({ kind: "full", report });
     assertFits(off);
     assert.match(shownText(off), /notifications are OFF/);
     assert.match(off.text, /notifications OFF/);
+    assert.match(shownText(off), /log head `42:3f2a9c0d1e2b4a5f`/);
+    assert.match(off.text, /log head 42:3f2a9c0d1e2b4a5f/);
+  });
+});
+
+describe("what someone who is not a viewer is told", () => {
+  test("one line that only viewers may, and nothing of what viewers see", () => {
+    const list = listReply({ kind: "viewers_only" });
+    assertFits(list);
+    assert.match(shownText(list), /Only viewers may see who is audited/);
+    assert.equal(list.blocks?.length, 1, "one line");
+
+    const found = findReply({
+      kind: "found",
+      organization: ORG,
+      query: "young",
+      matches: [{ principal: principal(2, "Ben Young"), match: "tokens", audited: undefined }],
+      total: 1,
+      marked: false,
+    });
+    assert.ok(shownText(found).includes("Ben Young"));
+    assert.doesNotMatch(shownText(found), /audited|audit state/, "no marks, not even 'unknown'");
+
+    const mine = pendingReply(
+      { kind: "open", requests: [{ request: aRequest(), votes: [] }], onlyOwn: true },
+      () => ({ requiredApprovals: 1, requestTtlMs: 3_600_000 }),
+    );
+    assert.match(shownText(mine), /1 open request\* of yours/);
+    assert.match(shownText(mine), /Only viewers may see other people's requests/);
+    const none = pendingReply({ kind: "open", requests: [], onlyOwn: true }, () => ({
+      requiredApprovals: 1,
+      requestTtlMs: 1,
+    }));
+    assertFits(none);
+    assert.match(shownText(none), /No open requests of yours/);
+
+    const log = logReply({ kind: "log", events: [], more: false, onlyOwn: true });
+    assertFits(log);
+    assert.match(shownText(log), /approval log of your requests has no entries/);
+    assert.match(shownText(log), /Only viewers may see other people's requests in the log/);
+
+    const status = statusReply({ kind: "reachable_only", reachable: false });
+    assertFits(status);
+    assert.match(shownText(status), /VB365 is \*not reachable\*/);
+    assert.match(shownText(status), /Only viewers may see VB365's details/);
+    assert.doesNotMatch(shownText(status), /https?:|API|notifications/i, "no URL, version or settings");
+
+    const home = renderHome(
+      {
+        userId: "U0RITA",
+        isApprover: false,
+        pending: [],
+        mine: [aRequest()],
+        audited: [],
+        organizationsOmitted: 0,
+        auditHidden: true,
+      },
+      { policyOf: () => ({ requiredApprovals: 1, requestTtlMs: 3_600_000 }) },
+    );
+    assert.ok(checkView(home, "home").ok);
+    assert.match(shownText(home), /Your requests/);
+    assert.match(shownText(home), /Only viewers may see who is audited/);
+    assert.doesNotMatch(shownText(home), /Audited now/);
   });
 });
 
@@ -265,6 +385,7 @@ describe("the Home tab", () => {
         groups: [],
       })),
       organizationsOmitted: 2,
+      auditHidden: false,
     };
     const view = renderHome(data, { policyOf: () => ({ requiredApprovals: 2, requestTtlMs: 3_600_000 }) });
     const verdict = checkView(view, "home");

@@ -155,6 +155,10 @@ describe("parseCommand: commands", () => {
       { kind: "log", who: { kind: "quoted", value: "Ben Young" }, org: "Contoso" },
     ],
     ["log <@U1ABC>", { kind: "log", who: { kind: "member", userId: "U1ABC" } }],
+    // cancel: the number shown as #n in a request's message
+    ["cancel 12", { kind: "cancel", requestId: 12 }],
+    ["cancel #7", { kind: "cancel", requestId: 7 }],
+    ["Cancel 3 --org Contoso", { kind: "cancel", requestId: 3, org: "Contoso" }],
   ];
   for (const [input, expected] of cases) {
     test(JSON.stringify(input), () => {
@@ -218,6 +222,11 @@ describe("parseCommand: mistakes get a helpful answer", () => {
     ["add <!subteam^S123|@ops>", /`@ops` is a Slack user group/],
     ["add <!here>", /`@here` is a Slack broadcast mention/],
     ["add <https://evil.example|click>", /is a link/],
+    ["cancel", /`cancel` takes the number of a request, the `#12` in its message/],
+    ["cancel twelve", /`cancel` takes the number of a request/],
+    ["cancel 0", /`cancel` takes the number of a request/],
+    ["cancel 12 13", /`cancel` takes the number of a request/],
+    ["cancel -4", /`cancel` takes the number of a request/],
   ];
   for (const [input, pattern] of cases) {
     test(JSON.stringify(input), () => {

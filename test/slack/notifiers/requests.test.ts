@@ -35,9 +35,20 @@ function approve(store: Store, id: number, approver: string, at: Date) {
   assert.ok(store.requests.close(id, { to: "approved", by: approver }, at));
 }
 
-function apply(store: Store, id: number, at: Date) {
+/** An applier (owner "test") takes request `id`'s lease at `at`. */
+function claim(store: Store, id: number, at: Date) {
   assert.ok(store.requests.claimApply(id, "test", at, new Date(at.getTime() + 60_000)));
-  assert.ok(store.requests.markApplied(id, "test", at, null));
+}
+
+function apply(store: Store, id: number, at: Date) {
+  claim(store, id, at);
+  assert.ok(
+    store.requests.markApplied(id, "test", at, {
+      auditExpiresAt: null,
+      auditItemCreated: null,
+      auditItemId: null,
+    }),
+  );
 }
 
 describe("posting a request for approval", () => {
@@ -146,16 +157,15 @@ describe("re-rendering after a change", () => {
     await notifier.requestCreated(request.id);
     approve(store, request.id, BOSS, clock.now());
     const at = clock.now();
-    assert.ok(store.requests.claimApply(request.id, "test", at, new Date(at.getTime() + 60_000)));
+    claim(store, request.id, at);
     const retryAt = new Date(at.getTime() + 30_000);
     assert.ok(
-      store.requests.markApplyFailed(
-        request.id,
-        "test",
-        at,
-        "VB365 addAuditItems: VB365 is unreachable (connect ECONNREFUSED)",
-        retryAt,
-      ),
+      store.requests.markApplyFailed(request.id, "test", at, {
+        error: "VB365 addAuditItems: VB365 is unreachable (connect ECONNREFUSED)",
+        nextAttemptAt: retryAt,
+        definite: false,
+        writeSettled: false,
+      }),
     );
     await notifier.requestChanged(request.id);
 
@@ -171,6 +181,40 @@ describe("re-rendering after a change", () => {
     assert.equal(dmsTo(fake, REQUESTER).length, 2);
   });
 
+  test("failed for good: the message says why and that it ended, the requester and the approvers are told once", async (t) => {
+    const { fake, store, clock, notifier } = await world(t);
+    const request = storedRequest(store);
+    await notifier.requestCreated(request.id);
+    approve(store, request.id, BOSS, clock.now());
+    const at = clock.now();
+    claim(store, request.id, at);
+    const error = "VB365 addAuditItems failed (HTTP 400): User 'ben' was not found in vBridge.";
+    assert.ok(store.requests.markFailed(request.id, "test", at, error));
+    await notifier.requestChanged(request.id);
+    await notifier.requestChanged(request.id);
+
+    const [message, notice, ...more] = fake.messagesIn(APPROVALS);
+    assert.ok(message && notice);
+    assert.deepEqual(more, []);
+    const text = shownText(message);
+    assert.ok(text.includes("*Failed*: approved by"), text);
+    assert.ok(text.includes("was not found in vBridge"));
+    assert.ok(text.includes("nothing was changed in VB365, and a new request for them may be made"));
+    assert.deepEqual(buttonsIn(message.blocks), []);
+    assert.equal(notice.threadTs, message.ts, "the approvers are told in the request's thread");
+    assert.match(
+      shownText(notice),
+      new RegExp(`<@${BOSS}>: request \\*#${request.id}\\* that you approved did not reach VB365`),
+    );
+    const dms = dmsTo(fake, REQUESTER);
+    assert.equal(dms.length, 1);
+    assert.match(dms[0]?.text ?? "", /failed: VB365 refused it, so it has ended; you may ask again/);
+    assert.deepEqual(
+      store.messages.list(request.id).map((m) => m.purpose),
+      [PURPOSE.approval, "dm:failed", PURPOSE.failedNotice],
+    );
+  });
+
   test("denied: the reason is shown and sent to the requester", async (t) => {
     const { fake, store, clock, notifier } = await world(t);
     const request = storedRequest(store);
@@ -183,7 +227,7 @@ describe("re-rendering after a change", () => {
     assert.ok(shownText(message).includes(`*Denied* by <@${BOSS}>`));
     assert.ok(shownText(message).includes("no case number"));
     assert.deepEqual(buttonsIn(message.blocks), []);
-    assert.match(dmsTo(fake, REQUESTER)[0]?.text ?? "", /was denied: no case number/);
+    assert.match(dmsTo(fake, REQUESTER)[0]?.text ?? "", /was denied: “no case number”/);
   });
 
   test("a chat.update refused by Slack is reported to the caller; the next change re-renders", async (t) => {

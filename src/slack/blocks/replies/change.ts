@@ -1,8 +1,10 @@
 import type { ChangeOutcome } from "../../../core/requests/flows.ts";
 import type { OrganizationRef } from "../../../core/vocabulary.ts";
+import { plural } from "../../../core/vocabulary.ts";
 import { COMMAND } from "../../command/syntax.ts";
-import { principalMrkdwn, requestAskMrkdwn } from "../format.ts";
-import { escapeMrkdwn, inlineCode, type OutgoingMessage } from "../kit.ts";
+import { principalMrkdwn, requestAskMrkdwn, requestTitleMrkdwn } from "../format.ts";
+import { inlineCode, type OutgoingMessage } from "../kit.ts";
+import { literal } from "../text.ts";
 
 import { candidateLines, problemReply, simpleReply, stateWord } from "./common.ts";
 import { candidatesReply } from "./pick.ts";
@@ -38,15 +40,22 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannelOf: Approval
     case "already_audited":
       return simpleReply(
         `:information_source: ${principalMrkdwn(outcome.principal)} is already audited in ` +
-          `*${escapeMrkdwn(outcome.organization.name)}*: there is nothing to request.`,
+          `*${literal(outcome.organization.name)}*: there is nothing to request.`,
       );
     case "not_audited":
       return simpleReply(
         `:information_source: ${principalMrkdwn(outcome.principal)} is not audited in ` +
-          `*${escapeMrkdwn(outcome.organization.name)}*: there is nothing to remove.`,
+          `*${literal(outcome.organization.name)}*: there is nothing to remove.`,
+      );
+    case "too_many_open":
+      return simpleReply(
+        `:no_entry_sign: No request was made: one person may have ${plural(outcome.max, "open request")} ` +
+          `at once, and you have ${outcome.open.length}:\n` +
+          outcome.open.map((r) => `• ${requestTitleMrkdwn(r)} (${stateWord(r.state)})`).join("\n") +
+          `\nAsk again once one of them is decided, or end one you no longer need with ${inlineCode(`${COMMAND} cancel <n>`)}.`,
       );
     case "invalid":
-      return simpleReply(`:grey_question: ${escapeMrkdwn(outcome.problem)}`);
+      return simpleReply(`:grey_question: ${literal(outcome.problem)}`);
     case "choose_candidate":
       return candidatesReply(outcome.choice);
     case "no_match": {
@@ -54,7 +63,7 @@ export function changeReply(outcome: ChangeOutcome, approvalsChannelOf: Approval
         outcome.suggestions.length > 0
           ? `\nThe closest names:\n${candidateLines(outcome.suggestions)}`
           : `\nTry ${inlineCode(`${COMMAND} find <part of the name>`)}.`;
-      const where = `*${escapeMrkdwn(outcome.organization.name)}*`;
+      const where = `*${literal(outcome.organization.name)}*`;
       return simpleReply(
         `:mag: Nobody in ${where} matches ${inlineCode(outcome.query)}. No request was made.${near}`,
       );

@@ -10,16 +10,9 @@ import type { KnownOrganization } from "../../../core/organizations.ts";
 import type { RequestState } from "../../../core/requests/types.ts";
 import { COMMAND } from "../../command/syntax.ts";
 import { fallbackFromMrkdwn, plainFallback, principalMrkdwn } from "../format.ts";
-import {
-  context,
-  escapeMrkdwn,
-  inlineCode,
-  LIMITS,
-  type OutgoingMessage,
-  section,
-  truncateMrkdwn,
-} from "../kit.ts";
+import { context, inlineCode, LIMITS, type OutgoingMessage, section, truncateMrkdwn } from "../kit.ts";
 import { blocksTextLength } from "../surfaces.ts";
+import { literal } from "../text.ts";
 
 /**
  * A one-section reply. `mrkdwnText` (already escaped) is also the fallback: Slack reads `text` as
@@ -63,8 +56,8 @@ export function linesReply(
 
 function organizationLines(organizations: readonly KnownOrganization[]): string {
   const shown = organizations.slice(0, 20).map((o) => {
-    const office = o.officeName && o.officeName !== o.name ? ` (${escapeMrkdwn(o.officeName)})` : "";
-    return `• *${escapeMrkdwn(o.name)}*${office} ${inlineCode(o.id)}`;
+    const office = o.officeName && o.officeName !== o.name ? ` (${literal(o.officeName)})` : "";
+    return `• *${literal(o.name)}*${office} ${inlineCode(o.id)}`;
   });
   if (organizations.length > shown.length) shown.push(`…and ${organizations.length - shown.length} more`);
   return shown.join("\n");
@@ -94,7 +87,7 @@ export function organizationProblemReply(problem: OrganizationProblem): Outgoing
 
 export function unavailableReply(outcome: VboUnavailable): OutgoingMessage {
   const lines = [
-    `:warning: VB365 could not be reached: ${escapeMrkdwn(outcome.error)}.`,
+    `:warning: VB365 could not be reached: ${literal(outcome.error)}.`,
     "Nothing was recorded and nothing was lost: try again in a few minutes.",
   ];
   if (outcome.suggestions && outcome.suggestions.length > 0) {
@@ -116,6 +109,14 @@ export function memberProblemReply(problem: MemberProblem): OutgoingMessage {
       );
 }
 
+/**
+ * The one line a person who is not a viewer reads where viewers see more (core/visibility.ts):
+ * what only viewers may see, nothing of it, and whom to ask.
+ */
+export function viewersOnlyLine(what: string): string {
+  return `:lock: Only viewers may see ${what}; whoever runs the bot can make you one.`;
+}
+
 /** Why a flow could not go on, in the words the person needs: the one answer to each problem. */
 export function problemReply(problem: Problem): OutgoingMessage {
   switch (problem.kind) {
@@ -130,7 +131,7 @@ export function problemReply(problem: Problem): OutgoingMessage {
 }
 
 export function candidateLine(c: Candidate): string {
-  const kind = c.subtype && c.subtype !== c.principal.type ? ` (${escapeMrkdwn(c.subtype)})` : "";
+  const kind = c.subtype && c.subtype !== c.principal.type ? ` (${literal(c.subtype)})` : "";
   return `• ${principalMrkdwn(c.principal)}${kind}`;
 }
 

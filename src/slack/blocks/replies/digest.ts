@@ -1,6 +1,7 @@
 import type { DigestRequestOutcome } from "../../../core/digest/post.ts";
 import { plural } from "../../../core/vocabulary.ts";
-import { escapeMrkdwn, type OutgoingMessage } from "../kit.ts";
+import type { OutgoingMessage } from "../kit.ts";
+import { literal } from "../text.ts";
 
 import { simpleReply } from "./common.ts";
 
@@ -15,6 +16,6 @@ export function digestReply(outcome: DigestRequestOutcome): OutgoingMessage {
     case "not_available":
       return simpleReply(":information_source: The digest is not available in this deployment of the bot.");
     case "failed":
-      return simpleReply(`:warning: The digest could not be posted: ${escapeMrkdwn(outcome.error)}`);
+      return simpleReply(`:warning: The digest could not be posted: ${literal(outcome.error)}`);
   }
 }

@@ -2,15 +2,15 @@ import type { ListOutcome } from "../../../core/queries/queries.ts";
 import { plural } from "../../../core/vocabulary.ts";
 import type { PrincipalRef } from "../../../vbo/schemas.ts";
 import { principalMrkdwn } from "../format.ts";
-import { escapeMrkdwn, type OutgoingMessage, section } from "../kit.ts";
+import { type OutgoingMessage, section } from "../kit.ts";
+import { literal } from "../text.ts";
 
-import { linesReply, problemReply, simpleReply } from "./common.ts";
+import { linesReply, problemReply, simpleReply, viewersOnlyLine } from "./common.ts";
 
 export function listReply(outcome: ListOutcome): OutgoingMessage {
-  if (outcome.kind !== "audited") {
-    return problemReply(outcome);
-  }
-  const org = escapeMrkdwn(outcome.organization.name);
+  if (outcome.kind === "viewers_only") return simpleReply(viewersOnlyLine("who is audited"));
+  if (outcome.kind !== "audited") return problemReply(outcome);
+  const org = literal(outcome.organization.name);
   const summary = `${plural(outcome.users.length, "user")} and ${plural(outcome.groups.length, "group")}`;
   if (outcome.users.length + outcome.groups.length === 0) {
     return simpleReply(`Nobody is audited in *${org}*: VB365 has no audit items there.`);

@@ -1,10 +1,10 @@
 import type { OpenRequest, PendingOutcome } from "../../../core/queries/queries.ts";
 import { plural } from "../../../core/vocabulary.ts";
 import { mentionList, requestTitleMrkdwn, slackDate } from "../format.ts";
-import { inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { context, inlineCode, type OutgoingMessage, section } from "../kit.ts";
 import type { PolicyOf } from "../request.ts";
 
-import { linesReply, simpleReply } from "./common.ts";
+import { linesReply, simpleReply, viewersOnlyLine } from "./common.ts";
 
 export function openRequestLine(open: OpenRequest, policyOf: PolicyOf): string {
   const { request: r, votes } = open;
@@ -21,11 +21,19 @@ export function openRequestLine(open: OpenRequest, policyOf: PolicyOf): string {
 
 export function pendingReply(outcome: PendingOutcome, policyOf: PolicyOf): OutgoingMessage {
   const where = outcome.organization ? ` in ${inlineCode(outcome.organization)}` : "";
-  if (outcome.requests.length === 0) return simpleReply(`:sparkles: No open requests${where}.`);
-  const heading = `*${plural(outcome.requests.length, "open request")}*${where}:`;
+  const yours = outcome.onlyOwn ? " of yours" : "";
+  const note = outcome.onlyOwn ? [context([viewersOnlyLine("other people's requests")])] : [];
+  if (outcome.requests.length === 0) {
+    const none = `:sparkles: No open requests${yours}${where}.`;
+    return outcome.onlyOwn
+      ? { text: `No open requests${yours}.`, blocks: [section(none), ...note] }
+      : simpleReply(none);
+  }
+  const heading = `*${plural(outcome.requests.length, "open request")}*${yours}${where}:`;
   return linesReply(
-    `${outcome.requests.length} open requests`,
+    `${outcome.requests.length} open requests${yours}`,
     [section(heading)],
     outcome.requests.map((o) => openRequestLine(o, policyOf)),
+    note,
   );
 }

@@ -1,14 +1,36 @@
 /** `/vbo-audit status`: the VB365 connection, audit notifications, the database and readiness. */
 import type { AnyBlock } from "@slack/types";
-import type { StatusReport } from "../../../core/queries/health.ts";
+import type { NotReadyReason, StatusReport } from "../../../core/queries/health.ts";
+import type { StatusOutcome } from "../../../core/queries/queries.ts";
+import { logHeadText } from "../../../core/vocabulary.ts";
 import { plainFallback, slackDate } from "../format.ts";
-import { context, escapeMrkdwn, inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { context, inlineCode, type OutgoingMessage, section } from "../kit.ts";
+import { literal } from "../text.ts";
+import { viewersOnlyLine } from "./common.ts";
 
-export function statusReply(report: StatusReport): OutgoingMessage {
+export function statusReply(outcome: StatusOutcome): OutgoingMessage {
+  if (outcome.kind === "full") return fullStatus(outcome.report);
+  const line = outcome.reachable
+    ? ":large_green_circle: VB365 is reachable."
+    : ":red_circle: VB365 is *not reachable* just now; requests wait safely until it is.";
+  return {
+    text: plainFallback(`VB365 ${outcome.reachable ? "reachable" : "not reachable"}`),
+    blocks: [section(line), context([viewersOnlyLine("VB365's details")])],
+  };
+}
+
+const NOT_READY: Record<NotReadyReason, string> = {
+  database_unavailable: "the database is not available",
+  vb365_unreachable: "VB365's last call failed",
+  shutting_down: "the bot is shutting down",
+  check_failed: "the readiness check failed",
+};
+
+function fullStatus(report: StatusReport): OutgoingMessage {
   const v = report.vbo;
   const connection = v.reachable
     ? `:large_green_circle: reachable at ${inlineCode(v.url)}`
-    : `:red_circle: *not reachable* at ${inlineCode(v.url)}: ${escapeMrkdwn(v.error ?? "unknown error")}`;
+    : `:red_circle: *not reachable* at ${inlineCode(v.url)}: ${literal(v.error ?? "unknown error")}`;
   const version = v.apiVersion
     ? `${v.apiVersion}${v.setting === "auto" ? " (detected)" : " (configured)"}`
     : `unknown (setting: ${v.setting})`;
@@ -17,8 +39,9 @@ export function statusReply(report: StatusReport): OutgoingMessage {
     `*API version*\n${version}`,
     `*Last successful VB365 call*\n${v.lastSuccessAt ? slackDate(v.lastSuccessAt) : "none yet"}`,
     `*Organizations*\n${v.organizations ?? "unknown"}`,
-    `*Database*\n${report.database.ok ? ":large_green_circle: ok" : `:red_circle: ${escapeMrkdwn(report.database.error ?? "not open")}`}`,
+    `*Database*\n${report.database.ok ? ":large_green_circle: ok" : `:red_circle: ${literal(report.database.error ?? "not open")}`}`,
     `*Requests*\n${report.requests.pending} pending, ${report.requests.waitingToApply} approved and not yet applied`,
+    `*Approval log*\n${report.log.head ? `log head ${inlineCode(logHeadText(report.log.head))}` : "empty"}`,
   ];
   const blocks: AnyBlock[] = [section(":bar_chart: *vbo-audit status*", { fields })];
   let notifications: string;
@@ -33,16 +56,17 @@ export function statusReply(report: StatusReport): OutgoingMessage {
         "Turn them on in VB365 (General Options → Audit).";
       break;
     case "unknown":
-      notifications = `:warning: Whether audit e-mail notifications are on is unknown: ${escapeMrkdwn(report.notifications.error)}.`;
+      notifications = `:warning: Whether audit e-mail notifications are on is unknown: ${literal(report.notifications.error)}.`;
       break;
   }
   blocks.push(section(notifications));
-  if (!report.readiness.ready) blocks.push(context([`Not ready: ${escapeMrkdwn(report.readiness.reason)}`]));
+  if (!report.readiness.ready) blocks.push(context([`Not ready: ${NOT_READY[report.readiness.reason]}`]));
   const plain = [
     `VB365 ${v.reachable ? "reachable" : `not reachable: ${v.error ?? "unknown error"}`}`,
     `API ${v.apiVersion ?? "unknown"}`,
     `notifications ${report.notifications.kind === "on" ? "on" : report.notifications.kind === "off" ? "OFF" : "unknown"}`,
     `database ${report.database.ok ? "ok" : "failing"}`,
+    ...(report.log.head ? [`log head ${logHeadText(report.log.head)}`] : []),
   ].join(" · ");
   return { text: plainFallback(plain), blocks };
 }

@@ -1,0 +1,80 @@
+/**
+ * Reads that only display VB365 state (`list`, the audited marks of `find`, the Home tab, `status`)
+ * go through here: kept per organization for up to a minute, so that a burst of Home tabs opened at
+ * once asks VB365 once. Every write the bot makes forgets them (`forgetting` wraps the applier's
+ * writes), so the bot's own changes show at once; a change made directly in VB365 shows within the
+ * minute. Decisions never read through here: whether someone is audited when a request is made,
+ * and an apply's read before its write, always ask VB365.
+ */
+import type { Clock } from "../clock.ts";
+import type { AuditChanges, VboApi } from "../vbo/api.ts";
+import type { AuditEmailSettings, AuditItem } from "../vbo/schemas.ts";
+
+export const DISPLAY_TTL_MS = 60_000;
+
+export interface DisplayReads {
+  /** An organization's audit items, at most `DISPLAY_TTL_MS` old. */
+  auditItems(organizationId: string): Promise<AuditItem[]>;
+  /** VB365's audit e-mail settings, at most `DISPLAY_TTL_MS` old. */
+  auditEmailSettings(): Promise<AuditEmailSettings>;
+  /** Forgets what was read of an organization (and the server-wide settings). */
+  forget(organizationId: string): void;
+}
+
+interface Kept<T> {
+  value: Promise<T>;
+  until: number;
+}
+
+export function createDisplayReads(deps: {
+  vbo: Pick<VboApi, "listAuditItems" | "getAuditEmailSettings">;
+  clock: Clock;
+  ttlMs?: number | undefined;
+}): DisplayReads {
+  const ttlMs = deps.ttlMs ?? DISPLAY_TTL_MS;
+  const kept = new Map<string, Kept<unknown>>();
+  const SETTINGS = "settings";
+
+  function read<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = deps.clock.now().getTime();
+    const hit = kept.get(key) as Kept<T> | undefined;
+    if (hit !== undefined && hit.until > now) return hit.value;
+    // Kept from the start, so concurrent readers share one call; a failure is not kept.
+    const entry: Kept<T> = { value: load(), until: now + ttlMs };
+    kept.set(key, entry);
+    entry.value.catch(() => {
+      if (kept.get(key) === entry) kept.delete(key);
+    });
+    return entry.value;
+  }
+
+  return {
+    auditItems: (organizationId) =>
+      read(`items ${organizationId}`, () => deps.vbo.listAuditItems(organizationId)),
+    auditEmailSettings: () => read(SETTINGS, () => deps.vbo.getAuditEmailSettings()),
+    forget(organizationId) {
+      kept.delete(`items ${organizationId}`);
+      kept.delete(SETTINGS);
+    },
+  };
+}
+
+/**
+ * `changes` with every write followed by `display.forget`, whatever its outcome (a write that
+ * failed may still have reached VB365).
+ */
+export function forgetting(changes: AuditChanges, display: Pick<DisplayReads, "forget">): AuditChanges {
+  return {
+    apiVersion: () => changes.apiVersion(),
+    worstCase: () => changes.worstCase(),
+    listAuditItems: (organizationId, options) => changes.listAuditItems(organizationId, options),
+    addAuditItems: (organizationId, principals, options) =>
+      changes
+        .addAuditItems(organizationId, principals, options)
+        .finally(() => display.forget(organizationId)),
+    removeAuditItems: (organizationId, itemIds, options) =>
+      changes
+        .removeAuditItems(organizationId, itemIds, options)
+        .finally(() => display.forget(organizationId)),
+  };
+}
