@@ -13,6 +13,45 @@ import type { LogLevel } from "./logger.ts";
 export type ApiVersionSetting = "v6" | "v7" | "v8" | "auto";
 export type AuditVisibility = "viewers" | "everyone";
 
+/** The name of the one server of the simple case (`VBO_*`), and of the rows written before routing. */
+export const DEFAULT_SERVER = "default";
+
+/** One VB365 server: from `VBO_*` (named `default`), or from the routing file. */
+export interface ServerConfig {
+  name: string;
+  url: string;
+  username: string;
+  password: string;
+  apiVersion: ApiVersionSetting;
+  /** PEM text of the CA or certificate to trust, read from the CA file. */
+  caPem?: string;
+  caFile?: string;
+  tlsInsecure: boolean;
+}
+
+/** Which organizations a route takes: every field given must match. */
+export interface OrganizationMatch {
+  /** Only organizations on the server of this name. */
+  server?: string;
+  /** The organization's id, ignoring case. */
+  id?: string;
+  /** The organization's name or Microsoft 365 tenant name, ignoring case. */
+  name?: string;
+  /** `*` and `?` wildcards over the name and the tenant name, ignoring case. */
+  pattern?: string;
+}
+
+/** Where an organization's requests, digest and alerts go, who decides them, and who sees them. */
+export interface RouteConfig {
+  name: string;
+  /** Any of these; empty for the default route. */
+  organizations: OrganizationMatch[];
+  approvals: Omit<Config["approvals"], "maxOpenRequestsPerUser">;
+  visibility: Config["visibility"];
+  digestChannelId: string;
+  alertsChannelId?: string;
+}
+
 export interface Config {
   slack: {
     botToken: string;
@@ -54,6 +93,18 @@ export interface Config {
   };
   digest: { channelId: string; cron: string; timezone: string };
   alerts: { channelId?: string };
+  /**
+   * Every VB365 server (the simple case: one, \`default\`, from \`VBO_*\`). \`vbo\` above is the first
+   * of them, for what has one server only (the database's rows of before routing).
+   */
+  servers: ServerConfig[];
+  /** Routes tried in order, the first that matches an organization wins (the simple case: none). */
+  routes: RouteConfig[];
+  /**
+   * The route of organizations no route matches (the simple case: the channels, approvers and
+   * viewers of the environment). Unset: such organizations are refused.
+   */
+  defaultRoute?: RouteConfig;
   /**
    * When an apply VB365 keeps refusing (a definite error, not an outage) ends as failed: after this
    * many definite failures, or once its approval is this old.
@@ -378,6 +429,37 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
     applies: { maxDefiniteFailures: e.APPLY_MAX_FAILURES, maxAgeHours: e.APPLY_MAX_AGE_HOURS },
     log: e.LOG_HMAC_KEY ? { hmacKey: e.LOG_HMAC_KEY } : {},
     logLevel: e.LOG_LEVEL,
+    servers: [],
+    routes: [],
+  };
+  const { url, username, password, apiVersion, tlsInsecure, caPem: pem, caFile: ca } = config.vbo;
+  config.servers = [
+    {
+      name: DEFAULT_SERVER,
+      url,
+      username,
+      password,
+      apiVersion,
+      tlsInsecure,
+      ...(pem && ca ? { caPem: pem, caFile: ca } : {}),
+    },
+  ];
+  config.defaultRoute = {
+    name: "default",
+    organizations: [],
+    approvals: {
+      channelId: config.approvals.channelId,
+      approverUserIds: config.approvals.approverUserIds,
+      requiredApprovals: config.approvals.requiredApprovals,
+      allowSelfApproval: config.approvals.allowSelfApproval,
+      requestTtlHours: config.approvals.requestTtlHours,
+      ...(config.approvals.approverUsergroupId
+        ? { approverUsergroupId: config.approvals.approverUsergroupId }
+        : {}),
+    },
+    visibility: config.visibility,
+    digestChannelId: config.digest.channelId,
+    ...(config.alerts.channelId ? { alertsChannelId: config.alerts.channelId } : {}),
   };
   return { ok: true, config, warnings };
 }
