@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import cron from "node-cron";
 import * as z from "zod";
+import { channelId, httpUrl, memberId, usergroupId } from "./config-checks.ts";
 import type { LogLevel } from "./logger.ts";
+import { parseRoutingFile } from "./routing-file.ts";
 
 export type ApiVersionSetting = "v6" | "v7" | "v8" | "auto";
 export type AuditVisibility = "viewers" | "everyone";
@@ -179,27 +181,6 @@ const hours = (fallback: number, min: number, max: number) =>
       .min(min, { message: `must be at least ${min}` })
       .max(max, { message: `must be at most ${max}` }),
   );
-/**
- * A Slack id: its kind's first letter, then letters and digits, upper case. Loose on length on
- * purpose: it catches a name given for an id (`#approvals`, `@boss`), and a lower-case id, which
- * Slack never sends and so would silently never match.
- */
-const slackId = (first: string, kind: string, example: string, notA: string) => {
-  const shape = new RegExp(`^[${first}][A-Z0-9]+$`);
-  const anyCase = new RegExp(`^[${first}][A-Z0-9]+$`, "i");
-  return z.string().superRefine((value, ctx) => {
-    if (shape.test(value)) return;
-    ctx.addIssue({
-      code: "custom",
-      message: anyCase.test(value)
-        ? `must be upper case: Slack writes ${kind} ids as ${value.toUpperCase()}, so ${value} would never match`
-        : `must be Slack ${kind} ids such as ${example}, not ${notA}`,
-    });
-  });
-};
-const channelId = slackId("CG", "channel", "C0123ABCD", "a channel name");
-const memberId = slackId("UW", "user", "U0123ABCD", "names");
-const usergroupId = slackId("S", "user group", "S0123ABCD", "a handle");
 /** A comma-separated list of member ids; one given twice counts once. */
 const memberIds = z.preprocess(
   blankToUndefined,
@@ -216,19 +197,6 @@ const memberIds = z.preprocess(
     .pipe(z.array(memberId))
     .transform((ids) => [...new Set(ids)]),
 );
-const httpUrl = (what: string) =>
-  z.string().refine(
-    (v) => {
-      try {
-        const u = new URL(v);
-        return u.protocol === "http:" || u.protocol === "https:";
-      } catch {
-        return false;
-      }
-    },
-    { message: `must be an http(s) URL${what}` },
-  );
-
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
@@ -242,16 +210,8 @@ function isTimeZone(tz: string): boolean {
 const LOG_KEY_MIN_LENGTH = 32;
 const LOG_KEY_PROBLEM = `must be at least ${LOG_KEY_MIN_LENGTH} characters, e.g. the output of openssl rand -hex 32`;
 
-const schema = z.object({
-  SLACK_BOT_TOKEN: req(
-    z.string().startsWith("xoxb-", { message: "must be a bot token starting with xoxb-" }),
-  ),
-  SLACK_APP_TOKEN: opt(
-    z.string().startsWith("xapp-", { message: "must be an app-level token starting with xapp-" }),
-  ),
-  SLACK_SIGNING_SECRET: opt(z.string()),
-  SLACK_API_URL: z.preprocess(blankToUndefined, httpUrl("").optional().default("https://slack.com/api/")),
-  PORT: int(3000, 0, 65535),
+/** What the routing file says per server or route, when there is no routing file. */
+const envRouteSchema = z.object({
   VBO_URL: req(httpUrl(", e.g. https://vbo.corp.local:4443")),
   VBO_USERNAME: req(z.string()),
   VBO_PASSWORD: req(z.string()),
@@ -261,8 +221,6 @@ const schema = z.object({
   ),
   VBO_CA_FILE: opt(z.string()),
   VBO_TLS_INSECURE: bool(false),
-  VBO_ORGANIZATION: opt(z.string()),
-  DATABASE_PATH: z.preprocess(blankToUndefined, z.string().optional().default("./data/vbo-audit.sqlite")),
   APPROVALS_CHANNEL_ID: req(channelId),
   APPROVER_USER_IDS: memberIds,
   APPROVER_USERGROUP_ID: opt(usergroupId),
@@ -270,7 +228,6 @@ const schema = z.object({
   ALLOW_SELF_APPROVAL: bool(false),
   // A week is the usual; a month is the most any approval should wait (and dates stay renderable).
   REQUEST_TTL_HOURS: hours(72, 1, 720),
-  MAX_OPEN_REQUESTS_PER_USER: int(5, 1, 1000),
   VIEWER_USER_IDS: memberIds,
   VIEWER_USERGROUP_ID: opt(usergroupId),
   AUDIT_VISIBILITY: z.preprocess(
@@ -278,6 +235,25 @@ const schema = z.object({
     z.enum(["viewers", "everyone"], { message: "must be viewers or everyone" }).optional().default("viewers"),
   ),
   DIGEST_CHANNEL_ID: req(channelId),
+  ALERTS_CHANNEL_ID: opt(channelId),
+});
+/** With `ROUTING_FILE` these belong to its servers and routes; set here too would be two truths. */
+const ROUTED_VARIABLES = Object.keys(envRouteSchema.shape) as Array<keyof typeof envRouteSchema.shape>;
+
+const globalSchema = z.object({
+  SLACK_BOT_TOKEN: req(
+    z.string().startsWith("xoxb-", { message: "must be a bot token starting with xoxb-" }),
+  ),
+  SLACK_APP_TOKEN: opt(
+    z.string().startsWith("xapp-", { message: "must be an app-level token starting with xapp-" }),
+  ),
+  SLACK_SIGNING_SECRET: opt(z.string()),
+  SLACK_API_URL: z.preprocess(blankToUndefined, httpUrl("").optional().default("https://slack.com/api/")),
+  PORT: int(3000, 0, 65535),
+  VBO_ORGANIZATION: opt(z.string()),
+  ROUTING_FILE: opt(z.string()),
+  DATABASE_PATH: z.preprocess(blankToUndefined, z.string().optional().default("./data/vbo-audit.sqlite")),
+  MAX_OPEN_REQUESTS_PER_USER: int(5, 1, 1000),
   DIGEST_CRON: z.preprocess(
     blankToUndefined,
     z
@@ -294,7 +270,6 @@ const schema = z.object({
       .default("UTC")
       .refine(isTimeZone, { message: "is not an IANA time zone such as Pacific/Auckland" }),
   ),
-  ALERTS_CHANNEL_ID: opt(channelId),
   APPLY_MAX_FAILURES: int(5, 1, 100),
   APPLY_MAX_AGE_HOURS: hours(24, 1, 720),
   LOG_HMAC_KEY: opt(
@@ -309,21 +284,36 @@ const schema = z.object({
   ),
 });
 
+type Routing = { servers: ServerConfig[]; routes: RouteConfig[]; defaultRoute?: RouteConfig };
+
 /**
  * Reads configuration from `env` (plus `.env` in `cwd` when present; real environment wins) and
- * resolves `X_FILE` secrets. Pure apart from reading those files.
+ * resolves `X_FILE` secrets. With `ROUTING_FILE`, servers and routes come from that file (see
+ * routing-file.ts) and the variables it replaces must be unset. Pure apart from reading files.
  */
 export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
   const problems: string[] = [];
+  const warnings: string[] = [];
   const dotEnv = readDotEnv(options.cwd, readFile, problems);
   const real = defined(env);
   const merged: Env = { ...dotEnv, ...real };
   const set = (source: Env, name: string) => (source[name] ?? "").trim() !== "";
+  const has = (name: string) => set(merged, name);
+  const routingFile = merged.ROUTING_FILE?.trim() || undefined;
+
+  if (routingFile !== undefined) {
+    for (const name of [...ROUTED_VARIABLES, "VBO_USERNAME_FILE", "VBO_PASSWORD_FILE"]) {
+      if (!has(name)) continue;
+      const where = name.startsWith("VBO_") ? "servers" : "routes";
+      problems.push(`${name}: set in ROUTING_FILE's ${where}, not here`);
+    }
+  }
 
   for (const name of FILE_VARIABLES) {
     const file = merged[`${name}_FILE`];
     if (file === undefined || file.trim() === "") continue;
+    if (routingFile !== undefined && name.startsWith("VBO_")) continue;
     const fileName = `${name}_FILE`;
     // Both in one place is a mistake; across places the real environment wins, as for any variable.
     if ((set(real, name) && set(real, fileName)) || (set(dotEnv, name) && set(dotEnv, fileName))) {
@@ -338,26 +328,85 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
     }
   }
 
-  const parsed = schema.safeParse(merged);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0] ?? "config");
-      // Only our own messages: zod's defaults may echo the received value, which can be a secret.
-      const message =
-        issue.code === "custom" || issue.message.startsWith("must") || issue.message.startsWith("is")
-          ? issue.message
-          : "is invalid";
-      problems.push(`${name}: ${message}`);
-    }
-  }
-
-  // Checks across variables run on the raw values too, so that one start lists every problem.
-  const has = (name: string) => (merged[name] ?? "").trim() !== "";
+  const parsed = globalSchema.safeParse(merged);
+  if (!parsed.success) problems.push(...issueLines(parsed.error));
   if (!has("SLACK_APP_TOKEN") && !has("SLACK_SIGNING_SECRET")) {
     problems.push(
       "SLACK_SIGNING_SECRET: is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)",
     );
   }
+
+  // Checks across variables run on the raw values too, so that one start lists every problem.
+  let routing: Routing | undefined;
+  if (routingFile !== undefined) {
+    let text: string | undefined;
+    try {
+      text = readFile(routingFile);
+    } catch {
+      problems.push(`ROUTING_FILE: cannot read ${routingFile}`);
+    }
+    if (text !== undefined) {
+      const result = parseRoutingFile(text, merged, readFile);
+      if (result.ok) {
+        routing = result;
+        warnings.push(...result.warnings);
+      } else {
+        problems.push(...result.problems);
+      }
+    }
+  } else {
+    routing = routingFromEnvironment(merged, readFile, problems, warnings);
+  }
+  if (!parsed.success || routing === undefined || problems.length > 0) {
+    return { ok: false, problems: dedupe(problems) };
+  }
+
+  const e = parsed.data;
+  const { servers, routes, defaultRoute } = routing;
+  // `vbo`, `approvals`, `visibility`, `digest.channelId` and `alerts` are the first server and the
+  // default route (else the first route), so that code written for one server and one route keeps
+  // working; routed code reads `servers` and `routes`.
+  const first = servers[0];
+  const primary = defaultRoute ?? routes[0];
+  if (first === undefined || primary === undefined) {
+    return { ok: false, problems: ["ROUTING_FILE: declares no server or no route"] };
+  }
+  const { name: _server, ...vbo } = first;
+  const config: Config = {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      mode: e.SLACK_APP_TOKEN ? "socket" : "http",
+      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+    },
+    port: e.PORT,
+    vbo: { ...vbo, ...(e.VBO_ORGANIZATION ? { organization: e.VBO_ORGANIZATION } : {}) },
+    databasePath: e.DATABASE_PATH,
+    approvals: { ...primary.approvals, maxOpenRequestsPerUser: e.MAX_OPEN_REQUESTS_PER_USER },
+    visibility: primary.visibility,
+    digest: { channelId: primary.digestChannelId, cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
+    alerts: primary.alertsChannelId ? { channelId: primary.alertsChannelId } : {},
+    applies: { maxDefiniteFailures: e.APPLY_MAX_FAILURES, maxAgeHours: e.APPLY_MAX_AGE_HOURS },
+    log: e.LOG_HMAC_KEY ? { hmacKey: e.LOG_HMAC_KEY } : {},
+    logLevel: e.LOG_LEVEL,
+    servers,
+    routes,
+    ...(defaultRoute ? { defaultRoute } : {}),
+  };
+  return { ok: true, config, warnings };
+}
+
+/** The simple case: one server, `default`, from `VBO_*`, and a default route from the rest. */
+function routingFromEnvironment(
+  merged: Env,
+  readFile: (path: string) => string,
+  problems: string[],
+  warnings: string[],
+): Routing | undefined {
+  const has = (name: string) => (merged[name] ?? "").trim() !== "";
+  const parsed = envRouteSchema.safeParse(merged);
+  if (!parsed.success) problems.push(...issueLines(parsed.error));
   if (!has("APPROVER_USER_IDS") && !has("APPROVER_USERGROUP_ID")) {
     problems.push("APPROVER_USER_IDS: set it or APPROVER_USERGROUP_ID, so that someone can approve requests");
   }
@@ -372,10 +421,9 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
       problems.push(`VBO_CA_FILE: cannot read ${caFile}`);
     }
   }
-  if (!parsed.success) return { ok: false, problems: dedupe(problems) };
+  if (!parsed.success) return undefined;
 
   const e = parsed.data;
-  const warnings: string[] = [];
   if (
     !e.APPROVER_USERGROUP_ID &&
     e.APPROVER_USER_IDS.length > 0 &&
@@ -389,34 +437,25 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
     warnings.push("VBO_TLS_INSECURE=true overrides VBO_CA_FILE: certificates are not checked");
   if (e.VBO_URL.startsWith("http://"))
     warnings.push("VBO_URL uses plain http: VB365 credentials travel unencrypted");
-  if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
 
-  const config: Config = {
-    slack: {
-      botToken: e.SLACK_BOT_TOKEN,
-      apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
-      mode: e.SLACK_APP_TOKEN ? "socket" : "http",
-      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
-      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
-    },
-    port: e.PORT,
-    vbo: {
-      url: e.VBO_URL.replace(/\/+$/, ""),
-      username: e.VBO_USERNAME,
-      password: e.VBO_PASSWORD,
-      apiVersion: e.VBO_API_VERSION,
-      tlsInsecure: e.VBO_TLS_INSECURE,
-      ...(caPem && e.VBO_CA_FILE ? { caPem, caFile: e.VBO_CA_FILE } : {}),
-      ...(e.VBO_ORGANIZATION ? { organization: e.VBO_ORGANIZATION } : {}),
-    },
-    databasePath: e.DATABASE_PATH,
+  const server: ServerConfig = {
+    name: DEFAULT_SERVER,
+    url: e.VBO_URL.replace(/\/+$/, ""),
+    username: e.VBO_USERNAME,
+    password: e.VBO_PASSWORD,
+    apiVersion: e.VBO_API_VERSION,
+    tlsInsecure: e.VBO_TLS_INSECURE,
+    ...(caPem && e.VBO_CA_FILE ? { caPem, caFile: e.VBO_CA_FILE } : {}),
+  };
+  const defaultRoute: RouteConfig = {
+    name: "default",
+    organizations: [],
     approvals: {
       channelId: e.APPROVALS_CHANNEL_ID,
       approverUserIds: e.APPROVER_USER_IDS,
       requiredApprovals: e.REQUIRED_APPROVALS,
       allowSelfApproval: e.ALLOW_SELF_APPROVAL,
       requestTtlHours: e.REQUEST_TTL_HOURS,
-      maxOpenRequestsPerUser: e.MAX_OPEN_REQUESTS_PER_USER,
       ...(e.APPROVER_USERGROUP_ID ? { approverUsergroupId: e.APPROVER_USERGROUP_ID } : {}),
     },
     visibility: {
@@ -424,55 +463,35 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
       viewerUserIds: e.VIEWER_USER_IDS,
       ...(e.VIEWER_USERGROUP_ID ? { viewerUsergroupId: e.VIEWER_USERGROUP_ID } : {}),
     },
-    digest: { channelId: e.DIGEST_CHANNEL_ID, cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
-    alerts: e.ALERTS_CHANNEL_ID ? { channelId: e.ALERTS_CHANNEL_ID } : {},
-    applies: { maxDefiniteFailures: e.APPLY_MAX_FAILURES, maxAgeHours: e.APPLY_MAX_AGE_HOURS },
-    log: e.LOG_HMAC_KEY ? { hmacKey: e.LOG_HMAC_KEY } : {},
-    logLevel: e.LOG_LEVEL,
-    servers: [],
-    routes: [],
+    digestChannelId: e.DIGEST_CHANNEL_ID,
+    ...(e.ALERTS_CHANNEL_ID ? { alertsChannelId: e.ALERTS_CHANNEL_ID } : {}),
   };
-  const { url, username, password, apiVersion, tlsInsecure, caPem: pem, caFile: ca } = config.vbo;
-  config.servers = [
-    {
-      name: DEFAULT_SERVER,
-      url,
-      username,
-      password,
-      apiVersion,
-      tlsInsecure,
-      ...(pem && ca ? { caPem: pem, caFile: ca } : {}),
-    },
-  ];
-  config.defaultRoute = {
-    name: "default",
-    organizations: [],
-    approvals: {
-      channelId: config.approvals.channelId,
-      approverUserIds: config.approvals.approverUserIds,
-      requiredApprovals: config.approvals.requiredApprovals,
-      allowSelfApproval: config.approvals.allowSelfApproval,
-      requestTtlHours: config.approvals.requestTtlHours,
-      ...(config.approvals.approverUsergroupId
-        ? { approverUsergroupId: config.approvals.approverUsergroupId }
-        : {}),
-    },
-    visibility: config.visibility,
-    digestChannelId: config.digest.channelId,
-    ...(config.alerts.channelId ? { alertsChannelId: config.alerts.channelId } : {}),
-  };
-  return { ok: true, config, warnings };
+  return { servers: [server], routes: [], defaultRoute };
 }
 
-/** The secret values of a config, for the logger to scrub. */
+/** One line per issue, with only our own messages: zod's may echo the value, which can be a secret. */
+function issueLines(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "config");
+    const message =
+      issue.code === "custom" || issue.message.startsWith("must") || issue.message.startsWith("is")
+        ? issue.message
+        : "is invalid";
+    return `${name}: ${message}`;
+  });
+}
+
+/** The secret values of a config (every server's password), for the logger to scrub. */
 export function secretsOf(config: Config): string[] {
-  return [
+  const secrets = [
     config.slack.botToken,
     config.slack.appToken,
     config.slack.signingSecret,
     config.vbo.password,
+    ...config.servers.map((s) => s.password),
     config.log.hmacKey,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
+  return dedupe(secrets);
 }
 
 function readDotEnv(cwd: string | undefined, readFile: (p: string) => string, problems: string[]): Env {
