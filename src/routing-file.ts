@@ -148,10 +148,11 @@ export function parseRoutingFile(
   const at = (path: readonly PropertyKey[], message: string) =>
     problems.push(`${PREFIX}${path.length > 0 ? ` ${pathText(path)}` : ""}: ${message}`);
 
-  const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) problems.push(`${PREFIX}: ${yamlProblem(error)}`);
-    return { ok: false, problems };
+    // One mistake often upsets the parser many times after it: the first few lead to it.
+    const lines = doc.errors.slice(0, 5).map((error) => `${PREFIX}: ${yamlProblem(error)}`);
+    return { ok: false, problems: dedupe(lines) };
   }
   const raw: unknown = doc.toJS();
 
@@ -327,7 +328,8 @@ function substitute(value: unknown, path: PropertyKey[], env: Env, at: At): unkn
       const found = env[name];
       if (found === undefined || found.trim() === "") {
         at(path, `${reference} is not set in the environment`);
-        return "";
+        // Left as written, so the setting raises no second problem of its own.
+        return reference;
       }
       return found;
     });
@@ -347,9 +349,12 @@ function ownMessage(issue: z.core.$ZodIssue): string {
   return own ? issue.message : "is invalid";
 }
 
-/** YAML's own description and position, never the source line it quotes. */
+/**
+ * YAML's own description and position, cut before any quoted token or source line: the parser
+ * quotes what it saw, which can be a secret.
+ */
 function yamlProblem(error: YAMLError): string {
-  const what = error.message.split(/ at line \d+/)[0]?.trim() || "is not valid YAML";
+  const what = error.message.split(/ at line \d+|:/)[0]?.trim() || "is not valid YAML";
   const pos = error.linePos?.[0];
   return pos ? `line ${pos.line}, column ${pos.col}: ${what}` : what;
 }
