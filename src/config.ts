@@ -309,6 +309,9 @@ const schema = z.object({
   ),
 });
 
+/** Every variable the bot reads (beside each secret's `X_FILE`): `.env.example` names them all. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /**
  * Reads configuration from `env` (plus `.env` in `cwd` when present; real environment wins) and
  * resolves `X_FILE` secrets. Pure apart from reading those files.
