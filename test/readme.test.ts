@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
+import { CONFIG_VARIABLES } from "../src/config.ts";
 
 const root = new URL("../", import.meta.url);
 const readme = readFileSync(new URL("README.md", root), "utf8");
@@ -25,5 +26,14 @@ test("the layout names every file and folder directly under src/", () => {
 test("the development section names every dependency, dev ones included", () => {
   const names = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)];
   const missing = names.filter((name) => !development.includes(`\`${name}\``));
+  assert.deepEqual(missing, []);
+});
+
+test("the configuration section names every variable the bot reads", () => {
+  const section = readme.slice(
+    readme.indexOf("## Configuration"),
+    readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1),
+  );
+  const missing = CONFIG_VARIABLES.filter((name) => !section.includes(`\`${name}\``));
   assert.deepEqual(missing, []);
 });
