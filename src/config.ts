@@ -286,6 +286,12 @@ const globalSchema = z.object({
 
 type Routing = { servers: ServerConfig[]; routes: RouteConfig[]; defaultRoute?: RouteConfig };
 
+/** Every variable the bot reads (beside each secret's `X_FILE`): `.env.example` names them all. */
+export const CONFIG_VARIABLES: readonly string[] = [
+  ...Object.keys(envRouteSchema.shape),
+  ...Object.keys(globalSchema.shape),
+];
+
 /**
  * Reads configuration from `env` (plus `.env` in `cwd` when present; real environment wins) and
  * resolves `X_FILE` secrets. With `ROUTING_FILE`, servers and routes come from that file (see

@@ -87,8 +87,11 @@ export function simulatorControls(deps: ControlDeps): PlaygroundControl[] {
     },
     {
       id: "drift",
-      label: "Someone changes audit items in VB365",
-      hint: "Adds the Finance group in the VB365 console (or removes it again): the next digest reports it.",
+      // Says what the click does and that the bot is bypassed: that is what makes it drift.
+      label: "Someone audits Finance directly in VB365 (or stops)",
+      hint:
+        "Adds the Finance group's audit item in the VB365 console, not through the bot, or removes it " +
+        "when it is there: the next digest reports the change as drift.",
       run: async () => {
         const finance = SEED.groups.finance;
         const existing = sim.control

@@ -19,7 +19,7 @@ import { VoteRepository } from "./votes.ts";
 
 export { type Database, DatabaseSetupError, openDatabase } from "./db.ts";
 export { type LogOptions, type VerifyOptions, type VerifyResult, verifyLog } from "./log.ts";
-export { principalKey } from "./requests.ts";
+export { principalKey } from "./request-rows.ts";
 
 export interface Store extends CoreStore {
   readonly db: Database;

@@ -17,46 +17,10 @@ import {
   type RequestKind,
   type RequestState,
 } from "../core/requests/types.ts";
-import { principalKey as keyOf, samePrincipal } from "../vbo/principals.ts";
+import { samePrincipal } from "../vbo/principals.ts";
 import type { PrincipalRef } from "../vbo/schemas.ts";
 import type { Database } from "./db.ts";
-
-interface RequestRow {
-  id: number;
-  kind: RequestKind;
-  organization_id: string;
-  organization_name: string;
-  principal_type: "User" | "Group";
-  principal_id: string;
-  principal_name: string;
-  principal_display_name: string;
-  principal_msid: string | null;
-  requester: string;
-  reason: string | null;
-  state: RequestState;
-  created_at: string;
-  updated_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-  deny_reason: string | null;
-  audit_for_ms: number | null;
-  audit_expires_at: string | null;
-  audit_expired_at: string | null;
-  expiry_attempts: number;
-  applied_at: string | null;
-  apply_attempts: number;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  definite_failures: number;
-  audit_item_created: number | null;
-  audit_item_id: string | null;
-  write_started_at: string | null;
-}
-
-const COLUMNS = `id, kind, organization_id, organization_name, principal_type, principal_id, principal_name,
-  principal_display_name, principal_msid, requester, reason, state, created_at, updated_at, decided_at,
-  decided_by, deny_reason, audit_for_ms, audit_expires_at, audit_expired_at, expiry_attempts, applied_at, apply_attempts,
-  last_error, next_attempt_at, definite_failures, audit_item_created, audit_item_id, write_started_at`;
+import { COLUMNS, principalKey, type RequestRow, toRequest } from "./request-rows.ts";
 
 /** An SQL list of states, from the core's own lists (never restated here). */
 const sqlStates = (states: readonly RequestState[]) => `(${states.map((s) => `'${s}'`).join(", ")})`;
@@ -64,50 +28,6 @@ const OPEN = sqlStates(OPEN_STATES);
 const APPLICABLE = sqlStates(APPLICABLE_STATES);
 
 const iso = (d: Date) => d.toISOString();
-const date = (s: string | null) => (s === null ? null : new Date(s));
-
-/**
- * The stored `principal_key` (one open request per principal, enforced by the database). Whether
- * two principals are the same is decided in one place, src/vbo/principals.ts.
- */
-export function principalKey(principal: Pick<PrincipalRef, "name" | "id">): string {
-  return keyOf(principal);
-}
-
-function toRequest(row: RequestRow): Request {
-  return {
-    id: row.id,
-    kind: row.kind,
-    organization: { id: row.organization_id, name: row.organization_name },
-    principal: {
-      type: row.principal_type,
-      id: row.principal_id,
-      name: row.principal_name,
-      displayName: row.principal_display_name,
-      ...(row.principal_msid === null ? {} : { msid: row.principal_msid }),
-    },
-    requester: row.requester,
-    reason: row.reason,
-    state: row.state,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    decidedAt: date(row.decided_at),
-    decidedBy: row.decided_by,
-    denyReason: row.deny_reason,
-    auditForMs: row.audit_for_ms,
-    auditExpiresAt: date(row.audit_expires_at),
-    auditExpiredAt: date(row.audit_expired_at),
-    expiryAttempts: row.expiry_attempts,
-    appliedAt: date(row.applied_at),
-    applyAttempts: row.apply_attempts,
-    lastError: row.last_error,
-    nextAttemptAt: date(row.next_attempt_at),
-    definiteFailures: row.definite_failures,
-    auditItemCreated: row.audit_item_created === null ? null : row.audit_item_created === 1,
-    auditItemId: row.audit_item_id,
-    writeStartedAt: date(row.write_started_at),
-  };
-}
 
 export class RequestRepository implements RequestRecords {
   readonly #insert;

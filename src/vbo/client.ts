@@ -23,7 +23,11 @@ export interface VboClient extends VboApi, SettingsCalls {
 
 export function createVboClient(options: VboClientOptions): VboClient {
   const c = new VboConnection(options);
-  const apiVersion = () => c.track(() => c.version());
+  // Only a probe is a call to VB365: a version already known must not count as the server answering.
+  const apiVersion = () => {
+    const known = c.knownVersion();
+    return known === undefined ? c.track(() => c.version()) : Promise.resolve(known);
+  };
   // What an apply of an audit item may take at worst: its lease is sized on it.
   const worstCase = () => c.worstCase();
   // The same audit-item calls on the applies' own connections.

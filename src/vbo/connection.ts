@@ -195,6 +195,11 @@ export class VboConnection {
     return this.#versions.get();
   }
 
+  /** The version configured or already detected; undefined while a probe is still needed. */
+  knownVersion(): ApiVersion | undefined {
+    return this.#versions.known();
+  }
+
   /** Logs in at `version` and reads the server's build number (the login's error, if it fails). */
   async #buildNumber(version: ApiVersion): Promise<string | undefined> {
     const url = this.url(version, "/ServiceInstance");

@@ -211,6 +211,15 @@ describe("the read-only commands", () => {
     assert.match(textOf(typo), /Did you mean `\/vbo-audit list`/);
   });
 
+  test("help and an unknown command list cancel, in the blocks and in the text fallback", async (t) => {
+    const world = await startWorld(t);
+    const help = await world.ask(RITA, "help");
+    assert.match(textOf(help), /\/vbo-audit cancel &lt;request number&gt;/);
+    assert.match(help.text ?? "", /\bcancel\b/, "the notification text names every command");
+    const unknown = await world.ask(RITA, "xyzzy");
+    assert.match(textOf(unknown), /Commands: .*`cancel`/);
+  });
+
   test("find marks each match audited or not (for a viewer)", async (t) => {
     const world = await startWorld(t);
     const answer = await world.ask(VIEWER, "find team");

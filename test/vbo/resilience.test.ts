@@ -77,6 +77,20 @@ describe("an ambiguous POST is settled by reading back", () => {
     assert.ok(sim.control.auditItems(org).some((i) => i.id === itemId));
   });
 
+  for (const version of ["v6", "v7"] as const) {
+    test(`${version}: a group without mail is found by the read-back too, and then as already audited`, async (t) => {
+      const { client, sim } = await setup(t, { versions: [version] });
+      const legalHold: PrincipalRef = { type: "Group", ...SEED.groups.legalHold };
+      assert.equal(await client.apiVersion(), version);
+      await client.listAuditItems(org);
+      sim.faults.dropNext(1, { method: "POST", path: /\/AuditItems$/i, when: "after" });
+      assert.equal(await client.addAuditItems(org, [legalHold]), "readback");
+      assert.equal(sim.stats.count("POST", /\/AuditItems$/i), 1, "never sent twice");
+      const items = await client.listAuditItems(org);
+      assert.equal(items.filter((i) => findAuditItem([i], legalHold) !== undefined).length, 1);
+    });
+  }
+
   test("when the read-back fails too, the original failure stands", async (t) => {
     const { client, sim } = await setup(t, {}, { maxRetries: 0 });
     await client.listAuditItems(org);

@@ -107,7 +107,10 @@ class HealthService implements Health {
     try {
       report.vbo.apiVersion = await vbo.apiVersion();
       report.vbo.organizations = (await this.#deps.organizations.list()).length;
-      report.vbo.reachable = true;
+      // The list may be the cached one: the last call says whether VB365 answers now.
+      const last = vbo.health();
+      report.vbo.reachable = last.lastCallOk !== false;
+      if (!report.vbo.reachable) report.vbo.error = last.lastError ?? "its last call failed";
     } catch (err) {
       report.vbo.error = describeError(err);
       if (!isVboError(err)) this.#log.error("status: unexpected error from VB365", { error: err });

@@ -17,7 +17,8 @@ import type { AuditItem } from "../../vbo/schemas.ts";
 import type { MemberProfiles } from "../directory/ports.ts";
 import type { Routing } from "../routing.ts";
 import { type LogEvent, type OrganizationRef, type PrincipalRef, SYSTEM_ACTOR } from "../vocabulary.ts";
-import type { Applier, ApplyResult } from "./applier.ts";
+import type { Applier } from "./applier.ts";
+import type { ApplyResult } from "./attempts.ts";
 import {
   type Decision,
   type Discounted,

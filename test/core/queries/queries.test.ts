@@ -176,6 +176,36 @@ describe("queries against the simulator, asked by a viewer", () => {
     assert.equal(down.readiness.ready, false);
   });
 
+  test("status does not call VB365 reachable, nor the version confirmed, when its last call failed", async (t) => {
+    const { queries, sim, client, clock } = await world(t);
+    assert.equal((await fullStatus(queries)).vbo.reachable, true, "the list of organizations is now cached");
+    sim.faults.failNext(1_000, 503);
+    await assert.rejects(client.listAuditItems(ORG.id));
+    clock.advance(61_000);
+    const down = await fullStatus(queries);
+    assert.equal(down.vbo.reachable, false, "a cached list of organizations is no answer from VB365");
+    assert.ok(down.vbo.error, "the last failure is said");
+    assert.equal(client.health().lastCallOk, false, "knowing the version is no successful call");
+    assert.deepEqual(down.readiness, { ready: false, reason: "vb365_unreachable" });
+  });
+
+  test("a configured API version is no call to VB365: status and readiness stay honest while it is down", async (t) => {
+    const w = await testWorld(t, {
+      vboClient: { maxRetries: 0 },
+      approvals: { approverUserIds: [BOSS] },
+      apiVersion: "v8",
+    });
+    w.sim.faults.failNext(1_000, 503);
+    await assert.rejects(w.vbo.listAuditItems(ORG.id));
+    assert.equal(await w.vbo.apiVersion(), "v8");
+    assert.equal(w.vbo.health().lastCallOk, false, "still the last real call's outcome");
+    const outcome = await w.core.queries.status({ asker: VIEWER });
+    assert.ok(outcome.kind === "full");
+    assert.equal(outcome.report.vbo.reachable, false);
+    assert.equal(outcome.report.vbo.apiVersion, "v8");
+    assert.equal(outcome.report.readiness.ready, false);
+  });
+
   test("readiness comes back with VB365 by itself: after a failure it asks VB365 again, at most every 5 s", async (t) => {
     const { queries, sim, client, clock } = await world(t);
     assert.deepEqual(await queries.readiness(), { ready: true }, "no VB365 call needed yet");

@@ -8,14 +8,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, type TestContext, test } from "node:test";
 import type { Clock } from "../../../src/clock.ts";
+import { Applier } from "../../../src/core/requests/applier.ts";
 import {
   APPLY_BUDGET_MS,
-  Applier,
   applyTimes,
   DEFAULT_RETRY,
   type RetryPolicy,
   retryDelayMs,
-} from "../../../src/core/requests/applier.ts";
+} from "../../../src/core/requests/attempts.ts";
 import { AUDIT_FOR } from "../../../src/core/requests/duration.ts";
 import { RequestLifecycle } from "../../../src/core/requests/lifecycle.ts";
 import type { Approvers } from "../../../src/core/requests/ports.ts";

@@ -10,7 +10,7 @@ import type { HomeData, OpenRequest } from "../../../src/core/queries/queries.ts
 import type { ChangeOutcome } from "../../../src/core/requests/flows.ts";
 import type { PendingChoice } from "../../../src/core/requests/ports.ts";
 import type { Request } from "../../../src/core/requests/types.ts";
-import type { LogEvent } from "../../../src/core/vocabulary.ts";
+import { EVENT_KINDS, type LogEvent } from "../../../src/core/vocabulary.ts";
 import { checkMessage, checkView } from "../../../src/devslack/validate/index.ts";
 import { SEED } from "../../../src/sim/types.ts";
 import { denyModal } from "../../../src/slack/blocks/deny.ts";
@@ -290,6 +290,27 @@ describe("replies", () => {
       line,
       /<@U0RITA> asked to start auditing \*Ben Young\*.* in vBridge and was told it is already audited/,
     );
+  });
+
+  test("every kind of log entry reads in words, never as its raw kind", () => {
+    for (const kind of EVENT_KINDS) {
+      const line = eventLine({
+        id: 1,
+        at: new Date("2026-03-02T09:00:00Z"),
+        kind,
+        actor: "system",
+        requestId: 7,
+        organization: ORG,
+        principal: principal(1, "Ben Young"),
+        detail: { requestKind: "add", reason: "legal hold", error: "VB365 said no", approver: "U0BOSS" },
+        prevHash: "",
+        hash: "",
+      });
+      const words = line.replace(/<!date\^[^>]*>/g, "");
+      assert.doesNotMatch(words, /\w_\w/, `${kind}: ${line}`);
+      assert.doesNotMatch(line, /undefined|null|\[object Object\]/, `${kind}: ${line}`);
+      assert.ok(!line.includes(kind.replace(/_/g, " ")) || !kind.includes("_"), `${kind}: ${line}`);
+    }
   });
 
   test("status shouts when audit notifications are off", () => {

@@ -55,31 +55,75 @@ export function eventLine(event: LogEvent): string {
     : "";
   const where = event.organization ? ` in ${literal(event.organization.name)}` : "";
   const req = event.requestId !== null ? `#${event.requestId} ` : "";
+  const subject = about.trim() || "request";
+  const quoted = (key: string) => (str(key) ? `: “${str(key)}”` : "");
+  const because = (key: string) => (str(key) ? `: ${str(key)}` : "");
+  const change = verb(requestKind).toLowerCase();
+  // Every kind in words: the log is read by people, never as raw kinds such as apply_attempted.
   let what: string;
   switch (event.kind) {
     case "requested":
-      what = `asked ${req}to ${verb(requestKind).toLowerCase()}${about}${where}${str("reason") ? `: “${str("reason")}”` : ""}`;
+      what = `asked ${req}to ${change}${about}${where}${quoted("reason")}`;
       break;
     case "audit_state_answered":
-      what = `asked to ${verb(requestKind).toLowerCase()}${about}${where} and was told ${detail.audited === true ? "it is already audited" : "it is not audited"}`;
+      what = `asked to ${change}${about}${where} and was told ${detail.audited === true ? "it is already audited" : "it is not audited"}`;
       break;
     case "voted":
-      what = `approved ${req}(${about.trim() || "request"})`;
+      what = `approved ${req}(${subject})`;
+      break;
+    case "vote_discounted":
+      what = `stopped counting the approval of ${typeof detail.approver === "string" ? `<@${literal(detail.approver)}>` : "an approver"} on ${req}(${subject})${because("reason")}`;
       break;
     case "approved":
-      what = `completed the approval of ${req}(${about.trim() || "request"})`;
+      what = `completed the approval of ${req}(${subject})`;
       break;
     case "denied":
-      what = `denied ${req}(${about.trim() || "request"})${str("reason") ? `: “${str("reason")}”` : ""}`;
+      what = `denied ${req}(${subject})${quoted("reason")}`;
+      break;
+    case "expired":
+      what = `let ${req}(${subject}) expire: nobody decided in time`;
+      break;
+    case "cancelled":
+      what = `cancelled ${req}(${subject})`;
+      break;
+    case "apply_attempted":
+      what = `started applying ${req}to VB365 (${change}${about}${where})`;
       break;
     case "apply_succeeded":
-      what = `applied ${req}to VB365 (${verb(requestKind).toLowerCase()}${about}${where})`;
+      what = `applied ${req}to VB365 (${change}${about}${where})${str("note") ? `: ${str("note")}` : ""}`;
       break;
     case "apply_failed":
-      what = `could not apply ${req}to VB365${str("error") ? `: ${str("error")}` : ""}`;
+      what = `could not apply ${req}to VB365 yet, and will try again${because("error")}`;
       break;
-    default:
-      what = `${event.kind.replace(/_/g, " ")} ${req}${about}${where}`.trim();
+    case "failed":
+      what = `ended ${req}(${subject}) as failed, nothing changed in VB365${because("error")}`;
+      break;
+    case "drift_seen":
+      what = `showed${about || " an audit item"}${where} ${detail.change === "added" ? "added" : detail.change === "replaced" ? "replaced" : "removed"} outside the bot`;
+      break;
+    case "audit_expired":
+      what = `ended the time-bound audit of${about || " a principal"}${where} (${req.trim() || "request"})`;
+      break;
+    case "audit_expiry_failed":
+      what = `could not yet end the time-bound audit of${about || " a principal"}${where} (${req.trim() || "request"})${because("error")}`;
+      break;
+    case "reminded":
+      what = `reminded the approvers of ${req}(${subject})`;
+      break;
+    case "digest_posted":
+      what = "posted the digest";
+      break;
+    case "access_seen":
+      what = `reported access to the backups of${about || " an audited principal"}${where}`;
+      break;
+    case "log_keyed":
+      what = "started keying the approval log with its secret key (HMAC-SHA-256)";
+      break;
+    default: {
+      // A kind added later without words here still reads as words, never as snake_case.
+      const unknown: string = event.kind;
+      what = `${unknown.replace(/_/g, " ")} ${req}${about}${where}`.trim();
+    }
   }
   return `• ${slackDate(event.at)} ${who} ${what}`;
 }
