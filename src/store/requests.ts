@@ -3,6 +3,8 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
+
+import { DEFAULT_SERVER } from "../config.ts";
 import type {
   AppliedChange,
   AttemptFailure,
@@ -26,6 +28,7 @@ interface RequestRow {
   kind: RequestKind;
   organization_id: string;
   organization_name: string;
+  server: string;
   principal_type: "User" | "Group";
   principal_id: string;
   principal_name: string;
@@ -53,7 +56,7 @@ interface RequestRow {
   write_started_at: string | null;
 }
 
-const COLUMNS = `id, kind, organization_id, organization_name, principal_type, principal_id, principal_name,
+const COLUMNS = `id, kind, organization_id, organization_name, server, principal_type, principal_id, principal_name,
   principal_display_name, principal_msid, requester, reason, state, created_at, updated_at, decided_at,
   decided_by, deny_reason, audit_for_ms, audit_expires_at, audit_expired_at, expiry_attempts, applied_at, apply_attempts,
   last_error, next_attempt_at, definite_failures, audit_item_created, audit_item_id, write_started_at`;
@@ -78,7 +81,7 @@ function toRequest(row: RequestRow): Request {
   return {
     id: row.id,
     kind: row.kind,
-    organization: { id: row.organization_id, name: row.organization_name },
+    organization: { id: row.organization_id, name: row.organization_name, server: row.server },
     principal: {
       type: row.principal_type,
       id: row.principal_id,
@@ -142,6 +145,7 @@ export class RequestRepository implements RequestRecords {
           kind: string;
           organization_id: string;
           organization_name: string;
+          server: string;
           principal_type: string;
           principal_id: string;
           principal_name: string;
@@ -155,10 +159,10 @@ export class RequestRepository implements RequestRecords {
         },
       ]
     >(
-      `INSERT INTO requests (kind, organization_id, organization_name, principal_type, principal_id,
+      `INSERT INTO requests (kind, organization_id, organization_name, server, principal_type, principal_id,
          principal_name, principal_display_name, principal_msid, principal_key, requester, reason, state,
          created_at, updated_at, audit_for_ms)
-       VALUES (@kind, @organization_id, @organization_name, @principal_type, @principal_id, @principal_name,
+       VALUES (@kind, @organization_id, @organization_name, @server, @principal_type, @principal_id, @principal_name,
          @principal_display_name, @principal_msid, @principal_key, @requester, @reason, 'pending', @at, @at,
          @audit_for_ms)`,
     );
@@ -304,6 +308,7 @@ export class RequestRepository implements RequestRecords {
       kind: input.kind,
       organization_id: input.organization.id,
       organization_name: input.organization.name,
+      server: input.organization.server ?? DEFAULT_SERVER,
       principal_type: input.principal.type,
       principal_id: input.principal.id,
       principal_name: input.principal.name,
