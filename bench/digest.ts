@@ -96,13 +96,15 @@ export async function digestBench(options: { organizations: number; audited: num
 
       const callsBefore = sim.stats.total();
       const postsBefore = fake.callsTo("chat.postMessage").length;
-      const digest = await measured(() =>
-        bot.core.digest.post(bot.clock.now(), {
+      const digest = await measured(async () => {
+        const [only] = await bot.core.digest.post(bot.clock.now(), {
           kind: "manual",
           period: `bench-${round}`,
           requestedBy: APPROVER,
-        }),
-      );
+        });
+        if (only === undefined) throw new Error("no digest was posted");
+        return only;
+      });
       calls.digest.add(sim.stats.total() - callsBefore);
       (kind === "first" ? first : later).push(digest);
 

@@ -18,7 +18,8 @@ import { type Config, secretsOf } from "./config.ts";
 import { type Core, type CoreSettings, createCore } from "./core/index.ts";
 import { policyFromConfig } from "./core/requests/decide.ts";
 import type { Approvers } from "./core/requests/ports.ts";
-import { type Routing, singleRoute } from "./core/routing.ts";
+import { type Routing, routingFromRoutes, singleRoute } from "./core/routing.ts";
+import { createFleet } from "./core/servers.ts";
 import { EVERYONE, type Viewers } from "./core/visibility.ts";
 import { createHttpServer } from "./http/server.ts";
 import { createJobs, type JobOptions, type Jobs } from "./jobs/scheduler.ts";
@@ -82,6 +83,7 @@ export function routingFromConfig(
   people: { approvers: Approvers; viewers: Viewers },
 ): Routing {
   return singleRoute({
+    name: "default",
     policy: policyFromConfig(config.approvals),
     approvers: people.approvers,
     viewers: config.visibility.audit === "everyone" ? EVERYONE : people.viewers,
@@ -112,30 +114,45 @@ export function createBot(options: BotOptions): Bot {
     db.close();
     throw err;
   }
-  const pools = createDispatchers(config.vbo, logger);
-  const vbo = createVboClient({
-    baseUrl: config.vbo.url,
-    username: config.vbo.username,
-    password: config.vbo.password,
-    apiVersion: config.vbo.apiVersion,
-    dispatcher: pools.reads,
-    applyDispatcher: pools.applies,
-    logger,
-    clock,
-    ...options.vboClientOptions,
+  // One client per VB365 server: its own token, version, TLS trust, connections and health.
+  const servers = config.servers.map((server) => {
+    const pools = createDispatchers(server, logger.child({ server: server.name }));
+    const client = createVboClient({
+      baseUrl: server.url,
+      username: server.username,
+      password: server.password,
+      apiVersion: server.apiVersion,
+      dispatcher: pools.reads,
+      applyDispatcher: pools.applies,
+      logger: logger.child({ server: server.name }),
+      clock,
+      ...options.vboClientOptions,
+    });
+    return { server, pools, client };
   });
+  const fleet = createFleet(
+    servers.map(({ server, client }) => ({
+      name: server.name,
+      vbo: client,
+      url: server.url,
+      apiVersion: server.apiVersion,
+    })),
+    logger,
+  );
+  const vbo = (servers[0] as (typeof servers)[number]).client;
 
   const clientOptions = webClientOptions(config.slack, logger, config.logLevel, options.slackClientOptions);
   const web = createWebClient(config.slack, logger, config.logLevel, options.slackClientOptions);
   const chat = createChatOut(web, logger);
-  const routing = routingFromConfig(config, {
-    approvers: createApprovers({ web, config: config.approvals, clock, logger }),
-    viewers: createViewers({ web, config: config.visibility, clock, logger }),
-  });
+  // Each route's approvers and viewers, read from Slack and cached on their own.
+  const routing = routingFromRoutes(config, (route) => ({
+    approvers: createApprovers({ web, config: route.approvals, clock, logger }),
+    viewers: createViewers({ web, config: route.visibility, clock, logger }),
+  }));
   const timeZone = config.digest.timezone;
   const core = createCore({
     store,
-    vbo,
+    vbo: fleet,
     routing,
     notifiers: {
       requests: createRequestNotifier({ web, store, chat, routing, clock, logger }),
@@ -163,7 +180,6 @@ export function createBot(options: BotOptions): Bot {
       : createJobs({
           core,
           store,
-          vbo,
           schedule: { digestCron: config.digest.cron, timezone: timeZone },
           clock,
           logger,
@@ -249,13 +265,17 @@ export function createBot(options: BotOptions): Bot {
       }
       // Cancels VB365 calls still running. Work cut short then records its outcome (an apply
       // becomes apply_failed, to be retried) while the database is still open.
-      await settle(logger, "closing the VB365 client", () => vbo.close());
+      await settle(logger, "closing the VB365 clients", () =>
+        Promise.all(servers.map(({ client }) => client.close())).then(() => undefined),
+      );
       if (wasStarted) {
         await drain(RECORD_AFTER_CANCEL_MS);
         if (slack.inFlight() > 0)
           logger.warn("stopping with Slack work still in flight", { count: slack.inFlight() });
       }
-      await settle(logger, "closing the VB365 connections", () => pools.close());
+      await settle(logger, "closing the VB365 connections", () =>
+        Promise.all(servers.map(({ pools }) => pools.close())).then(() => undefined),
+      );
       try {
         db.close();
       } catch (err) {

@@ -20,7 +20,11 @@ export function unavailable(err: unknown): VboUnavailable {
 export type OrganizationProblem =
   | { kind: "choose_organization"; organizations: KnownOrganization[] }
   | { kind: "unknown_organization"; wanted: string; fromConfig: boolean; organizations: KnownOrganization[] }
-  | { kind: "no_organizations" };
+  | { kind: "no_organizations" }
+  /** The name is on several VB365 servers: it must be given as `server/name`. */
+  | { kind: "organization_on_several_servers"; wanted: string; organizations: KnownOrganization[] }
+  /** No route takes the organization (the routing file names it nowhere and has no default route). */
+  | { kind: "unrouted_organization"; organization: KnownOrganization };
 
 /** Maps an organization choice to the organization, or to the answer that explains why there is none. */
 export function organizationOrProblem(
@@ -43,6 +47,17 @@ export function organizationOrProblem(
       };
     case "none":
       return { ok: false, problem: { kind: "no_organizations" } };
+    case "on_several_servers":
+      return {
+        ok: false,
+        problem: {
+          kind: "organization_on_several_servers",
+          wanted: choice.wanted,
+          organizations: choice.organizations,
+        },
+      };
+    case "unrouted":
+      return { ok: false, problem: { kind: "unrouted_organization", organization: choice.organization } };
   }
 }
 

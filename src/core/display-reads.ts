@@ -9,15 +9,16 @@
 import type { Clock } from "../clock.ts";
 import type { AuditChanges, VboApi } from "../vbo/api.ts";
 import type { AuditEmailSettings, AuditItem } from "../vbo/schemas.ts";
+import type { Fleet } from "./servers.ts";
 
 export const DISPLAY_TTL_MS = 60_000;
 
 export interface DisplayReads {
   /** An organization's audit items, at most `DISPLAY_TTL_MS` old. */
   auditItems(organizationId: string): Promise<AuditItem[]>;
-  /** VB365's audit e-mail settings, at most `DISPLAY_TTL_MS` old. */
-  auditEmailSettings(): Promise<AuditEmailSettings>;
-  /** Forgets what was read of an organization (and the server-wide settings). */
+  /** A server's audit e-mail settings (default the first server's), at most `DISPLAY_TTL_MS` old. */
+  auditEmailSettings(server?: string): Promise<AuditEmailSettings>;
+  /** Forgets what was read of an organization (and the servers' settings). */
   forget(organizationId: string): void;
 }
 
@@ -27,13 +28,15 @@ interface Kept<T> {
 }
 
 export function createDisplayReads(deps: {
-  vbo: Pick<VboApi, "listAuditItems" | "getAuditEmailSettings">;
+  fleet: Pick<Fleet, "of" | "named" | "servers">;
   clock: Clock;
   ttlMs?: number | undefined;
 }): DisplayReads {
   const ttlMs = deps.ttlMs ?? DISPLAY_TTL_MS;
   const kept = new Map<string, Kept<unknown>>();
-  const SETTINGS = "settings";
+  const SETTINGS = "settings ";
+  const vboOf = (server?: string): Pick<VboApi, "getAuditEmailSettings"> =>
+    server === undefined ? (deps.fleet.servers[0] as { vbo: VboApi }).vbo : deps.fleet.named(server).vbo;
 
   function read<T>(key: string, load: () => Promise<T>): Promise<T> {
     const now = deps.clock.now().getTime();
@@ -50,11 +53,12 @@ export function createDisplayReads(deps: {
 
   return {
     auditItems: (organizationId) =>
-      read(`items ${organizationId}`, () => deps.vbo.listAuditItems(organizationId)),
-    auditEmailSettings: () => read(SETTINGS, () => deps.vbo.getAuditEmailSettings()),
+      read(`items ${organizationId}`, () => deps.fleet.of(organizationId).listAuditItems(organizationId)),
+    auditEmailSettings: (server) =>
+      read(SETTINGS + (server ?? ""), () => vboOf(server).getAuditEmailSettings()),
     forget(organizationId) {
       kept.delete(`items ${organizationId}`);
-      kept.delete(SETTINGS);
+      for (const key of [...kept.keys()]) if (key.startsWith(SETTINGS)) kept.delete(key);
     },
   };
 }

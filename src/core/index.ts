@@ -26,6 +26,8 @@ import type { ChoiceStore, RequestNotifier, RequestStore, RerenderQueue } from "
 import { Reminders } from "./requests/reminders.ts";
 import { RequestViews } from "./requests/views.ts";
 import type { Routing } from "./routing.ts";
+import { type Fleet, singleServer } from "./servers.ts";
+import type { OrganizationRef } from "./vocabulary.ts";
 
 /** Every port of the store the core uses; src/store's `createStore` implements them all. */
 export interface CoreStore extends RequestStore {
@@ -40,7 +42,7 @@ export interface CoreStore extends RequestStore {
 export interface CoreSettings {
   /** `VBO_ORGANIZATION`: the organization a command means when it names none. */
   defaultOrganization?: string | undefined;
-  /** What `status` reports about the VB365 connection. */
+  /** What `status` reports about the VB365 connection, when the core is given one client (`vbo`). */
   vbo: { url: string; apiVersion: ApiVersionSetting };
   /** Backoff of applies, and when one VB365 keeps refusing ends. */
   retry?: Partial<RetryPolicy> | undefined;
@@ -61,7 +63,8 @@ export interface CoreSettings {
 
 export interface CoreDeps {
   store: CoreStore;
-  vbo: VboApi;
+  /** The VB365 servers; or, in the simple case, one client (then the server `default`). */
+  vbo: VboApi | Fleet;
   /** Each organization's policy, approvers and destinations. */
   routing: Routing;
   notifiers: { requests: RequestNotifier; digest: DigestNotifier; alerts: AlertNotifier };
@@ -73,6 +76,7 @@ export interface CoreDeps {
 
 export interface Core {
   readonly routing: Routing;
+  readonly fleet: Fleet;
   readonly organizations: Organizations;
   readonly resolver: Resolver;
   /** Submitting and deciding requests, expiry. */
@@ -93,26 +97,36 @@ export interface Core {
 }
 
 export function createCore(deps: CoreDeps): Core {
-  const { store, vbo, routing, clock, logger, settings } = deps;
+  const { store, routing, clock, logger, settings } = deps;
+  const fleet = "servers" in deps.vbo ? deps.vbo : singleServer(deps.vbo, settings.vbo, logger);
+  const vboOf = (organization: OrganizationRef | string) => fleet.of(organization);
   const organizations = createOrganizations({
-    vbo,
+    fleet,
+    routed: (organization) => routing.find(organization) !== undefined,
     clock,
     logger,
     defaultOrganization: settings.defaultOrganization,
   });
-  const resolver = createResolver({ ...settings.resolver, vbo, directory: store.directory, clock, logger });
-  const display = createDisplayReads({ vbo, clock, ttlMs: settings.displayTtlMs });
+  const resolver = createResolver({
+    ...settings.resolver,
+    vbo: vboOf,
+    directory: store.directory,
+    clock,
+    logger,
+  });
+  const display = createDisplayReads({ fleet, clock, ttlMs: settings.displayTtlMs });
   // Applies take precedence over reads (their own connections), and forget what display reads kept.
+  const applies = new Map(fleet.servers.map((s) => [s.name, forgetting(s.vbo.forApplies(), display)]));
   const applier = new Applier({
     store,
-    vbo: forgetting(vbo.forApplies(), display),
+    vbo: (organization) => applies.get(fleet.serverOf(organization)) ?? fleet.of(organization).forApplies(),
     clock,
     logger,
     retry: settings.retry,
   });
   const requests = new RequestLifecycle({
     store,
-    vbo,
+    vbo: vboOf,
     routing,
     applier,
     profiles: deps.profiles,
@@ -154,15 +168,14 @@ export function createCore(deps: CoreDeps): Core {
     profiles: deps.profiles,
     routing,
     store,
-    vbo,
-    vboSettings: settings.vbo,
+    fleet,
     clock,
     logger,
   });
-  const digest = new DigestService({ store, vbo, routing, notifier: deps.notifiers.digest, clock, logger });
+  const digest = new DigestService({ store, fleet, routing, notifier: deps.notifiers.digest, clock, logger });
   const access = new AccessWatcher({
     store,
-    vbo,
+    fleet,
     routing,
     notifier: deps.notifiers.alerts,
     clock,
@@ -171,6 +184,7 @@ export function createCore(deps: CoreDeps): Core {
   });
   return {
     routing,
+    fleet,
     organizations,
     resolver,
     requests,

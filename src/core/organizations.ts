@@ -1,15 +1,15 @@
 /**
- * Which VB365 organization a command is about. The organizations are listed from VB365 and cached
- * for a few minutes (a command must not list them every time; a new organization shows within
- * minutes). `--org` names one by id, name or officeName, case-insensitively; without it the
- * configured default (`VBO_ORGANIZATION`) applies; a server with a single organization needs
- * neither; otherwise the person is asked to add `--org`.
+ * Which VB365 organization a command is about. The organizations are listed from every VB365
+ * server and cached for a few minutes (a command must not list them every time; a new organization
+ * shows within minutes). `--org` names one by id, name or officeName, case-insensitively, or as
+ * `server/name` when a name is on several servers; without it the configured default
+ * (`VBO_ORGANIZATION`) applies; a single organization needs neither; otherwise the person is asked
+ * to add `--org`. An organization no route takes is refused here, before anything is asked of it.
  */
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { VboApi } from "../vbo/api.ts";
-import { isVboError } from "../vbo/errors.ts";
 import type { Organization } from "../vbo/schemas.ts";
+import type { Fleet } from "./servers.ts";
 import type { OrganizationRef } from "./vocabulary.ts";
 
 export interface KnownOrganization extends OrganizationRef {
@@ -21,6 +21,10 @@ export type OrganizationChoice =
   | { kind: "chosen"; organization: KnownOrganization }
   /** Several organizations and nothing chose one: the person adds `--org`. */
   | { kind: "ambiguous"; organizations: KnownOrganization[] }
+  /** The name is on several servers: the person names it as `server/name`. */
+  | { kind: "on_several_servers"; wanted: string; organizations: KnownOrganization[] }
+  /** No route takes it: nobody may approve its requests or see its state. */
+  | { kind: "unrouted"; organization: KnownOrganization }
   /** `--org` (or the configured default, `fromConfig`) names none of them. */
   | { kind: "unknown"; wanted: string; fromConfig: boolean; organizations: KnownOrganization[] }
   /** VB365 has no organizations at all. */
@@ -28,7 +32,8 @@ export type OrganizationChoice =
 
 /**
  * Pure: picks the organization that `wanted` (else `fallback`) names among `organizations`. An exact
- * id wins over names; a name matching several organizations is ambiguous.
+ * id wins over names; `server/name` names one on that server; a name on several servers must be
+ * given with its server; a name matching several organizations is ambiguous.
  */
 export function chooseOrganization(
   organizations: readonly KnownOrganization[],
@@ -46,9 +51,14 @@ export function chooseOrganization(
   }
   const byId = organizations.find((o) => namesOrganization(o, target) === "id");
   if (byId) return { kind: "chosen", organization: byId };
-  const byName = organizations.filter((o) => namesOrganization(o, target) === "name");
+  const { server, name } = splitServer(target, organizations);
+  const byName = organizations.filter(
+    (o) => (server === undefined || o.server === server) && namesOrganization(o, name) === "name",
+  );
   const [first] = byName;
   if (byName.length === 1 && first) return { kind: "chosen", organization: first };
+  if (byName.length > 1 && new Set(byName.map((o) => o.server)).size > 1)
+    return { kind: "on_several_servers", wanted: name, organizations: byName };
   if (byName.length > 1) return { kind: "ambiguous", organizations: byName };
   return {
     kind: "unknown",
@@ -75,14 +85,45 @@ export function namesOrganization(
   return undefined;
 }
 
-export function toKnownOrganization(org: Organization): KnownOrganization | undefined {
+/** `server/name` when `server` is one of the organizations' servers; else the whole text is a name. */
+function splitServer(
+  text: string,
+  organizations: readonly KnownOrganization[],
+): { server: string | undefined; name: string } {
+  const slash = text.indexOf("/");
+  if (slash <= 0) return { server: undefined, name: text };
+  const server = text.slice(0, slash).trim().toLowerCase();
+  const match = organizations.find((o) => o.server?.toLowerCase() === server)?.server;
+  return match === undefined
+    ? { server: undefined, name: text }
+    : { server: match, name: text.slice(slash + 1) };
+}
+
+/** How an organization is named where several servers are: `server/name`. */
+export function qualifiedName(
+  organization: Pick<KnownOrganization, "name" | "server">,
+  several: boolean,
+): string {
+  return several && organization.server !== undefined
+    ? `${organization.server}/${organization.name}`
+    : organization.name;
+}
+
+export function toKnownOrganization(org: Organization, server?: string): KnownOrganization | undefined {
   if (!org.id) return undefined;
-  return { id: org.id, name: org.name || org.officeName || org.id, officeName: org.officeName ?? undefined };
+  return {
+    id: org.id,
+    name: org.name || org.officeName || org.id,
+    officeName: org.officeName ?? undefined,
+    ...(server === undefined ? {} : { server }),
+  };
 }
 
 /** VB365's organizations as the bot knows them; one without an id cannot be addressed and is left out. */
-export function knownOrganizations(list: readonly Organization[]): KnownOrganization[] {
-  return list.map(toKnownOrganization).filter((o): o is KnownOrganization => o !== undefined);
+export function knownOrganizations(list: readonly Organization[], server?: string): KnownOrganization[] {
+  return list
+    .map((o) => toKnownOrganization(o, server))
+    .filter((o): o is KnownOrganization => o !== undefined);
 }
 
 export interface Organizations {
@@ -93,7 +134,9 @@ export interface Organizations {
 }
 
 export interface OrganizationsDeps {
-  vbo: VboApi;
+  fleet: Pick<Fleet, "listOrganizations">;
+  /** Whether a route takes the organization; default every one. */
+  routed?: ((organization: KnownOrganization) => boolean) | undefined;
   clock: Clock;
   logger: Logger;
   /** `VBO_ORGANIZATION`. */
@@ -109,18 +152,16 @@ export function createOrganizations(deps: OrganizationsDeps): Organizations {
   let inflight: Promise<KnownOrganization[]> | undefined;
 
   async function fetch(): Promise<KnownOrganization[]> {
-    try {
-      const organizations = knownOrganizations(await deps.vbo.listOrganizations());
-      cached = { organizations, at: deps.clock.now().getTime() };
-      return organizations;
-    } catch (err) {
-      // A list a little out of date beats refusing every command while VB365 blinks.
-      if (cached && isVboError(err)) {
-        log.warn("listing organizations failed; using the last list", { error: err.describe() });
-        return cached.organizations;
-      }
-      throw err;
-    }
+    const listings = await deps.fleet.listOrganizations();
+    // A server that failed gives its last good list (a list a little out of date beats refusing
+    // every command while VB365 blinks); only when none has anything to give is it an error.
+    const failed = listings.filter((l) => l.error !== undefined);
+    const organizations = listings.flatMap((l) => knownOrganizations(l.organizations, l.server));
+    if (failed.length === listings.length && organizations.length === 0) throw failed[0]?.error;
+    if (failed.length > 0)
+      log.warn("some VB365 servers could not list organizations", { servers: failed.map((l) => l.server) });
+    cached = { organizations, at: deps.clock.now().getTime() };
+    return organizations;
   }
 
   const list = (): Promise<KnownOrganization[]> => {
@@ -135,7 +176,10 @@ export function createOrganizations(deps: OrganizationsDeps): Organizations {
   return {
     list,
     async choose(wanted) {
-      return chooseOrganization(await list(), wanted, deps.defaultOrganization);
+      const choice = chooseOrganization(await list(), wanted, deps.defaultOrganization);
+      if (choice.kind === "chosen" && deps.routed && !deps.routed(choice.organization))
+        return { kind: "unrouted", organization: choice.organization };
+      return choice;
     },
   };
 }

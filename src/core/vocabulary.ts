@@ -24,6 +24,11 @@ export type Lookup = Exclude<Who, { kind: "member" }> | { kind: "memberEmail"; v
 export interface OrganizationRef {
   id: string;
   name: string;
+  /**
+   * The name of the VB365 server that holds it (core/servers.ts). Unset in what was written before
+   * there were several servers: the server named `default`, or whichever lists the id.
+   */
+  server?: string | undefined;
 }
 
 /** Who is acting: a chat user id, and whether they may approve. */

@@ -10,7 +10,6 @@ import { knownOrganizations } from "../core/organizations.ts";
 import { plural } from "../core/vocabulary.ts";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { VboApi } from "../vbo/api.ts";
 
 export const JOB_NAMES = [
   "digest",
@@ -32,8 +31,6 @@ export interface JobResult {
 /** What a job function is given. */
 export interface JobContext {
   core: Core;
-  /** For the directory sync, which lists the organizations to sync. */
-  vbo: Pick<VboApi, "listOrganizations">;
   clock: Clock;
   logger: Logger;
 }
@@ -95,8 +92,15 @@ export const JOBS: Record<Exclude<JobName, "digest">, Job> = {
 
   /** Every organization's directory cache is read again from VB365, so lookups answer from fresh data. */
   "sync-directory": async (ctx) => {
-    const organizations = knownOrganizations(await ctx.vbo.listOrganizations());
     const failures: string[] = [];
+    const organizations = (await ctx.core.fleet.listOrganizations()).flatMap((listing) => {
+      // A server that cannot list its organizations now is not synced from its old list.
+      if (listing.error !== undefined) {
+        failures.push(`${listing.server}: ${describeError(listing.error)}`);
+        return [];
+      }
+      return knownOrganizations(listing.organizations, listing.server);
+    });
     let users = 0;
     let groups = 0;
     // One organization at a time: a sync pages the whole directory and VB365 is not to be flooded.

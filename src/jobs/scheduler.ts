@@ -17,13 +17,12 @@ import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Clock } from "../clock.ts";
 import type { DigestPoster } from "../core/digest/ports.ts";
-import { describeDigest } from "../core/digest/post.ts";
+import { describeDigests } from "../core/digest/post.ts";
 import { ZonedTime } from "../core/digest/time.ts";
 import type { Core } from "../core/index.ts";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/index.ts";
-import type { VboApi } from "../vbo/api.ts";
 import { JOB_NAMES, JOBS, type JobContext, type JobName, type JobResult } from "./jobs.ts";
 import { latestOccurrenceToday } from "./occurrence.ts";
 
@@ -46,7 +45,6 @@ export interface JobDeps {
   core: Core;
   /** The jobs' run records, and the records they prune. */
   store: Pick<Store, "runs" | "access">;
-  vbo: Pick<VboApi, "listOrganizations">;
   /** `DIGEST_CRON`, and `DIGEST_TIMEZONE`, the zone of every schedule. */
   schedule: { digestCron: string; timezone: string };
   clock: Clock;
@@ -115,7 +113,7 @@ class JobScheduler implements Jobs {
 
   constructor(deps: JobDeps) {
     this.#deps = deps;
-    this.#ctx = { core: deps.core, vbo: deps.vbo, clock: deps.clock, logger: deps.logger };
+    this.#ctx = { core: deps.core, clock: deps.clock, logger: deps.logger };
     const o = deps.options ?? {};
     this.#settings = {
       stopTimeoutMs: o.stopTimeoutMs ?? 30_000,
@@ -140,7 +138,7 @@ class JobScheduler implements Jobs {
         },
         run: async (now, period) => {
           const posted = await digest.post(now, { kind: "scheduled", period: period.key });
-          return { outcome: "succeeded", detail: describeDigest(posted) };
+          return { outcome: "succeeded", detail: describeDigests(posted) };
         },
       },
       "expire-requests": job("expire-requests"),
@@ -154,14 +152,17 @@ class JobScheduler implements Jobs {
       postNow: async (requestedBy: string) => {
         const posted = await this.#exclusive("digest", false, async () => {
           const now = this.#deps.clock.now();
-          let went = { channel: "", messages: 0 };
+          let went: { channels: string[]; messages: number } = { channels: [], messages: 0 };
           const period = { key: `manual:${now.toISOString()}`, exclusive: false };
           const result = await this.#record("digest", period, now, async () => {
             const outcome = await digest.post(now, { kind: "manual", period: period.key, requestedBy });
-            went = { channel: outcome.channel, messages: outcome.messages };
+            went = {
+              channels: outcome.map((o) => o.channel),
+              messages: outcome.reduce((n, o) => n + o.messages, 0),
+            };
             return {
               outcome: "succeeded",
-              detail: `on request of ${requestedBy}: ${describeDigest(outcome)}`,
+              detail: `on request of ${requestedBy}: ${describeDigests(outcome)}`,
             };
           });
           return { result, went };

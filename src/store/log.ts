@@ -42,6 +42,8 @@ interface EventRow {
   principal_name: string | null;
   principal_display_name: string | null;
   detail: string;
+  /** The organization's VB365 server; NULL in rows from before migration 060. */
+  server: string | null;
   prev_hash: string;
   hash: string;
   scheme: number;
@@ -63,6 +65,8 @@ function contentList(row: RowContent): unknown[] {
     row.principal_name,
     row.principal_display_name,
     row.detail,
+    // Rows from before servers were recorded hash as they always did.
+    ...(row.server === null ? [] : [row.server]),
   ];
 }
 
@@ -96,7 +100,13 @@ function toEvent(row: EventRow): LogEvent {
     actor: row.actor,
     requestId: row.request_id,
     organization:
-      row.organization_id === null ? null : { id: row.organization_id, name: row.organization_name ?? "" },
+      row.organization_id === null
+        ? null
+        : {
+            id: row.organization_id,
+            name: row.organization_name ?? "",
+            ...(row.server === null ? {} : { server: row.server }),
+          },
     principal:
       row.principal_id === null
         ? null
@@ -113,7 +123,7 @@ function toEvent(row: EventRow): LogEvent {
 }
 
 const COLUMNS =
-  "id, at, kind, actor, request_id, organization_id, organization_name, principal_type, principal_id, principal_name, principal_display_name, detail, prev_hash, hash, scheme";
+  "id, at, kind, actor, request_id, organization_id, organization_name, principal_type, principal_id, principal_name, principal_display_name, detail, server, prev_hash, hash, scheme";
 
 export interface LogOptions {
   /** `LOG_HMAC_KEY`: when set, new rows are keyed (scheme 3). */
@@ -149,7 +159,7 @@ export class EventLogRepository implements EventLog {
     this.#insert = db.prepare<EventRow, never>(
       `INSERT INTO events (${COLUMNS})
        VALUES (@id, @at, @kind, @actor, @request_id, @organization_id, @organization_name, @principal_type,
-               @principal_id, @principal_name, @principal_display_name, @detail, @prev_hash, @hash, @scheme)`,
+               @principal_id, @principal_name, @principal_display_name, @detail, @server, @prev_hash, @hash, @scheme)`,
     );
     const filters = `(@organization_id IS NULL OR organization_id = @organization_id)
       AND (@requester IS NULL OR request_id IN (SELECT id FROM requests WHERE requester = @requester))
@@ -191,6 +201,7 @@ export class EventLogRepository implements EventLog {
         principal_name: event.principal?.name ?? null,
         principal_display_name: event.principal?.displayName ?? null,
         detail: canonicalJson(event.detail ?? {}),
+        server: event.organization ? (event.organization.server ?? null) : null,
       };
       const prevHash = this.#last.get()?.hash ?? GENESIS_HASH;
       const id = Number(this.#next.get());

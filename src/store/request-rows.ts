@@ -11,6 +11,7 @@ export interface RequestRow {
   kind: RequestKind;
   organization_id: string;
   organization_name: string;
+  server: string;
   principal_type: "User" | "Group";
   principal_id: string;
   principal_name: string;
@@ -38,7 +39,7 @@ export interface RequestRow {
   write_started_at: string | null;
 }
 
-export const COLUMNS = `id, kind, organization_id, organization_name, principal_type, principal_id, principal_name,
+export const COLUMNS = `id, kind, organization_id, organization_name, server, principal_type, principal_id, principal_name,
   principal_display_name, principal_msid, requester, reason, state, created_at, updated_at, decided_at,
   decided_by, deny_reason, audit_for_ms, audit_expires_at, audit_expired_at, expiry_attempts, applied_at, apply_attempts,
   last_error, next_attempt_at, definite_failures, audit_item_created, audit_item_id, write_started_at`;
@@ -57,7 +58,7 @@ export function toRequest(row: RequestRow): Request {
   return {
     id: row.id,
     kind: row.kind,
-    organization: { id: row.organization_id, name: row.organization_name },
+    organization: { id: row.organization_id, name: row.organization_name, server: row.server },
     principal: {
       type: row.principal_type,
       id: row.principal_id,

@@ -3,6 +3,8 @@
  * UPDATE (`… WHERE id = ? AND state = ?`) whose `changes` the caller checks: compare-and-swap on the
  * stored state, so two concurrent clicks or appliers cannot both win.
  */
+
+import { DEFAULT_SERVER } from "../config.ts";
 import type {
   AppliedChange,
   AttemptFailure,
@@ -62,6 +64,7 @@ export class RequestRepository implements RequestRecords {
           kind: string;
           organization_id: string;
           organization_name: string;
+          server: string;
           principal_type: string;
           principal_id: string;
           principal_name: string;
@@ -75,10 +78,10 @@ export class RequestRepository implements RequestRecords {
         },
       ]
     >(
-      `INSERT INTO requests (kind, organization_id, organization_name, principal_type, principal_id,
+      `INSERT INTO requests (kind, organization_id, organization_name, server, principal_type, principal_id,
          principal_name, principal_display_name, principal_msid, principal_key, requester, reason, state,
          created_at, updated_at, audit_for_ms)
-       VALUES (@kind, @organization_id, @organization_name, @principal_type, @principal_id, @principal_name,
+       VALUES (@kind, @organization_id, @organization_name, @server, @principal_type, @principal_id, @principal_name,
          @principal_display_name, @principal_msid, @principal_key, @requester, @reason, 'pending', @at, @at,
          @audit_for_ms)`,
     );
@@ -224,6 +227,7 @@ export class RequestRepository implements RequestRecords {
       kind: input.kind,
       organization_id: input.organization.id,
       organization_name: input.organization.name,
+      server: input.organization.server ?? DEFAULT_SERVER,
       principal_type: input.principal.type,
       principal_id: input.principal.id,
       principal_name: input.principal.name,

@@ -39,6 +39,7 @@ const DIGEST_COLUMNS = "id, period, trigger, requested_by, gathered_at, posted_a
 export class DigestRepository implements DigestStore {
   readonly #insert;
   readonly #latest;
+  readonly #latestTo;
   readonly #list;
   readonly #snapshotHead;
   readonly #snapshotHeads;
@@ -64,6 +65,9 @@ export class DigestRepository implements DigestStore {
     );
     this.#latest = db.prepare<[], DigestRow>(
       `SELECT ${DIGEST_COLUMNS} FROM digests ORDER BY gathered_at DESC, id DESC LIMIT 1`,
+    );
+    this.#latestTo = db.prepare<[string], DigestRow>(
+      `SELECT ${DIGEST_COLUMNS} FROM digests WHERE channel = ? ORDER BY gathered_at DESC, id DESC LIMIT 1`,
     );
     this.#list = db.prepare<[number], DigestRow>(
       `SELECT ${DIGEST_COLUMNS} FROM digests ORDER BY gathered_at DESC, id DESC LIMIT ?`,
@@ -101,9 +105,9 @@ export class DigestRepository implements DigestStore {
     return { id: Number(result.lastInsertRowid), ...digest, messageTs: [...digest.messageTs] };
   }
 
-  /** The digest gathered last, if any. */
-  latest(): DigestRecord | undefined {
-    const row = this.#latest.get();
+  /** The digest gathered last (to `channel` when given), if any. */
+  latest(channel?: string): DigestRecord | undefined {
+    const row = channel === undefined ? this.#latest.get() : this.#latestTo.get(channel);
     return row === undefined ? undefined : toDigest(row);
   }
 

@@ -5,10 +5,13 @@ import {
   createOrganizations,
   type KnownOrganization,
 } from "../../src/core/organizations.ts";
+import { singleServer } from "../../src/core/servers.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { ManualClock } from "../support/clock.ts";
 import { setup } from "../vbo/helpers.ts";
+
+const SERVER = { url: "http://127.0.0.1", apiVersion: "auto" } as const;
 
 const VBRIDGE: KnownOrganization = {
   id: SEED.organization.id,
@@ -96,7 +99,12 @@ describe("createOrganizations against the simulator", () => {
   test("lists once within the cache time, again after it", async (t) => {
     const { sim, client } = await setup(t);
     const clock = new ManualClock();
-    const organizations = createOrganizations({ vbo: client, clock, logger: silentLogger, cacheMs: 60_000 });
+    const organizations = createOrganizations({
+      fleet: singleServer(client, SERVER, silentLogger),
+      clock,
+      logger: silentLogger,
+      cacheMs: 60_000,
+    });
     const first = await organizations.list();
     assert.ok(first.some((o) => o.id === SEED.organization.id && o.name === "vBridge"));
     await Promise.all([organizations.list(), organizations.choose("contoso")]);
@@ -109,13 +117,22 @@ describe("createOrganizations against the simulator", () => {
   test("VB365 failing: the last list serves; with none, the VboError propagates", async (t) => {
     const { sim, client } = await setup(t, {}, { maxRetries: 0 });
     const clock = new ManualClock();
-    const fresh = createOrganizations({ vbo: client, clock, logger: silentLogger });
+    const fresh = createOrganizations({
+      fleet: singleServer(client, SERVER, silentLogger),
+      clock,
+      logger: silentLogger,
+    });
     await client.apiVersion();
     sim.faults.failNext(5, 503, { path: ORGS });
     await assert.rejects(fresh.list(), { name: "VboError" });
 
     sim.faults.reset();
-    const cached = createOrganizations({ vbo: client, clock, logger: silentLogger, cacheMs: 1_000 });
+    const cached = createOrganizations({
+      fleet: singleServer(client, SERVER, silentLogger),
+      clock,
+      logger: silentLogger,
+      cacheMs: 1_000,
+    });
     await cached.list();
     clock.advance(2_000);
     sim.faults.failNext(5, 503, { path: ORGS });

@@ -99,6 +99,7 @@ describe("the approval log", () => {
       principal_name: null,
       principal_display_name: null,
       detail: "{}",
+      server: null,
     };
     assert.notEqual(hashRow(GENESIS_HASH, content), hashRow(GENESIS_HASH, { ...content, actor: "U2" }));
     assert.notEqual(hashRow(GENESIS_HASH, content), hashRow("1".repeat(64), content));
@@ -139,7 +140,7 @@ describe("the approval log", () => {
     fill(store, 6);
     const row = store.db
       .prepare<[], Parameters<typeof hashRow>[1] & { prev_hash: string }>(
-        "SELECT at, kind, actor, request_id, organization_id, organization_name, principal_type, principal_id, principal_name, principal_display_name, detail, prev_hash FROM events WHERE id = 3",
+        "SELECT at, kind, actor, request_id, organization_id, organization_name, principal_type, principal_id, principal_name, principal_display_name, detail, server, prev_hash FROM events WHERE id = 3",
       )
       .get();
     assert.ok(row);
@@ -218,7 +219,7 @@ const KEY = "a-test-key-that-is-long-enough-0123456789abcdef";
 
 type RawRow = Parameters<typeof hashRow>[1] & { id: number; prev_hash: string; hash: string; scheme: number };
 const RAW = `SELECT id, at, kind, actor, request_id, organization_id, organization_name, principal_type, principal_id,
-  principal_name, principal_display_name, detail, prev_hash, hash, scheme FROM events ORDER BY id`;
+  principal_name, principal_display_name, detail, server, prev_hash, hash, scheme FROM events ORDER BY id`;
 
 /**
  * What someone with write access but no key does after an edit: recompute every hash from the first

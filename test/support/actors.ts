@@ -34,7 +34,8 @@ export const VBRIDGE_MEMBERS = [
 ];
 
 /** The simulator's main organization (vBridge). */
-export const ORG = SEED.organization;
+/** The seeded organization, on the simple case's one server. */
+export const ORG = { ...SEED.organization, server: "default" };
 
 export const BEN: PrincipalRef = {
   type: "User",

@@ -158,7 +158,6 @@ export async function testWorld(t: TestContext, options: WorldOptions = {}): Pro
       const jobs = createJobs({
         core,
         store,
-        vbo,
         schedule: { digestCron: config.digest.cron, timezone: config.digest.timezone },
         clock,
         logger,

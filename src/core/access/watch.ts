@@ -20,12 +20,14 @@ import { createHash } from "node:crypto";
 import { collect } from "../../async.ts";
 import { canonicalJson } from "../../canonical-json.ts";
 import type { Clock } from "../../clock.ts";
+import { describeError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { Member, VboApi } from "../../vbo/api.ts";
 import type { AuditItem, RestoreSession, RestoreSessionEvent } from "../../vbo/schemas.ts";
 import { type KnownOrganization, knownOrganizations, namesOrganization } from "../organizations.ts";
 import type { EventLog, Transactions } from "../ports.ts";
-import type { Routing } from "../routing.ts";
+import type { Route, Routing } from "../routing.ts";
+import { DEFAULT_SERVER, FLEET_CONCURRENCY, type Fleet, mapBounded } from "../servers.ts";
 import { type OrganizationRef, plural, VB365_ACTOR } from "../vocabulary.ts";
 import {
   type AccessSummary,
@@ -65,7 +67,8 @@ export interface WatchDeps {
     readonly state: KeyValueState;
     readonly log: EventLog;
   };
-  vbo: VboApi;
+  /** Every VB365 server, each polled for its own restore sessions. */
+  fleet: Fleet;
   routing: Routing;
   notifier: AlertNotifier;
   clock: Clock;
@@ -80,7 +83,7 @@ export interface WatchResult {
 }
 
 export class AccessWatcher {
-  readonly #ctx: WatchContext;
+  readonly #ctx: Omit<WatchContext, "vbo" | "server">;
 
   constructor(deps: WatchDeps) {
     this.#ctx = {
@@ -98,11 +101,38 @@ export class AccessWatcher {
   /** Polls VB365 once, as of `now`. Never rejects for one session's failure; each is retried later. */
   async watch(now: Date): Promise<WatchResult> {
     if (!this.enabled) return { outcome: "skipped", detail: "ALERTS_CHANNEL_ID is not set" };
-    return watchAccess(this.#ctx, now);
+    const { fleet } = this.#ctx;
+    // Each server on its own, a few at a time: one server down (or slow) delays only its own alerts.
+    const runs = await mapBounded(fleet.servers, FLEET_CONCURRENCY, async (server) => {
+      const ctx: WatchContext = { ...this.#ctx, vbo: server.vbo, server: server.name };
+      try {
+        return await watchAccess(ctx, now);
+      } catch (err) {
+        ctx.logger.warn("watching a server's restore sessions failed; next run retries", {
+          server: server.name,
+          error: err,
+        });
+        return {
+          outcome: "failed" as const,
+          detail: `could not list restore sessions (${describeError(err)})`,
+        };
+      }
+    });
+    if (!fleet.several) return runs[0] as WatchResult;
+    return {
+      outcome: runs.some((r) => r.outcome === "failed") ? "failed" : "succeeded",
+      detail: fleet.servers.map((s, i) => `${s.name}: ${runs[i]?.detail}`).join("; "),
+    };
   }
 }
 
-type WatchContext = Omit<WatchDeps, "settings"> & { settings: WatchSettings };
+/** A run on one server: the fleet's settings, that server's VB365 and name. */
+type WatchContext = Omit<WatchDeps, "settings"> & { settings: WatchSettings; vbo: VboApi; server: string };
+
+/** Where a server's watcher has read up to: the simple case's key for the default server. */
+function cursorKey(server: string): string {
+  return server === DEFAULT_SERVER ? CURSOR_KEY : `${CURSOR_KEY}:${server}`;
+}
 
 /** What, when it changes, means a session's events must be read again. */
 export function sessionFingerprint(s: RestoreSession): string {
@@ -121,7 +151,9 @@ class RunCache {
   constructor(private readonly ctx: WatchContext) {}
 
   organizations(): Promise<KnownOrganization[]> {
-    this.#organizations ??= this.ctx.vbo.listOrganizations().then(knownOrganizations);
+    this.#organizations ??= this.ctx.vbo
+      .listOrganizations()
+      .then((list) => knownOrganizations(list, this.ctx.server));
     return this.#organizations;
   }
 
@@ -173,6 +205,13 @@ class RunCache {
   }
 }
 
+/** The one route all of `organizations` take, if they take one and the same. */
+function soleRoute(routing: Routing, organizations: readonly OrganizationRef[]): Route | undefined {
+  const routes = new Set(organizations.map((o) => routing.find(o)));
+  const [only] = routes;
+  return routes.size === 1 ? only : undefined;
+}
+
 /** A member as matching needs it. */
 function memberRef(m: Member): MemberRef {
   return { id: m.id, login: m.login ?? undefined, displayName: m.name ?? undefined };
@@ -192,7 +231,7 @@ async function watchAccess(ctx: WatchContext, now: Date): Promise<WatchResult> {
   const { overlapMs, initialLookbackMs, maxSessionAgeMs, maxFailures } = ctx.settings;
   const log = ctx.logger;
 
-  const stored = state.get(CURSOR_KEY);
+  const stored = state.get(cursorKey(ctx.server));
   const cursor = stored ? new Date(stored) : new Date(now.getTime() - initialLookbackMs);
   const from = new Date(cursor.getTime() - overlapMs);
   const sessions = new Map<string, RestoreSession>();
@@ -263,7 +302,7 @@ async function watchAccess(ctx: WatchContext, now: Date): Promise<WatchResult> {
     }
   }
 
-  state.set(CURSOR_KEY, now.toISOString(), now);
+  state.set(cursorKey(ctx.server), now.toISOString(), now);
   const parts = [
     `${plural(counts.listed, "session")} listed`,
     `${counts.examined} examined`,
@@ -297,7 +336,7 @@ async function examine(
   const existing = access.alert(session.id);
   if (existing && existing.contentHash === hash) return { result: "none", eventCount };
   const organization = summary.organization.id
-    ? { id: summary.organization.id, name: summary.organization.name }
+    ? { id: summary.organization.id, name: summary.organization.name, server: ctx.server }
     : null;
   const principal = summary.principals[0];
   const logEvent = (posted: { channel: string; ts: string }, update: boolean) =>
@@ -313,7 +352,11 @@ async function examine(
     });
 
   if (!existing) {
-    const route = organization ? ctx.routing.of(organization) : ctx.routing.all()[0];
+    // A session of no known organization goes only where all of its server's organizations go:
+    // another tenant's channel must never see it.
+    const route = organization
+      ? ctx.routing.find(organization)
+      : soleRoute(ctx.routing, await cache.organizations());
     const destination = route?.destinations.alerts;
     // This organization's route sends its alerts nowhere: looked at again when the session changes.
     if (destination === undefined) return { result: "none", eventCount };

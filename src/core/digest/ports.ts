@@ -28,8 +28,8 @@ export interface Snapshot {
 
 export interface DigestStore {
   record(digest: NewDigest): DigestRecord;
-  /** The digest gathered last, if any. */
-  latest(): DigestRecord | undefined;
+  /** The digest gathered last (to `channel` when given), if any. */
+  latest(channel?: string): DigestRecord | undefined;
   /**
    * The organization's snapshot. Given `current` (VB365's list now), a snapshot that lists exactly
    * the same entries comes back with `current` itself as its entries, without reading its own copy.
@@ -54,6 +54,6 @@ export interface DigestNotifier {
 
 /** The digest, posted on demand (`/vbo-audit digest`) as well as on schedule (implemented by the jobs). */
 export interface DigestPoster {
-  /** Posts the digest now; resolves with where it went and in how many messages. */
-  postNow(requestedBy: string): Promise<{ channel: string; messages: number }>;
+  /** Posts the digest now; resolves with where it went (each digest channel) and in how many messages. */
+  postNow(requestedBy: string): Promise<{ channels: string[]; messages: number }>;
 }

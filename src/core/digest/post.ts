@@ -13,7 +13,6 @@ import { mapLimit } from "../../async.ts";
 import type { Clock } from "../../clock.ts";
 import { describeError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { VboApi } from "../../vbo/api.ts";
 import { type SkippedItems, TOLERANT_LISTS, type TolerantList } from "../../vbo/items.ts";
 import type { KeyValueState } from "../access/ports.ts";
 import { knownOrganizations } from "../organizations.ts";
@@ -21,6 +20,7 @@ import type { EventLog, Transactions } from "../ports.ts";
 import type { RequestRecords, VoteRecords } from "../requests/ports.ts";
 import type { Request } from "../requests/types.ts";
 import { approvesAnywhere, type Routing } from "../routing.ts";
+import type { Fleet } from "../servers.ts";
 import { type OrganizationRef, plural, SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
 import type { AuditEntry } from "./build.ts";
 import {
@@ -50,7 +50,7 @@ export interface PostedDigest {
 
 /** What a person who typed `/vbo-audit digest` is told. */
 export type DigestRequestOutcome =
-  | { kind: "posted"; channel: string; messages: number }
+  | { kind: "posted"; channels: string[]; messages: number }
   | { kind: "not_approver" }
   | { kind: "not_available" }
   | { kind: "failed"; error: string };
@@ -64,7 +64,7 @@ export interface DigestDeps {
     /** What the previous digest reported of the items VB365 sent that the client skipped. */
     readonly state: KeyValueState;
   };
-  vbo: VboApi;
+  fleet: Fleet;
   routing: Routing;
   notifier: DigestNotifier;
   clock: Clock;
@@ -78,9 +78,12 @@ export class DigestService {
     this.#deps = { ...deps, logger: deps.logger.child({ component: "digest" }) };
   }
 
-  /** Gathers, posts and records a digest as of `now`. Rejects when it could not be posted. */
-  post(now: Date, trigger: DigestTrigger): Promise<PostedDigest> {
-    return postDigest(this.#deps, now, trigger);
+  /**
+   * Gathers, posts and records a digest as of `now` in every digest channel. Rejects when one
+   * could not be posted (those posted are recorded).
+   */
+  post(now: Date, trigger: DigestTrigger): Promise<PostedDigest[]> {
+    return postDigests(this.#deps, now, trigger);
   }
 
   /**
@@ -91,8 +94,8 @@ export class DigestService {
     if (!(await approvesAnywhere(this.#deps.routing, actor))) return { kind: "not_approver" };
     if (poster === undefined) return { kind: "not_available" };
     try {
-      const { channel, messages } = await poster.postNow(actor);
-      return { kind: "posted", channel, messages };
+      const { channels, messages } = await poster.postNow(actor);
+      return { kind: "posted", channels, messages };
     } catch (err) {
       this.#deps.logger.error("posting the digest on demand failed", { actor, error: err });
       return { kind: "failed", error: describeError(err) };
@@ -105,15 +108,84 @@ const FIRST_DIGEST_LOOKBACK_MS = 24 * 3_600_000;
 /** Organizations read from VB365 at once. */
 const CONCURRENCY = 4;
 
-async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): Promise<PostedDigest> {
-  const { digests } = ctx.store;
-  const previous = digests.latest();
-  const since = previous?.gatheredAt ?? null;
-  const listSince = since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS);
-
+/**
+ * One digest per digest channel, each covering only the organizations routed to it. A scheduled
+ * digest already posted to a channel for this period is not posted again, so a run retried after
+ * one channel failed posts only where it is missing; any channel failing fails the run.
+ */
+async function postDigests(ctx: DigestDeps, now: Date, trigger: DigestTrigger): Promise<PostedDigest[]> {
   const notifications = await readNotifications(ctx);
   const organizations = await readOrganizations(ctx);
   const skipped = skippedSince(ctx);
+  const posted: PostedDigest[] = [];
+  let failure: unknown;
+  for (const [channel, list] of byDigestChannel(ctx.routing, organizations.list)) {
+    const last = ctx.store.digests.latest(channel);
+    if (trigger.kind === "scheduled" && last?.period === trigger.period) continue;
+    const gathered: Gathered = {
+      organizations: { list, ...(organizations.error === undefined ? {} : { error: organizations.error }) },
+      notifications: combined(list.map((o) => notifications.get(serverName(ctx, o)))),
+      skipped,
+    };
+    try {
+      posted.push(await postDigest(ctx, now, trigger, channel, gathered));
+    } catch (err) {
+      ctx.logger.error("posting a digest failed", { channel, error: err });
+      failure ??= err;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return posted;
+}
+
+/** The digest channels of every route, each with the organizations routed to it (maybe none). */
+function byDigestChannel(
+  routing: Routing,
+  organizations: readonly OrganizationRef[],
+): Map<string, OrganizationRef[]> {
+  const out = new Map<string, OrganizationRef[]>(routing.all().map((r) => [r.destinations.digest, []]));
+  for (const o of organizations) {
+    const route = routing.find(o);
+    if (route !== undefined) out.get(route.destinations.digest)?.push(o);
+  }
+  return out;
+}
+
+function serverName(ctx: DigestDeps, organization: OrganizationRef): string {
+  try {
+    return ctx.fleet.serverOf(organization);
+  } catch {
+    return "";
+  }
+}
+
+/** The notifications of a channel's servers: on only when every one is on. */
+function combined(each: readonly (Notifications | undefined)[]): Notifications {
+  const known = each.filter((n): n is Notifications => n !== undefined);
+  if (known.length === 0) return { kind: "on" };
+  const off = known.find((n) => n.kind === "off");
+  if (off) return off;
+  return known.find((n) => n.kind === "unknown") ?? (known[0] as Notifications);
+}
+
+interface Gathered {
+  organizations: { list: OrganizationRef[]; error?: string };
+  notifications: Notifications;
+  skipped: { now: SkippedItems; note?: string };
+}
+
+async function postDigest(
+  ctx: DigestDeps,
+  now: Date,
+  trigger: DigestTrigger,
+  destination: string,
+  { organizations, notifications, skipped }: Gathered,
+): Promise<PostedDigest> {
+  const { digests } = ctx.store;
+  // A channel's own last digest; a new channel (or one renamed) counts from the bot's last digest.
+  const previous = digests.latest(destination) ?? digests.latest();
+  const since = previous?.gatheredAt ?? null;
+  const listSince = since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS);
 
   // One read of the log covers both windows: since the oldest snapshot, and since the previous digest.
   // The snapshots' heads say when; their entries are read per organization, next to VB365's list.
@@ -142,7 +214,7 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
     } else {
       const takenAt = ctx.clock.now();
       try {
-        const entries = auditEntries(await ctx.vbo.listAuditItems(o.id));
+        const entries = auditEntries(await ctx.fleet.of(o).listAuditItems(o.id));
         taken.set(o.id, { at: takenAt, entries });
         current = { ok: true, entries };
       } catch (err) {
@@ -189,9 +261,6 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
     notes: skipped.note === undefined ? [] : [skipped.note],
     logHead: ctx.store.log.head(),
   });
-  // One digest, to the first route's destination, until routes get a digest of their own each.
-  const destination = ctx.routing.all()[0]?.destinations.digest;
-  if (destination === undefined) throw new Error("no route names a digest destination");
   const { channel, ts: posted } = await ctx.notifier.post(digest, destination);
 
   const postedAt = ctx.clock.now();
@@ -253,7 +322,14 @@ async function postDigest(ctx: DigestDeps, now: Date, trigger: DigestTrigger): P
 }
 
 /** One line for the run record. */
-export function describeDigest(outcome: PostedDigest): string {
+export function describeDigests(outcomes: readonly PostedDigest[]): string {
+  if (outcomes.length === 0) return "already posted in every digest channel for this period";
+  const [only] = outcomes;
+  if (outcomes.length === 1 && only) return describeDigest(only);
+  return outcomes.map((o) => `${o.channel}: ${describeDigest(o)}`).join("; ");
+}
+
+function describeDigest(outcome: PostedDigest): string {
   const t = outcome.digest.totals;
   const parts = [
     `posted ${plural(outcome.messages, "message")}`,
@@ -267,20 +343,33 @@ export function describeDigest(outcome: PostedDigest): string {
   return parts.join(", ");
 }
 
-async function readNotifications(ctx: DigestDeps): Promise<Notifications> {
-  try {
-    const settings = await ctx.vbo.getAuditEmailSettings();
-    return settings.enableNotification === true ? { kind: "on" } : { kind: "off" };
-  } catch (err) {
-    ctx.logger.warn("digest: VB365 audit e-mail settings unavailable", { error: err });
-    return { kind: "unknown", error: describeError(err) };
+/** Each server's audit e-mail notifications, by server name. */
+async function readNotifications(ctx: DigestDeps): Promise<Map<string, Notifications>> {
+  const out = new Map<string, Notifications>();
+  for (const server of ctx.fleet.servers) {
+    try {
+      const settings = await server.vbo.getAuditEmailSettings();
+      out.set(server.name, settings.enableNotification === true ? { kind: "on" } : { kind: "off" });
+    } catch (err) {
+      ctx.logger.warn("digest: VB365 audit e-mail settings unavailable", { server: server.name, error: err });
+      out.set(server.name, { kind: "unknown", error: describeError(err) });
+    }
   }
+  return out;
 }
 
-/** VB365's organizations; when it cannot list them, those the bot knows of, with the reason. */
+/**
+ * VB365's organizations on every server; a server that cannot list them gives its last list. When
+ * no server can, those the bot knows of, with the reason.
+ */
 async function readOrganizations(ctx: DigestDeps): Promise<{ list: OrganizationRef[]; error?: string }> {
   try {
-    const list = knownOrganizations(await ctx.vbo.listOrganizations()).map(({ id, name }) => ({ id, name }));
+    const listings = await ctx.fleet.listOrganizations();
+    const failed = listings.find((l) => l.error !== undefined);
+    const list = listings.flatMap((l) =>
+      knownOrganizations(l.organizations, l.server).map(({ id, name, server }) => ({ id, name, server })),
+    );
+    if (failed !== undefined && list.length === 0) throw failed.error;
     return { list };
   } catch (err) {
     ctx.logger.warn("digest: VB365 organizations unavailable", { error: err });
@@ -308,7 +397,7 @@ const LIST_WORDS: Record<TolerantList, [string, string]> = {
  * as one note. The client counts since it started; the digest keeps the count it last reported.
  */
 function skippedSince(ctx: DigestDeps): { now: SkippedItems; note?: string } {
-  const now = ctx.vbo.skippedItems();
+  const now = sumSkipped(ctx.fleet.servers.map((s) => s.vbo.skippedItems()));
   let before: Partial<SkippedItems> = {};
   try {
     before = JSON.parse(ctx.store.state.get(SKIPPED_KEY) ?? "{}") as Partial<SkippedItems>;
@@ -327,6 +416,12 @@ function skippedSince(ctx: DigestDeps): { now: SkippedItems; note?: string } {
     now,
     note: `VB365 sent ${parts.join(", ")} that did not fit its API since the last digest; the bot skipped them (details in its log).`,
   };
+}
+
+function sumSkipped(each: readonly SkippedItems[]): SkippedItems {
+  const sum = Object.fromEntries(TOLERANT_LISTS.map((l) => [l, 0])) as Record<TolerantList, number>;
+  for (const items of each) for (const l of TOLERANT_LISTS) sum[l] += items[l];
+  return sum as SkippedItems;
 }
 
 function peopleLookup(ctx: DigestDeps): (requestId: number) => RequestPeople | undefined {

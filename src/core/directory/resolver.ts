@@ -49,7 +49,8 @@ export interface SyncResult {
 }
 
 export interface ResolverOptions {
-  vbo: VboApi;
+  /** VB365, or each organization's own server's (core/servers.ts). */
+  vbo: VboApi | ((organizationId: string) => VboApi);
   directory: DirectoryCache;
   logger: Logger;
   clock: Clock;
@@ -96,7 +97,7 @@ export function createResolver(options: ResolverOptions): Resolver {
 type Freshness = "empty" | "stale" | "fresh";
 
 class DirectoryResolver implements Resolver {
-  readonly #vbo: VboApi;
+  readonly #vbo: (organizationId: string) => VboApi;
   readonly #directory: DirectoryCache;
   readonly #logger: Logger;
   readonly #clock: Clock;
@@ -113,7 +114,8 @@ class DirectoryResolver implements Resolver {
   readonly #lastFailedSync = new Map<string, number>();
 
   constructor(options: ResolverOptions) {
-    this.#vbo = options.vbo;
+    const { vbo } = options;
+    this.#vbo = typeof vbo === "function" ? vbo : () => vbo;
     this.#directory = options.directory;
     this.#logger = options.logger.child({ component: "resolver" });
     this.#clock = options.clock;
@@ -221,11 +223,13 @@ class DirectoryResolver implements Resolver {
     let durationMs: number;
     try {
       const pageSize = this.#syncPageSize;
-      for await (const page of readAhead(this.#vbo.userPages(organizationId, { pageSize }))) {
+      for await (const page of readAhead(this.#vbo(organizationId).userPages(organizationId, { pageSize }))) {
         users += page.length;
         await take(page, entryFromUser);
       }
-      for await (const page of readAhead(this.#vbo.groupPages(organizationId, { pageSize }))) {
+      for await (const page of readAhead(
+        this.#vbo(organizationId).groupPages(organizationId, { pageSize }),
+      )) {
         groups += page.length;
         await take(page, entryFromGroup);
       }
@@ -325,9 +329,13 @@ class DirectoryResolver implements Resolver {
     const limit = this.#searchLimit;
     const calls: Array<Promise<DirectoryEntry[]>> = [];
     const users = (query: Parameters<VboApi["searchUsers"]>[1]) =>
-      this.#vbo.searchUsers(organizationId, query).then((found) => found.map(entryFromUser));
+      this.#vbo(organizationId)
+        .searchUsers(organizationId, query)
+        .then((found) => found.map(entryFromUser));
     const groups = (query: Parameters<VboApi["searchGroups"]>[1]) =>
-      this.#vbo.searchGroups(organizationId, query).then((found) => found.map(entryFromGroup));
+      this.#vbo(organizationId)
+        .searchGroups(organizationId, query)
+        .then((found) => found.map(entryFromGroup));
 
     if (isAddress(who)) {
       calls.push(users({ userName: value, limit }), groups({ groupName: value, limit }));

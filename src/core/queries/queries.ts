@@ -8,7 +8,6 @@
  * What only displays VB365 state is read through the display cache (core/display-reads.ts).
  */
 import type { Clock } from "../../clock.ts";
-import type { ApiVersionSetting } from "../../config.ts";
 import { isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { auditItemPrincipal, findAuditItem } from "../../vbo/principals.ts";
@@ -128,7 +127,6 @@ export interface QueriesDeps {
   };
   /** VB365 state that is only displayed, kept up to a minute and forgotten on every write. */
   display: DisplayReads;
-  vboSettings: { url: string; apiVersion: ApiVersionSetting };
   clock: Clock;
   logger: Logger;
   /** Log events per page; default 25. */

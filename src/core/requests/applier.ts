@@ -31,7 +31,7 @@ import { describeError, isVboError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { AuditChanges } from "../../vbo/api.ts";
 import { findAuditItem } from "../../vbo/principals.ts";
-import { SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
+import { type OrganizationRef, SYSTEM_ACTOR, VB365_ACTOR } from "../vocabulary.ts";
 import {
   type ApplyResult,
   applyTimes,
@@ -50,8 +50,11 @@ import { APPLICABLE_STATES, type Request } from "./types.ts";
 
 export interface ApplierDeps {
   store: RequestStore;
-  /** VB365's audit items, read fresh and changed: on the applies' own connections in the bot. */
-  vbo: AuditChanges;
+  /**
+   * VB365's audit items, read fresh and changed: on the applies' own connections in the bot; with
+   * several servers, a function giving the organization's own server's.
+   */
+  vbo: AuditChanges | ((organization: OrganizationRef) => AuditChanges);
   clock: Clock;
   logger: Logger;
   retry?: Partial<RetryPolicy> | undefined;
@@ -63,12 +66,15 @@ type Stage = "read" | "write";
 class LeaseLost extends Error {}
 
 export class Applier {
-  readonly #deps: Omit<ApplierDeps, "retry">;
+  readonly #deps: Omit<ApplierDeps, "retry" | "vbo">;
   readonly #retry: RetryPolicy;
   readonly #log: RequestEventWriter;
+  readonly #vboOf: (organization: OrganizationRef) => AuditChanges;
 
   constructor(deps: ApplierDeps) {
     this.#deps = { ...deps, logger: deps.logger.child({ component: "applier" }) };
+    const { vbo } = deps;
+    this.#vboOf = typeof vbo === "function" ? vbo : () => vbo;
     this.#retry = { ...DEFAULT_RETRY, ...deps.retry };
     this.#log = requestEvents(deps.store.log);
   }
@@ -81,9 +87,12 @@ export class Applier {
   async apply(requestId: number): Promise<ApplyResult> {
     const { requests } = this.#deps.store;
     const owner = randomUUID();
-    const times = applyTimes(this.#deps.vbo);
+    const target = requests.get(requestId);
+    if (target === undefined) return { kind: "not_found", requestId };
+    const vbo = this.#vboOf(target.organization);
+    const times = applyTimes(vbo);
     // The API version is settled outside the lease: probing it is not part of the worst case.
-    await this.#deps.vbo.apiVersion().catch(() => undefined);
+    await vbo.apiVersion().catch(() => undefined);
     const now = this.#deps.clock.now();
     const claimed = this.#deps.store.transaction((): Request | "not_in_log" | undefined => {
       const current = requests.get(requestId);
@@ -251,8 +260,9 @@ export class Applier {
   async #expireAudit(requestId: number): Promise<ExpiryResult> {
     const { requests } = this.#deps.store;
     const owner = randomUUID();
-    const times = applyTimes(this.#deps.vbo);
-    await this.#deps.vbo.apiVersion().catch(() => undefined);
+    const vbo = this.#vboOf(requests.getOrThrow(requestId).organization);
+    const times = applyTimes(vbo);
+    await vbo.apiVersion().catch(() => undefined);
     const now = this.#deps.clock.now();
     if (!requests.claimAuditExpiry(requestId, owner, now, new Date(now.getTime() + times.leaseMs))) {
       return { kind: "busy", request: requests.getOrThrow(requestId) };
@@ -284,7 +294,7 @@ export class Applier {
       | { kind: "removed"; alreadyGone: boolean }
       | { kind: "drift"; change: "removed" | "replaced" };
     try {
-      const items = await this.#deps.vbo.listAuditItems(request.organization.id, { signal });
+      const items = await vbo.listAuditItems(request.organization.id, { signal });
       const mine = ownItem(request, items);
       if (mine.kind === "drift") {
         outcome = mine;
@@ -301,7 +311,7 @@ export class Applier {
             return { kind: "busy", request: requests.getOrThrow(requestId) };
           }
           stage = "write";
-          await this.#deps.vbo.removeAuditItems(request.organization.id, [mine.item.id], { signal });
+          await vbo.removeAuditItems(request.organization.id, [mine.item.id], { signal });
         }
         outcome = { kind: "removed", alreadyGone: mine.item === undefined };
       }
@@ -371,7 +381,8 @@ export class Applier {
     owner: string,
     writing: () => void,
   ): Promise<Carried> {
-    const { vbo, clock, store } = this.#deps;
+    const { clock, store } = this.#deps;
+    const vbo = this.#vboOf(request.organization);
     const orgId = request.organization.id;
     const item = findAuditItem(await vbo.listAuditItems(orgId, { signal }), request.principal);
     if (request.kind === "add" && item) return { how: "already_done", created: false, itemId: null };

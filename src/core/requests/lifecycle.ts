@@ -35,7 +35,8 @@ import { type Action, APPLICABLE_STATES, type Request, type RequestKind, type Vo
 
 export interface LifecycleDeps {
   store: RequestStore;
-  vbo: VboApi;
+  /** VB365, or each organization's own server's. */
+  vbo: VboApi | ((organization: OrganizationRef) => VboApi);
   /** Each request's policy and approvers, by its organization. */
   routing: Routing;
   /** Applies a request the moment it is approved. */
@@ -98,8 +99,12 @@ export class RequestLifecycle {
   readonly #deps: LifecycleDeps;
   readonly #log: RequestEventWriter;
 
+  readonly #vboOf: (organization: OrganizationRef) => VboApi;
+
   constructor(deps: LifecycleDeps) {
     this.#deps = { ...deps, logger: deps.logger.child({ component: "requests" }) };
+    const { vbo } = deps;
+    this.#vboOf = typeof vbo === "function" ? vbo : () => vbo;
     this.#log = requestEvents(deps.store.log);
   }
 
@@ -131,7 +136,7 @@ export class RequestLifecycle {
 
     // Read before expiring: when VB365 fails nothing is recorded, and the expiry job (which
     // re-renders what it expires) still finds the stale request pending.
-    const item = findAuditItem(await this.#deps.vbo.listAuditItems(organization.id), principal);
+    const item = findAuditItem(await this.#vboOf(organization).listAuditItems(organization.id), principal);
     let ended: { expired?: Request } = {};
     if (existing && this.#expireIfStale(existing, this.#deps.clock.now())) {
       ended = { expired: this.#deps.store.requests.getOrThrow(existing.id) };

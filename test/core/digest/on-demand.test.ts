@@ -11,13 +11,13 @@ test("digest on demand: approvers only; not available without a poster; a poster
   const poster = {
     postNow: async (by: string) => {
       asked.push(by);
-      return { channel: DIGEST, messages: 2 };
+      return { channels: [DIGEST], messages: 2 };
     },
   };
   assert.deepEqual(await digest.onDemand(STRANGER, poster), { kind: "not_approver" });
   assert.deepEqual(asked, [], "a non-approver's ask never reaches the poster");
   assert.deepEqual(await digest.onDemand(BOSS, undefined), { kind: "not_available" });
-  assert.deepEqual(await digest.onDemand(BOSS, poster), { kind: "posted", channel: DIGEST, messages: 2 });
+  assert.deepEqual(await digest.onDemand(BOSS, poster), { kind: "posted", channels: [DIGEST], messages: 2 });
   assert.deepEqual(asked, [BOSS]);
 
   const failing = { postNow: () => Promise.reject(new Error("boom")) };

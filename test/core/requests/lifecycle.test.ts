@@ -100,6 +100,7 @@ function serviceOn(on: {
   const { store, vbo: client, clock } = on;
   const applier = new Applier({ store, vbo: client, clock, logger: silentLogger, retry: RETRY });
   const routing = singleRoute({
+    name: "default",
     policy: { requiredApprovals: 1, allowSelfApproval: false, requestTtlMs: 72 * HOUR, ...on.policy },
     approvers: on.approvers,
     viewers: NOBODY,

@@ -317,6 +317,7 @@ describe("replies", () => {
     const report = {
       vbo: { url: "https://vbo.example:4443", setting: "auto", reachable: true, apiVersion: "v8" },
       notifications: { kind: "off" },
+      servers: [],
       database: { ok: true },
       requests: { pending: 0, waitingToApply: 0 },
       log: { head: { seq: 42, hash: "3f2a9c0d1e2b4a5f".repeat(4) } },

@@ -54,10 +54,20 @@ export function linesReply(
   return { text: plainFallback(plain), blocks };
 }
 
+/** `server/name` as `--org` takes it, when the organizations are on more than one server. */
+function orgName(o: KnownOrganization, several: boolean): string {
+  return several && o.server !== undefined ? `${o.server}/${o.name}` : o.name;
+}
+
+function onSeveralServers(organizations: readonly KnownOrganization[]): boolean {
+  return new Set(organizations.map((o) => o.server)).size > 1;
+}
+
 function organizationLines(organizations: readonly KnownOrganization[]): string {
+  const several = onSeveralServers(organizations);
   const shown = organizations.slice(0, 20).map((o) => {
     const office = o.officeName && o.officeName !== o.name ? ` (${literal(o.officeName)})` : "";
-    return `• *${literal(o.name)}*${office} ${inlineCode(o.id)}`;
+    return `• *${literal(orgName(o, several))}*${office} ${inlineCode(o.id)}`;
   });
   if (organizations.length > shown.length) shown.push(`…and ${organizations.length - shown.length} more`);
   return shown.join("\n");
@@ -82,6 +92,19 @@ export function organizationProblemReply(problem: OrganizationProblem): Outgoing
     }
     case "no_organizations":
       return simpleReply(":warning: VB365 has no organizations yet, so there is nobody to audit.");
+    case "organization_on_several_servers": {
+      const [first] = problem.organizations;
+      const example = first ? orgName(first, true) : "server/name";
+      return simpleReply(
+        `${inlineCode(problem.wanted)} is an organization on more than one VB365 server: name it with its ` +
+          `server, e.g. ${inlineCode(`--org ${example}`)}.\n${organizationLines(problem.organizations)}`,
+      );
+    }
+    case "unrouted_organization":
+      return simpleReply(
+        `:no_entry: *${literal(problem.organization.name)}* is not routed to any approvers, so the bot takes ` +
+          "no requests for it. Ask whoever runs the bot to add it to a route of the routing file (ROUTING_FILE).",
+      );
   }
 }
 

@@ -9,7 +9,7 @@ export function digestReply(outcome: DigestRequestOutcome): OutgoingMessage {
   switch (outcome.kind) {
     case "posted":
       return simpleReply(
-        `:white_check_mark: The digest is posted in <#${outcome.channel}> (${plural(outcome.messages, "message")}).`,
+        `:white_check_mark: The digest is posted in ${outcome.channels.map((c) => `<#${c}>`).join(", ") || "no channel (already posted)"} (${plural(outcome.messages, "message")}).`,
       );
     case "not_approver":
       return simpleReply(":no_entry_sign: Only approvers can post the digest on demand.");
