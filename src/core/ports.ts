@@ -22,6 +22,11 @@ export interface LogQuery {
   organizationId?: string;
   /** Only events of the requests this chat user made (what a non-viewer may see). */
   requester?: string;
+  /**
+   * With `requester`: also the events about these organizations (those the person views on some
+   * route, when they do not view every route).
+   */
+  alsoOrganizationIds?: readonly string[];
   /** Only events older than this id (for paging back). */
   beforeId?: number;
   /** At most this many; default 50. */

@@ -103,8 +103,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       return;
     }
     if (path === "/readyz" && (method === "GET" || method === "HEAD")) {
-      const answer = (readiness: Readiness) =>
-        json(res, readiness.ready ? 200 : 503, readiness.ready ? { ready: true } : readiness);
+      const answer = (readiness: Readiness) => json(res, readiness.ready ? 200 : 503, readiness);
       if (stopping) {
         answer({ ready: false, reason: "shutting_down" });
         return;

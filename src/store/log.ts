@@ -162,11 +162,13 @@ export class EventLogRepository implements EventLog {
                @principal_id, @principal_name, @principal_display_name, @detail, @server, @prev_hash, @hash, @scheme)`,
     );
     const filters = `(@organization_id IS NULL OR organization_id = @organization_id)
-      AND (@requester IS NULL OR request_id IN (SELECT id FROM requests WHERE requester = @requester))
+      AND (@requester IS NULL OR request_id IN (SELECT id FROM requests WHERE requester = @requester)
+           OR organization_id IN (SELECT value FROM json_each(@also_organizations)))
       AND (@before_id IS NULL OR id < @before_id)`;
     type Filter = {
       organization_id: string | null;
       requester: string | null;
+      also_organizations: string;
       before_id: number | null;
       limit: number;
     };
@@ -247,6 +249,7 @@ export class EventLogRepository implements EventLog {
     const filter = {
       organization_id: options.organizationId ?? null,
       requester: options.requester ?? null,
+      also_organizations: JSON.stringify(options.alsoOrganizationIds ?? []),
       before_id: options.beforeId ?? null,
       limit: Math.max(1, Math.min(options.limit ?? 50, 10_000)),
     };

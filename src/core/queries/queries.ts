@@ -88,8 +88,10 @@ export type LogOutcome =
       more: boolean;
       /** Whose log, when one was asked for. */
       principal?: string | undefined;
-      /** The asker is not a viewer (of everything asked about): only their own requests' entries. */
+      /** The asker is not a viewer (of everything asked about): only their own requests' entries… */
       onlyOwn: boolean;
+      /** …and those of these organizations, which they view (on some routes, not all). */
+      organizations?: string[] | undefined;
     }
   /** `log <who>` matched several principals: name one of them. */
   | { kind: "ambiguous"; candidates: Candidate[]; total: number }
@@ -304,11 +306,13 @@ class QueryService {
       return unavailable(err);
     }
     const onlyOwn = !(organization === undefined ? await sight.seesAll() : await sight.sees(organization));
+    // Someone who views some routes but not all sees those routes' organizations, and their own.
+    const viewed = onlyOwn && organization === undefined ? await this.#viewedOrganizations(sight) : [];
     const events = this.#deps.store.log.list({
       limit: pageSize + 1,
       ...(organization === undefined ? {} : { organizationId: organization.id }),
       ...(principal === undefined ? {} : { principal }),
-      ...(onlyOwn ? { requester: sight.userId } : {}),
+      ...(onlyOwn ? { requester: sight.userId, alsoOrganizationIds: viewed.map((o) => o.id) } : {}),
     });
     return {
       kind: "log",
@@ -316,16 +320,36 @@ class QueryService {
       more: events.length > pageSize,
       principal,
       onlyOwn,
+      ...(viewed.length > 0 ? { organizations: viewed.map((o) => o.name) } : {}),
     };
+  }
+
+  /** The organizations whose state `sight` may see; none when VB365 cannot list them just now. */
+  async #viewedOrganizations(sight: Sight): Promise<OrganizationRef[]> {
+    let all: OrganizationRef[];
+    try {
+      all = await this.#deps.organizations.list();
+    } catch {
+      return [];
+    }
+    const viewed: OrganizationRef[] = [];
+    for (const o of all) if (await sight.sees(o)) viewed.push(o);
+    return viewed;
   }
 
   async home(sight: Sight): Promise<HomeData> {
     const { store } = this.#deps;
     const { userId } = sight;
     const isApprover = await approvesAnywhere(this.#deps.routing, userId);
-    const pending = isApprover
-      ? store.requests.listPending().map((request) => ({ request, votes: store.votes.list(request.id) }))
-      : [];
+    // Only the requests they may decide: another route's are its own approvers' business.
+    const pending: HomeData["pending"] = [];
+    if (isApprover) {
+      for (const request of store.requests.listPending()) {
+        const route = this.#deps.routing.find(request.organization);
+        if (route !== undefined && (await route.approvers.isApprover(userId)))
+          pending.push({ request, votes: store.votes.list(request.id) });
+      }
+    }
     const mine = store.requests.listByRequester(userId, 20);
     const max = this.#deps.homeOrganizations ?? 10;
     let audited: HomeData["audited"] = [];

@@ -10,7 +10,12 @@ export function logReply(outcome: LogOutcome): OutgoingMessage {
   switch (outcome.kind) {
     case "log": {
       const whose = outcome.principal ? ` for ${inlineCode(outcome.principal)}` : "";
-      const yours = outcome.onlyOwn ? " of your requests" : "";
+      const viewed = outcome.organizations?.map(literal).join(", ");
+      const yours = outcome.onlyOwn
+        ? viewed
+          ? ` of ${viewed} and of your requests`
+          : " of your requests"
+        : "";
       const note = outcome.onlyOwn ? [context([viewersOnlyLine("other people's requests in the log")])] : [];
       if (outcome.events.length === 0) {
         const none = `The approval log${yours} has no entries${whose}.`;

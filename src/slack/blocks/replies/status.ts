@@ -2,7 +2,7 @@
 import type { AnyBlock } from "@slack/types";
 import type { NotReadyReason, StatusReport } from "../../../core/queries/health.ts";
 import type { StatusOutcome } from "../../../core/queries/queries.ts";
-import { logHeadText } from "../../../core/vocabulary.ts";
+import { logHeadText, plural } from "../../../core/vocabulary.ts";
 import { plainFallback, slackDate } from "../format.ts";
 import { context, inlineCode, type OutgoingMessage, section } from "../kit.ts";
 import { literal } from "../text.ts";
@@ -25,6 +25,20 @@ const NOT_READY: Record<NotReadyReason, string> = {
   shutting_down: "the bot is shutting down",
   check_failed: "the readiness check failed",
 };
+
+/** One server of several: the first's details are above; each line says what differs. */
+function serverLine(s: StatusReport["servers"][number]): string {
+  const state = s.reachable
+    ? `:large_green_circle: ${inlineCode(s.url)}`
+    : `:red_circle: *not reachable* at ${inlineCode(s.url)}: ${literal(s.error ?? "unknown error")}`;
+  const notifications =
+    s.notifications.kind === "on"
+      ? "notifications on"
+      : s.notifications.kind === "off"
+        ? "*notifications OFF*"
+        : "notifications unknown";
+  return `• *${literal(s.name)}* ${state} · API ${s.apiVersion ?? "unknown"} · ${plural(s.organizations ?? 0, "organization")} · ${notifications}`;
+}
 
 function fullStatus(report: StatusReport): OutgoingMessage {
   const v = report.vbo;
@@ -60,7 +74,11 @@ function fullStatus(report: StatusReport): OutgoingMessage {
       break;
   }
   blocks.push(section(notifications));
+  if (report.servers.length > 1)
+    blocks.push(section(`*VB365 servers*\n${report.servers.map(serverLine).join("\n")}`));
   if (!report.readiness.ready) blocks.push(context([`Not ready: ${NOT_READY[report.readiness.reason]}`]));
+  else if (report.readiness.unreachable)
+    blocks.push(context([`Ready, but not reaching ${report.readiness.unreachable.map(literal).join(", ")}`]));
   const plain = [
     `VB365 ${v.reachable ? "reachable" : `not reachable: ${v.error ?? "unknown error"}`}`,
     `API ${v.apiVersion ?? "unknown"}`,
