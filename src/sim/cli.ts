@@ -1,23 +1,37 @@
 /**
  * `npm run sim`: the simulator as a process of its own, for trying the bot without a VB365
- * server. Prints where it listens, the credentials, and the lines to paste into `.env`.
+ * server. Prints where it listens, the credentials, and the lines to paste into `.env`; with
+ * `--servers N`, a service provider's fleet and the `servers:` block of a routing file.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { API_VERSIONS, type ApiVersion } from "../vbo/schemas.ts";
+import { createSimulatorFleet, type FleetServerSpec } from "./fleet.ts";
+import { tenantDomain } from "./seed-tenants.ts";
 import { createSimulator } from "./server.ts";
 import { SEED, type SimulatorOptions } from "./types.ts";
+
+/** The organization every server of `--servers` holds, so that names clash across servers. */
+export const SHARED_TENANT = "Common Ltd";
+const MAX_SERVERS = 50;
 
 export const USAGE = `Usage: npm run sim -- [options]
 
   --port N                       listen on this port (default 4443; 0 picks a free one)
+  --servers N                    serve N servers (default 1) on --port, --port + 1, … (free
+                                 ones with --port 0), each with its own credentials (--username
+                                 and --password get -1, -2, …) and its own organizations:
+                                 "Alpha i" and "Bravo i" on server i, and "${SHARED_TENANT}"
+                                 on every server (a name clash on purpose); --organizations
+                                 adds generated ones to each. Prints the servers: block of
+                                 a routing file (ROUTING_FILE) to paste
   --host ADDRESS                 listen on this address (default 127.0.0.1)
   --versions v6,v7,v8            API versions served (default all three)
-  --users N                      extra generated users in vBridge (default 0)
+  --users N                      extra generated users in vBridge (default 0; one server only)
   --organizations N              extra generated organizations (default 0)
-  --users-per-organization N     users in each generated organization (default 10)
+  --users-per-organization N     users in each generated or named organization (default 10)
   --latency MS                   added to every request (default 0)
   --token-lifetime S             access token lifetime in seconds (default 3600)
   --tls-key FILE --tls-cert FILE serve HTTPS with this PEM key and certificate
@@ -31,7 +45,13 @@ export const USAGE = `Usage: npm run sim -- [options]
 export const DEFAULT_CLI_CREDENTIALS = { username: "vbo-audit-svc", password: "vbo-sim-password" } as const;
 
 export type CliParse =
-  | { kind: "run"; options: SimulatorOptions & { port: number }; tlsCertFile?: string }
+  | {
+      kind: "run";
+      options: SimulatorOptions & { port: number };
+      tlsCertFile?: string;
+      /** How many servers: 1 is the simulator of old, more a fleet (see `fleetSpecs`). */
+      servers: number;
+    }
   | { kind: "help" }
   | { kind: "error"; message: string };
 
@@ -50,6 +70,7 @@ export function parseCli(argv: string[], readFile: (path: string) => string): Cl
       strict: true,
       options: {
         port: { type: "string" },
+        servers: { type: "string" },
         host: { type: "string" },
         versions: { type: "string" },
         users: { type: "string" },
@@ -78,6 +99,13 @@ export function parseCli(argv: string[], readFile: (path: string) => string): Cl
     if ((values["tls-key"] === undefined) !== (values["tls-cert"] === undefined)) {
       throw new Error("--tls-key and --tls-cert go together");
     }
+    const servers = count("servers", values.servers, 1, MAX_SERVERS);
+    if (servers === 0) throw new Error("--servers must be at least 1");
+    if (servers > 1 && values.users !== undefined) {
+      throw new Error(
+        "--users adds to vBridge, which --servers does not serve; use --users-per-organization",
+      );
+    }
     const options: SimulatorOptions & { port: number } = {
       port: count("port", values.port, 4443, 65_535),
       host: values.host ?? "127.0.0.1",
@@ -90,15 +118,18 @@ export function parseCli(argv: string[], readFile: (path: string) => string): Cl
       username: values.username ?? DEFAULT_CLI_CREDENTIALS.username,
       password: values.password ?? DEFAULT_CLI_CREDENTIALS.password,
     };
+    if (options.port !== 0 && options.port + servers - 1 > 65_535) {
+      throw new Error(`--port ${options.port} leaves no room for ${servers} servers`);
+    }
     if (values["no-rate-limit"]) options.tokenRateLimit = false;
     if (values.sparse) options.fields = "sparse";
     const keyFile = values["tls-key"];
     const certFile = values["tls-cert"];
     if (keyFile !== undefined && certFile !== undefined) {
       options.tls = { key: readFile(keyFile), cert: readFile(certFile) };
-      return { kind: "run", options, tlsCertFile: resolve(certFile) };
+      return { kind: "run", options, tlsCertFile: resolve(certFile), servers };
     }
-    return { kind: "run", options };
+    return { kind: "run", options, servers };
   } catch (err) {
     return { kind: "error", message: err instanceof Error ? err.message : String(err) };
   }
@@ -130,6 +161,95 @@ export function banner(
   ].join("\n");
 }
 
+/** Server `i` (1-based) of `--servers`: its own port, credentials, seed and organizations. */
+export function fleetSpecs(options: SimulatorOptions & { port: number }, servers: number): FleetServerSpec[] {
+  return Array.from({ length: servers }, (_, k) => {
+    const i = k + 1;
+    return {
+      ...options,
+      name: `server${i}`,
+      port: options.port === 0 ? 0 : options.port + k,
+      username: `${options.username ?? DEFAULT_CLI_CREDENTIALS.username}-${i}`,
+      password: `${options.password ?? DEFAULT_CLI_CREDENTIALS.password}-${i}`,
+      seed: i,
+      organizationNames: [`Alpha ${i}`, `Bravo ${i}`, SHARED_TENANT],
+    };
+  });
+}
+
+export interface FleetBannerServer {
+  name: string;
+  url: string;
+  username: string;
+  password: string;
+  organizations: Array<{ id: string; name: string }>;
+}
+
+/** A YAML scalar: plain when safe, else double-quoted (JSON strings are valid YAML). */
+const yamlScalar = (value: string) => (/^[A-Za-z0-9][\w.:/@-]*$/.test(value) ? value : JSON.stringify(value));
+
+/** The environment variable the printed routing file reads a server's password from. */
+export const passwordVariable = (server: string) =>
+  `SIM_${server.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PASSWORD`;
+
+/** What the CLI prints once a fleet listens: each server, then the environment and routing file. */
+export function fleetBanner(
+  servers: FleetBannerServer[],
+  options: SimulatorOptions,
+  tlsCertFile?: string,
+): string {
+  const first = servers[0];
+  const example = first?.organizations[0];
+  const lines = [
+    `VB365 simulator fleet: ${servers.length} servers (API ${(options.versions ?? API_VERSIONS).join(", ")}, ${options.fields ?? "realistic"} fields)`,
+  ];
+  for (const server of servers) {
+    lines.push(
+      `  ${server.name} on ${server.url}`,
+      `    username: ${server.username}`,
+      `    password: ${server.password}`,
+      `    organizations: ${server.organizations.map((o) => `${o.name} (${o.id})`).join(", ")}`,
+    );
+  }
+  lines.push(
+    "",
+    `"${SHARED_TENANT}" is on every server with other ids (a name clash on purpose): name it ${first?.name ?? "server1"}/${SHARED_TENANT}.`,
+    ...(example
+      ? [`Each organization has Ben and Sarah Young, e.g. ben.young@${tenantDomain(example.name)}.`]
+      : []),
+    "",
+    "Environment for the bot (the routing file reads the passwords from it):",
+    ...servers.map((s) => `${passwordVariable(s.name)}=${s.password}`),
+    "ROUTING_FILE=routing.yaml",
+    "",
+    "Servers for routing.yaml:",
+    "servers:",
+  );
+  for (const server of servers) {
+    lines.push(
+      `  - name: ${yamlScalar(server.name)}`,
+      `    url: ${yamlScalar(server.url)}`,
+      `    username: ${yamlScalar(server.username)}`,
+      `    password: \${${passwordVariable(server.name)}}`,
+      "    apiVersion: auto",
+      ...(tlsCertFile ? [`    caFile: ${yamlScalar(tlsCertFile)}`] : []),
+    );
+  }
+  lines.push("", "Ctrl-C stops them.", "");
+  return lines.join("\n");
+}
+
+async function serveFleet(
+  options: SimulatorOptions & { port: number },
+  servers: number,
+  tlsCertFile?: string,
+) {
+  const fleet = await createSimulatorFleet(fleetSpecs(options, servers));
+  const shown = fleet.servers.map((s) => ({ ...s, organizations: s.sim.control.organizations() }));
+  process.stdout.write(fleetBanner(shown, options, tlsCertFile));
+  return fleet;
+}
+
 async function main(argv: string[]): Promise<void> {
   const parsed = parseCli(argv, (path) => readFileSync(path, "utf8"));
   if (parsed.kind === "help") {
@@ -141,8 +261,14 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const sim = await createSimulator(parsed.options);
-  process.stdout.write(banner(sim, parsed.options, parsed.tlsCertFile));
+  let sim: { close(): Promise<void> };
+  if (parsed.servers > 1) {
+    sim = await serveFleet(parsed.options, parsed.servers, parsed.tlsCertFile);
+  } else {
+    const one = await createSimulator(parsed.options);
+    process.stdout.write(banner(one, parsed.options, parsed.tlsCertFile));
+    sim = one;
+  }
   const stop = () => {
     sim.close().then(
       () => process.exit(0),

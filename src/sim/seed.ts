@@ -6,8 +6,9 @@
  * sessions told in that world are in `seed-sessions.ts`.
  */
 import { Directory, type DirGroup, type DirUser, type GeneratedSpec } from "./directory.ts";
-import { deterministicUuid, hash32, principalId, type SidDomain, sidString } from "./ids.ts";
+import { principalId, type SidDomain, sidString } from "./ids.ts";
 import { AuditList, type EmailSettings, type SimOrganization } from "./model.ts";
+import { generatedOrganization, namedOrganization } from "./seed-tenants.ts";
 import { SEED } from "./types.ts";
 
 /** VBRIDGE's Active Directory domain: the SID inside Ben Young's id. */
@@ -217,64 +218,24 @@ function contoso(): SimOrganization {
   };
 }
 
-/** Generated organization `k` (1-based): `Tenant 001`, its users generated, three small groups. */
-function generatedOrganization(k: number, userCount: number): SimOrganization {
-  const tag = String(k).padStart(3, "0");
-  const seed = hash32(0x5eed, k);
-  const spec: GeneratedSpec = {
-    count: userCount,
-    seed,
-    domain: `tenant${tag}.example.com`,
-    sid: [hash32(seed, 1), hash32(seed, 2), hash32(seed, 3)],
-    ridBase: GENERATED_RID_BASE,
-  };
-  const directory = new Directory(spec);
-  const idsOf = (from: number, to: number) => {
-    const refs: DirGroup["members"] = [];
-    for (let i = from; i < Math.min(to, directory.userCount); i++)
-      refs.push({ type: "User", id: directory.userAt(i).id });
-    return refs;
-  };
-  const groups: Array<[string, string, DirGroup["type"], DirGroup["members"]]> = [
-    ["Executive Team", "executive.team", "Office365", idsOf(0, 3)],
-    ["Finance", "finance", "Security", idsOf(3, 8)],
-    ["All Staff", "all.staff", "DynamicDistribution", idsOf(0, 50)],
-  ];
-  groups.forEach(([displayName, alias, type, members], g) => {
-    const msid = deterministicUuid(seed ^ 0x6e0f, g);
-    directory.addGroup({
-      id: principalId(msid),
-      name: `${alias}@${spec.domain}`,
-      displayName,
-      type,
-      locationType: "Cloud",
-      msid,
-      members,
-    });
-  });
-  return {
-    id: deterministicUuid(0x0a9, k),
-    name: `Tenant ${tag}`,
-    officeName: `tenant${tag}.onmicrosoft.com`,
-    msid: deterministicUuid(0x7e7, k),
-    description: `Generated organization ${k}`,
-    firstBackuptime: "2024-01-01T00:00:00.000Z",
-    lastBackuptime: "2025-03-12T20:00:00.000Z",
-    directory,
-    audit: new AuditList(),
-  };
-}
-
 export interface SeedOptions {
   users: number;
   organizations: number;
   usersPerOrganization: number;
+  /** Instead of vBridge and Contoso: these organizations (see `seed-tenants.ts`). */
+  organizationNames?: readonly string[] | undefined;
+  /** Salts the ids of named and generated organizations; 0 keeps today's. */
+  seed: number;
 }
 
+/** vBridge and Contoso, or the named organizations; then the generated ones. */
 export function seedOrganizations(options: SeedOptions): SimOrganization[] {
-  const orgs = [vbridge(options.users), contoso()];
+  const named = options.organizationNames;
+  const orgs = named
+    ? named.map((name, i) => namedOrganization(name, i, options.usersPerOrganization, options.seed))
+    : [vbridge(options.users), contoso()];
   for (let k = 1; k <= options.organizations; k++)
-    orgs.push(generatedOrganization(k, options.usersPerOrganization));
+    orgs.push(generatedOrganization(k, options.usersPerOrganization, options.seed));
   return orgs;
 }
 

@@ -55,6 +55,7 @@ const FAKE_STACK =
   "   at System.Web.Http.Filters.ExceptionFilterAttribute.OnExceptionAsync(HttpActionExecutedContext ctx)";
 
 export async function createSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  checkOrganizationNames(options.organizationNames);
   const clock: Clock = options.clock ?? systemClock;
   const stats = new Stats();
   const state = new SimState({
@@ -67,6 +68,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     users: options.users ?? 0,
     organizations: options.organizations ?? 0,
     usersPerOrganization: options.usersPerOrganization ?? 10,
+    organizationNames: options.organizationNames,
+    seed: options.seed ?? 0,
     stats,
     fieldMode: options.fields ?? "realistic",
     productVersion: options.productVersion,
@@ -170,6 +173,19 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
       return closed;
     },
   };
+}
+
+/** One server cannot hold two organizations of one name; an empty list would serve nothing. */
+function checkOrganizationNames(names: string[] | undefined): void {
+  if (names === undefined) return;
+  if (names.length === 0) throw new Error("organizationNames must name at least one organization");
+  const seen = new Set<string>();
+  for (const name of names) {
+    const key = name.trim().toLowerCase();
+    if (key === "") throw new Error("organizationNames must not hold an empty name");
+    if (seen.has(key)) throw new Error(`organizationNames holds "${name}" twice`);
+    seen.add(key);
+  }
 }
 
 /** Routing and authentication, then the route itself. Throws SimHttpError for 404, 405 and 401. */
@@ -310,5 +326,6 @@ function control(state: SimState): SimulatorControl {
       });
       return id;
     },
+    organizations: () => state.organizations.map((org) => ({ id: org.id, name: org.name })),
   };
 }

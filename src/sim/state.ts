@@ -22,6 +22,8 @@ export interface StateOptions {
   users: number;
   organizations: number;
   usersPerOrganization: number;
+  organizationNames?: readonly string[] | undefined;
+  seed: number;
   stats: Stats;
   fieldMode: FieldMode;
   productVersion?: string | undefined;
@@ -61,8 +63,10 @@ export class SimState {
     this.tokenQuota = options.tokenRateLimit ? new RateLimiter(options.tokenRateLimit) : undefined;
     this.organizations = seedOrganizations(options);
     for (const org of this.organizations) this.orgsById.set(org.id, org);
-    for (const session of seedRestoreSessions())
-      this.sessions.add(session, this.organization(session.organizationId).name);
+    // The seeded restore sessions are told in vBridge; named organizations start without any.
+    if (!options.organizationNames)
+      for (const session of seedRestoreSessions())
+        this.sessions.add(session, this.organization(session.organizationId).name);
   }
 
   /** The organization of a path: a malformed id is a 400, an unknown one a 404. */

@@ -25,7 +25,20 @@ export interface SimulatorOptions {
   users?: number;
   /** Extra deterministic organizations, each with `usersPerOrganization` users. */
   organizations?: number;
+  /** Users generated in each generated or named organization; default 10. */
   usersPerOrganization?: number;
+  /**
+   * Seed these organizations instead of vBridge and Contoso (and vBridge's restore sessions): each
+   * with `usersPerOrganization` generated users, Ben and Sarah Young (`ben.young@<domain>`, the
+   * domain from `tenantDomain(name)`), three groups, the Executive Team audited. Distinct names.
+   */
+  organizationNames?: string[];
+  /**
+   * Salts the ids of named and generated organizations and everything in them, so that servers of
+   * a fleet never share an id (names may clash). Default 0: the ids a single simulator always had.
+   * vBridge and Contoso keep their `SEED` ids whatever the seed.
+   */
+  seed?: number;
   /** Added to every request, in milliseconds. */
   latencyMs?: number;
   /** Time as the server sees it (token expiry, session times). */
@@ -157,6 +170,8 @@ export interface SimulatorControl {
     organizationId: string,
     user: { id?: string; name: string; displayName: string; type?: "User" | "Shared" | "Public" },
   ): string;
+  /** The organizations served, in the order `GET /Organizations` lists them. */
+  organizations(): Array<{ id: string; name: string }>;
 }
 
 export interface VboSimulator {

@@ -2,6 +2,7 @@
 import type { TestContext } from "node:test";
 import { systemClock } from "../../src/clock.ts";
 import { silentLogger } from "../../src/logger.ts";
+import { createSimulatorFleet, type FleetServerSpec, type SimulatorFleet } from "../../src/sim/fleet.ts";
 import { createSimulator, type RunningSimulator } from "../../src/sim/server.ts";
 import type { SimulatorOptions, VboSimulator } from "../../src/sim/types.ts";
 import { createVboClient, type VboClient, type VboClientOptions } from "../../src/vbo/client.ts";
@@ -33,4 +34,12 @@ export function simulatorClient(sim: VboSimulator, options: Partial<VboClientOpt
     random: () => 0.5,
     ...options,
   });
+}
+
+/** Several simulated VB365 servers (see `createSimulatorFleet`), closed after the test. */
+export async function startSimulatorFleet(t: TestContext, specs: FleetServerSpec[]): Promise<SimulatorFleet> {
+  // As for one simulator: token throttling off unless a spec turns it on.
+  const fleet = await createSimulatorFleet(specs.map((spec) => ({ tokenRateLimit: false, ...spec })));
+  t.after(() => fleet.close());
+  return fleet;
 }
