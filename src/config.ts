@@ -1,22 +1,23 @@
 /**
  * Configuration: the only module that reads the environment. Every variable of the contract is
- * parsed here once, every problem is collected (not just the first), and secret values never
- * appear in a problem message.
+ * parsed once, here or by the helpers it hands the variables to (env-routing.ts, routing-file.ts),
+ * every problem is collected (not just the first), and secret values never appear in a problem
+ * message.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import cron from "node-cron";
 import * as z from "zod";
-import { channelId, httpUrl, memberId, usergroupId } from "./config-checks.ts";
+import { blankToUndefined, hours, httpUrl, int, issueLines, isTimeZone, opt, req } from "./config-checks.ts";
+import { ROUTED_VARIABLES, type Routing, routingFromEnvironment } from "./env-routing.ts";
 import type { LogLevel } from "./logger.ts";
 import { parseRoutingFile } from "./routing-file.ts";
 
+export { DEFAULT_SERVER } from "./env-routing.ts";
+
 export type ApiVersionSetting = "v6" | "v7" | "v8" | "auto";
 export type AuditVisibility = "viewers" | "everyone";
-
-/** The name of the one server of the simple case (`VBO_*`), and of the rows written before routing. */
-export const DEFAULT_SERVER = "default";
 
 /** One VB365 server: from `VBO_*` (named `default`), or from the routing file. */
 export interface ServerConfig {
@@ -139,106 +140,9 @@ export interface LoadOptions {
   readFile?: (path: string) => string;
 }
 
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-const req = <T extends z.ZodType>(schema: T) =>
-  z
-    .preprocess(blankToUndefined, schema.optional())
-    .refine((v) => v !== undefined, { message: "is required" })
-    .transform((v) => v as z.output<T>);
-const bool = (fallback: boolean) =>
-  z.preprocess(
-    blankToUndefined,
-    z.stringbool({ error: "must be true or false" }).optional().default(fallback),
-  );
-/** A number variable with a default: `pattern` decides the accepted text, `check` the range. */
-const numeric = (fallback: number, pattern: RegExp, patternMessage: string, check: z.ZodNumber) =>
-  z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .optional()
-      .default(String(fallback))
-      .pipe(z.string().regex(pattern, { message: patternMessage }).transform(Number).pipe(check)),
-  );
-const int = (fallback: number, min: number, max: number) =>
-  numeric(
-    fallback,
-    /^\d+$/,
-    "must be a whole number",
-    z
-      .number()
-      .min(min, { message: `must be at least ${min}` })
-      .max(max, { message: `must be at most ${max}` }),
-  );
-const hours = (fallback: number, min: number, max: number) =>
-  numeric(
-    fallback,
-    /^\d+(\.\d+)?$/,
-    "must be a number of hours",
-    z
-      .number()
-      .min(min, { message: `must be at least ${min}` })
-      .max(max, { message: `must be at most ${max}` }),
-  );
-/** A comma-separated list of member ids; one given twice counts once. */
-const memberIds = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .optional()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(memberId))
-    .transform((ids) => [...new Set(ids)]),
-);
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A shorter key is too easy to guess; `openssl rand -hex 32` makes a good one. */
 const LOG_KEY_MIN_LENGTH = 32;
 const LOG_KEY_PROBLEM = `must be at least ${LOG_KEY_MIN_LENGTH} characters, e.g. the output of openssl rand -hex 32`;
-
-/** What the routing file says per server or route, when there is no routing file. */
-const envRouteSchema = z.object({
-  VBO_URL: req(httpUrl(", e.g. https://vbo.corp.local:4443")),
-  VBO_USERNAME: req(z.string()),
-  VBO_PASSWORD: req(z.string()),
-  VBO_API_VERSION: z.preprocess(
-    (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
-    z.enum(["v6", "v7", "v8", "auto"], { message: "must be v6, v7, v8 or auto" }).optional().default("auto"),
-  ),
-  VBO_CA_FILE: opt(z.string()),
-  VBO_TLS_INSECURE: bool(false),
-  APPROVALS_CHANNEL_ID: req(channelId),
-  APPROVER_USER_IDS: memberIds,
-  APPROVER_USERGROUP_ID: opt(usergroupId),
-  REQUIRED_APPROVALS: int(1, 1, 20),
-  ALLOW_SELF_APPROVAL: bool(false),
-  // A week is the usual; a month is the most any approval should wait (and dates stay renderable).
-  REQUEST_TTL_HOURS: hours(72, 1, 720),
-  VIEWER_USER_IDS: memberIds,
-  VIEWER_USERGROUP_ID: opt(usergroupId),
-  AUDIT_VISIBILITY: z.preprocess(
-    (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
-    z.enum(["viewers", "everyone"], { message: "must be viewers or everyone" }).optional().default("viewers"),
-  ),
-  DIGEST_CHANNEL_ID: req(channelId),
-  ALERTS_CHANNEL_ID: opt(channelId),
-});
-/** With `ROUTING_FILE` these belong to its servers and routes; set here too would be two truths. */
-const ROUTED_VARIABLES = Object.keys(envRouteSchema.shape) as Array<keyof typeof envRouteSchema.shape>;
 
 const globalSchema = z.object({
   SLACK_BOT_TOKEN: req(
@@ -284,13 +188,8 @@ const globalSchema = z.object({
   ),
 });
 
-type Routing = { servers: ServerConfig[]; routes: RouteConfig[]; defaultRoute?: RouteConfig };
-
 /** Every variable the bot reads (beside each secret's `X_FILE`): `.env.example` names them all. */
-export const CONFIG_VARIABLES: readonly string[] = [
-  ...Object.keys(envRouteSchema.shape),
-  ...Object.keys(globalSchema.shape),
-];
+export const CONFIG_VARIABLES: readonly string[] = [...ROUTED_VARIABLES, ...Object.keys(globalSchema.shape)];
 
 /**
  * Reads configuration from `env` (plus `.env` in `cwd` when present; real environment wins) and
@@ -401,90 +300,6 @@ export function loadConfig(env: Env, options: LoadOptions = {}): ConfigResult {
     ...(defaultRoute ? { defaultRoute } : {}),
   };
   return { ok: true, config, warnings };
-}
-
-/** The simple case: one server, `default`, from `VBO_*`, and a default route from the rest. */
-function routingFromEnvironment(
-  merged: Env,
-  readFile: (path: string) => string,
-  problems: string[],
-  warnings: string[],
-): Routing | undefined {
-  const has = (name: string) => (merged[name] ?? "").trim() !== "";
-  const parsed = envRouteSchema.safeParse(merged);
-  if (!parsed.success) problems.push(...issueLines(parsed.error));
-  if (!has("APPROVER_USER_IDS") && !has("APPROVER_USERGROUP_ID")) {
-    problems.push("APPROVER_USER_IDS: set it or APPROVER_USERGROUP_ID, so that someone can approve requests");
-  }
-  let caPem: string | undefined;
-  const caFile = merged.VBO_CA_FILE?.trim();
-  if (caFile) {
-    try {
-      caPem = readFile(caFile);
-      if (!caPem.includes("-----BEGIN CERTIFICATE-----"))
-        problems.push(`VBO_CA_FILE: ${caFile} holds no PEM certificate`);
-    } catch {
-      problems.push(`VBO_CA_FILE: cannot read ${caFile}`);
-    }
-  }
-  if (!parsed.success) return undefined;
-
-  const e = parsed.data;
-  if (
-    !e.APPROVER_USERGROUP_ID &&
-    e.APPROVER_USER_IDS.length > 0 &&
-    e.APPROVER_USER_IDS.length < e.REQUIRED_APPROVALS
-  ) {
-    problems.push(
-      `REQUIRED_APPROVALS: needs ${e.REQUIRED_APPROVALS} distinct approvers but APPROVER_USER_IDS lists ${e.APPROVER_USER_IDS.length} distinct ${e.APPROVER_USER_IDS.length === 1 ? "one" : "ones"} and no APPROVER_USERGROUP_ID is set`,
-    );
-  }
-  if (e.VBO_TLS_INSECURE && caPem)
-    warnings.push("VBO_TLS_INSECURE=true overrides VBO_CA_FILE: certificates are not checked");
-  if (e.VBO_URL.startsWith("http://"))
-    warnings.push("VBO_URL uses plain http: VB365 credentials travel unencrypted");
-
-  const server: ServerConfig = {
-    name: DEFAULT_SERVER,
-    url: e.VBO_URL.replace(/\/+$/, ""),
-    username: e.VBO_USERNAME,
-    password: e.VBO_PASSWORD,
-    apiVersion: e.VBO_API_VERSION,
-    tlsInsecure: e.VBO_TLS_INSECURE,
-    ...(caPem && e.VBO_CA_FILE ? { caPem, caFile: e.VBO_CA_FILE } : {}),
-  };
-  const defaultRoute: RouteConfig = {
-    name: "default",
-    organizations: [],
-    approvals: {
-      channelId: e.APPROVALS_CHANNEL_ID,
-      approverUserIds: e.APPROVER_USER_IDS,
-      requiredApprovals: e.REQUIRED_APPROVALS,
-      allowSelfApproval: e.ALLOW_SELF_APPROVAL,
-      requestTtlHours: e.REQUEST_TTL_HOURS,
-      ...(e.APPROVER_USERGROUP_ID ? { approverUsergroupId: e.APPROVER_USERGROUP_ID } : {}),
-    },
-    visibility: {
-      audit: e.AUDIT_VISIBILITY,
-      viewerUserIds: e.VIEWER_USER_IDS,
-      ...(e.VIEWER_USERGROUP_ID ? { viewerUsergroupId: e.VIEWER_USERGROUP_ID } : {}),
-    },
-    digestChannelId: e.DIGEST_CHANNEL_ID,
-    ...(e.ALERTS_CHANNEL_ID ? { alertsChannelId: e.ALERTS_CHANNEL_ID } : {}),
-  };
-  return { servers: [server], routes: [], defaultRoute };
-}
-
-/** One line per issue, with only our own messages: zod's may echo the value, which can be a secret. */
-function issueLines(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? "config");
-    const message =
-      issue.code === "custom" || issue.message.startsWith("must") || issue.message.startsWith("is")
-        ? issue.message
-        : "is invalid";
-    return `${name}: ${message}`;
-  });
 }
 
 /** The secret values of a config (every server's password), for the logger to scrub. */

@@ -18,7 +18,7 @@ import {
   type Store,
   verifyLog,
 } from "../../src/store/index.ts";
-import { GENESIS_HASH, hashEntry, hashRow, SCHEME } from "../../src/store/log.ts";
+import { GENESIS_HASH, hashEntry, hashRow, SCHEME } from "../../src/store/log-hash.ts";
 import { storedRequest } from "../support/builders.ts";
 import { tempDir, tempStore } from "../support/store.ts";
 
