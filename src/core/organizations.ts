@@ -109,6 +109,15 @@ export function qualifiedName(
     : organization.name;
 }
 
+/**
+ * The reference kept of an organization (in requests, choices, answers): with its server, by which
+ * its route and its VB365 client are found; without it a routed organization would be unrouted.
+ */
+export function organizationRef(organization: KnownOrganization): OrganizationRef {
+  const { id, name, server } = organization;
+  return { id, name, ...(server === undefined ? {} : { server }) };
+}
+
 export function toKnownOrganization(org: Organization, server?: string): KnownOrganization | undefined {
   if (!org.id) return undefined;
   return {

@@ -14,6 +14,8 @@ interface ChoiceRow {
   kind: "add" | "remove";
   organization_id: string;
   organization_name: string;
+  /** NULL in choices saved before servers (the server named `default`). */
+  server: string | null;
   candidates: string;
   total: number;
   reason: string | null;
@@ -24,14 +26,18 @@ interface ChoiceRow {
 }
 
 const COLUMNS =
-  "id, requester, kind, organization_id, organization_name, candidates, total, reason, audit_for_ms, created_at, expires_at, used_at";
+  "id, requester, kind, organization_id, organization_name, server, candidates, total, reason, audit_for_ms, created_at, expires_at, used_at";
 
 function toChoice(row: ChoiceRow): PendingChoice {
   return {
     id: row.id,
     requester: row.requester,
     kind: row.kind,
-    organization: { id: row.organization_id, name: row.organization_name },
+    organization: {
+      id: row.organization_id,
+      name: row.organization_name,
+      ...(row.server === null ? {} : { server: row.server }),
+    },
     candidates: JSON.parse(row.candidates) as Candidate[],
     total: row.total,
     reason: row.reason,
@@ -51,7 +57,7 @@ export class ChoiceRepository implements ChoiceStore {
   constructor(db: Database) {
     this.#insert = db.prepare<Omit<ChoiceRow, "used_at">>(
       `INSERT INTO pending_choices (${COLUMNS.replace(", used_at", "")})
-       VALUES (@id, @requester, @kind, @organization_id, @organization_name, @candidates, @total, @reason,
+       VALUES (@id, @requester, @kind, @organization_id, @organization_name, @server, @candidates, @total, @reason,
                @audit_for_ms, @created_at, @expires_at)`,
     );
     this.#get = db.prepare<[string], ChoiceRow>(`SELECT ${COLUMNS} FROM pending_choices WHERE id = ?`);
@@ -70,6 +76,7 @@ export class ChoiceRepository implements ChoiceStore {
       kind: choice.kind,
       organization_id: choice.organization.id,
       organization_name: choice.organization.name,
+      server: choice.organization.server ?? null,
       candidates: JSON.stringify(choice.candidates),
       total: choice.total,
       reason: choice.reason,

@@ -23,7 +23,12 @@ import type { MemberProfiles } from "../directory/ports.ts";
 import type { Candidate, Resolver } from "../directory/resolver.ts";
 import { lookupOf } from "../directory/who.ts";
 import type { DisplayReads } from "../display-reads.ts";
-import { type KnownOrganization, namesOrganization, type Organizations } from "../organizations.ts";
+import {
+  type KnownOrganization,
+  namesOrganization,
+  type Organizations,
+  organizationRef,
+} from "../organizations.ts";
 import type { EventLog, Transactions } from "../ports.ts";
 import type { RequestRecords, VoteRecords } from "../requests/ports.ts";
 import type { Request, Vote } from "../requests/types.ts";
@@ -196,8 +201,6 @@ export function createQueries(deps: QueriesDeps & HealthDeps): Queries {
   };
 }
 
-const ref = (o: KnownOrganization): OrganizationRef => ({ id: o.id, name: o.name });
-
 class QueryService {
   readonly #deps: QueriesDeps;
   readonly #log: Logger;
@@ -214,7 +217,7 @@ class QueryService {
     try {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
-      const organization = ref(chosen.organization);
+      const organization = organizationRef(chosen.organization);
       const who = await lookupOf(input.who, this.#deps.profiles, this.#log);
       if (!who.ok) return who.problem;
       const query = input.who.kind === "member" ? who.lookup.value : input.query;
@@ -244,7 +247,7 @@ class QueryService {
     try {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
-      const organization = ref(chosen.organization);
+      const organization = organizationRef(chosen.organization);
       if (!(await sight.sees(organization))) return { kind: "viewers_only" };
       const items = await this.#deps.display.auditItems(organization.id);
       return { kind: "audited", ...auditedPrincipals(organization, items) };
@@ -288,7 +291,7 @@ class QueryService {
       if (input.org !== undefined || byName) {
         const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
         if (!chosen.ok) return chosen.problem;
-        if (input.org !== undefined) organization = ref(chosen.organization);
+        if (input.org !== undefined) organization = organizationRef(chosen.organization);
         if (who !== undefined && byName) {
           const resolution = await this.#deps.resolver.resolve(chosen.organization.id, who.lookup);
           if (resolution.kind === "many") {
@@ -366,9 +369,9 @@ class QueryService {
       audited = await Promise.all(
         visible.slice(0, max).map(async (o) => {
           try {
-            return auditedPrincipals(ref(o), await this.#deps.display.auditItems(o.id));
+            return auditedPrincipals(organizationRef(o), await this.#deps.display.auditItems(o.id));
           } catch (err) {
-            return { organization: ref(o), error: unavailable(err).error };
+            return { organization: organizationRef(o), error: unavailable(err).error };
           }
         }),
       );

@@ -18,7 +18,7 @@ import type { Candidate } from "../directory/answer.ts";
 import type { MemberProfiles } from "../directory/ports.ts";
 import type { Resolver } from "../directory/resolver.ts";
 import { lookupOf } from "../directory/who.ts";
-import type { Organizations } from "../organizations.ts";
+import { type Organizations, organizationRef } from "../organizations.ts";
 import type { Routing } from "../routing.ts";
 import type { OrganizationRef, PrincipalRef, Who } from "../vocabulary.ts";
 import { decide } from "./decide.ts";
@@ -92,7 +92,7 @@ export class RequestFlows {
     try {
       const chosen = organizationOrProblem(await this.#deps.organizations.choose(input.org));
       if (!chosen.ok) return chosen.problem;
-      const organization: OrganizationRef = { id: chosen.organization.id, name: chosen.organization.name };
+      const organization = organizationRef(chosen.organization);
       const who = await lookupOf(input.who, this.#deps.profiles, this.#log);
       if (!who.ok) return who.problem;
 
