@@ -51,16 +51,23 @@ export interface Child {
   waitForLine(predicate: (line: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
   /** Resolves once stdout satisfies `predicate`. */
   waitForOutput(predicate: (stdout: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /** Writes a line to its stdin (only when started with `stdin: true`). */
+  send(line: string): void;
   /** SIGTERM, then SIGKILL if it lingers; resolves once it has exited. */
   stop(): Promise<void>;
 }
 
-/** Starts `node <args>` with only PATH and `env` in its environment. */
-export function startNode(args: string[], env: Record<string, string>, cwd = ROOT): Child {
+/** Starts `node <args>` with only PATH and `env` in its environment; stdin only when asked for. */
+export function startNode(
+  args: string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+  options: { stdin?: boolean } = {},
+): Child {
   const child = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
   });
   if (child.pid === undefined) throw new Error(`could not start node ${args.join(" ")}`);
   const pid = child.pid;
@@ -127,6 +134,10 @@ export function startNode(args: string[], env: Record<string, string>, cwd = ROO
       waitFor(() => lines().find(predicate), what, timeoutMs),
     waitForOutput: (predicate, what, timeoutMs = 60_000) =>
       waitFor(() => (predicate(out) ? out : undefined), what, timeoutMs),
+    send(line) {
+      if (!child.stdin) throw new Error(`node ${args.at(-1)} was started without stdin`);
+      child.stdin.write(`${line}\n`);
+    },
     async stop() {
       if (exited) return;
       child.kill("SIGTERM");
@@ -138,8 +149,14 @@ export function startNode(args: string[], env: Record<string, string>, cwd = ROO
 }
 
 /** `node --import tsx <script>`: the simulator and the baseline pager, which are not built. */
-export function startTs(script: string, args: string[], env: Record<string, string> = {}): Child {
-  return startNode(["--import", TSX, fileURLToPath(new URL(script, import.meta.url)), ...args], env);
+export function startTs(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  options: { stdin?: boolean; nodeFlags?: string[] } = {},
+): Child {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  return startNode([...(options.nodeFlags ?? []), "--import", TSX, path, ...args], env, ROOT, options);
 }
 
 export interface SimulatorProcess {

@@ -10,6 +10,7 @@ import { approvalsBench } from "./approvals.ts";
 import { commandsBench } from "./commands.ts";
 import { digestBench } from "./digest.ts";
 import { memoryBench } from "./memory.ts";
+import { providerBench } from "./provider.ts";
 import { resolverBench } from "./resolver.ts";
 import { type Row, table } from "./stats.ts";
 
@@ -26,6 +27,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
     }),
   digest: () => digestBench({ organizations: 50, audited: 500 }),
   apply: () => applyBench({ applies: 50, vboLatencyMs: 50 }),
+  provider: () => providerBench({ servers: 20, organizations: 25, audited: 200, sessionsPerServer: 5 }),
   process: () => memoryBench({ users: 100_000, growth: [10_000, 100_000, 300_000] }),
 };
 
