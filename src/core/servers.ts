@@ -8,6 +8,7 @@
  * (a request's organization). VB365 gives organizations GUIDs of its own, so an id names one
  * organization across the fleet; an id listed by two servers is refused rather than guessed.
  */
+import { mapLimit } from "../async.ts";
 import { type ApiVersionSetting, DEFAULT_SERVER } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { VboApi } from "../vbo/api.ts";
@@ -53,24 +54,6 @@ export interface Fleet {
 
 /** At most this many servers are asked at once. */
 export const FLEET_CONCURRENCY = 4;
-
-/** Runs `work` over `items`, at most `limit` at a time, results in the items' order. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
 
 export function createFleet(servers: readonly VboServer[], logger: Logger): Fleet {
   if (servers.length === 0) throw new Error("a fleet needs at least one VB365 server");
@@ -124,7 +107,7 @@ export function createFleet(servers: readonly VboServer[], logger: Logger): Flee
     of: (organization) => named(serverOf(organization)).vbo,
     serverOf,
     async listOrganizations() {
-      const listings = await mapBounded(servers, FLEET_CONCURRENCY, listOne);
+      const listings = await mapLimit(servers, FLEET_CONCURRENCY, listOne);
       const seen = new Map<string, string | null>();
       for (const listing of listings) {
         for (const o of listing.organizations) {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { fleetReadinessOf } from "../../src/core/queries/health.ts";
-import { createFleet, mapBounded } from "../../src/core/servers.ts";
+import { createFleet } from "../../src/core/servers.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { SEED } from "../../src/sim/types.ts";
 import { simulatorClient, startSimulator } from "../support/simulator.ts";
@@ -78,19 +78,5 @@ describe("a fleet of VB365 servers", () => {
         reason: "database_unavailable",
       },
     );
-  });
-
-  test("mapBounded keeps the order and never runs more than its limit at once", async () => {
-    let running = 0;
-    let most = 0;
-    const out = await mapBounded([5, 1, 4, 2, 3], 2, async (n) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((r) => setTimeout(r, n));
-      running--;
-      return n * 10;
-    });
-    assert.deepEqual(out, [50, 10, 40, 20, 30]);
-    assert.equal(most, 2);
   });
 });

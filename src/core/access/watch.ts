@@ -17,7 +17,7 @@
  * cursor still moves on. After `maxFailures` attempts it is given up, loudly.
  */
 import { createHash } from "node:crypto";
-import { collect } from "../../async.ts";
+import { collect, mapLimit } from "../../async.ts";
 import { canonicalJson } from "../../canonical-json.ts";
 import type { Clock } from "../../clock.ts";
 import { describeError } from "../../errors.ts";
@@ -27,7 +27,7 @@ import type { AuditItem, RestoreSession, RestoreSessionEvent } from "../../vbo/s
 import { type KnownOrganization, knownOrganizations, namesOrganization } from "../organizations.ts";
 import type { EventLog, Transactions } from "../ports.ts";
 import type { Route, Routing } from "../routing.ts";
-import { DEFAULT_SERVER, FLEET_CONCURRENCY, type Fleet, mapBounded } from "../servers.ts";
+import { DEFAULT_SERVER, FLEET_CONCURRENCY, type Fleet } from "../servers.ts";
 import { type OrganizationRef, plural, VB365_ACTOR } from "../vocabulary.ts";
 import {
   type AccessSummary,
@@ -103,7 +103,7 @@ export class AccessWatcher {
     if (!this.enabled) return { outcome: "skipped", detail: "ALERTS_CHANNEL_ID is not set" };
     const { fleet } = this.#ctx;
     // Each server on its own, a few at a time: one server down (or slow) delays only its own alerts.
-    const runs = await mapBounded(fleet.servers, FLEET_CONCURRENCY, async (server) => {
+    const runs = await mapLimit(fleet.servers, FLEET_CONCURRENCY, async (server) => {
       const ctx: WatchContext = { ...this.#ctx, vbo: server.vbo, server: server.name };
       try {
         return await watchAccess(ctx, now);
