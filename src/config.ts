@@ -66,17 +66,8 @@ export interface Config {
     mode: "socket" | "http";
   };
   port: number;
-  vbo: {
-    url: string;
-    username: string;
-    password: string;
-    apiVersion: ApiVersionSetting;
-    /** PEM text of the CA or certificate to trust, read from VBO_CA_FILE. */
-    caPem?: string;
-    caFile?: string;
-    tlsInsecure: boolean;
-    organization?: string;
-  };
+  /** The first server's connection (`VBO_*` in the simple case), and `VBO_ORGANIZATION`. */
+  vbo: Omit<ServerConfig, "name"> & { organization?: string };
   databasePath: string;
   approvals: {
     channelId: string;
